@@ -1,0 +1,204 @@
+"""`kantokuen`: the command line, a thin skin over models/, planner/, analysis/ and reports/.
+
+Exit codes: 0 answered (go or no-go), 1 bad input (`Error:` lines on stderr), 2 usage error,
+3 no answer within the time limit, 4 no-go with --fail-on-no-go, 5 internal error (a bug).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+from rich.console import Console
+
+from models.errors import CaseError
+from models.loader import dotted
+from models.provenance import unsourced
+
+EXIT_BAD_INPUT = 1
+EXIT_NO_ANSWER = 3
+EXIT_NO_GO = 4
+EXIT_BUG = 5
+
+
+class ErrorBoundary(click.Group):
+    """Turns every expected failure into one `Error:` line per problem and a documented exit code."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except CaseError as exc:
+            if debug:
+                raise
+            for problem in exc.problems:
+                click.echo(f"Error: {problem}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except KeyboardInterrupt:
+            click.echo("Error: interrupted", err=True)
+            ctx.exit(130)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except OSError as exc:
+            if debug:
+                raise
+            click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_BAD_INPUT)
+        except Exception as exc:  # our own bug: say so, never a bare traceback
+            if debug:
+                raise
+            click.echo(f"Error: internal error (a bug, please report; rerun with --debug): "
+                       f"{type(exc).__name__}: {exc}", err=True)
+            ctx.exit(EXIT_BUG)
+
+
+@click.group(cls=ErrorBoundary, context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show tracebacks instead of one-line errors.")
+@click.version_option(package_name="kantokuen")
+def main(debug: bool) -> None:
+    """Kantokuen planner: could Japan's 1941 crash schedule against the USSR have worked?
+
+    Solve a YAML case to the earliest attack day (X-Day) with a verified plan, or a proven
+    no-go with its reasons; change the levers and compare the counterfactuals.
+
+    \b
+    Example:
+      kantokuen solve cases/kantokuen_1941.yaml --scenario halving-met
+    """
+
+
+def scenario_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--scenario", "-s", default=None, help="Named scenario of the case to apply.")(f)
+
+
+def set_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
+                         help="Override a field by dotted path (beats the scenario); repeatable.")(f)
+
+
+def solver_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+                     help="Seconds the solver may use.")(f)
+    f = click.option("--workers", type=click.IntRange(min=0), default=0,
+                     help="Solver threads (0: all cores).")(f)
+    f = click.option("--seed", type=int, default=0, show_default=True, help="Random seed (results are "
+                     "deterministic for a fixed seed and worker count).")(f)
+    return f
+
+
+@main.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
+@scenario_option
+@set_option
+def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> None:
+    """Check a case file (and every scenario in it); list every problem at once.
+
+    \b
+    Example:
+      kantokuen validate cases/kantokuen_1941.yaml
+      kantokuen validate cases/kantokuen_1941.yaml --scenario halving-met --set levers.north_share=0.8
+    """
+    from models.scenarios import load
+
+    loaded = load(case_file, scenario, sets)
+    others = [] if scenario else list(loaded.case.scenarios)
+    problems = []
+    for name in others:
+        try:
+            load(case_file, name, sets)
+        except CaseError as exc:
+            problems += exc.problems
+    if problems:
+        raise CaseError(problems)
+    for path in unsourced(loaded.case):
+        line = loaded.doc.line_of(path)
+        click.echo(f"Warning: {case_file}:{line}: {dotted(path)}: no source for its numbers "
+                   f"(add `source:` naming a `sources:` entry, or `source: assumption` with a `note:`)", err=True)
+    case = loaded.case
+    units = sum(u.count for u in case.units.values())
+    click.echo(f"OK: {case_file}: case '{case.name}', {units} units after expansion, "
+               f"{len(case.scenarios)} scenarios checked" + (f"; scenario '{scenario}'" if scenario else ""))
+
+
+@main.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
+@scenario_option
+@set_option
+@solver_options
+@click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
+              help="Output format.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the result to this file (atomically) instead of standard output.")
+@click.option("--fail-on-no-go", is_flag=True, help="Exit 4 when the answer is no-go (for scripts).")
+def solve(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limit: float, workers: int,
+          seed: int, as_json: bool, fmt: str, output: str | None, fail_on_no_go: bool) -> None:
+    """Find the earliest X-Day and its verified plan, or prove no-go and say why.
+
+    \b
+    Example:
+      kantokuen solve cases/kantokuen_1941.yaml --scenario historical
+      kantokuen solve cases/kantokuen_1941.yaml --set levers.withdrawal_scale=3.5 --json -o r.json
+    """
+    from models.plan import Status
+    from models.scenarios import load
+    from planner.result import solve as solve_case
+    from planner.solve import SolveOptions
+
+    loaded = load(case_file, scenario, sets)
+    result = solve_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    fmt = "json" if as_json else fmt
+    emit(result, fmt, output)
+    if result.status in (Status.TIME_LIMIT, Status.UNKNOWN):
+        sys.exit(EXIT_NO_ANSWER)
+    if fail_on_no_go and not result.go:
+        sys.exit(EXIT_NO_GO)
+
+
+def emit(result: Any, fmt: str, output: str | None) -> None:
+    """Render a result as text, Markdown or JSON to stdout or, atomically, to a file."""
+    from reports.files import atomic_write_text
+    from reports.markdown import result_markdown
+    from reports.text import render
+
+    if fmt == "json":
+        text = result.model_dump_json(indent=2)
+    elif fmt == "md":
+        text = result_markdown(result)
+    else:
+        console = Console(record=output is not None, width=120, file=None if output is None else _devnull())
+        render(result, console)
+        if output is None:
+            return
+        text = console.export_text()
+    if output:
+        atomic_write_text(output, text + "\n")
+    else:
+        click.echo(text)
+
+
+def _devnull() -> Any:
+    import io
+
+    return io.StringIO()
+
+
+@main.command()
+@click.option("--indent", type=int, default=2, show_default=True, help="JSON indentation.")
+def schema(indent: int) -> None:
+    """Print the JSON Schema of the case format (point your editor's YAML plugin at it).
+
+    \b
+    Example:
+      kantokuen schema > kantokuen.schema.json
+    """
+    from models.case import Case
+
+    click.echo(json.dumps(Case.model_json_schema(), indent=indent))
+
+
+if __name__ == "__main__":
+    main()

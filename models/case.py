@@ -1,0 +1,342 @@
+"""The case format: every entity of DESIGN.md §1 as a frozen, strict pydantic model.
+
+A case is immutable. Collections are mappings keyed by id so that a dotted path
+(`units.home_division.men`) names any field; schedules are short lists whose items
+are addressed by index (`shipping.pool.0.tons`). Field descriptions flow into the
+JSON Schema that `kantokuen schema` prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+ASSUMPTION = "assumption"
+
+
+class Strict(BaseModel):
+    """Base of every case model: frozen, and a key that is not in the format is an error."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Sourced(Strict):
+    """An entity whose numbers come from history: `source` names an entry of `sources:`.
+
+    `source: assumption` marks an unsourced value; `note` then has to give the reason.
+    """
+
+    source: str | None = Field(
+        None,
+        description="Key of the `sources:` entry these numbers come from, or `assumption`.",
+    )
+    note: str | None = Field(None, description="Reason for an assumption, or a remark on the value.")
+
+
+PositiveInt = Annotated[int, Field(gt=0)]
+NonNegInt = Annotated[int, Field(ge=0)]
+
+
+def _finite(value: float) -> float:
+    if not math.isfinite(value):
+        raise ValueError("must be a finite number (not NaN or infinity)")
+    return value
+
+
+Finite = Annotated[float, Field(allow_inf_nan=False)]
+NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+
+
+class Source(Strict):
+    """A reference that case numbers cite by key."""
+
+    title: str = Field(description="Author and title of the work.")
+    where: str = Field("", description="Where to find it (page, address, archive).")
+    note: str = Field("", description="What the case takes from it.")
+
+
+class Calendar(Strict):
+    """The case's calendar: day 0 is `start`; the plan looks `horizon_days` ahead."""
+
+    start: dt.date = Field(description="Day 0 of the case (1941-06-22, the German invasion).")
+    horizon_days: Annotated[int, Field(ge=1, le=1000)] = Field(
+        150, description="Last day a unit may arrive or X-Day may fall, counted from `start`."
+    )
+
+
+class Levers(Strict):
+    """The counterfactual knobs that scenarios, `--set`, `--vary` and `breakeven` turn."""
+
+    mobilization_order: dt.date = Field(
+        description="Date the mobilization order goes out; no unit starts mobilizing before it."
+    )
+    north_share: Fraction | Literal["auto"] = Field(
+        description="Fraction of the Army shipping pool given to the North (0..1), or `auto`: "
+        "the smallest whole-percent share that still gives the earliest X-Day."
+    )
+    withdrawal_scale: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = Field(
+        1.0, description="Multiplier on every front's withdrawal schedule (1.0 = history)."
+    )
+
+
+class PoolStep(Sourced):
+    """From `date` on, the Army shipping pool holds `tons` (requisitioning takes time)."""
+
+    date: dt.date
+    tons: NonNegInt = Field(description="Gross tons of Army shipping available from this date on.")
+
+
+class SouthRequirement(Sourced):
+    """The Southern operations need `tons` of the pool (South share) by `by`."""
+
+    by: dt.date
+    tons: NonNegInt
+    name: str = ""
+
+
+class Shipping(Sourced):
+    """The Army shipping pool shared North/South, and what the South needs of it."""
+
+    pool: tuple[PoolStep, ...] = Field(
+        min_length=1,
+        description="Stepwise availability: each step holds from its date until the next step.",
+    )
+    south_requirements: dict[str, SouthRequirement] = Field(default_factory=dict)
+
+    @field_validator("pool")
+    @classmethod
+    def _pool_dates_increase(cls, pool: tuple[PoolStep, ...]) -> tuple[PoolStep, ...]:
+        for before, after in zip(pool, pool[1:], strict=False):
+            if after.date <= before.date:
+                raise ValueError(
+                    f"pool steps must be in date order: {after.date} does not follow {before.date}"
+                )
+        return pool
+
+
+class Region(Strict):
+    """Where units come from (home islands, Korea, Manchuria, North China)."""
+
+    name: str
+    rail_only: bool = Field(
+        False, description="Units of this region move by rail only (already on the continent)."
+    )
+    depot_men: PositiveInt | None = Field(
+        None, description="Men that may be mobilizing at once in this region (optional)."
+    )
+    source: str | None = None
+    note: str | None = None
+
+
+class Port(Sourced):
+    """An embarkation or debarkation port with its daily military cargo throughput."""
+
+    name: str
+    region: str = Field(description="Region id the port lies in.")
+    tons_per_day: PositiveInt = Field(description="Tons that may be loaded (or unloaded) per day.")
+
+
+class SeaRoute(Sourced):
+    """A sea lane from an embarkation port to a debarkation port."""
+
+    embark: str = Field(description="Embarkation port id.")
+    debark: str = Field(description="Debarkation port id.")
+    sail_days: NonNegInt = Field(description="Days from sailing to arrival at the debarkation port.")
+    cycle_days: PositiveInt = Field(
+        description="Days the lift is held: load, sail, unload, and the ship's return."
+    )
+
+    @model_validator(mode="after")
+    def _cycle_covers_voyage(self) -> SeaRoute:
+        if self.cycle_days < self.sail_days:
+            raise ValueError("cycle_days must be at least sail_days (the ship has to come back)")
+        return self
+
+
+class RailLine(Sourced):
+    """A railway from a port or region to the concentration area facing a Soviet front."""
+
+    start: str = Field(description="Port id or region id where units entrain.")
+    front: str = Field(description="Soviet front id the line delivers to.")
+    tons_per_day: PositiveInt
+    transit_days: NonNegInt
+
+
+class Move(Strict):
+    """One allowed way for a unit to reach its front: optionally by sea, then by rail."""
+
+    sea: str | None = Field(None, description="Sea route id (omit for a rail-only move).")
+    rail: str = Field(description="Rail line id, from the sea route's debarkation port or the unit's region.")
+
+
+class Unit(Sourced):
+    """A division or auxiliary group to be mobilized and moved to a front."""
+
+    name: str
+    count: Annotated[int, Field(ge=1, le=100_000)] = Field(
+        1, description="Number of identical units this entry stands for."
+    )
+    origin: str = Field(description="Region id the unit mobilizes in.")
+    men: NonNegInt
+    lift_tons: PositiveInt = Field(description="Tons of shipping (and rail/port capacity) the unit occupies.")
+    mobilization_days: NonNegInt = Field(description="Days from start of mobilization to ready to move.")
+    available: dt.date | None = Field(None, description="Earliest day the unit may start mobilizing.")
+    travel_to_port_days: NonNegInt = Field(0, description="Days from ready to the embarkation port.")
+    combat_value: NonNegFloat = Field(0.0, description="Combat value in division-equivalents.")
+    front: str = Field(description="Soviet front id the unit is destined for.")
+    required: bool = Field(True, description="Must arrive by X-Day; otherwise the solver may leave it home.")
+    moves: tuple[Move, ...] = Field(min_length=1, description="Allowed routes; the planner picks one.")
+
+
+class WithdrawalPoint(Sourced):
+    """By `date`, `cumulative` division-equivalents have left the front (history scale)."""
+
+    date: dt.date
+    cumulative: NonNegFloat
+
+
+class Front(Sourced):
+    """A Soviet front facing Manchuria, with its strength and its withdrawals westward."""
+
+    name: str
+    initial_strength: NonNegFloat = Field(description="Division-equivalents on day 0.")
+    floor: NonNegFloat = Field(0.0, description="Strength the front never falls below.")
+    men: NonNegInt | None = None
+    tanks: NonNegInt | None = None
+    aircraft: NonNegInt | None = None
+    withdrawals: tuple[WithdrawalPoint, ...] = Field(
+        default=(),
+        description="Cumulative withdrawals, linear between points, flat after the last one.",
+    )
+    reinforcement_share: Fraction = Field(
+        0.0, description="Share of Soviet reaction reinforcements that go to this front."
+    )
+
+    @field_validator("withdrawals")
+    @classmethod
+    def _withdrawals_accumulate(
+        cls, points: tuple[WithdrawalPoint, ...]
+    ) -> tuple[WithdrawalPoint, ...]:
+        for before, after in zip(points, points[1:], strict=False):
+            if after.date <= before.date:
+                raise ValueError(f"withdrawal dates must increase: {after.date} after {before.date}")
+            if after.cumulative < before.cumulative:
+                raise ValueError("withdrawals are cumulative: a later point cannot be smaller")
+        return points
+
+
+class SovietReaction(Sourced):
+    """What the Soviets do once Japanese mobilization is detected."""
+
+    enabled: bool = False
+    detection_lag_days: NonNegInt = Field(14, description="Days from the order to Soviet detection.")
+    halt_withdrawals: bool = Field(True, description="Stop sending divisions west once detected.")
+    reinforce_per_day: NonNegFloat = Field(
+        0.0, description="Division-equivalents per day the Trans-Siberian Railway brings east."
+    )
+    ceiling: NonNegFloat = Field(
+        60.0, description="Total Far East strength the railway can sustain (division-equivalents)."
+    )
+
+
+class Criterion(Sourced):
+    enabled: bool = True
+
+
+class Halving(Criterion):
+    """Soviet Far East strength must have fallen to `fraction` of its initial level by the decision day."""
+
+    fraction: Fraction = 0.5
+
+
+class ForceRatio(Criterion):
+    """On each front, Japanese combat value at X-Day ≥ ratio × soviet_factor × Soviet strength."""
+
+    ratio: NonNegFloat = 2.0
+    soviet_factor: NonNegFloat = Field(1.0, description="Japanese divisions one Soviet division is worth.")
+
+
+class DecisionDeadline(Criterion):
+    """The go decision is taken by `date`; the attack follows `decision_to_attack_days` later."""
+
+    date: dt.date
+    decision_to_attack_days: NonNegInt
+
+
+class Weather(Criterion):
+    """X-Day + campaign_days must not pass the weather deadline."""
+
+    deadline: dt.date
+    campaign_days: NonNegInt
+
+
+class SouthReadiness(Criterion):
+    """The South's share of the pool meets every South requirement by its date."""
+
+
+class RequiredArrivals(Criterion):
+    """Every required unit has arrived at its front by X-Day."""
+
+
+class Criteria(Strict):
+    """The named go/no-go criteria; each can be switched off or changed by a scenario."""
+
+    halving: Halving = Field(default_factory=Halving)
+    force_ratio: ForceRatio = Field(default_factory=ForceRatio)
+    decision_deadline: DecisionDeadline
+    weather: Weather
+    south_readiness: SouthReadiness = Field(default_factory=SouthReadiness)
+    required_arrivals: RequiredArrivals = Field(default_factory=RequiredArrivals)
+
+
+CRITERIA = ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals")
+
+
+class Scenario(Strict):
+    """Named overrides in dotted-path form, optionally building on other scenarios."""
+
+    description: str = ""
+    extends: tuple[str, ...] = Field(default=(), description="Scenarios applied first, in order.")
+    overrides: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("extends", mode="before")
+    @classmethod
+    def _one_or_many(cls, value: Any) -> Any:
+        return (value,) if isinstance(value, str) else value
+
+
+class Case(Strict):
+    """A whole planning case: the data, the levers, the criteria and the named scenarios."""
+
+    name: str
+    title: str = ""
+    description: str = ""
+    calendar: Calendar
+    sources: dict[str, Source] = Field(default_factory=dict)
+    levers: Levers
+    shipping: Shipping
+    regions: dict[str, Region]
+    ports: dict[str, Port] = Field(default_factory=dict)
+    sea_routes: dict[str, SeaRoute] = Field(default_factory=dict)
+    rail: dict[str, RailLine]
+    fronts: dict[str, Front] = Field(min_length=1)
+    soviet_reaction: SovietReaction = Field(default_factory=SovietReaction)
+    units: dict[str, Unit] = Field(min_length=1)
+    criteria: Criteria
+    scenarios: dict[str, Scenario] = Field(default_factory=dict)
+
+    def day(self, date: dt.date) -> int:
+        """Day number of a date, counted from the calendar start."""
+        return (date - self.calendar.start).days
+
+    def date(self, day: int) -> dt.date:
+        """Date of a day number."""
+        return self.calendar.start + dt.timedelta(days=day)
+
+    @property
+    def order_day(self) -> int:
+        return self.day(self.levers.mobilization_order)

@@ -1,0 +1,168 @@
+"""A case compiled to whole days and integers: what the planner solves and the verifier checks.
+
+Both sides read the same instance, so they agree on the data; they disagree only if one of
+them breaks a rule. Strength and combat values are in milli-division-equivalents, shares in
+basis points (1/10,000), so every rule is exact integer arithmetic.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import cached_property
+
+from models.case import Case
+
+MILLI = 1000  # strength unit: 1 division-equivalent = 1000
+BP = 10_000  # share unit: 100% = 10,000 basis points
+
+
+@dataclass(frozen=True)
+class MoveOption:
+    """One way a unit can go: an optional sea leg, then a rail leg to its front."""
+
+    index: int
+    rail: str
+    transit_days: int
+    sea: str | None = None
+    embark: str | None = None
+    debark: str | None = None
+    sail_days: int = 0
+    cycle_days: int = 0
+    travel_to_port_days: int = 0
+
+
+@dataclass(frozen=True)
+class UnitSpec:
+    """One movement unit after `count:` expansion."""
+
+    id: str
+    template: str
+    name: str
+    origin: str
+    men: int
+    lift: int
+    mobilization_days: int
+    earliest_start: int
+    combat: int  # milli-division-equivalents
+    front: str
+    required: bool
+    moves: tuple[MoveOption, ...]
+
+
+def unit_ids(key: str, count: int) -> list[str]:
+    """Ids of the units one `count:` entry expands into: `key` or `key-01`, `key-02`, ..."""
+    if count == 1:
+        return [key]
+    width = len(str(count))
+    return [f"{key}-{i:0{width}d}" for i in range(1, count + 1)]
+
+
+def share_bp(value: float) -> int:
+    """A North share as basis points."""
+    return round(value * BP)
+
+
+@dataclass(frozen=True)
+class Instance:
+    """The compiled case: days are integers from the calendar start, 0..horizon."""
+
+    case: Case
+
+    @property
+    def horizon(self) -> int:
+        return self.case.calendar.horizon_days
+
+    @property
+    def order_day(self) -> int:
+        return self.case.order_day
+
+    @cached_property
+    def units(self) -> tuple[UnitSpec, ...]:
+        case = self.case
+        out: list[UnitSpec] = []
+        for key, unit in case.units.items():
+            earliest = max(self.order_day, case.day(unit.available) if unit.available else 0)
+            moves = tuple(self._move(i, m.sea, m.rail, unit.travel_to_port_days) for i, m in enumerate(unit.moves))
+            for uid in unit_ids(key, unit.count):
+                out.append(UnitSpec(uid, key, unit.name, unit.origin, unit.men, unit.lift_tons,
+                                    unit.mobilization_days, earliest, round(unit.combat_value * MILLI),
+                                    unit.front, unit.required, moves))
+        return tuple(out)
+
+    def _move(self, index: int, sea: str | None, rail: str, travel: int) -> MoveOption:
+        line = self.case.rail[rail]
+        if sea is None:
+            return MoveOption(index, rail, line.transit_days)
+        route = self.case.sea_routes[sea]
+        return MoveOption(index, rail, line.transit_days, sea, route.embark, route.debark,
+                          route.sail_days, route.cycle_days, travel)
+
+    @cached_property
+    def pool(self) -> tuple[int, ...]:
+        """Army shipping pool (tons) on each day 0..horizon: the latest step on or before the day."""
+        steps = [(self.case.day(s.date), s.tons) for s in self.case.shipping.pool]
+        return tuple(max((t for d, t in steps if d <= day), default=0) for day in range(self.horizon + 1))
+
+    @property
+    def fixed_share_bp(self) -> int | None:
+        """The North share in basis points, or None when the solver chooses it (`auto`)."""
+        share = self.case.levers.north_share
+        return None if share == "auto" else share_bp(share)
+
+    def north_capacity(self, day: int, bp: int) -> int:
+        """North shipping tons on a day for a share: floor(share × pool)."""
+        return bp * self.pool[day] // BP
+
+    @cached_property
+    def south_max_share_bp(self) -> int | None:
+        """Largest North share that leaves the South every requirement, or None if none can."""
+        limit = BP
+        for req in self.case.shipping.south_requirements.values():
+            day = min(max(self.case.day(req.by), 0), self.horizon)
+            pool = self.pool[day]
+            if req.tons == 0:
+                continue
+            if pool == 0:
+                return None
+            # (BP - share) * pool >= tons * BP  ⇔  share <= BP - ceil(tons * BP / pool)
+            limit = min(limit, BP - math.ceil(req.tons * BP / pool))
+        return limit if limit >= 0 else None
+
+    @cached_property
+    def strength(self) -> dict[str, tuple[int, ...]]:
+        """Soviet strength per front per day (milli-division-equivalents), DESIGN rule 6."""
+        from models.soviet import strength_table
+
+        return strength_table(self.case, self.horizon)
+
+    @cached_property
+    def force_needed(self) -> dict[str, tuple[int, ...]]:
+        """Japanese combat value each front needs on each day: ratio × factor × Soviet strength."""
+        crit = self.case.criteria.force_ratio
+        factor = crit.ratio * crit.soviet_factor
+        return {f: tuple(math.ceil(factor * s - 1e-9) for s in days) for f, days in self.strength.items()}
+
+    @cached_property
+    def halving_holds(self) -> tuple[bool, ...]:
+        """Whether the Far East total is at most the fraction of its day-0 level, per day."""
+        fraction = self.case.criteria.halving.fraction
+        totals = [sum(days[d] for days in self.strength.values()) for d in range(self.horizon + 1)]
+        return tuple(t <= fraction * totals[0] + 1e-9 for t in totals)
+
+    @property
+    def decision_lag(self) -> int:
+        return self.case.criteria.decision_deadline.decision_to_attack_days
+
+    @property
+    def decision_deadline_day(self) -> int:
+        return self.case.day(self.case.criteria.decision_deadline.date)
+
+    @property
+    def weather_last_x_day(self) -> int:
+        """Latest X-Day whose campaign still ends by the weather deadline."""
+        weather = self.case.criteria.weather
+        return self.case.day(weather.deadline) - weather.campaign_days
+
+    def enabled(self, criterion: str) -> bool:
+        return bool(getattr(self.case.criteria, criterion).enabled)

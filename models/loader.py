@@ -1,0 +1,248 @@
+"""Safe YAML loading with line numbers, strict validation and every problem reported at once.
+
+Only YAML's safe subset is read (no object construction). Aliases are allowed but their
+expanded size is bounded, so an alias bomb fails fast instead of exhausting memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from models.case import Case
+from models.errors import CaseError, Problem
+from models.references import check_case
+
+MAX_FILE_BYTES = 10 * 1024 * 1024
+MAX_EXPANDED_NODES = 200_000
+MAX_INT = 10**15
+
+Path = tuple[str | int, ...]
+
+
+@dataclass
+class Document:
+    """Raw data of a case file, with the line of every field."""
+
+    file: str
+    data: Any
+    lines: dict[Path, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path) -> int | None:
+        """Line of the deepest prefix of `path` that appears in the file."""
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                return self.lines[path[:cut]]
+        return None
+
+
+def dotted(path: Path) -> str:
+    return ".".join(str(p) for p in path)
+
+
+def read_text(file: str) -> str:
+    """File contents as UTF-8 text, or a CaseError that says what is wrong with the file."""
+    if not os.path.exists(file):
+        raise CaseError(Problem("file not found", file, hint="check the path"))
+    if os.path.isdir(file):
+        raise CaseError(Problem("is a directory, not a case file", file, hint="give a .yaml file"))
+    size = os.path.getsize(file)
+    if size > MAX_FILE_BYTES:
+        raise CaseError(
+            Problem(
+                f"file is {size / 1e6:.1f} MB; case files are limited to {MAX_FILE_BYTES // 2**20} MB",
+                file,
+                hint="use `count:` to describe many identical units",
+            )
+        )
+    raw = open(file, "rb").read()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CaseError(
+            Problem(f"not valid UTF-8 (byte {exc.start})", file, line, hint="save the file as UTF-8")
+        ) from None
+    if not text.strip():
+        raise CaseError(Problem("file is empty", file, 1, hint="a case needs at least name, calendar, levers, ..."))
+    return text
+
+
+def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
+    """Number of nodes the document would have with every alias written out."""
+    key = id(node)
+    if key in memo:
+        return memo[key]
+    memo[key] = MAX_EXPANDED_NODES + 1  # a cycle counts as too big
+    size = 1
+    if isinstance(node, yaml.SequenceNode):
+        size += sum(_expanded_size(child, memo) for child in node.value)
+    elif isinstance(node, yaml.MappingNode):
+        size += sum(_expanded_size(k, memo) + _expanded_size(v, memo) for k, v in node.value)
+    memo[key] = min(size, MAX_EXPANDED_NODES + 1)
+    return memo[key]
+
+
+class _Builder:
+    """Turns a composed YAML node tree into plain data, recording lines and problems."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.lines: dict[Path, int] = {}
+        self.problems: list[Problem] = []
+        self._constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: Path) -> Any:
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(child, path + (i,)) for i, child in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: Path) -> dict[Any, Any]:
+        out: dict[Any, Any] = {}
+        for key_node, value_node in node.value:
+            if key_node.tag == "tag:yaml.org,2002:merge":
+                self._problem(path, key_node, "merge keys (`<<`) are not supported", "write the keys out")
+                continue
+            key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
+            if isinstance(key, dt.date):
+                key = key.isoformat()
+            if not isinstance(key, (str, int)) or isinstance(key, bool):
+                self._problem(path, key_node, f"a key must be a plain name, got {key_node.value!r}",
+                              "quote it, e.g. 'on': ...")
+                continue
+            key = str(key)
+            if key in out:
+                self._problem(path + (key,), key_node, "duplicate key", "each id may appear only once")
+                continue
+            self.lines[path + (key,)] = key_node.start_mark.line + 1
+            out[key] = self.build(value_node, path + (key,))
+        return out
+
+    def _scalar(self, node: yaml.Node, path: Path) -> Any:
+        if not node.tag.startswith("tag:yaml.org,2002:"):
+            self._problem(path, node, f"tag {node.tag} is not allowed", "case files hold plain data only")
+            return None
+        try:
+            value = self._constructor.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+        except yaml.YAMLError as exc:
+            self._problem(path, node, f"cannot read value: {exc}", None)
+            return None
+        if isinstance(value, bool) or value is None:
+            return value
+        if isinstance(value, int) and abs(value) > MAX_INT:
+            self._problem(path, node, f"number {node.value} is too large", f"at most {MAX_INT:,}")
+            return None
+        if isinstance(value, float) and not math.isfinite(value):
+            self._problem(path, node, f"{node.value} is not a finite number", "give a plain number")
+            return None
+        if isinstance(value, (bytes, dt.datetime)):
+            self._problem(path, node, f"unsupported value {node.value!r}", "use a number, text or date")
+            return None
+        return value
+
+    def _problem(self, path: Path, node: yaml.Node, message: str, hint: str | None) -> None:
+        self.problems.append(Problem(message, self.file, node.start_mark.line + 1, dotted(path) or None, hint))
+
+
+def parse_yaml(text: str, file: str) -> Document:
+    """Parse YAML text safely into a Document; raise CaseError on any problem."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        raise CaseError(Problem(f"YAML syntax error: {exc.problem}", file, line, hint="fix the YAML syntax")) from None
+    except yaml.YAMLError as exc:
+        raise CaseError(Problem(f"YAML error: {exc}", file)) from None
+    if node is None:
+        raise CaseError(Problem("file is empty", file, 1))
+    if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
+        raise CaseError(
+            Problem("YAML aliases expand to too many values (alias bomb?)", file, node.start_mark.line + 1,
+                    hint=f"a case may expand to at most {MAX_EXPANDED_NODES:,} values")
+        )
+    builder = _Builder(file)
+    data = builder.build(node, ())
+    if builder.problems:
+        raise CaseError(builder.problems)
+    if not isinstance(data, dict):
+        raise CaseError(Problem("a case file must be a mapping of sections (name:, calendar:, ...)", file, 1))
+    return Document(file, data, builder.lines)
+
+
+def _hint_for(error_type: str, loc: Path) -> str | None:
+    hints = {
+        "extra_forbidden": "remove it or check its spelling against `kantokuen schema`",
+        "missing": "add this field",
+        "date_from_datetime_parsing": "write a date as YYYY-MM-DD",
+        "date_parsing": "write a date as YYYY-MM-DD",
+        "date_type": "write a date as YYYY-MM-DD",
+        "greater_than": "give a larger number",
+        "greater_than_equal": "give a larger number",
+        "less_than_equal": "give a smaller number",
+        "finite_number": "give a plain number",
+    }
+    if error_type.startswith(("int_", "float_")):
+        return "give a number"
+    return hints.get(error_type)
+
+
+def _clean_loc(loc: tuple[Any, ...]) -> Path:
+    """Drop pydantic's union-branch labels (`float`, `literal['auto']`) from an error location."""
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"float", "int", "str"})))
+
+
+def validation_problems(doc: Document, exc: ValidationError, where: dict[Path, tuple[str, int]] | None = None) -> list[Problem]:
+    """Pydantic errors as Problems with file, line, dotted path and a hint."""
+    problems: list[Problem] = []
+    seen: set[tuple[Path, str]] = set()
+    for err in exc.errors():
+        loc = _clean_loc(err["loc"])
+        msg = err["msg"]
+        if (loc, msg) in seen:
+            continue
+        seen.add((loc, msg))
+        file, line = _locate(doc, loc, where)
+        problems.append(Problem(msg[0].lower() + msg[1:], file, line, dotted(loc) or None, _hint_for(err["type"], loc)))
+    return problems
+
+
+def _locate(doc: Document, loc: Path, where: dict[Path, tuple[str, int]] | None) -> tuple[str, int | None]:
+    """File and line for a path; an overridden path points at the override that set it."""
+    if where:
+        for cut in range(len(loc), 0, -1):
+            if loc[:cut] in where:
+                return where[loc[:cut]]
+    return doc.file, doc.line_of(loc)
+
+
+def build_case(doc: Document, where: dict[Path, tuple[str, int]] | None = None) -> Case:
+    """Validate raw data into a Case; every schema and reference problem is reported at once."""
+    try:
+        case = Case.model_validate(doc.data)
+    except ValidationError as exc:
+        raise CaseError(validation_problems(doc, exc, where)) from None
+    problems = [
+        Problem(msg, *_locate(doc, path, where), dotted(path), hint) for path, msg, hint in check_case(case)
+    ]
+    if problems:
+        raise CaseError(problems)
+    return case
+
+
+def load_document(file: str) -> Document:
+    return parse_yaml(read_text(file), file)
+
+
+def load_case(file: str) -> Case:
+    """Load and validate the base case of a file (no scenario applied)."""
+    return build_case(load_document(file))

@@ -1,0 +1,52 @@
+"""Provenance: which numbers of a case say where they come from.
+
+An entity is sourced when it (or the entity it belongs to) names a source or says
+`assumption` with a reason. `validate` warns about every entity with numbers and no source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from models.case import Case, Sourced
+
+
+def _entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourced, Sourced | None]]:
+    """(path, entity, parent) for every entity that carries historical numbers."""
+    yield ("shipping",), case.shipping, None
+    for i, step in enumerate(case.shipping.pool):
+        yield ("shipping", "pool", i), step, case.shipping
+    for key, req in case.shipping.south_requirements.items():
+        yield ("shipping", "south_requirements", key), req, case.shipping
+    for section in ("ports", "sea_routes", "rail", "units"):
+        for key, entity in getattr(case, section).items():
+            yield (section, key), entity, None
+    for key, front in case.fronts.items():
+        yield ("fronts", key), front, None
+        for i, point in enumerate(front.withdrawals):
+            yield ("fronts", key, "withdrawals", i), point, front
+    if case.soviet_reaction.enabled:
+        yield ("soviet_reaction",), case.soviet_reaction, None
+    for name in type(case.criteria).model_fields:
+        criterion = getattr(case.criteria, name)
+        if criterion.enabled and name not in ("south_readiness", "required_arrivals"):
+            yield ("criteria", name), criterion, None
+
+
+def unsourced(case: Case) -> list[tuple[str | int, ...]]:
+    """Paths of entities whose numbers name no source (neither their own nor their parent's)."""
+    out = []
+    for path, entity, parent in _entities(case):
+        if entity.source is None and (parent is None or parent.source is None):
+            out.append(path)
+    return out
+
+
+def source_usage(case: Case) -> dict[str, list[str]]:
+    """For each source key (and `assumption`), the dotted paths of the entities citing it."""
+    out: dict[str, list[str]] = {}
+    for path, entity, parent in _entities(case):
+        key = entity.source or (parent.source if parent else None)
+        if key:
+            out.setdefault(key, []).append(".".join(str(p) for p in path))
+    return out

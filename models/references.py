@@ -1,0 +1,185 @@
+"""Cross-reference and consistency rules of a case that one field alone cannot check."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from models.case import ASSUMPTION, Case, Sourced
+
+Finding = tuple[tuple[str | int, ...], str, str | None]
+
+MAX_UNITS = 100_000
+
+
+def check_case(case: Case) -> list[Finding]:
+    """Every dangling reference and impossible value in the case, with its path and a hint."""
+    findings: list[Finding] = []
+    for rule in CASE_RULES:
+        findings.extend(rule(case))
+    return findings
+
+
+def _sourced_entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourced]]:
+    yield ("shipping",), case.shipping
+    for i, step in enumerate(case.shipping.pool):
+        yield ("shipping", "pool", i), step
+    for key, req in case.shipping.south_requirements.items():
+        yield ("shipping", "south_requirements", key), req
+    for section in ("ports", "sea_routes", "rail", "units", "fronts"):
+        for key, entity in getattr(case, section).items():
+            yield (section, key), entity
+    for key, front in case.fronts.items():
+        for i, point in enumerate(front.withdrawals):
+            yield ("fronts", key, "withdrawals", i), point
+    yield ("soviet_reaction",), case.soviet_reaction
+    for name in type(case.criteria).model_fields:
+        yield ("criteria", name), getattr(case.criteria, name)
+
+
+def sources_exist(case: Case) -> Iterator[Finding]:
+    """A cited source is an entry of `sources:`; an assumption gives its reason in `note`."""
+    for path, entity in _sourced_entities(case):
+        if entity.source is None:
+            continue
+        if entity.source == ASSUMPTION:
+            if not (entity.note or "").strip():
+                yield path + ("note",), "an assumption needs a reason", "add `note:` saying why this value"
+        elif entity.source not in case.sources:
+            yield (path + ("source",), f"unknown source '{entity.source}'",
+                   f"add it to `sources:` or use one of: {', '.join(sorted(case.sources)) or 'assumption'}")
+
+
+def places_exist(case: Case) -> Iterator[Finding]:
+    """Ports, routes and rail lines refer to regions, ports and fronts that exist."""
+    for key, port in case.ports.items():
+        if port.region not in case.regions:
+            yield ("ports", key, "region"), f"unknown region '{port.region}'", _choices(case.regions)
+    for key, route in case.sea_routes.items():
+        for end in ("embark", "debark"):
+            if getattr(route, end) not in case.ports:
+                yield ("sea_routes", key, end), f"unknown port '{getattr(route, end)}'", _choices(case.ports)
+    for key, line in case.rail.items():
+        if line.start not in case.ports and line.start not in case.regions:
+            yield (("rail", key, "start"), f"unknown port or region '{line.start}'",
+                   _choices({**case.ports, **case.regions}))
+        if line.front not in case.fronts:
+            yield ("rail", key, "front"), f"unknown front '{line.front}'", _choices(case.fronts)
+
+
+def units_can_move(case: Case) -> Iterator[Finding]:
+    """Each unit's moves start in its region, chain sea to rail, and end at its front."""
+    for key, unit in case.units.items():
+        path = ("units", key)
+        if unit.origin not in case.regions:
+            yield path + ("origin",), f"unknown region '{unit.origin}'", _choices(case.regions)
+            continue
+        if unit.front not in case.fronts:
+            yield path + ("front",), f"unknown front '{unit.front}'", _choices(case.fronts)
+        for i, move in enumerate(unit.moves):
+            yield from _move_problems(case, key, unit.origin, unit.front, unit.lift_tons, i, move)
+
+
+def _move_problems(case: Case, key: str, origin: str, front: str, lift: int, i: int, move: object) -> Iterator[Finding]:
+    from models.case import Move
+
+    assert isinstance(move, Move)
+    path: tuple[str | int, ...] = ("units", key, "moves", i)
+    line = case.rail.get(move.rail)
+    if line is None:
+        yield path + ("rail",), f"unknown rail line '{move.rail}'", _choices(case.rail)
+        return
+    if line.front != front:
+        yield path + ("rail",), f"rail line '{move.rail}' goes to front '{line.front}', not '{front}'", "pick a line to the unit's front"
+    if lift > line.tons_per_day:
+        yield (path + ("rail",), f"unit lift {lift:,} t exceeds rail line '{move.rail}' capacity {line.tons_per_day:,} t/day",
+               "split it into smaller units with `count:`")
+    if move.sea is None:
+        if line.start != origin:
+            yield path + ("rail",), f"rail line '{move.rail}' starts at '{line.start}', not at the unit's region '{origin}'", "add a `sea:` route or pick a line from the region"
+        return
+    if case.regions[origin].rail_only:
+        yield path + ("sea",), f"units in region '{origin}' move by rail only", "remove the `sea:` route"
+    route = case.sea_routes.get(move.sea)
+    if route is None:
+        yield path + ("sea",), f"unknown sea route '{move.sea}'", _choices(case.sea_routes)
+        return
+    embark = case.ports.get(route.embark)
+    if embark is not None and embark.region != origin:
+        yield path + ("sea",), f"route '{move.sea}' embarks at '{route.embark}' in region '{embark.region}', not '{origin}'", "pick a route from the unit's region"
+    if line.start != route.debark:
+        yield path + ("rail",), f"rail line '{move.rail}' starts at '{line.start}', not at the route's debarkation port '{route.debark}'", "pick a line from that port"
+    for end in (route.embark, route.debark):
+        port = case.ports.get(end)
+        if port is not None and lift > port.tons_per_day:
+            yield (path + ("sea",), f"unit lift {lift:,} t exceeds port '{end}' throughput {port.tons_per_day:,} t/day",
+                   "split it into smaller units with `count:`")
+
+
+def dates_in_order(case: Case) -> Iterator[Finding]:
+    """The order falls on or after the calendar start and before every deadline."""
+    order = case.levers.mobilization_order
+    if order < case.calendar.start:
+        yield ("levers", "mobilization_order"), f"order {order} is before the calendar start {case.calendar.start}", "order on or after the start"
+    crit = case.criteria
+    if crit.decision_deadline.enabled and crit.decision_deadline.date < order:
+        yield (("criteria", "decision_deadline", "date"), f"decision deadline {crit.decision_deadline.date} is before the mobilization order {order}",
+               "move the deadline after the order, or the order earlier")
+    if crit.weather.enabled and crit.weather.deadline < order:
+        yield (("criteria", "weather", "deadline"), f"weather deadline {crit.weather.deadline} is before the mobilization order {order}",
+               "move the deadline after the order")
+    for key, req in case.shipping.south_requirements.items():
+        if req.by < case.calendar.start:
+            yield ("shipping", "south_requirements", key, "by"), f"date {req.by} is before the calendar start", None
+
+
+def reaction_is_routed(case: Case) -> Iterator[Finding]:
+    """Soviet reinforcements, when enabled, are shared out among the fronts (shares sum to 1)."""
+    reaction = case.soviet_reaction
+    total = sum(f.reinforcement_share for f in case.fronts.values())
+    if reaction.enabled and reaction.reinforce_per_day > 0 and abs(total - 1) > 1e-6:
+        yield (("fronts",), f"reinforcement shares sum to {total:g}, not 1",
+               "set `reinforcement_share` on the fronts so they add up to 1")
+
+
+def scenarios_resolve(case: Case) -> Iterator[Finding]:
+    """A scenario builds only on scenarios that exist, without cycles."""
+    for name, scenario in case.scenarios.items():
+        for i, parent in enumerate(scenario.extends):
+            if parent not in case.scenarios:
+                yield ("scenarios", name, "extends", i), f"unknown scenario '{parent}'", _choices(case.scenarios)
+    for name in case.scenarios:
+        seen: list[str] = []
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen:
+                if current == name:
+                    yield ("scenarios", name, "extends"), "scenarios extend each other in a cycle", "break the cycle"
+                    break
+                continue
+            seen.append(current)
+            stack.extend(case.scenarios[current].extends if current in case.scenarios else ())
+
+
+def unit_count_bounded(case: Case) -> Iterator[Finding]:
+    """The expanded case stays within what the planner is built for."""
+    total = sum(u.count for u in case.units.values())
+    if total > MAX_UNITS:
+        yield ("units",), f"{total:,} units after `count:` expansion; at most {MAX_UNITS:,}", "merge small units"
+
+
+def _choices(table: dict[str, object]) -> str:
+    names = sorted(table)
+    shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+    return f"known: {shown}" if names else "none are defined"
+
+
+CASE_RULES = (
+    sources_exist,
+    places_exist,
+    units_can_move,
+    dates_in_order,
+    reaction_is_routed,
+    scenarios_resolve,
+    unit_count_bounded,
+)

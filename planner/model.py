@@ -1,0 +1,371 @@
+"""The CP-SAT model: variables, one function per constraint family, and the objective terms.
+
+Every family is named after the rule it enforces (DESIGN.md §1b) and has a `check_<family>`
+twin in `models.verify`. Criteria are enforced through literals so that `explain` can switch
+them off one by one; a normal solve fixes all enabled literals to true.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from models.instance import BP, Instance, UnitSpec
+
+LinearExpr = cp_model.LinearExprT
+
+
+@dataclass
+class UnitVars:
+    """Decision variables of one unit; `move_lits[k]` is true when it takes its k-th move."""
+
+    spec: UnitSpec
+    present: cp_model.IntVar | int
+    move_lits: list[cp_model.IntVar | int]
+    mobilize: cp_model.IntVar
+    sail: cp_model.IntVar | None
+    entrain: cp_model.IntVar
+    arrive: cp_model.IntVar
+    arrived_by_x: cp_model.IntVar | None = None
+
+    @property
+    def ready(self) -> LinearExpr:
+        return self.mobilize + self.spec.mobilization_days
+
+
+@dataclass
+class Model:
+    """A built CP-SAT model of an instance, with handles on its variables."""
+
+    inst: Instance
+    cp: cp_model.CpModel
+    units: list[UnitVars]
+    x_day: cp_model.IntVar
+    share_pct: cp_model.IntVar | None  # None: fixed share
+    criteria: dict[str, cp_model.IntVar] = field(default_factory=dict)
+    terms: dict[str, LinearExpr] = field(default_factory=dict)
+
+    @property
+    def share_bp(self) -> LinearExpr:
+        fixed = self.inst.fixed_share_bp
+        return fixed if fixed is not None else 100 * self.share_pct  # type: ignore[operator]
+
+
+def _const(lit: cp_model.IntVar | int) -> bool:
+    return isinstance(lit, int)
+
+
+def _enforce(ct: cp_model.Constraint, *lits: cp_model.IntVar | int) -> None:
+    active = [lit for lit in lits if not _const(lit)]
+    if any(_const(lit) and lit == 0 for lit in lits):
+        raise ValueError("enforcing on a false constant")
+    if active:
+        ct.OnlyEnforceIf(active)
+
+
+def create_variables(inst: Instance) -> Model:
+    """Variables with tight domains: nothing before a unit's earliest start or after the horizon."""
+    cp = cp_model.CpModel()
+    horizon = inst.horizon
+    units: list[UnitVars] = []
+    for spec in inst.units:
+        present: cp_model.IntVar | int = 1 if spec.required else cp.NewBoolVar(f"commit[{spec.id}]")
+        if len(spec.moves) == 1:
+            lits: list[cp_model.IntVar | int] = [present]
+        else:
+            lits = [cp.NewBoolVar(f"move[{spec.id},{m.rail if m.sea is None else m.sea}]") for m in spec.moves]
+        fastest = min(_min_travel(spec, k) for k in range(len(spec.moves)))
+        mobilize = cp.NewIntVar(spec.earliest_start, horizon, f"mobilize[{spec.id}]")
+        has_sea = any(m.sea is not None for m in spec.moves)
+        sail = cp.NewIntVar(spec.earliest_start, horizon, f"sail[{spec.id}]") if has_sea else None
+        entrain = cp.NewIntVar(spec.earliest_start, horizon, f"entrain[{spec.id}]")
+        arrive = cp.NewIntVar(min(spec.earliest_start + fastest, horizon), horizon, f"arrive[{spec.id}]")
+        units.append(UnitVars(spec, present, lits, mobilize, sail, entrain, arrive))
+    x_day = cp.NewIntVar(0, horizon, "x_day")
+    share = None if inst.fixed_share_bp is not None else cp.NewIntVar(0, 100, "north_share_pct")
+    return Model(inst, cp, units, x_day, share)
+
+
+def _min_travel(spec: UnitSpec, k: int) -> int:
+    move = spec.moves[k]
+    sea = move.travel_to_port_days + move.sail_days if move.sea is not None else 0
+    return spec.mobilization_days + sea + move.transit_days
+
+
+# --- Movement and resources --------------------------------------------------------------
+
+
+def route_choice(m: Model) -> None:
+    """Each committed unit takes exactly one of its allowed moves; an uncommitted unit stays home."""
+    for u in m.units:
+        if len(u.move_lits) > 1:
+            m.cp.Add(sum(u.move_lits) == u.present)
+
+
+def mobilization_after_order(m: Model) -> None:
+    """A unit starts mobilizing on or after the order (and its availability) and is ready
+    its mobilization days later (the domain of `mobilize` starts at its earliest day)."""
+    for u in m.units:
+        m.cp.Add(u.mobilize + u.spec.mobilization_days <= m.inst.horizon)
+
+
+def depot_capacity(m: Model) -> None:
+    """In a region with a depot capacity, the men mobilizing at once never exceed it."""
+    by_region: dict[str, list[tuple[cp_model.IntervalVar, int]]] = defaultdict(list)
+    for u in m.units:
+        cap = m.inst.case.regions[u.spec.origin].depot_men
+        if cap is None or u.spec.mobilization_days == 0:
+            continue
+        name = f"mobilizing[{u.spec.id}]"
+        if _const(u.present):
+            iv = m.cp.NewFixedSizeIntervalVar(u.mobilize, u.spec.mobilization_days, name)
+        else:
+            iv = m.cp.NewOptionalFixedSizeIntervalVar(u.mobilize, u.spec.mobilization_days, u.present, name)
+        by_region[u.spec.origin].append((iv, u.spec.men))
+    for region, items in by_region.items():
+        cap = m.inst.case.regions[region].depot_men
+        assert cap is not None
+        m.cp.AddCumulative([iv for iv, _ in items], [men for _, men in items], cap)
+
+
+def sea_voyage(m: Model) -> None:
+    """A unit going by sea sails once at its port (ready + travel days); a rail-only unit entrains
+    once ready."""
+    for u in m.units:
+        for k, move in enumerate(u.spec.moves):
+            lit = u.move_lits[k]
+            if move.sea is None:
+                _enforce(m.cp.Add(u.entrain >= u.ready), lit)
+            else:
+                assert u.sail is not None
+                _enforce(m.cp.Add(u.sail >= u.ready + move.travel_to_port_days), lit)
+
+
+def _sea_moves(m: Model) -> list[tuple[UnitVars, int]]:
+    return [(u, k) for u in m.units for k, mv in enumerate(u.spec.moves) if mv.sea is not None]
+
+
+def _interval(m: Model, u: UnitVars, k: int, start: LinearExpr, size: int, what: str) -> cp_model.IntervalVar:
+    lit = u.move_lits[k]
+    name = f"{what}[{u.spec.id},{k}]"
+    if _const(lit):
+        return m.cp.NewFixedSizeIntervalVar(start, size, name)
+    return m.cp.NewOptionalFixedSizeIntervalVar(start, size, lit, name)
+
+
+def shipping_pool_capacity(m: Model) -> None:
+    """A unit at sea holds its lift of North shipping from sailing for the route's cycle days;
+    North tons held on a day ≤ North share × pool available that day."""
+    inst = m.inst
+    intervals, demands = [], []
+    for u, k in _sea_moves(m):
+        move = u.spec.moves[k]
+        assert u.sail is not None
+        _enforce(m.cp.Add(u.sail + move.cycle_days <= inst.horizon + 1), u.move_lits[k])
+        intervals.append(_interval(m, u, k, u.sail, move.cycle_days, "at_sea"))
+        demands.append(u.spec.lift)
+    if not intervals:
+        return
+    pool = inst.pool
+    peak = max(pool)
+    # The pool grows stepwise; a fixed "reserved" interval per step takes up what is not yet
+    # requisitioned, so one cumulative with the peak capacity enforces every day's limit.
+    segments: list[tuple[int, int, int]] = []
+    start = 0
+    for day in range(1, inst.horizon + 2):
+        if day == inst.horizon + 1 or pool[day] != pool[start]:
+            segments.append((start, day - start, pool[start]))
+            start = day
+    if m.share_pct is None:
+        bp = inst.fixed_share_bp
+        assert bp is not None
+        cap_peak = bp * peak // BP
+        caps = [(s, n, cap_peak - bp * p // BP) for s, n, p in segments]
+        reserved = [(m.cp.NewFixedSizeIntervalVar(s, n, f"unrequisitioned[{s}]"), r) for s, n, r in caps if r > 0]
+        m.cp.AddCumulative(intervals + [iv for iv, _ in reserved], demands + [r for _, r in reserved], cap_peak)
+    else:
+        # 100 × tons at sea ≤ pct × pool(day), with the share itself a variable.
+        pct = m.share_pct
+        reserved_iv = [m.cp.NewFixedSizeIntervalVar(s, n, f"unrequisitioned[{s}]") for s, n, p in segments if p < peak]
+        reserved_dem = [pct * (peak - p) for s, n, p in segments if p < peak]
+        m.cp.AddCumulative(intervals + reserved_iv, [100 * d for d in demands] + reserved_dem, pct * peak)
+
+
+def _port_cumulative(m: Model, leg: str) -> None:
+    by_port: dict[str, list[tuple[cp_model.IntervalVar, int]]] = defaultdict(list)
+    for u, k in _sea_moves(m):
+        move = u.spec.moves[k]
+        assert u.sail is not None
+        port, start = (move.embark, u.sail) if leg == "embark" else (move.debark, u.sail + move.sail_days)
+        assert port is not None
+        by_port[port].append((_interval(m, u, k, start, 1, leg), u.spec.lift))
+    for port, items in by_port.items():
+        cap = m.inst.case.ports[port].tons_per_day
+        m.cp.AddCumulative([iv for iv, _ in items], [t for _, t in items], cap)
+
+
+def embarkation_throughput(m: Model) -> None:
+    """Tons loaded at an embarkation port on one day (units sailing that day) ≤ its tons/day."""
+    _port_cumulative(m, "embark")
+
+
+def debarkation_throughput(m: Model) -> None:
+    """Tons unloaded at a debarkation port on one day (units arriving that day) ≤ its tons/day."""
+    _port_cumulative(m, "debark")
+
+
+def rail_capacity(m: Model) -> None:
+    """A unit entrains once it reaches the railhead, uses its lift of the line's tons/day that
+    day, and arrives at its front the line's transit days later."""
+    by_line: dict[str, list[tuple[cp_model.IntervalVar, int]]] = defaultdict(list)
+    for u in m.units:
+        for k, move in enumerate(u.spec.moves):
+            lit = u.move_lits[k]
+            if move.sea is not None:
+                assert u.sail is not None
+                _enforce(m.cp.Add(u.entrain >= u.sail + move.sail_days), lit)
+            _enforce(m.cp.Add(u.arrive == u.entrain + move.transit_days), lit)
+            by_line[move.rail].append((_interval(m, u, k, u.entrain, 1, "entrain"), u.spec.lift))
+    for line, items in by_line.items():
+        cap = m.inst.case.rail[line].tons_per_day
+        m.cp.AddCumulative([iv for iv, _ in items], [t for _, t in items], cap)
+
+
+# --- Criteria --------------------------------------------------------------------------
+
+
+def _criterion(m: Model, name: str) -> cp_model.IntVar:
+    lit = m.criteria.get(name)
+    if lit is None:
+        lit = m.cp.NewBoolVar(f"criterion[{name}]")
+        m.criteria[name] = lit
+    return lit
+
+
+def x_day_in_horizon(m: Model) -> None:
+    """X-Day and the decision day fall within the planning horizon."""
+    m.cp.Add(m.x_day - m.inst.decision_lag >= 0)
+
+
+def required_arrivals(m: Model) -> None:
+    """Every required unit has arrived at its front by X-Day."""
+    if not m.inst.enabled("required_arrivals"):
+        return
+    lit = _criterion(m, "required_arrivals")
+    for u in m.units:
+        if u.spec.required:
+            m.cp.Add(u.arrive <= m.x_day).OnlyEnforceIf(lit)
+
+
+def force_ratio(m: Model) -> None:
+    """On each front, combat value arrived by X-Day ≥ ratio × Soviet factor × Soviet strength
+    on X-Day (a table lookup: Soviet strength is known per day)."""
+    if not m.inst.enabled("force_ratio"):
+        return
+    lit = _criterion(m, "force_ratio")
+    for front, need in m.inst.force_needed.items():
+        needed = m.cp.NewIntVar(min(need), max(need), f"force_needed[{front}]")
+        m.cp.AddElement(m.x_day, list(need), needed)
+        terms = []
+        for u in m.units:
+            if u.spec.front != front or u.spec.combat == 0:
+                continue
+            arrived = m.cp.NewBoolVar(f"arrived_by_x[{u.spec.id}]")
+            m.cp.Add(u.arrive <= m.x_day).OnlyEnforceIf(arrived)
+            if not _const(u.present):
+                m.cp.AddImplication(arrived, u.present)  # type: ignore[arg-type]
+            u.arrived_by_x = arrived
+            terms.append(u.spec.combat * arrived)
+        m.cp.Add(sum(terms) >= needed).OnlyEnforceIf(lit)
+
+
+def halving_criterion(m: Model) -> None:
+    """On the decision day (X-Day − decision-to-attack days), Soviet Far East strength is at
+    most the halving fraction of its initial level."""
+    if not m.inst.enabled("halving"):
+        return
+    lit = _criterion(m, "halving")
+    lag = m.inst.decision_lag
+    ok = [x for x in range(m.inst.horizon + 1) if x - lag >= 0 and m.inst.halving_holds[x - lag]]
+    m.cp.AddLinearExpressionInDomain(m.x_day, cp_model.Domain.FromValues(ok)).OnlyEnforceIf(lit)
+
+
+def decision_deadline(m: Model) -> None:
+    """The decision day (X-Day − decision-to-attack days) is no later than the deadline."""
+    if not m.inst.enabled("decision_deadline"):
+        return
+    lit = _criterion(m, "decision_deadline")
+    m.cp.Add(m.x_day - m.inst.decision_lag <= m.inst.decision_deadline_day).OnlyEnforceIf(lit)
+
+
+def weather_deadline(m: Model) -> None:
+    """X-Day plus the campaign days ends no later than the weather deadline."""
+    if not m.inst.enabled("weather"):
+        return
+    lit = _criterion(m, "weather")
+    m.cp.Add(m.x_day <= m.inst.weather_last_x_day).OnlyEnforceIf(lit)
+
+
+def south_readiness(m: Model) -> None:
+    """The South's share of the pool meets each South requirement by its date."""
+    if not m.inst.enabled("south_readiness") or not m.inst.case.shipping.south_requirements:
+        return
+    lit = _criterion(m, "south_readiness")
+    limit = m.inst.south_max_share_bp
+    if limit is None:
+        m.cp.AddBoolOr([lit.Not()])
+    else:
+        m.cp.Add(m.share_bp <= limit).OnlyEnforceIf(lit)
+
+
+ConstraintFn = Callable[[Model], None]
+
+CONSTRAINTS: tuple[tuple[str, ConstraintFn], ...] = (
+    ("route_choice", route_choice),
+    ("mobilization_after_order", mobilization_after_order),
+    ("depot_capacity", depot_capacity),
+    ("sea_voyage", sea_voyage),
+    ("shipping_pool_capacity", shipping_pool_capacity),
+    ("embarkation_throughput", embarkation_throughput),
+    ("debarkation_throughput", debarkation_throughput),
+    ("rail_capacity", rail_capacity),
+    ("x_day_in_horizon", x_day_in_horizon),
+    ("required_arrivals", required_arrivals),
+    ("force_ratio", force_ratio),
+    ("halving_criterion", halving_criterion),
+    ("decision_deadline", decision_deadline),
+    ("weather_deadline", weather_deadline),
+    ("south_readiness", south_readiness),
+)
+
+
+def objective_terms(m: Model) -> None:
+    """Lexicographic objective terms: X-Day, then North share (when `auto`), then ton-days
+    (Σ lift × arrival day of committed units: the movement finished as early as it can)."""
+    m.terms["x_day"] = m.x_day
+    m.terms["north_share_pct"] = m.share_pct if m.share_pct is not None else 0
+    ton_days = []
+    for u in m.units:
+        if _const(u.present):
+            ton_days.append(u.spec.lift * u.arrive)
+        else:
+            counted = m.cp.NewIntVar(0, m.inst.horizon, f"counted_arrival[{u.spec.id}]")
+            m.cp.Add(counted == u.arrive).OnlyEnforceIf(u.present)  # type: ignore[arg-type]
+            m.cp.Add(counted == 0).OnlyEnforceIf(u.present.Not())  # type: ignore[union-attr]
+            ton_days.append(u.spec.lift * counted)
+    m.terms["ton_days"] = sum(ton_days)
+
+
+def build(inst: Instance, criteria_as_assumptions: bool = False) -> Model:
+    """The whole model. Criteria literals are fixed true unless used as assumptions (explain)."""
+    m = create_variables(inst)
+    for _, family in CONSTRAINTS:
+        family(m)
+    objective_terms(m)
+    if not criteria_as_assumptions:
+        for lit in m.criteria.values():
+            m.cp.Add(lit == 1)
+    return m

@@ -1,0 +1,206 @@
+"""From a loaded case to a Result: solve, verify, measure every criterion, collect usage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ortools import __version__ as ortools_version
+
+from models import __version__
+from models.instance import BP, MILLI, Instance
+from models.plan import CriterionResult, Plan, Result, Status
+from models.scenarios import LoadedCase
+from models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use, verify
+from planner.explain import describe, minimal_conflict
+from planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
+
+
+def solve(loaded: LoadedCase, options: SolveOptions | None = None) -> Result:
+    """Solve a loaded case; the returned plan (if any) has passed the verifier."""
+    options = options or SolveOptions()
+    inst = Instance(loaded.case)
+    outcome = plan_case(inst, options)
+    conflict: list[str] = []
+    explanation: list[str] = []
+    if outcome.status == Status.INFEASIBLE:
+        core = minimal_conflict(inst, time_limit=max(options.time_limit / 4, 5.0))
+        conflict = list(core.criteria) or ["movement"]
+        explanation = describe(inst, core)
+    return build_result(loaded, inst, outcome, options, conflict, explanation)
+
+
+def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: SolveOptions,
+                 conflict: list[str], explanation: list[str]) -> Result:
+    case = inst.case
+    plan = outcome.plan
+    if plan is not None and verify(inst, plan):
+        raise PlannerBug(verify(inst, plan))
+    lag = inst.decision_lag
+    return Result(
+        case=case.name,
+        case_file=loaded.file,
+        case_hash=loaded.case_hash,
+        scenario=loaded.scenario,
+        overrides=[o.as_json() for o in loaded.overrides],
+        status=outcome.status,
+        go=plan is not None,
+        x_day=case.date(plan.x_day).isoformat() if plan else None,
+        x_day_index=plan.x_day if plan else None,
+        decision_day=case.date(plan.x_day - lag).isoformat() if plan else None,
+        order_day=case.levers.mobilization_order.isoformat(),
+        calendar_start=case.calendar.start.isoformat(),
+        horizon=inst.horizon,
+        north_share=plan.north_share_bp / BP if plan else None,
+        objective={k: float(v) for k, v in outcome.objective.items()},
+        bound={k: float(v) for k, v in outcome.bound.items()},
+        verified=plan is not None,
+        criteria=criteria_results(inst, plan, conflict),
+        force_ratio=force_ratios(inst, plan) if plan else {},
+        shipping=shipping_summary(inst, plan) if plan else {},
+        units=unit_timelines(inst, plan) if plan else [],
+        usage=usage(inst, plan) if plan else {},
+        strength=strength_series(inst, plan),
+        conflict=conflict,
+        explanation=explanation,
+        solve_seconds=round(outcome.seconds, 3),
+        seed=options.seed,
+        workers=options.num_workers,
+        version=__version__,
+        ortools_version=ortools_version,
+    )
+
+
+def criteria_results(inst: Instance, plan: Plan | None, conflict: list[str]) -> list[CriterionResult]:
+    """Each criterion with its margin at the plan's X-Day (for a no-go: whether it is in the conflict)."""
+    case = inst.case
+    crit = case.criteria
+    out = []
+    for name in ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals"):
+        enabled = bool(getattr(crit, name).enabled)
+        if plan is None:
+            out.append(CriterionResult(name=name, enabled=enabled, holds=enabled and name not in conflict
+                                       if enabled else True,
+                                       detail="in the conflict" if name in conflict else ""))
+            continue
+        margin, unit, detail = _margin(inst, plan, name)
+        out.append(CriterionResult(name=name, enabled=enabled, holds=(not enabled) or margin >= 0,
+                                   margin=margin, unit=unit, detail=detail))
+    return out
+
+
+def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
+    case = inst.case
+    x = plan.x_day
+    decision = x - inst.decision_lag
+    if name == "halving":
+        total = sum(s[decision] for s in inst.strength.values()) / MILLI
+        initial = sum(s[0] for s in inst.strength.values()) / MILLI
+        limit = case.criteria.halving.fraction * initial
+        return round(limit - total, 3), "div.-eq.", f"Soviet {total:g} of {initial:g} div.-eq. on the decision day (limit {limit:g})"
+    if name == "force_ratio":
+        arrived = combat_arrived(inst, plan, x)
+        margins = {f: (arrived[f] - need[x]) / MILLI for f, need in inst.force_needed.items()}
+        worst = min(margins, key=lambda f: margins[f])
+        return round(margins[worst], 3), "div.-eq.", f"tightest front: {worst}"
+    if name == "decision_deadline":
+        return inst.decision_deadline_day - decision, "days", f"decision on {case.date(decision)}"
+    if name == "weather":
+        return inst.weather_last_x_day - x, "days", f"campaign ends {case.date(x + case.criteria.weather.campaign_days)}"
+    if name == "south_readiness":
+        reqs = case.shipping.south_requirements
+        if not reqs:
+            return 0.0, "t", "no South requirements"
+        slack = []
+        for req in reqs.values():
+            day = min(max(case.day(req.by), 0), inst.horizon)
+            slack.append((BP - plan.north_share_bp) * inst.pool[day] // BP - req.tons)
+        return float(min(slack)), "t", "South tons beyond its tightest requirement"
+    arrivals = [u.arrive for u, s in zip(plan.units, inst.units, strict=True) if s.required and u.arrive is not None]
+    last = max(arrivals, default=x)
+    return float(x - last), "days", f"last required unit arrives {case.date(last)}"
+
+
+def force_ratios(inst: Instance, plan: Plan) -> dict[str, dict[str, float]]:
+    """Per front at X-Day: Japanese combat value arrived, Soviet strength, and their ratio."""
+    x = plan.x_day
+    arrived = combat_arrived(inst, plan, x)
+    factor = inst.case.criteria.force_ratio.soviet_factor
+    out = {}
+    for front, strength in inst.strength.items():
+        soviet = strength[x] / MILLI
+        japanese = arrived[front] / MILLI
+        out[front] = {"japanese": japanese, "soviet": soviet,
+                      "ratio": round(japanese / (soviet * factor), 3) if soviet * factor else float("inf"),
+                      "needed": inst.force_needed[front][x] / MILLI}
+    return out
+
+
+def shipping_summary(inst: Instance, plan: Plan) -> dict[str, float]:
+    """North and South tons at the peak of the pool and the most the North had at sea."""
+    used = shipping_in_use(inst, plan)
+    peak_pool = max(inst.pool)
+    north = plan.north_share_bp * peak_pool // BP
+    return {"pool_peak": float(peak_pool), "north_tons": float(north), "south_tons": float(peak_pool - north),
+            "north_share": plan.north_share_bp / BP, "north_peak_at_sea": float(max(used, default=0)),
+            "sea_tons_moved": float(sum(s.lift for s, u in zip(inst.units, plan.units, strict=True)
+                                        if u.committed and u.sail is not None))}
+
+
+def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
+    """Per unit: the route taken and the date of each leg."""
+    case = inst.case
+    out = []
+    for spec, up in zip(inst.units, plan.units, strict=True):
+        row: dict[str, Any] = {"id": spec.id, "name": spec.name, "template": spec.template, "front": spec.front,
+                               "men": spec.men, "lift": spec.lift, "combat": spec.combat / MILLI,
+                               "required": spec.required, "committed": up.committed}
+        if up.committed and up.move is not None:
+            move = spec.moves[up.move]
+            row["route"] = f"{move.sea} + {move.rail}" if move.sea else move.rail
+            for leg in ("mobilize", "ready", "sail", "debark", "entrain", "arrive"):
+                day = getattr(up, leg)
+                row[leg] = case.date(day).isoformat() if day is not None else None
+        out.append(row)
+    return out
+
+
+def usage(inst: Instance, plan: Plan) -> dict[str, Any]:
+    """Shipping, port and rail use per day against capacity (lists indexed by day)."""
+    days = range(inst.horizon + 1)
+    ports_in = port_loads(inst, plan, "embark")
+    ports_out = port_loads(inst, plan, "debark")
+    rails = rail_loads(inst, plan)
+    return {
+        "shipping": {"used": shipping_in_use(inst, plan),
+                     "north_capacity": [inst.north_capacity(d, plan.north_share_bp) for d in days],
+                     "pool": list(inst.pool)},
+        "ports": {p: {"capacity": port.tons_per_day,
+                      "loaded": [ports_in.get(p, {}).get(d, 0) for d in days],
+                      "unloaded": [ports_out.get(p, {}).get(d, 0) for d in days]}
+                  for p, port in inst.case.ports.items()},
+        "rail": {r: {"capacity": line.tons_per_day, "entrained": [rails.get(r, {}).get(d, 0) for d in days]}
+                 for r, line in inst.case.rail.items()},
+    }
+
+
+def strength_series(inst: Instance, plan: Plan | None) -> dict[str, dict[str, list[float]]]:
+    """Soviet strength, Japanese force needed and Japanese combat value arrived, per front per day."""
+    out: dict[str, dict[str, list[float]]] = {
+        "soviet": {f: [v / MILLI for v in s] for f, s in inst.strength.items()},
+        "needed": {f: [v / MILLI for v in s] for f, s in inst.force_needed.items()},
+    }
+    if plan is not None:
+        arrivals = {f: [0] * (inst.horizon + 1) for f in inst.case.fronts}
+        for spec, up in zip(inst.units, plan.units, strict=True):
+            if up.committed and up.arrive is not None:
+                arrivals[spec.front][up.arrive] += spec.combat
+        out["japanese"] = {f: [v / MILLI for v in _running_sum(a)] for f, a in arrivals.items()}
+    return out
+
+
+def _running_sum(values: list[int]) -> list[int]:
+    total, out = 0, []
+    for v in values:
+        total += v
+        out.append(total)
+    return out

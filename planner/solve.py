@@ -1,0 +1,162 @@
+"""Solving: lexicographic stages, status mapping, plan extraction and verification.
+
+Stage 1 minimizes X-Day. Each later stage fixes the proven optimum of the stages before it
+(`x_day == X*`), so a secondary term can never trade X-Day away: least North share when it is
+`auto`, then least ton-days. A plan leaves this module only after the verifier has passed it.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from models.instance import Instance
+from models.plan import Plan, Status, UnitPlan
+from models.verify import Violation, verify
+from planner.model import Model, build
+
+
+class PlannerBug(RuntimeError):
+    """A plan failed the independent verifier: a bug in the planner, never a user error."""
+
+    def __init__(self, violations: list[Violation]) -> None:
+        self.violations = violations
+        shown = "; ".join(str(v) for v in violations[:5])
+        super().__init__(f"planner produced a plan that fails verification: {shown}")
+
+
+@dataclass(frozen=True)
+class SolveOptions:
+    time_limit: float = 60.0
+    workers: int = 0  # 0: all cores
+    seed: int = 0
+
+    @property
+    def num_workers(self) -> int:
+        return self.workers or os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """The planner's answer: a verified plan, or none (no-go or no answer in time)."""
+
+    status: Status
+    plan: Plan | None
+    objective: dict[str, int]
+    bound: dict[str, int]
+    seconds: float
+    stages: tuple[str, ...] = ()
+
+
+def map_status(code: int) -> Status:
+    """The one place where CP-SAT statuses become ours (a solution with no proof is FEASIBLE)."""
+    return {
+        cp_model.OPTIMAL: Status.OPTIMAL,
+        cp_model.FEASIBLE: Status.FEASIBLE,
+        cp_model.INFEASIBLE: Status.INFEASIBLE,
+        cp_model.MODEL_INVALID: Status.UNKNOWN,
+    }.get(code, Status.UNKNOWN)
+
+
+def _solver(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
+    solver.parameters.num_workers = options.num_workers
+    solver.parameters.random_seed = options.seed
+    # Same seed and worker count → same plan, even with several workers.
+    solver.parameters.interleave_search = options.num_workers > 1
+    return solver
+
+
+def _hint(m: Model, solver: cp_model.CpSolver) -> None:
+    m.cp.ClearHints()
+    for var in _decision_vars(m):
+        m.cp.AddHint(var, solver.Value(var))
+
+
+def _decision_vars(m: Model) -> list[cp_model.IntVar]:
+    out: list[cp_model.IntVar] = [m.x_day]
+    if m.share_pct is not None:
+        out.append(m.share_pct)
+    for u in m.units:
+        out += [u.mobilize, u.entrain, u.arrive]
+        if u.sail is not None:
+            out.append(u.sail)
+        out += [lit for lit in u.move_lits if not isinstance(lit, int)]
+        if not isinstance(u.present, int) and len(u.move_lits) > 1:
+            out.append(u.present)
+        if u.arrived_by_x is not None:
+            out.append(u.arrived_by_x)
+    return out
+
+
+def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
+    """The solver's values as a Plan (only the legs a unit actually uses)."""
+    units = []
+    for u in m.units:
+        present = u.present if isinstance(u.present, int) else solver.Value(u.present)
+        if not present:
+            units.append(UnitPlan(id=u.spec.id, committed=False))
+            continue
+        move = next(k for k, lit in enumerate(u.move_lits) if (lit if isinstance(lit, int) else solver.Value(lit)))
+        by_sea = u.spec.moves[move].sea is not None
+        sail = solver.Value(u.sail) if by_sea and u.sail is not None else None
+        mobilize = solver.Value(u.mobilize)
+        units.append(UnitPlan(
+            id=u.spec.id, committed=True, move=move, mobilize=mobilize,
+            ready=mobilize + u.spec.mobilization_days, sail=sail,
+            debark=sail + u.spec.moves[move].sail_days if sail is not None else None,
+            entrain=solver.Value(u.entrain), arrive=solver.Value(u.arrive)))
+    share = m.inst.fixed_share_bp if m.share_pct is None else 100 * solver.Value(m.share_pct)
+    assert share is not None
+    return Plan(x_day=solver.Value(m.x_day), north_share_bp=share, units=tuple(units))
+
+
+def plan_case(inst: Instance, options: SolveOptions) -> Outcome:
+    """Earliest X-Day and its plan, lexicographically optimal in the secondary terms."""
+    started = time.perf_counter()
+    deadline = started + options.time_limit
+    m = build(inst)
+    stages = ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days"]
+    objective: dict[str, int] = {}
+    bound: dict[str, int] = {}
+    status = Status.OPTIMAL
+    best: cp_model.CpSolver | None = None
+    for i, term in enumerate(stages):
+        remaining = deadline - time.perf_counter()
+        # The first stage decides go/no-go: give it most of the time; later stages share the rest.
+        budget = remaining * (0.7 if i == 0 else 1 / (len(stages) - i))
+        expr = m.terms[term]
+        m.cp.Minimize(expr)
+        solver = _solver(options, budget)
+        code = solver.Solve(m.cp)
+        stage_status = map_status(code)
+        if stage_status in (Status.INFEASIBLE, Status.UNKNOWN) and best is None:
+            if stage_status == Status.UNKNOWN and time.perf_counter() - started >= options.time_limit * 0.95:
+                stage_status = Status.TIME_LIMIT
+            return Outcome(stage_status, None, {}, {}, time.perf_counter() - started, tuple(stages[: i + 1]))
+        if stage_status not in (Status.OPTIMAL, Status.FEASIBLE):
+            status = Status.FEASIBLE  # a later stage ran out of time: keep the previous plan
+            break
+        best = solver
+        value = round(solver.ObjectiveValue())
+        objective[term] = value
+        bound[term] = round(solver.BestObjectiveBound())
+        if stage_status != Status.OPTIMAL:
+            status = Status.FEASIBLE
+        _hint(m, solver)
+        # Fix this term at its value before optimizing the next one.
+        m.cp.Add(expr == value) if stage_status == Status.OPTIMAL else m.cp.Add(expr <= value)
+    assert best is not None
+    plan = extract_plan_from(best, m)
+    violations = verify(inst, plan)
+    if violations:
+        raise PlannerBug(violations)
+    return Outcome(status, plan, objective, bound, time.perf_counter() - started, tuple(stages))
+
+
+def extract_plan_from(solver: cp_model.CpSolver, m: Model) -> Plan:
+    return extract_plan(m, solver)
