@@ -61,7 +61,8 @@ def read_text(file: str) -> str:
                 hint="use `count:` to describe many identical units",
             )
         )
-    raw = open(file, "rb").read()
+    with open(file, "rb") as handle:
+        raw = handle.read()
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -132,7 +133,7 @@ class _Builder:
             self._problem(path, node, f"tag {node.tag} is not allowed", "case files hold plain data only")
             return None
         try:
-            value = self._constructor.construct_object(node, deep=True)  # type: ignore[no-untyped-call]
+            value = self._constructor.construct_object(node, deep=True)
         except yaml.YAMLError as exc:
             self._problem(path, node, f"cannot read value: {exc}", None)
             return None

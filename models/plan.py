@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -40,7 +40,7 @@ class Plan(Frozen):
         raise KeyError(uid)
 
 
-class Status(str, Enum):
+class Status(StrEnum):
     """Solver outcome, mapped in one place (planner.solve.map_status)."""
 
     OPTIMAL = "OPTIMAL"

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
-from models.case import ASSUMPTION, Case, Sourced
+from models.case import ASSUMPTION, Case, Move, Sourced
 
 Finding = tuple[tuple[str | int, ...], str, str | None]
 
@@ -79,10 +79,7 @@ def units_can_move(case: Case) -> Iterator[Finding]:
             yield from _move_problems(case, key, unit.origin, unit.front, unit.lift_tons, i, move)
 
 
-def _move_problems(case: Case, key: str, origin: str, front: str, lift: int, i: int, move: object) -> Iterator[Finding]:
-    from models.case import Move
-
-    assert isinstance(move, Move)
+def _move_problems(case: Case, key: str, origin: str, front: str, lift: int, i: int, move: Move) -> Iterator[Finding]:
     path: tuple[str | int, ...] = ("units", key, "moves", i)
     line = case.rail.get(move.rail)
     if line is None:
@@ -168,7 +165,7 @@ def unit_count_bounded(case: Case) -> Iterator[Finding]:
         yield ("units",), f"{total:,} units after `count:` expansion; at most {MAX_UNITS:,}", "merge small units"
 
 
-def _choices(table: dict[str, object]) -> str:
+def _choices(table: Mapping[str, object]) -> str:
     names = sorted(table)
     shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
     return f"known: {shown}" if names else "none are defined"

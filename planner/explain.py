@@ -36,11 +36,11 @@ def feasible_with(inst: Instance, active: set[str], time_limit: float = 30.0) ->
     """Whether some plan meets the resources and the given criteria (None: undecided in time)."""
     m = build(inst, criteria_as_assumptions=True)
     for name, lit in m.criteria.items():
-        m.cp.Add(lit == (1 if name in active else 0))
+        m.cp.add(lit == (1 if name in active else 0))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.max_time_in_seconds = time_limit
-    code = solver.Solve(m.cp)
+    code = solver.solve(m.cp)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if code == cp_model.INFEASIBLE:

@@ -63,7 +63,7 @@ def _enforce(ct: cp_model.Constraint, *lits: cp_model.IntVar | int) -> None:
     if any(_const(lit) and lit == 0 for lit in lits):
         raise ValueError("enforcing on a false constant")
     if active:
-        ct.OnlyEnforceIf(active)
+        ct.only_enforce_if(active)
 
 
 def create_variables(inst: Instance) -> Model:
@@ -72,20 +72,20 @@ def create_variables(inst: Instance) -> Model:
     horizon = inst.horizon
     units: list[UnitVars] = []
     for spec in inst.units:
-        present: cp_model.IntVar | int = 1 if spec.required else cp.NewBoolVar(f"commit[{spec.id}]")
+        present: cp_model.IntVar | int = 1 if spec.required else cp.new_bool_var(f"commit[{spec.id}]")
         if len(spec.moves) == 1:
             lits: list[cp_model.IntVar | int] = [present]
         else:
-            lits = [cp.NewBoolVar(f"move[{spec.id},{m.rail if m.sea is None else m.sea}]") for m in spec.moves]
+            lits = [cp.new_bool_var(f"move[{spec.id},{m.rail if m.sea is None else m.sea}]") for m in spec.moves]
         fastest = min(_min_travel(spec, k) for k in range(len(spec.moves)))
-        mobilize = cp.NewIntVar(spec.earliest_start, horizon, f"mobilize[{spec.id}]")
+        mobilize = cp.new_int_var(spec.earliest_start, horizon, f"mobilize[{spec.id}]")
         has_sea = any(m.sea is not None for m in spec.moves)
-        sail = cp.NewIntVar(spec.earliest_start, horizon, f"sail[{spec.id}]") if has_sea else None
-        entrain = cp.NewIntVar(spec.earliest_start, horizon, f"entrain[{spec.id}]")
-        arrive = cp.NewIntVar(min(spec.earliest_start + fastest, horizon), horizon, f"arrive[{spec.id}]")
+        sail = cp.new_int_var(spec.earliest_start, horizon, f"sail[{spec.id}]") if has_sea else None
+        entrain = cp.new_int_var(spec.earliest_start, horizon, f"entrain[{spec.id}]")
+        arrive = cp.new_int_var(min(spec.earliest_start + fastest, horizon), horizon, f"arrive[{spec.id}]")
         units.append(UnitVars(spec, present, lits, mobilize, sail, entrain, arrive))
-    x_day = cp.NewIntVar(0, horizon, "x_day")
-    share = None if inst.fixed_share_bp is not None else cp.NewIntVar(0, 100, "north_share_pct")
+    x_day = cp.new_int_var(0, horizon, "x_day")
+    share = None if inst.fixed_share_bp is not None else cp.new_int_var(0, 100, "north_share_pct")
     return Model(inst, cp, units, x_day, share)
 
 
@@ -102,14 +102,14 @@ def route_choice(m: Model) -> None:
     """Each committed unit takes exactly one of its allowed moves; an uncommitted unit stays home."""
     for u in m.units:
         if len(u.move_lits) > 1:
-            m.cp.Add(sum(u.move_lits) == u.present)
+            m.cp.add(sum(u.move_lits) == u.present)
 
 
 def mobilization_after_order(m: Model) -> None:
     """A unit starts mobilizing on or after the order (and its availability) and is ready
     its mobilization days later (the domain of `mobilize` starts at its earliest day)."""
     for u in m.units:
-        m.cp.Add(u.mobilize + u.spec.mobilization_days <= m.inst.horizon)
+        m.cp.add(u.mobilize + u.spec.mobilization_days <= m.inst.horizon)
 
 
 def depot_capacity(m: Model) -> None:
@@ -121,14 +121,14 @@ def depot_capacity(m: Model) -> None:
             continue
         name = f"mobilizing[{u.spec.id}]"
         if _const(u.present):
-            iv = m.cp.NewFixedSizeIntervalVar(u.mobilize, u.spec.mobilization_days, name)
+            iv = m.cp.new_fixed_size_interval_var(u.mobilize, u.spec.mobilization_days, name)
         else:
-            iv = m.cp.NewOptionalFixedSizeIntervalVar(u.mobilize, u.spec.mobilization_days, u.present, name)
+            iv = m.cp.new_optional_fixed_size_interval_var(u.mobilize, u.spec.mobilization_days, u.present, name)
         by_region[u.spec.origin].append((iv, u.spec.men))
     for region, items in by_region.items():
         cap = m.inst.case.regions[region].depot_men
         assert cap is not None
-        m.cp.AddCumulative([iv for iv, _ in items], [men for _, men in items], cap)
+        m.cp.add_cumulative([iv for iv, _ in items], [men for _, men in items], cap)
 
 
 def sea_voyage(m: Model) -> None:
@@ -138,10 +138,10 @@ def sea_voyage(m: Model) -> None:
         for k, move in enumerate(u.spec.moves):
             lit = u.move_lits[k]
             if move.sea is None:
-                _enforce(m.cp.Add(u.entrain >= u.ready), lit)
+                _enforce(m.cp.add(u.entrain >= u.ready), lit)
             else:
                 assert u.sail is not None
-                _enforce(m.cp.Add(u.sail >= u.ready + move.travel_to_port_days), lit)
+                _enforce(m.cp.add(u.sail >= u.ready + move.travel_to_port_days), lit)
 
 
 def _sea_moves(m: Model) -> list[tuple[UnitVars, int]]:
@@ -152,8 +152,8 @@ def _interval(m: Model, u: UnitVars, k: int, start: LinearExpr, size: int, what:
     lit = u.move_lits[k]
     name = f"{what}[{u.spec.id},{k}]"
     if _const(lit):
-        return m.cp.NewFixedSizeIntervalVar(start, size, name)
-    return m.cp.NewOptionalFixedSizeIntervalVar(start, size, lit, name)
+        return m.cp.new_fixed_size_interval_var(start, size, name)
+    return m.cp.new_optional_fixed_size_interval_var(start, size, lit, name)
 
 
 def shipping_pool_capacity(m: Model) -> None:
@@ -164,7 +164,7 @@ def shipping_pool_capacity(m: Model) -> None:
     for u, k in _sea_moves(m):
         move = u.spec.moves[k]
         assert u.sail is not None
-        _enforce(m.cp.Add(u.sail + move.cycle_days <= inst.horizon + 1), u.move_lits[k])
+        _enforce(m.cp.add(u.sail + move.cycle_days <= inst.horizon + 1), u.move_lits[k])
         intervals.append(_interval(m, u, k, u.sail, move.cycle_days, "at_sea"))
         demands.append(u.spec.lift)
     if not intervals:
@@ -184,14 +184,15 @@ def shipping_pool_capacity(m: Model) -> None:
         assert bp is not None
         cap_peak = bp * peak // BP
         caps = [(s, n, cap_peak - bp * p // BP) for s, n, p in segments]
-        reserved = [(m.cp.NewFixedSizeIntervalVar(s, n, f"unrequisitioned[{s}]"), r) for s, n, r in caps if r > 0]
-        m.cp.AddCumulative(intervals + [iv for iv, _ in reserved], demands + [r for _, r in reserved], cap_peak)
+        reserved = [(m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]"), r) for s, n, r in caps if r > 0]
+        m.cp.add_cumulative(intervals + [iv for iv, _ in reserved], demands + [r for _, r in reserved], cap_peak)
     else:
         # 100 × tons at sea ≤ pct × pool(day), with the share itself a variable.
         pct = m.share_pct
-        reserved_iv = [m.cp.NewFixedSizeIntervalVar(s, n, f"unrequisitioned[{s}]") for s, n, p in segments if p < peak]
-        reserved_dem = [pct * (peak - p) for s, n, p in segments if p < peak]
-        m.cp.AddCumulative(intervals + reserved_iv, [100 * d for d in demands] + reserved_dem, pct * peak)
+        reserved_iv = [m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]") for s, n, p in segments if p < peak]
+        reserved_dem: list[LinearExpr] = [pct * (peak - p) for s, n, p in segments if p < peak]
+        scaled: list[LinearExpr] = [100 * d for d in demands]
+        m.cp.add_cumulative(intervals + reserved_iv, scaled + reserved_dem, pct * peak)
 
 
 def _port_cumulative(m: Model, leg: str) -> None:
@@ -204,7 +205,7 @@ def _port_cumulative(m: Model, leg: str) -> None:
         by_port[port].append((_interval(m, u, k, start, 1, leg), u.spec.lift))
     for port, items in by_port.items():
         cap = m.inst.case.ports[port].tons_per_day
-        m.cp.AddCumulative([iv for iv, _ in items], [t for _, t in items], cap)
+        m.cp.add_cumulative([iv for iv, _ in items], [t for _, t in items], cap)
 
 
 def embarkation_throughput(m: Model) -> None:
@@ -226,12 +227,12 @@ def rail_capacity(m: Model) -> None:
             lit = u.move_lits[k]
             if move.sea is not None:
                 assert u.sail is not None
-                _enforce(m.cp.Add(u.entrain >= u.sail + move.sail_days), lit)
-            _enforce(m.cp.Add(u.arrive == u.entrain + move.transit_days), lit)
+                _enforce(m.cp.add(u.entrain >= u.sail + move.sail_days), lit)
+            _enforce(m.cp.add(u.arrive == u.entrain + move.transit_days), lit)
             by_line[move.rail].append((_interval(m, u, k, u.entrain, 1, "entrain"), u.spec.lift))
     for line, items in by_line.items():
         cap = m.inst.case.rail[line].tons_per_day
-        m.cp.AddCumulative([iv for iv, _ in items], [t for _, t in items], cap)
+        m.cp.add_cumulative([iv for iv, _ in items], [t for _, t in items], cap)
 
 
 # --- Criteria --------------------------------------------------------------------------
@@ -240,14 +241,14 @@ def rail_capacity(m: Model) -> None:
 def _criterion(m: Model, name: str) -> cp_model.IntVar:
     lit = m.criteria.get(name)
     if lit is None:
-        lit = m.cp.NewBoolVar(f"criterion[{name}]")
+        lit = m.cp.new_bool_var(f"criterion[{name}]")
         m.criteria[name] = lit
     return lit
 
 
 def x_day_in_horizon(m: Model) -> None:
     """X-Day and the decision day fall within the planning horizon."""
-    m.cp.Add(m.x_day - m.inst.decision_lag >= 0)
+    m.cp.add(m.x_day - m.inst.decision_lag >= 0)
 
 
 def required_arrivals(m: Model) -> None:
@@ -257,7 +258,7 @@ def required_arrivals(m: Model) -> None:
     lit = _criterion(m, "required_arrivals")
     for u in m.units:
         if u.spec.required:
-            m.cp.Add(u.arrive <= m.x_day).OnlyEnforceIf(lit)
+            m.cp.add(u.arrive <= m.x_day).only_enforce_if(lit)
 
 
 def force_ratio(m: Model) -> None:
@@ -267,19 +268,19 @@ def force_ratio(m: Model) -> None:
         return
     lit = _criterion(m, "force_ratio")
     for front, need in m.inst.force_needed.items():
-        needed = m.cp.NewIntVar(min(need), max(need), f"force_needed[{front}]")
-        m.cp.AddElement(m.x_day, list(need), needed)
+        needed = m.cp.new_int_var(min(need), max(need), f"force_needed[{front}]")
+        m.cp.add_element(m.x_day, list(need), needed)
         terms = []
         for u in m.units:
             if u.spec.front != front or u.spec.combat == 0:
                 continue
-            arrived = m.cp.NewBoolVar(f"arrived_by_x[{u.spec.id}]")
-            m.cp.Add(u.arrive <= m.x_day).OnlyEnforceIf(arrived)
+            arrived = m.cp.new_bool_var(f"arrived_by_x[{u.spec.id}]")
+            m.cp.add(u.arrive <= m.x_day).only_enforce_if(arrived)
             if not _const(u.present):
-                m.cp.AddImplication(arrived, u.present)  # type: ignore[arg-type]
+                m.cp.add_implication(arrived, u.present)
             u.arrived_by_x = arrived
             terms.append(u.spec.combat * arrived)
-        m.cp.Add(sum(terms) >= needed).OnlyEnforceIf(lit)
+        m.cp.add(sum(terms) >= needed).only_enforce_if(lit)
 
 
 def halving_criterion(m: Model) -> None:
@@ -290,7 +291,7 @@ def halving_criterion(m: Model) -> None:
     lit = _criterion(m, "halving")
     lag = m.inst.decision_lag
     ok = [x for x in range(m.inst.horizon + 1) if x - lag >= 0 and m.inst.halving_holds[x - lag]]
-    m.cp.AddLinearExpressionInDomain(m.x_day, cp_model.Domain.FromValues(ok)).OnlyEnforceIf(lit)
+    m.cp.add_linear_expression_in_domain(m.x_day, cp_model.Domain.from_values(ok)).only_enforce_if(lit)
 
 
 def decision_deadline(m: Model) -> None:
@@ -298,7 +299,7 @@ def decision_deadline(m: Model) -> None:
     if not m.inst.enabled("decision_deadline"):
         return
     lit = _criterion(m, "decision_deadline")
-    m.cp.Add(m.x_day - m.inst.decision_lag <= m.inst.decision_deadline_day).OnlyEnforceIf(lit)
+    m.cp.add(m.x_day - m.inst.decision_lag <= m.inst.decision_deadline_day).only_enforce_if(lit)
 
 
 def weather_deadline(m: Model) -> None:
@@ -306,7 +307,7 @@ def weather_deadline(m: Model) -> None:
     if not m.inst.enabled("weather"):
         return
     lit = _criterion(m, "weather")
-    m.cp.Add(m.x_day <= m.inst.weather_last_x_day).OnlyEnforceIf(lit)
+    m.cp.add(m.x_day <= m.inst.weather_last_x_day).only_enforce_if(lit)
 
 
 def south_readiness(m: Model) -> None:
@@ -316,9 +317,9 @@ def south_readiness(m: Model) -> None:
     lit = _criterion(m, "south_readiness")
     limit = m.inst.south_max_share_bp
     if limit is None:
-        m.cp.AddBoolOr([lit.Not()])
+        m.cp.add_bool_or([lit.negated()])
     else:
-        m.cp.Add(m.share_bp <= limit).OnlyEnforceIf(lit)
+        m.cp.add(m.share_bp <= limit).only_enforce_if(lit)
 
 
 ConstraintFn = Callable[[Model], None]
@@ -352,9 +353,9 @@ def objective_terms(m: Model) -> None:
         if _const(u.present):
             ton_days.append(u.spec.lift * u.arrive)
         else:
-            counted = m.cp.NewIntVar(0, m.inst.horizon, f"counted_arrival[{u.spec.id}]")
-            m.cp.Add(counted == u.arrive).OnlyEnforceIf(u.present)  # type: ignore[arg-type]
-            m.cp.Add(counted == 0).OnlyEnforceIf(u.present.Not())  # type: ignore[union-attr]
+            counted = m.cp.new_int_var(0, m.inst.horizon, f"counted_arrival[{u.spec.id}]")
+            m.cp.add(counted == u.arrive).only_enforce_if(u.present)
+            m.cp.add(counted == 0).only_enforce_if(u.present.negated())  # type: ignore[union-attr]
             ton_days.append(u.spec.lift * counted)
     m.terms["ton_days"] = sum(ton_days)
 
@@ -367,5 +368,5 @@ def build(inst: Instance, criteria_as_assumptions: bool = False) -> Model:
     objective_terms(m)
     if not criteria_as_assumptions:
         for lit in m.criteria.values():
-            m.cp.Add(lit == 1)
+            m.cp.add(lit == 1)
     return m

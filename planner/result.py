@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ortools import __version__ as ortools_version
+from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
 from models import __version__
 from models.instance import BP, MILLI, Instance

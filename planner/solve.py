@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import time
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -51,14 +52,15 @@ class Outcome:
     stages: tuple[str, ...] = ()
 
 
-def map_status(code: int) -> Status:
+def map_status(code: Any) -> Status:
     """The one place where CP-SAT statuses become ours (a solution with no proof is FEASIBLE)."""
-    return {
-        cp_model.OPTIMAL: Status.OPTIMAL,
-        cp_model.FEASIBLE: Status.FEASIBLE,
-        cp_model.INFEASIBLE: Status.INFEASIBLE,
-        cp_model.MODEL_INVALID: Status.UNKNOWN,
-    }.get(code, Status.UNKNOWN)
+    if code == cp_model.OPTIMAL:
+        return Status.OPTIMAL
+    if code == cp_model.FEASIBLE:
+        return Status.FEASIBLE
+    if code == cp_model.INFEASIBLE:
+        return Status.INFEASIBLE
+    return Status.UNKNOWN
 
 
 def _solver(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
@@ -72,9 +74,9 @@ def _solver(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
 
 
 def _hint(m: Model, solver: cp_model.CpSolver) -> None:
-    m.cp.ClearHints()
+    m.cp.clear_hints()  # type: ignore[no-untyped-call]
     for var in _decision_vars(m):
-        m.cp.AddHint(var, solver.Value(var))
+        m.cp.add_hint(var, solver.value(var))
 
 
 def _decision_vars(m: Model) -> list[cp_model.IntVar]:
@@ -97,22 +99,22 @@ def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
     """The solver's values as a Plan (only the legs a unit actually uses)."""
     units = []
     for u in m.units:
-        present = u.present if isinstance(u.present, int) else solver.Value(u.present)
+        present = u.present if isinstance(u.present, int) else solver.value(u.present)
         if not present:
             units.append(UnitPlan(id=u.spec.id, committed=False))
             continue
-        move = next(k for k, lit in enumerate(u.move_lits) if (lit if isinstance(lit, int) else solver.Value(lit)))
+        move = next(k for k, lit in enumerate(u.move_lits) if (lit if isinstance(lit, int) else solver.value(lit)))
         by_sea = u.spec.moves[move].sea is not None
-        sail = solver.Value(u.sail) if by_sea and u.sail is not None else None
-        mobilize = solver.Value(u.mobilize)
+        sail = solver.value(u.sail) if by_sea and u.sail is not None else None
+        mobilize = solver.value(u.mobilize)
         units.append(UnitPlan(
             id=u.spec.id, committed=True, move=move, mobilize=mobilize,
             ready=mobilize + u.spec.mobilization_days, sail=sail,
             debark=sail + u.spec.moves[move].sail_days if sail is not None else None,
-            entrain=solver.Value(u.entrain), arrive=solver.Value(u.arrive)))
-    share = m.inst.fixed_share_bp if m.share_pct is None else 100 * solver.Value(m.share_pct)
+            entrain=solver.value(u.entrain), arrive=solver.value(u.arrive)))
+    share = m.inst.fixed_share_bp if m.share_pct is None else 100 * solver.value(m.share_pct)
     assert share is not None
-    return Plan(x_day=solver.Value(m.x_day), north_share_bp=share, units=tuple(units))
+    return Plan(x_day=solver.value(m.x_day), north_share_bp=share, units=tuple(units))
 
 
 def plan_case(inst: Instance, options: SolveOptions) -> Outcome:
@@ -130,9 +132,9 @@ def plan_case(inst: Instance, options: SolveOptions) -> Outcome:
         # The first stage decides go/no-go: give it most of the time; later stages share the rest.
         budget = remaining * (0.7 if i == 0 else 1 / (len(stages) - i))
         expr = m.terms[term]
-        m.cp.Minimize(expr)
+        m.cp.minimize(expr)
         solver = _solver(options, budget)
-        code = solver.Solve(m.cp)
+        code = solver.solve(m.cp)
         stage_status = map_status(code)
         if stage_status in (Status.INFEASIBLE, Status.UNKNOWN) and best is None:
             if stage_status == Status.UNKNOWN and time.perf_counter() - started >= options.time_limit * 0.95:
@@ -142,21 +144,20 @@ def plan_case(inst: Instance, options: SolveOptions) -> Outcome:
             status = Status.FEASIBLE  # a later stage ran out of time: keep the previous plan
             break
         best = solver
-        value = round(solver.ObjectiveValue())
+        value = round(solver.objective_value)
         objective[term] = value
-        bound[term] = round(solver.BestObjectiveBound())
+        bound[term] = round(solver.best_objective_bound)
         if stage_status != Status.OPTIMAL:
             status = Status.FEASIBLE
         _hint(m, solver)
         # Fix this term at its value before optimizing the next one.
-        m.cp.Add(expr == value) if stage_status == Status.OPTIMAL else m.cp.Add(expr <= value)
+        if stage_status == Status.OPTIMAL:
+            m.cp.add(expr == value)
+        else:
+            m.cp.add(expr <= value)
     assert best is not None
-    plan = extract_plan_from(best, m)
+    plan = extract_plan(m, best)
     violations = verify(inst, plan)
     if violations:
         raise PlannerBug(violations)
     return Outcome(status, plan, objective, bound, time.perf_counter() - started, tuple(stages))
-
-
-def extract_plan_from(solver: cp_model.CpSolver, m: Model) -> Plan:
-    return extract_plan(m, solver)
