@@ -1,0 +1,304 @@
+"""Per rule: a case where the rule decides X-Day, and one where it makes the case infeasible.
+
+Every case comes from tests/factory.py: by default one home division is ready on day 4,
+sails that day, lands on day 5 and reaches the front on day 7.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from models.instance import Instance
+from models.plan import Status
+from models.verify import CHECKS, verify
+from planner.model import CONSTRAINTS
+from planner.solve import Outcome, SolveOptions, plan_case
+from tests.factory import day, division, make
+
+OPTIONS = SolveOptions(time_limit=20, workers=1, seed=0)
+
+
+def solve(changes: dict[str, Any] | None = None) -> Outcome:
+    outcome = plan_case(Instance(make(changes)), OPTIONS)
+    if outcome.plan is not None:
+        assert verify(Instance(make(changes)), outcome.plan) == []
+    return outcome
+
+
+def x_day(changes: dict[str, Any] | None = None) -> int:
+    outcome = solve(changes)
+    assert outcome.status == Status.OPTIMAL, outcome.status
+    assert outcome.plan is not None
+    return outcome.plan.x_day
+
+
+def infeasible(changes: dict[str, Any]) -> bool:
+    return solve(changes).status == Status.INFEASIBLE
+
+
+def test_every_constraint_family_has_a_verifier_check_and_back() -> None:
+    """The planner's constraint families and the verifier's checks name the same rules, in order."""
+    assert [name for name, _ in CONSTRAINTS] == [name for name, _ in CHECKS]
+
+
+def test_baseline_chain() -> None:
+    """Ready day 4 + 1 day at sea + 2 days by rail: X-Day is day 7."""
+    assert x_day() == 7
+
+
+def test_mobilization_after_order_binds() -> None:
+    """An order on day 3 delays everything three days: X-Day 10."""
+    assert x_day({"levers.mobilization_order": day(3)}) == 10
+
+
+def test_mobilization_after_order_infeasible() -> None:
+    """A division needing 38 days to mobilize cannot land and entrain within 40 days."""
+    assert infeasible({"units.div.mobilization_days": 38})
+
+
+def test_unit_availability_binds() -> None:
+    """A unit available only from day 2 is ready on day 6: X-Day 9."""
+    assert x_day({"units.div.available": day(2)}) == 9
+
+
+def test_depot_capacity_binds() -> None:
+    """A depot for 20,000 men mobilizes two 20,000-man divisions one after the other:
+    the second starts on day 4, is ready on 8 and arrives on 11."""
+    assert x_day({"regions.home.depot_men": 20000, "units.div.count": 2}) == 11
+
+
+def test_depot_capacity_infeasible() -> None:
+    """A depot smaller than one division can never mobilize it."""
+    assert infeasible({"regions.home.depot_men": 10000})
+
+
+def test_sea_voyage_binds() -> None:
+    """Three days' march to the port: sails day 7, X-Day 10."""
+    assert x_day({"units.div.travel_to_port_days": 3}) == 10
+
+
+def test_sea_voyage_infeasible() -> None:
+    """A 40-day voyage cannot end within the horizon."""
+    assert infeasible({"sea_routes.moji_pusan.sail_days": 40, "sea_routes.moji_pusan.cycle_days": 40})
+
+
+def test_shipping_pool_capacity_binds() -> None:
+    """10,000 t holds one 8,000 t division at a time for its 3-day cycle: the second sails on
+    day 7 and arrives on day 10."""
+    assert x_day({"shipping.pool.0.tons": 10000, "units.div.count": 2}) == 10
+
+
+def test_shipping_pool_steps_bind() -> None:
+    """The pool has no ships until day 6 (requisitioning): sail day 6, X-Day 9."""
+    pool = [{"date": day(0), "tons": 0}, {"date": day(6), "tons": 20000}]
+    assert x_day({"shipping.pool": pool}) == 9
+
+
+def test_shipping_pool_capacity_infeasible() -> None:
+    """A North share of 30% of 20,000 t (6,000 t) cannot carry an 8,000 t division."""
+    assert infeasible({"levers.north_share": 0.3})
+
+
+def test_ship_must_return_within_horizon() -> None:
+    """A 30-day cycle starting no earlier than day 4 does not end by day 33: no plan."""
+    assert infeasible({"sea_routes.moji_pusan.cycle_days": 31, "calendar.horizon_days": 33})
+
+
+def test_embarkation_throughput_binds() -> None:
+    """Moji loads 10,000 t a day: two 6,000 t divisions sail on days 4 and 5; X-Day 8."""
+    assert x_day({"units.div.count": 2, "units.div.lift_tons": 6000}) == 8
+
+
+def test_embarkation_throughput_infeasible() -> None:
+    """With the attack due by day 7 the second division cannot load in time."""
+    assert infeasible({"units.div.count": 2, "units.div.lift_tons": 6000,
+                       "criteria.decision_deadline.date": day(7)})
+
+
+def test_debarkation_throughput_binds() -> None:
+    """Two divisions from two ports both could sail on day 4, but Pusan unloads 10,000 t a
+    day: one lands on day 6, arriving day 8."""
+    changes = {"units.div2": division(lift_tons=6000, moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]),
+               "units.div.lift_tons": 6000, "rail.pusan_front.tons_per_day": 20000,
+               "shipping.pool.0.tons": 40000}
+    assert x_day(changes) == 8
+
+
+def test_debarkation_throughput_infeasible() -> None:
+    """The same two divisions cannot both be unloaded by day 5 for an attack on day 7."""
+    changes = {"units.div2": division(lift_tons=6000, moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]),
+               "units.div.lift_tons": 6000, "rail.pusan_front.tons_per_day": 20000,
+               "shipping.pool.0.tons": 40000, "criteria.weather.deadline": day(7)}
+    assert infeasible(changes)
+
+
+def test_rail_capacity_binds() -> None:
+    """Both divisions land on day 5 (ports doubled) but the line takes 10,000 t a day: the
+    second entrains on day 6 and arrives on day 8."""
+    changes = {"units.div.count": 2, "units.div.lift_tons": 6000, "ports.moji.tons_per_day": 20000,
+               "ports.pusan.tons_per_day": 20000}
+    assert x_day(changes) == 8
+
+
+def test_rail_capacity_infeasible() -> None:
+    """...and cannot both arrive by day 7."""
+    changes = {"units.div.count": 2, "units.div.lift_tons": 6000, "ports.moji.tons_per_day": 20000,
+               "ports.pusan.tons_per_day": 20000, "criteria.weather.deadline": day(7)}
+    assert infeasible(changes)
+
+
+def test_route_choice_takes_the_faster_move() -> None:
+    """A North China division may go by sea (X-Day 7) or by rail (9 days): it takes the sea."""
+    china = division(origin="china", moves=[{"rail": "china_front"}, {"sea": "moji_pusan", "rail": "pusan_front"}])
+    assert x_day({"units.div": china, "ports.moji.region": "china"}) == 7
+
+
+def test_route_choice_binds_when_the_sea_is_closed() -> None:
+    """With no ships at all it goes by rail: ready day 4 + 9 days: X-Day 13."""
+    china = division(origin="china", moves=[{"rail": "china_front"}, {"sea": "moji_pusan", "rail": "pusan_front"}])
+    assert x_day({"units.div": china, "ports.moji.region": "china", "shipping.pool.0.tons": 0}) == 13
+
+
+def test_route_choice_infeasible_without_any_usable_move() -> None:
+    """A required unit whose only move needs ships cannot go when there are none."""
+    assert infeasible({"shipping.pool.0.tons": 0})
+
+
+def test_x_day_in_horizon_binds() -> None:
+    """A decision 10 days before the attack cannot come before day 0: X-Day 10."""
+    assert x_day({"criteria.decision_deadline.decision_to_attack_days": 10}) == 10
+
+
+def test_x_day_in_horizon_infeasible() -> None:
+    """A decision 41 days ahead of an attack inside a 40-day horizon is impossible."""
+    assert infeasible({"criteria.decision_deadline.decision_to_attack_days": 41})
+
+
+def test_required_arrivals_binds() -> None:
+    """Without the force ratio, X-Day is still the day the last required unit arrives (7)."""
+    assert x_day({"criteria.force_ratio.enabled": False}) == 7
+
+
+def test_required_arrivals_infeasible() -> None:
+    """The required division cannot arrive before a weather-forced X-Day of 6."""
+    assert infeasible({"criteria.force_ratio.enabled": False, "criteria.weather.deadline": day(6)})
+
+
+def test_force_ratio_binds() -> None:
+    """Two optional divisions; 2:1 against one Soviet division needs both. They sail on days
+    4 and 5 (Moji loads one a day), so X-Day is 8 — versus 7 when 1:1 suffices."""
+    changes = {"units.div.count": 2, "units.div.required": False, "criteria.force_ratio.ratio": 2}
+    assert x_day(changes) == 8
+    assert x_day({**changes, "criteria.force_ratio.ratio": 1}) == 7
+
+
+def test_force_ratio_leaves_unneeded_optional_units_home() -> None:
+    """At 1:1 only one optional division is committed (ton-days favour leaving one home)."""
+    outcome = solve({"units.div.count": 2, "units.div.required": False})
+    assert outcome.plan is not None
+    assert sum(u.committed for u in outcome.plan.units) == 1
+
+
+def test_force_ratio_infeasible() -> None:
+    """Two divisions can never be 3:1 against one Soviet division."""
+    assert infeasible({"units.div.count": 2, "units.div.required": False, "criteria.force_ratio.ratio": 3})
+
+
+HALVING = {
+    "criteria.halving.enabled": True,
+    "criteria.force_ratio.enabled": False,
+    "fronts.east.initial_strength": 10,
+    # 0.3 div.-eq. leave per day: strength 4.9 ≤ 5 first on day 17 (5.2 on day 16).
+    "fronts.east.withdrawals": [{"date": day(20), "cumulative": 6}],
+}
+
+
+def test_halving_criterion_binds() -> None:
+    """The Soviets are down to half only on day 17: X-Day 17 although the division is there on 7."""
+    assert x_day(HALVING) == 17
+
+
+def test_halving_criterion_scale_binds() -> None:
+    """Withdrawals twice as fast halve the front on day 9 (4.6 left; 5.2 on day 8)."""
+    assert x_day({**HALVING, "levers.withdrawal_scale": 2.0}) == 9
+
+
+def test_halving_criterion_infeasible() -> None:
+    """At half the historical rate only 3 divisions ever leave: never halved."""
+    assert infeasible({**HALVING, "levers.withdrawal_scale": 0.5})
+
+
+def test_decision_deadline_binds() -> None:
+    """Halving on day 17 and a decision deadline on day 17: X-Day 17 with zero margin."""
+    assert x_day({**HALVING, "criteria.decision_deadline.date": day(17)}) == 17
+
+
+def test_decision_deadline_adds_the_attack_lag() -> None:
+    """Decision on day 17 (halving), attack 5 days later: X-Day 22."""
+    assert x_day({**HALVING, "criteria.decision_deadline.decision_to_attack_days": 5}) == 22
+
+
+def test_decision_deadline_infeasible() -> None:
+    """A deadline on day 16 comes before the Soviets are halved."""
+    assert infeasible({**HALVING, "criteria.decision_deadline.date": day(16)})
+
+
+def test_weather_deadline_binds() -> None:
+    """A 10-day campaign ending by day 17 needs X-Day ≤ 7, which the division just makes."""
+    assert x_day({"criteria.weather.deadline": day(17), "criteria.weather.campaign_days": 10}) == 7
+
+
+def test_weather_deadline_infeasible() -> None:
+    """One day less and the campaign cannot finish before winter."""
+    assert infeasible({"criteria.weather.deadline": day(16), "criteria.weather.campaign_days": 10})
+
+
+def test_soviet_reaction_halts_withdrawals() -> None:
+    """Detected on day 10 (order + 10), withdrawals stop at 3 div.-eq.: never halved."""
+    changes = {**HALVING, "soviet_reaction": {"enabled": True, "detection_lag_days": 10}}
+    assert infeasible(changes)
+
+
+SOUTH = {
+    "levers.north_share": "auto",
+    "units.div.count": 2,
+    # 12,000 t of 20,000 t for the South leaves at most 40% (8,000 t) to the North.
+    "shipping.south_requirements": {"indochina": {"by": day(20), "tons": 12000}},
+}
+
+
+def test_south_readiness_binds() -> None:
+    """Auto share capped at 40%: one division at sea at a time, the second sails on day 7:
+    X-Day 10, and the smallest share giving it is 40%."""
+    outcome = solve(SOUTH)
+    assert outcome.plan is not None and outcome.plan.x_day == 10
+    assert outcome.plan.north_share_bp == 4000
+
+
+def test_auto_share_is_smallest_for_earliest_x_day() -> None:
+    """Without the South, both sail on days 4 and 5 (X-Day 8): needs 16,000 t = 80%."""
+    outcome = solve({**SOUTH, "criteria.south_readiness.enabled": False})
+    assert outcome.plan is not None and outcome.plan.x_day == 8
+    assert outcome.plan.north_share_bp == 8000
+
+
+def test_south_readiness_infeasible() -> None:
+    """A South need of 13,000 t leaves 35% (7,000 t): the 8,000 t division never sails."""
+    assert infeasible({**SOUTH, "shipping.south_requirements.indochina.tons": 13000})
+
+
+def test_fixed_share_starving_south_is_no_go() -> None:
+    """A fixed North share of 100% leaves the South nothing: South readiness fails."""
+    assert infeasible({"shipping.south_requirements": {"indochina": {"by": day(20), "tons": 1}}})
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_deterministic_for_fixed_seed_and_workers(workers: int) -> None:
+    """Two solves with the same seed and worker count give the same plan."""
+    changes = {"units.div.count": 3, "units.div.lift_tons": 5000}
+    options = SolveOptions(time_limit=20, workers=workers, seed=7)
+    first = plan_case(Instance(make(changes)), options)
+    second = plan_case(Instance(make(changes)), options)
+    assert first.plan == second.plan
