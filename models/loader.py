@@ -22,8 +22,10 @@ from models.references import check_case
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
 MAX_INT = 10**15
+PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 Path = tuple[str | int, ...]
+UNION_BRANCHES = {"float", "int", "str", "constrained-float", "constrained-int", "date"}
 
 
 @dataclass
@@ -129,13 +131,14 @@ class _Builder:
         return out
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
-        if not node.tag.startswith("tag:yaml.org,2002:"):
+        if node.tag not in PLAIN_TAGS:
             self._problem(path, node, f"tag {node.tag} is not allowed", "case files hold plain data only")
             return None
         try:
             value = self._constructor.construct_object(node, deep=True)
-        except yaml.YAMLError as exc:
-            self._problem(path, node, f"cannot read value: {exc}", None)
+        except (yaml.YAMLError, ValueError) as exc:
+            problem = getattr(exc, "problem", None) or str(exc)
+            self._problem(path, node, f"cannot read value {node.value!r}: {problem}", "write a date as YYYY-MM-DD")
             return None
         if isinstance(value, bool) or value is None:
             return value
@@ -199,19 +202,19 @@ def _hint_for(error_type: str, loc: Path) -> str | None:
 
 def _clean_loc(loc: tuple[Any, ...]) -> Path:
     """Drop pydantic's union-branch labels (`float`, `literal['auto']`) from an error location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in {"float", "int", "str"})))
+    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in UNION_BRANCHES)))
 
 
 def validation_problems(doc: Document, exc: ValidationError, where: dict[Path, tuple[str, int]] | None = None) -> list[Problem]:
     """Pydantic errors as Problems with file, line, dotted path and a hint."""
     problems: list[Problem] = []
-    seen: set[tuple[Path, str]] = set()
+    seen: set[Path] = set()
     for err in exc.errors():
         loc = _clean_loc(err["loc"])
         msg = err["msg"]
-        if (loc, msg) in seen:
+        if loc in seen:  # a union (number or 'auto') fails once per branch: report it once
             continue
-        seen.add((loc, msg))
+        seen.add(loc)
         file, line = _locate(doc, loc, where)
         problems.append(Problem(msg[0].lower() + msg[1:], file, line, dotted(loc) or None, _hint_for(err["type"], loc)))
     return problems

@@ -43,7 +43,7 @@ def sources_exist(case: Case) -> Iterator[Finding]:
             continue
         if entity.source == ASSUMPTION:
             if not (entity.note or "").strip():
-                yield path + ("note",), "an assumption needs a reason", "add `note:` saying why this value"
+                yield path + ("source",), "an assumption needs a reason", "add `note:` saying why this value"
         elif entity.source not in case.sources:
             yield (path + ("source",), f"unknown source '{entity.source}'",
                    f"add it to `sources:` or use one of: {', '.join(sorted(case.sources)) or 'assumption'}")
