@@ -200,5 +200,90 @@ def schema(indent: int) -> None:
     click.echo(json.dumps(Case.model_json_schema(), indent=indent))
 
 
+@main.command()
+@click.argument("case_file", metavar="[CASE]", required=False, type=click.Path(dir_okay=True))
+@click.option("--vary", "varies", multiple=True, metavar="LEVER=SPEC",
+              help="A lever and its values: START:END:STEP (END included; numbers, or dates with a step "
+                   "like 7d or 2w) or a list a,b,c. Repeat for a grid (the product).")
+@scenario_option
+@set_option
+@click.option("--store", required=True, type=click.Path(dir_okay=False),
+              help="SQLite file that keeps every finished point; rerunning the same sweep resumes.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Points solved in parallel (default: all cores). Each point uses ONE CP-SAT worker, "
+                   "so answers never depend on this. Dask: workers of the LocalCluster.")
+@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+              help="Local process pool, or a Dask cluster (pip install -e '.[dask]').")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
+              help="Dask scheduler to use (default: start a LocalCluster on this machine).")
+@click.option("--retry-failed", is_flag=True,
+              help="Also solve again the stored points that errored or gave no answer in time.")
+@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
+              help="Seconds the solver may use per point.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed of every point.")
+@click.option("--csv", "csv_file", type=click.Path(dir_okay=False), default=None,
+              help="Export the points (of this sweep; of the whole store without CASE) as CSV.")
+@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
+              help="Export the points as a JSON array.")
+def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, sets: tuple[str, ...],
+          store: str, workers: int | None, executor: str, scheduler: str | None, retry_failed: bool,
+          time_limit: float, seed: int, csv_file: str | None, json_file: str | None) -> None:
+    """Solve a grid of counterfactuals in parallel, storing each answer as it finishes.
+
+    Every point is the case (with --scenario and --set) plus one value of each --vary lever,
+    solved independently. Interrupt it (Ctrl-C, exit 130) or lose the process: run the same
+    command again and it solves only what is missing. Without CASE, summarize and export the store.
+
+    \b
+    Example:
+      kantokuen sweep cases/kantokuen_1941.yaml --store s.sqlite \\
+        --vary levers.mobilization_order=1941-06-25:1941-08-01:7d \\
+        --vary levers.north_share=0.3:0.9:0.1 --vary levers.withdrawal_scale=1,2,3
+      kantokuen sweep --store s.sqlite --csv points.csv
+      kantokuen sweep CASE --vary ... --store s.sqlite --executor dask --scheduler tcp://host:8786
+    """
+    from analysis import store as st
+    from analysis.executors import make_executor
+    from analysis.sweep import SweepProgress, plan_sweep, print_summary, run_sweep, summarize
+    from models.scenarios import load
+    from reports.files import atomic_write_text
+
+    console = Console()
+    keys: list[str] | None = None
+    order: list[str] | None = None
+    if case_file is None:
+        if varies or scenario or sets:
+            raise click.UsageError("--vary, --scenario and --set need a CASE")
+        title = f"Store {store}"
+    else:
+        if not varies:
+            raise click.UsageError("give at least one --vary LEVER=SPEC (or omit CASE to summarize the store)")
+        plan = plan_sweep(load(case_file, scenario, sets), varies, time_limit, seed)
+        runner = make_executor(executor, workers, scheduler)
+        progress = SweepProgress(Console(stderr=True))
+        try:
+            run = run_sweep(plan, store, runner, retry_failed=retry_failed, listener=progress,
+                            command=" ".join(sys.argv))
+        finally:
+            progress.stop()
+        if run.interrupted:
+            click.echo(f"Interrupted: {run.solved} points solved in this run, {run.skipped + run.solved} of "
+                       f"{run.total} stored in {store}; run the same command again to resume.", err=True)
+            sys.exit(run.exit_code)
+        keys = [p.key for p in plan.points]
+        order = [a.path for a in plan.axes]
+        title = f"Sweep of {plan.base.case.name}" + (f" (scenario {scenario})" if scenario else "")
+    rows = st.read_points(store, keys)
+    summary = summarize(rows, order)
+    print_summary(summary, console, f"{title}: {len(rows)} points")
+    if summary.errors:
+        click.echo(f"Warning: {summary.errors} points failed (their errors are in the store); "
+                   "rerun with --retry-failed to solve them again", err=True)
+    if csv_file:
+        atomic_write_text(csv_file, st.to_csv(rows))
+    if json_file:
+        atomic_write_text(json_file, st.to_json(rows))
+
+
 if __name__ == "__main__":
     main()
