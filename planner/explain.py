@@ -1,18 +1,28 @@
-"""Why no-go: a minimal set of criteria that cannot hold together, in domain words.
+"""Why no-go: a minimal conflict of criteria and levers, and how far each member is off.
 
-CP-SAT assumption cores are only reliable with one worker and no objective, and are not
-minimal, so the core is shrunk with a deletion filter: a member is dropped when the case stays
-infeasible without it. What remains is minimal: dropping any member makes the case feasible.
+A minimal set of conflicting criteria *and lever settings*. CP-SAT's assumption core
+(one worker, no objective) gives a first, not necessarily minimal, set of criteria; a deletion
+filter then drops every member (criterion or lever) whose removal leaves the case infeasible,
+and minimality is re-checked at the end: dropping any remaining member makes the case
+feasible. Dropping a criterion switches it off; dropping a lever relaxes it (see
+`relaxed_levers`). Each member is then stated in domain words with how far it would have to
+move, everything else as in the case. (What binds a go is in `planner.binding`.)
 """
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models.instance import Instance
+from models.instance import BP, Instance, share_bp
+from models.plan import Plan, Status
+from models.verify import combat_arrived, verify
 from planner.model import build
+from planner.solve import PlannerBug, SolveOptions, extract_plan, map_status
 
 CRITERION_NAMES = {
     "halving": "halving criterion",
@@ -23,24 +33,83 @@ CRITERION_NAMES = {
     "required_arrivals": "required units arriving by X-Day",
 }
 
+LEVER_NAMES = {
+    "mobilization_order": "mobilization order",
+    "north_share": "North share of the shipping pool",
+    "withdrawal_scale": "Soviet withdrawal rate",
+}
+
+GENEROUS_WITHDRAWAL_SCALE = 10.0
+"""The relaxed withdrawal scale: ten times the historical rate of stripping the Far East.
+
+No source suggests anything close (the largest 1941 transfers were about twice the rate of the
+summer), so a conflict that survives this value does not hinge on the Soviet withdrawals.
+"""
+
+LEVER_PREFIX = "levers."
+
+
+def lever_member(lever: str) -> str:
+    """The member name of a lever in a conflict (`levers.withdrawal_scale`)."""
+    return LEVER_PREFIX + lever
+
+
+def member_label(name: str) -> str:
+    """Domain name of a conflict member, criterion or lever."""
+    if name.startswith(LEVER_PREFIX):
+        return LEVER_NAMES.get(name[len(LEVER_PREFIX):], name)
+    return CRITERION_NAMES.get(name, name)
+
+
+def days(n: int) -> str:
+    """`1 day`, `3 days`."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def pretty(day: dt.date) -> str:
+    """A date as a historian writes it: 10 Aug 1941."""
+    return f"{day.day} {day:%b %Y}"
+
+
+# --- Feasibility with criteria switched on and off ----------------------------------------
+
 
 @dataclass(frozen=True)
 class Conflict:
-    """A minimal conflicting set of criteria (empty: the movement itself cannot be done)."""
+    """A minimal conflicting set: criteria that cannot hold together at these lever settings.
+
+    Empty with `feasible_without_criteria=False`: the movement itself cannot be done within
+    the horizon, whatever the criteria and however the levers are relaxed.
+    """
 
     criteria: tuple[str, ...]
     feasible_without_criteria: bool
+    levers: tuple[str, ...] = ()
+    proven_minimal: bool = True
+    checks: int = 0
+
+    @property
+    def members(self) -> tuple[str, ...]:
+        """Criteria names, then levers as `levers.<name>`."""
+        return self.criteria + tuple(lever_member(lever) for lever in self.levers)
 
 
-def feasible_with(inst: Instance, active: set[str], time_limit: float = 30.0) -> bool | None:
-    """Whether some plan meets the resources and the given criteria (None: undecided in time)."""
-    m = build(inst, criteria_as_assumptions=True)
-    for name, lit in m.criteria.items():
-        m.cp.add(lit == (1 if name in active else 0))
+def _feasibility_solver(time_limit: float) -> cp_model.CpSolver:
+    # Assumption cores are only reliable with one worker; one worker also keeps the checks
+    # deterministic.
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = time_limit
-    code = solver.solve(m.cp)
+    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
+    return solver
+
+
+def feasible_with(inst: Instance, active: Iterable[str], time_limit: float = 30.0) -> bool | None:
+    """Whether some plan meets the resources and the given criteria (None: undecided in time)."""
+    wanted = set(active)
+    m = build(inst, criteria_as_assumptions=True)
+    for name, lit in m.criteria.items():
+        m.cp.add(lit == (1 if name in wanted else 0))
+    code = _feasibility_solver(time_limit).solve(m.cp)
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         return True
     if code == cp_model.INFEASIBLE:
@@ -48,23 +117,140 @@ def feasible_with(inst: Instance, active: set[str], time_limit: float = 30.0) ->
     return None
 
 
-def minimal_conflict(inst: Instance, time_limit: float = 30.0) -> Conflict:
-    """Deletion filter over the enabled criteria of an infeasible case."""
+def assumption_core(inst: Instance, time_limit: float = 30.0) -> tuple[str, ...] | None:
+    """Criteria that CP-SAT's assumption core blames (not minimal), or None when the case is
+    feasible or undecided. One worker and no objective: otherwise the core is unreliable."""
     m = build(inst, criteria_as_assumptions=True)
-    names = list(m.criteria)
-    if feasible_with(inst, set(), time_limit) is False:
-        return Conflict((), False)
-    core = list(names)
-    for name in list(core):
-        trial = set(core) - {name}
-        if feasible_with(inst, trial, time_limit) is False:
+    by_index = {lit.index: name for name, lit in m.criteria.items()}
+    m.cp.add_assumptions(list(m.criteria.values()))
+    solver = _feasibility_solver(time_limit)
+    if solver.solve(m.cp) != cp_model.INFEASIBLE:
+        return None
+    blamed = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index}
+    return tuple(name for name in m.criteria if name in blamed)
+
+
+def south_share_limit_bp(inst: Instance) -> int | None:
+    """The largest North share (basis points) the South's requirements allow (100% without
+    South readiness), or None when no share leaves the South enough."""
+    if not inst.enabled("south_readiness") or not inst.case.shipping.south_requirements:
+        return BP
+    return inst.south_max_share_bp
+
+
+def relaxed_levers(inst: Instance) -> dict[str, Any]:
+    """The value each lever takes when relaxed, for the levers that can be relaxed at all:
+    the order goes out on the calendar start; the North share becomes the largest the South
+    allows (or 100%); withdrawals run at the generous scale. A lever already that loose (or a
+    North share chosen by the solver) is not listed."""
+    case = inst.case
+    out: dict[str, Any] = {}
+    if case.levers.mobilization_order > case.calendar.start:
+        out["mobilization_order"] = case.calendar.start
+    share = case.levers.north_share
+    limit = south_share_limit_bp(inst)
+    if share != "auto" and limit is not None and share_bp(share) < limit:
+        out["north_share"] = limit / BP
+    soviet_matters = inst.enabled("halving") or inst.enabled("force_ratio")
+    if soviet_matters and case.levers.withdrawal_scale < GENEROUS_WITHDRAWAL_SCALE:
+        out["withdrawal_scale"] = GENEROUS_WITHDRAWAL_SCALE
+    return out
+
+
+def with_levers(inst: Instance, values: dict[str, Any]) -> Instance:
+    """The instance with some levers set to other values (same case otherwise)."""
+    if not values:
+        return inst
+    case = inst.case
+    return Instance(case.model_copy(update={"levers": case.levers.model_copy(update=values)}))
+
+
+def with_criteria_off(inst: Instance, names: Iterable[str]) -> Instance:
+    """The instance with some criteria switched off."""
+    crit = inst.case.criteria
+    update = {n: getattr(crit, n).model_copy(update={"enabled": False}) for n in names}
+    if not update:
+        return inst
+    return Instance(inst.case.model_copy(update={"criteria": crit.model_copy(update=update)}))
+
+
+class _Oracle:
+    """Feasibility of a set of members: active criteria enforced, inactive levers relaxed.
+
+    Answers are cached by member set; `checks` counts the CP-SAT solves actually run.
+    """
+
+    def __init__(self, inst: Instance, relaxed: dict[str, Any], time_limit: float) -> None:
+        self.inst = inst
+        self.relaxed = relaxed
+        self.time_limit = time_limit
+        self.checks = 0
+        self._answers: dict[frozenset[str], bool | None] = {}
+        self._instances: dict[frozenset[str], Instance] = {}
+
+    def feasible(self, members: Iterable[str]) -> bool | None:
+        key = frozenset(members)
+        if key not in self._answers:
+            kept = frozenset(n[len(LEVER_PREFIX):] for n in key if n.startswith(LEVER_PREFIX))
+            if kept not in self._instances:
+                self._instances[kept] = with_levers(
+                    self.inst, {k: v for k, v in self.relaxed.items() if k not in kept})
+            self.checks += 1
+            criteria = [n for n in key if not n.startswith(LEVER_PREFIX)]
+            self._answers[key] = feasible_with(self._instances[kept], criteria, self.time_limit)
+        return self._answers[key]
+
+
+def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = True) -> Conflict:
+    """A minimal set of criteria and lever settings that cannot hold together.
+
+    Start from the assumption core plus every relaxable lever, drop each member whose removal
+    keeps the case infeasible (deletion filter), then re-check every member tested before a
+    later removal, until dropping any member makes the case feasible. A check that runs out
+    of time keeps its member and marks the conflict as not proven minimal.
+    """
+    relaxed = relaxed_levers(inst) if levers else {}
+    oracle = _Oracle(inst, relaxed, time_limit)
+    lever_members = [lever_member(lever) for lever in relaxed]
+    if oracle.feasible([]) is False:
+        return Conflict((), False, checks=oracle.checks)
+    core_criteria = assumption_core(inst, time_limit)
+    oracle.checks += 1
+    core = list(core_criteria if core_criteria is not None else enforced_criteria(inst)) + lever_members
+    undecided: set[str] = set()
+    removals = 0
+    tested_at: dict[str, int] = {}
+    pending = list(core)
+    while pending:
+        name = pending.pop(0)
+        if name not in core:
+            continue
+        verdict = oracle.feasible(set(core) - {name})
+        if verdict is False:
             core.remove(name)
-    return Conflict(tuple(core), True)
+            removals += 1
+            undecided.discard(name)
+        else:
+            tested_at[name] = removals
+            if verdict is None:
+                undecided.add(name)
+        if not pending:
+            # Minimality check: a member tested before a later removal is tested again.
+            pending = [n for n in core if tested_at.get(n, -1) < removals]
+    criteria = tuple(n for n in core if not n.startswith(LEVER_PREFIX))
+    kept_levers = tuple(n[len(LEVER_PREFIX):] for n in core if n.startswith(LEVER_PREFIX))
+    if not core:
+        # Everything relaxed and still infeasible only happens when the movement is impossible;
+        # the first check said it is not, so this is a time-limit artefact.
+        return Conflict((), True, proven_minimal=False, checks=oracle.checks)
+    return Conflict(criteria, True, kept_levers, not undecided, oracle.checks)
+
+
+# --- Halving: how far the Soviet strength is from the criterion (table arithmetic) ----------
 
 
 def _with_scale(inst: Instance, scale: float) -> Instance:
-    case = inst.case
-    return Instance(case.model_copy(update={"levers": case.levers.model_copy(update={"withdrawal_scale": scale})}))
+    return with_levers(inst, {"withdrawal_scale": scale})
 
 
 def halving_scale_needed(inst: Instance, decision_day: int, upper: float = 100.0) -> float | None:
@@ -73,11 +259,13 @@ def halving_scale_needed(inst: Instance, decision_day: int, upper: float = 100.0
         return None
     if not _with_scale(inst, upper).halving_holds[decision_day]:
         return None
-    lo, hi = 0.0, upper
-    while hi - lo > 0.005:
-        mid = (lo + hi) / 2
-        lo, hi = (lo, mid) if _with_scale(inst, mid).halving_holds[decision_day] else (mid, hi)
-    return round(hi + 0.005, 2)
+    lo, hi = 0, round(upper * 100)  # hundredths of the scale
+    if _with_scale(inst, 0.0).halving_holds[decision_day]:
+        return 0.0
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if _with_scale(inst, mid / 100).halving_holds[decision_day] else (mid, hi)
+    return hi / 100
 
 
 def latest_decision_day(inst: Instance) -> int:
@@ -90,49 +278,320 @@ def latest_decision_day(inst: Instance) -> int:
     return last
 
 
+@dataclass(frozen=True)
+class HalvingGap:
+    """Soviet Far East strength on the last possible decision day against the criterion."""
+
+    decision_day: int
+    share: float  # of the day-0 strength
+    fraction: float  # the criterion's limit
+    scale: float
+    scale_needed: float | None  # None: no withdrawal rate gets there by that day
+    first_day: int | None  # first day halving holds at the case's rate, None: not in the horizon
+
+
+def halving_gap(inst: Instance) -> HalvingGap:
+    """How far halving is from holding by the last possible decision day."""
+    day = min(max(latest_decision_day(inst), 0), inst.horizon)
+    total = sum(days[day] for days in inst.strength.values())
+    initial = sum(days[0] for days in inst.strength.values())
+    first = next((d for d, ok in enumerate(inst.halving_holds) if ok), None)
+    return HalvingGap(day, total / initial if initial else 0.0, inst.case.criteria.halving.fraction,
+                      inst.case.levers.withdrawal_scale, halving_scale_needed(inst, day), first)
+
+
+def _halving_sentence(inst: Instance) -> str:
+    case = inst.case
+    gap = halving_gap(inst)
+    text = (f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} (the last possible "
+            f"decision day) is {gap.share:.0%} of its {pretty(case.calendar.start)} level; the halving "
+            f"criterion needs ≤ {gap.fraction:.0%}")
+    if gap.scale_needed is None:
+        text += ": no withdrawal rate would get there by then"
+    elif gap.scale > 0:
+        text += (f": withdrawals would have to be {gap.scale_needed / gap.scale:.1f}× faster "
+                 f"(withdrawal scale ≥ {gap.scale_needed:g})")
+    else:
+        text += f": it needs a withdrawal scale of at least {gap.scale_needed:g}"
+    if gap.first_day is not None and gap.first_day > gap.decision_day:
+        text += f"; at the case's rate it would first hold on {pretty(case.date(gap.first_day))}"
+    elif gap.first_day is None:
+        text += f"; at the case's rate it does not hold before {pretty(case.date(inst.horizon))}"
+    return text + "."
+
+
+# --- Sentences ----------------------------------------------------------------------------
+
+
 def describe(inst: Instance, conflict: Conflict) -> list[str]:
-    """One sentence per member of the conflict, in domain words, saying how far it is off."""
+    """One sentence per member of the conflict, in domain words, saying how far it is off
+    (arithmetic only, no solving: `explain_conflict` adds the distances that need solves)."""
     case = inst.case
     if not conflict.feasible_without_criteria:
         return ["The required units cannot all be mobilized and moved within the planning horizon "
-                f"({inst.horizon} days from {case.calendar.start}), whatever the criteria: "
-                "shipping, port or rail capacity is too small, or the order comes too late."]
-    lines = []
-    decision = latest_decision_day(inst)
-    for name in conflict.criteria:
-        label = CRITERION_NAMES[name]
-        if name == "halving":
-            lines.append(_halving_sentence(inst, decision))
-        elif name == "decision_deadline":
-            lines.append(f"The {label} ({case.criteria.decision_deadline.date}) comes too early: "
-                         f"the attack follows the decision by {inst.decision_lag} days.")
-        elif name == "weather":
-            lines.append(f"The {label}: X-Day must fall by {case.date(inst.weather_last_x_day)} "
-                         f"to finish the {case.criteria.weather.campaign_days}-day campaign by "
-                         f"{case.criteria.weather.deadline}.")
-        elif name == "force_ratio":
-            lines.append(f"The {label} ({case.criteria.force_ratio.ratio:g}:1 against Soviet strength × "
-                         f"{case.criteria.force_ratio.soviet_factor:g}) cannot be reached in time.")
-        elif name == "south_readiness":
-            lines.append(f"{label}: the North share leaves the South short of its requirements.")
-        else:
-            lines.append(f"Not all {label} in time.")
+                f"({inst.horizon} days from {pretty(case.calendar.start)}), whatever the criteria and "
+                "however early the order: shipping, port or rail capacity is too small."]
+    lines = [_criterion_sentence(inst, name) for name in conflict.criteria]
+    relaxed = relaxed_levers(inst)
+    lines += [_lever_sentence(inst, lever, relaxed.get(lever)) for lever in conflict.levers]
+    if not conflict.proven_minimal:
+        lines.append("(Some checks ran out of time: this set conflicts, but may not be minimal.)")
     return lines
 
 
-def _halving_sentence(inst: Instance, decision: int) -> str:
+def _criterion_sentence(inst: Instance, name: str) -> str:
     case = inst.case
-    day = min(max(decision, 0), inst.horizon)
-    total = sum(days[day] for days in inst.strength.values())
-    initial = sum(days[0] for days in inst.strength.values())
-    share = total / initial if initial else 0.0
-    needed = halving_scale_needed(inst, day)
-    text = (f"Soviet Far East strength on {case.date(day)} (the last possible decision day) is "
-            f"{share:.0%} of its {case.calendar.start} level; the halving criterion needs ≤ "
-            f"{case.criteria.halving.fraction:.0%}")
+    crit = case.criteria
+    label = CRITERION_NAMES.get(name, name)
+    if name == "halving":
+        return _halving_sentence(inst)
+    if name == "decision_deadline":
+        return (f"The {label} ({pretty(crit.decision_deadline.date)}) comes too early: the attack "
+                f"follows the decision by {inst.decision_lag} days.")
+    if name == "weather":
+        return (f"The {label}: X-Day must fall by {pretty(case.date(inst.weather_last_x_day))} to "
+                f"finish the {crit.weather.campaign_days}-day campaign by {pretty(crit.weather.deadline)}.")
+    if name == "force_ratio":
+        return (f"The {label} ({crit.force_ratio.ratio:g}:1 against Soviet strength × "
+                f"{crit.force_ratio.soviet_factor:g}) cannot be reached in time.")
+    if name == "south_readiness":
+        return _south_sentence(inst)
+    return f"Not all {label} in time."
+
+
+def _south_sentence(inst: Instance) -> str:
+    case = inst.case
+    limit = inst.south_max_share_bp
+    share = case.levers.north_share
+    if limit is None:
+        return ("South readiness: the shipping pool cannot meet the South's requirements even with "
+                "no North share at all.")
+    now = "the solver's choice" if share == "auto" else f"{share:.0%}"
+    return (f"South readiness: the South's requirements allow a North share of at most {limit / BP:.0%} "
+            f"(the North share is {now}).")
+
+
+def _lever_sentence(inst: Instance, lever: str, relaxed: Any) -> str:
+    case = inst.case
+    if lever == "mobilization_order":
+        order = case.levers.mobilization_order
+        return (f"The mobilization order on {pretty(order)}: ordering on the calendar start "
+                f"({pretty(case.calendar.start)}, {(order - case.calendar.start).days} days earlier) "
+                "removes the conflict.")
+    if lever == "north_share":
+        return (f"The North share of {case.levers.north_share:.0%}: the largest share the South "
+                f"allows ({relaxed:.0%}) removes the conflict.")
+    return (f"The Soviet withdrawal rate (scale {case.levers.withdrawal_scale:g}, 1 = history): at "
+            f"{GENEROUS_WITHDRAWAL_SCALE:g}× history the conflict disappears.")
+
+
+# --- Solving X-Day alone -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class EarliestX:
+    """The earliest X-Day of an instance (stage 1 of the planner only) with a verified plan."""
+
+    status: Status
+    plan: Plan | None
+
+    @property
+    def x_day(self) -> int | None:
+        return self.plan.x_day if self.plan is not None else None
+
+
+def earliest_x_day(inst: Instance, options: SolveOptions) -> EarliestX:
+    """Minimize X-Day only; the plan found is verified like every plan the tool uses."""
+    m = build(inst)
+    m.cp.minimize(m.x_day)
+    solver = cp_model.CpSolver()
+    solver.parameters.max_time_in_seconds = max(options.time_limit, 0.05)
+    solver.parameters.num_workers = options.num_workers
+    solver.parameters.random_seed = options.seed
+    status = map_status(solver.solve(m.cp))
+    if status not in (Status.OPTIMAL, Status.FEASIBLE):
+        return EarliestX(status, None)
+    plan = extract_plan(m, solver)
+    violations = verify(inst, plan)
+    if violations:
+        raise PlannerBug(violations)
+    return EarliestX(status, plan)
+
+
+# --- No-go: how far each member would have to move (solves) -------------------------------
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of a conflict, in domain words, with how far it would have to move."""
+
+    name: str  # criterion name or levers.<name>
+    kind: str  # "criterion" | "lever"
+    label: str
+    sentence: str
+    current: str = ""
+    needed: str = ""  # the value that would work, everything else as in the case ("" unknown)
+
+
+@dataclass
+class _Counter:
+    solves: int = 0
+
+
+def explain_conflict(inst: Instance, conflict: Conflict, options: SolveOptions) -> tuple[list[Member], int]:
+    """Each member of a minimal conflict with how far it would have to move, everything else
+    as in the case; and the number of CP-SAT solves used."""
+    count = _Counter()
+    members = [_criterion_member(inst, name, options, count) for name in conflict.criteria]
+    members += [_lever_member(inst, lever, options, count) for lever in conflict.levers]
+    return members, count.solves
+
+
+def _solve_without(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> EarliestX:
+    count.solves += 1
+    return earliest_x_day(with_criteria_off(inst, [name]), options)
+
+
+def _criterion_member(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> Member:
+    case = inst.case
+    crit = case.criteria
+    label = CRITERION_NAMES.get(name, name)
+    if name == "halving":
+        gap = halving_gap(inst)
+        needed = f"withdrawal scale ≥ {gap.scale_needed:g}" if gap.scale_needed is not None else ""
+        return Member(name, "criterion", label, _halving_sentence(inst),
+                      f"{gap.share:.0%} of initial strength", needed)
+    if name == "south_readiness":
+        limit = inst.south_max_share_bp
+        return Member(name, "criterion", label, _south_sentence(inst), str(case.levers.north_share),
+                      f"North share ≤ {limit / BP:.0%}" if limit is not None else "")
+    alone = _solve_without(inst, name, options, count)
+    x = alone.x_day
+    if name == "decision_deadline":
+        deadline = crit.decision_deadline.date
+        if x is None:
+            return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone),
+                          str(deadline))
+        decision = case.date(x - inst.decision_lag)
+        return Member(name, "criterion", label,
+                      f"The {label} is {pretty(deadline)}; the earliest decision day that would work is "
+                      f"{pretty(decision)}, {(decision - deadline).days} days later (X-Day "
+                      f"{pretty(case.date(x))}).", str(deadline), decision.isoformat())
+    if name == "weather":
+        deadline = crit.weather.deadline
+        if x is None:
+            return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone),
+                          str(deadline))
+        end = case.date(x + crit.weather.campaign_days)
+        return Member(name, "criterion", label,
+                      f"The {label} is {pretty(deadline)}; the earliest X-Day otherwise possible is "
+                      f"{pretty(case.date(x))}, so the {crit.weather.campaign_days}-day campaign would end "
+                      f"{pretty(end)}, {(end - deadline).days} days too late.", str(deadline), end.isoformat())
+    if name == "force_ratio":
+        ratio = crit.force_ratio.ratio
+        if alone.plan is None:
+            return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone),
+                          f"{ratio:g}:1")
+        front, reached = _worst_ratio(inst, alone.plan)
+        return Member(name, "criterion", label,
+                      f"The {label} needs {ratio:g}:1 on every front; the earliest plan that meets "
+                      f"everything else (X-Day {pretty(case.date(alone.plan.x_day))}) reaches "
+                      f"{reached:.2f}:1 on {case.fronts[front].name}.", f"{ratio:g}:1", f"{reached:.2f}:1")
+    # required arrivals
+    if alone.plan is None:
+        return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone))
+    late = [(s, u.arrive) for s, u in zip(inst.units, alone.plan.units, strict=True)
+            if s.required and u.arrive is not None and u.arrive > alone.plan.x_day]
+    last = max((a for _, a in late), default=alone.plan.x_day)
+    return Member(name, "criterion", label,
+                  f"Not every required unit can arrive by X-Day: without that rule X-Day would be "
+                  f"{pretty(case.date(alone.plan.x_day))} with {len(late)} required units still on "
+                  f"the way (the last arrives {pretty(case.date(last))}).", "", case.date(last).isoformat())
+
+
+def _none_works(alone: EarliestX) -> str:
+    if alone.status == Status.INFEASIBLE:
+        return " Even without it no X-Day works while everything else holds."
+    return " (Without it the solver found no X-Day within the time limit.)"
+
+
+def _worst_ratio(inst: Instance, plan: Plan) -> tuple[str, float]:
+    """The front with the smallest Japanese : (factor × Soviet) ratio at the plan's X-Day."""
+    arrived = combat_arrived(inst, plan, plan.x_day)
+    factor = inst.case.criteria.force_ratio.soviet_factor
+    ratios = {}
+    for front, strength in inst.strength.items():
+        soviet = strength[plan.x_day] * factor
+        ratios[front] = arrived[front] / soviet if soviet else float("inf")
+    front = min(ratios, key=lambda f: ratios[f])
+    return front, ratios[front]
+
+
+def _lever_member(inst: Instance, lever: str, options: SolveOptions, count: _Counter) -> Member:
+    """How far a lever would have to move, everything else as in the case (bisection over
+    its grid, assuming the answer is monotone in the lever, which the property tests check)."""
+    case = inst.case
+    name = lever_member(lever)
+    label = LEVER_NAMES[lever]
+    relaxed = relaxed_levers(inst).get(lever)
+
+    def feasible(value: Any) -> bool | None:
+        count.solves += 1
+        return feasible_with(with_levers(inst, {lever: value}), enforced_criteria(inst), options.time_limit)
+
+    if lever == "mobilization_order":
+        order = case.levers.mobilization_order
+        found = _loosest((order - case.calendar.start).days, lambda k: feasible(order - dt.timedelta(days=k)))
+        if found is None:
+            return Member(name, "lever", label, _lever_sentence(inst, lever, relaxed) +
+                          " Even then the rest of the case does not allow a go on its own.", str(order))
+        latest = order - dt.timedelta(days=found)
+        return Member(name, "lever", label,
+                      f"The mobilization order goes out on {pretty(order)}; with everything else as it "
+                      f"is, it would have to go out by {pretty(latest)} ({found} days earlier).",
+                      str(order), latest.isoformat())
+    if lever == "north_share":
+        assert case.levers.north_share != "auto" and relaxed is not None
+        now = share_bp(case.levers.north_share) // 100
+        top = round(relaxed * 100)
+        found = _loosest(top - now, lambda k: feasible((now + k) / 100))
+        if found is None:
+            return Member(name, "lever", label, _lever_sentence(inst, lever, relaxed) +
+                          " Even then the rest of the case does not allow a go on its own.", f"{now}%")
+        return Member(name, "lever", label,
+                      f"The North gets {now}% of the shipping pool; with everything else as it is, it "
+                      f"would need at least {now + found}% (the South allows up to {top}%).",
+                      f"{now}%", f"{now + found}%")
     scale = case.levers.withdrawal_scale
-    if needed is None:
-        return text + ": no withdrawal rate would get there in time."
-    if scale > 0:
-        return text + f": withdrawals would have to be {needed / scale:.1f}× faster (withdrawal scale ≥ {needed:g})."
-    return text + f": it needs a withdrawal scale of at least {needed:g}."
+    steps = round((GENEROUS_WITHDRAWAL_SCALE - scale) * 100)
+    found = _loosest(steps, lambda k: feasible(round(scale + k / 100, 2)))
+    if found is None:
+        return Member(name, "lever", label,
+                      f"The Soviet withdrawal rate (scale {scale:g}): even {GENEROUS_WITHDRAWAL_SCALE:g}× "
+                      "history is not enough on its own.", f"{scale:g}")
+    needed = round(scale + found / 100, 2)
+    faster = f", {needed / scale:.1f}× the case's rate" if scale > 0 and scale != 1 else ""
+    return Member(name, "lever", label,
+                  f"The Soviet withdrawal rate is {scale:g}× history; with everything else as it is, it "
+                  f"would have to be at least {needed:g}× history{faster}.", f"{scale:g}", f"{needed:g}")
+
+
+def enforced_criteria(inst: Instance) -> list[str]:
+    """The criteria the model enforces (South readiness only when the South needs anything)."""
+    return [n for n in CRITERION_NAMES if inst.enabled(n)
+            and (n != "south_readiness" or inst.case.shipping.south_requirements)]
+
+
+def _loosest(steps: int, feasible: Callable[[int], bool | None]) -> int | None:
+    """Fewest steps k in 1..steps (toward the relaxed value) at which the case is feasible, by
+    bisection; None when even the relaxed end is not (or undecided)."""
+    if steps < 1 or feasible(steps) is not True:
+        return None
+    bad, good = 0, steps
+    while good - bad > 1:
+        mid = (bad + good) // 2
+        if feasible(mid) is True:
+            good = mid
+        else:
+            bad = mid
+    return good
