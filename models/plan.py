@@ -67,6 +67,12 @@ class Result(Frozen):
     case: str
     case_file: str
     case_hash: str
+    base_hash: str | None = Field(
+        None, description="Hash of the case file's base case (before scenario and --set overrides): "
+        "results with different base hashes come from different versions of the case.")
+    levers: dict[str, Any] = Field(
+        default_factory=dict, description="Effective lever values: mobilization_order (ISO), north_share "
+        "(0..1 or 'auto'), withdrawal_scale.")
     scenario: str | None
     overrides: list[dict[str, Any]]
     status: Status
@@ -89,7 +95,8 @@ class Result(Frozen):
     strength: dict[str, dict[str, list[float]]] = Field(
         default_factory=dict, description="soviet / needed / japanese: per front, per day."
     )
-    conflict: list[str] = Field(default_factory=list, description="For a no-go: criteria that cannot hold together.")
+    conflict: list[str] = Field(default_factory=list, description="For a no-go: a minimal set of criteria "
+                                "and lever settings (`levers.<name>`) that cannot hold together.")
     explanation: list[str] = Field(default_factory=list)
     solve_seconds: float
     seed: int

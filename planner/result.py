@@ -8,8 +8,9 @@ from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
 from models import __version__
 from models.instance import BP, MILLI, Instance
+from models.loader import build_case
 from models.plan import CriterionResult, Plan, Result, Status
-from models.scenarios import LoadedCase
+from models.scenarios import LoadedCase, case_hash
 from models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use, verify
 from planner.explain import describe, minimal_conflict
 from planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
@@ -24,7 +25,7 @@ def solve(loaded: LoadedCase, options: SolveOptions | None = None) -> Result:
     explanation: list[str] = []
     if outcome.status == Status.INFEASIBLE:
         core = minimal_conflict(inst, time_limit=max(options.time_limit / 4, 5.0))
-        conflict = list(core.criteria) or ["movement"]
+        conflict = list(core.members) or ["movement"]
         explanation = describe(inst, core)
     return build_result(loaded, inst, outcome, options, conflict, explanation)
 
@@ -40,6 +41,8 @@ def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: 
         case=case.name,
         case_file=loaded.file,
         case_hash=loaded.case_hash,
+        base_hash=base_hash(loaded),
+        levers=case.levers.model_dump(mode="json"),
         scenario=loaded.scenario,
         overrides=[o.as_json() for o in loaded.overrides],
         status=outcome.status,
@@ -68,6 +71,24 @@ def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: 
         version=__version__,
         ortools_version=ortools_version,
     )
+
+
+_BASE_HASHES: dict[int, tuple[object, str]] = {}
+
+
+def base_hash(loaded: LoadedCase) -> str:
+    """Hash of the case file's base case (no overrides): identifies the case version.
+    Remembered per loaded document, so sweeps over one file validate its base case once."""
+    if not loaded.overrides:
+        return loaded.case_hash
+    known = _BASE_HASHES.get(id(loaded.doc))
+    if known is not None and known[0] is loaded.doc:
+        return known[1]
+    value = case_hash(build_case(loaded.doc))
+    if len(_BASE_HASHES) > 64:
+        _BASE_HASHES.clear()
+    _BASE_HASHES[id(loaded.doc)] = (loaded.doc, value)
+    return value
 
 
 def criteria_results(inst: Instance, plan: Plan | None, conflict: list[str]) -> list[CriterionResult]:
