@@ -285,5 +285,73 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
         atomic_write_text(json_file, st.to_json(rows))
 
 
+@main.command()
+@click.argument("inputs", metavar="CASE | RESULT.json ...", nargs=-1, type=click.Path(dir_okay=True))
+@click.option("--scenario", "-s", "scenarios", multiple=True,
+              help="Scenario of CASE to solve and report; repeat to compare several.")
+@set_option
+@solver_options
+@click.option("--store", type=click.Path(dir_okay=False), default=None,
+              help="Sweep store (SQLite from `kantokuen sweep`): add its X-Day heat-map.")
+@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
+              help="Write the self-contained HTML report to this file (atomically).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default=None,
+              help="Report format for -o (or standard output); md: the same facts as Markdown tables.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the --format report to this file (atomically) instead of standard output.")
+def report(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str, ...], time_limit: float,
+           workers: int, seed: int, store: str | None, html_file: str | None, fmt: str | None,
+           output: str | None) -> None:
+    """Write a report a historian can read: verdict, criteria, movements, forces, sources.
+
+    Give a CASE (solved once per --scenario, or as written), or RESULT.json files saved by
+    `solve --json`, and/or a sweep --store. Several results are compared side by side. The
+    HTML file needs no network: charts are inline SVG.
+
+    \b
+    Example:
+      kantokuen report cases/kantokuen_1941.yaml --scenario historical --html historical.html
+      kantokuen report cases/kantokuen_1941.yaml -s historical -s early-order -s halving-met --html compare.html
+      kantokuen report a.json b.json --format md -o compare.md
+      kantokuen report --store sweep.sqlite --html sweep.html
+    """
+    from models.plan import Status
+    from planner.solve import SolveOptions
+    from reports.files import atomic_write_text
+    from reports.html import render_html
+    from reports.inputs import check_output, solved_subjects, subjects_from_files
+    from reports.markdown import report_markdown
+    from reports.sweep import read_store
+
+    if not inputs and not store:
+        raise click.UsageError("give a CASE, RESULT.json files, or --store SWEEP.sqlite")
+    if html_file is None and fmt is None:
+        raise click.UsageError("say what to write: --html FILE, or --format md [-o FILE]")
+    results = [p for p in inputs if p.lower().endswith(".json")]
+    cases = [p for p in inputs if p not in results]
+    if cases and (results or len(cases) > 1):
+        raise click.UsageError("give one CASE, or only RESULT.json files (saved with `solve --json -o`)")
+    if results and (scenarios or sets):
+        raise click.UsageError("--scenario and --set apply to a CASE; a saved result already has its own")
+    check_output(html_file)
+    check_output(output)
+    sweep_store = read_store(store) if store else None
+    subjects = solved_subjects(cases[0], scenarios, sets, SolveOptions(time_limit=time_limit, workers=workers,
+                                                                       seed=seed)) if cases else []
+    subjects += subjects_from_files(tuple(results))
+    if html_file:
+        atomic_write_text(html_file, render_html(subjects, sweep_store))
+        click.echo(f"Wrote {html_file}", err=True)
+    if fmt:
+        text = render_html(subjects, sweep_store) if fmt == "html" else report_markdown(subjects, sweep_store)
+        if output:
+            atomic_write_text(output, text)
+            click.echo(f"Wrote {output}", err=True)
+        else:
+            click.echo(text, nl=False)
+    if cases and any(s.result.status in (Status.TIME_LIMIT, Status.UNKNOWN) for s in subjects):
+        sys.exit(EXIT_NO_ANSWER)
+
+
 if __name__ == "__main__":
     main()
