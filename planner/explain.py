@@ -303,14 +303,18 @@ def halving_gap(inst: Instance) -> HalvingGap:
 def _halving_sentence(inst: Instance) -> str:
     case = inst.case
     gap = halving_gap(inst)
+    # Close to the limit, whole percents would read "50% ... needs ≤ 50%".
+    share = f"{gap.share:.1%}" if abs(gap.share - gap.fraction) < 0.01 else f"{gap.share:.0%}"
     text = (f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} (the last possible "
-            f"decision day) is {gap.share:.0%} of its {pretty(case.calendar.start)} level; the halving "
+            f"decision day) is {share} of its {pretty(case.calendar.start)} level; the halving "
             f"criterion needs ≤ {gap.fraction:.0%}")
     if gap.scale_needed is None:
         text += ": no withdrawal rate would get there by then"
     elif gap.scale > 0:
-        text += (f": withdrawals would have to be {gap.scale_needed / gap.scale:.1f}× faster "
-                 f"(withdrawal scale ≥ {gap.scale_needed:g})")
+        factor = gap.scale_needed / gap.scale
+        text += (f": withdrawals would have to be {factor:.1f}× faster" if factor >= 1.1 else
+                 f": withdrawals would have to be {(factor - 1) * 100:.1f}% faster")
+        text += f" (withdrawal scale ≥ {gap.scale_needed:g})"
     else:
         text += f": it needs a withdrawal scale of at least {gap.scale_needed:g}"
     if gap.first_day is not None and gap.first_day > gap.decision_day:
@@ -394,6 +398,7 @@ class EarliestX:
 
     status: Status
     plan: Plan | None
+    bound: int | None = None  # proven lower bound on X-Day (None: infeasible or no answer)
 
     @property
     def x_day(self) -> int | None:
@@ -415,7 +420,7 @@ def earliest_x_day(inst: Instance, options: SolveOptions) -> EarliestX:
     violations = verify(inst, plan)
     if violations:
         raise PlannerBug(violations)
-    return EarliestX(status, plan)
+    return EarliestX(status, plan, round(solver.best_objective_bound))
 
 
 # --- No-go: how far each member would have to move (solves) -------------------------------

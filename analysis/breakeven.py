@@ -1,0 +1,462 @@
+"""Breakeven: the value of one lever at which the answer flips.
+
+The answer (go, or X-Day by a date) is monotone in each lever: an earlier order, a larger North
+share, faster Soviet withdrawals never make X-Day later (the property suite checks this). So
+the threshold is found by bisection over the lever's grid — whole days for dates, whole percents
+for the North share, steps of the tolerance for other numbers — with few solves. The direction
+comes from the two ends of the range. Evaluations that contradict monotonicity (a middle value
+flipping while both ends agree, or X-Day getting later toward the side that meets the target)
+are reported as such, never papered over.
+
+Certificates on each side: the verified plan at the threshold, and just past it either the
+minimal conflict that makes it a no-go, or the X-Day that misses the target.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, Field
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from models.errors import CaseError, Problem
+from models.instance import BP, Instance
+from models.plan import Result, Status
+from models.scenarios import LoadedCase, split_path, with_overrides
+from planner.explain import (
+    GENEROUS_WITHDRAWAL_SCALE,
+    EarliestX,
+    describe,
+    earliest_x_day,
+    minimal_conflict,
+    south_share_limit_bp,
+)
+from planner.result import build_result
+from planner.solve import SolveOptions, plan_case
+
+ORIGIN = "breakeven"
+
+
+# --- The target -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Target:
+    """What the answer must be: `go`, or go with X-Day on or before a date."""
+
+    by: dt.date | None = None
+
+    @property
+    def text(self) -> str:
+        return "go" if self.by is None else f"x-day<={self.by.isoformat()}"
+
+    def holds(self, inst: Instance, answer: EarliestX) -> bool | None:
+        """Whether the answer meets the target (None: undecided within the time limit)."""
+        if answer.status == Status.INFEASIBLE:
+            return False
+        if answer.plan is None:
+            return None
+        if self.by is None:
+            return True
+        limit = inst.case.day(self.by)
+        if answer.plan.x_day <= limit:
+            return True
+        # A later X-Day only misses the target once no earlier one is possible.
+        return False if answer.bound is not None and answer.bound > limit else None
+
+
+TARGET_FORM = re.compile(r"^\s*x-?day\s*<=\s*(\S+)\s*$", re.IGNORECASE)
+
+
+def parse_target(text: str) -> Target:
+    """`go` or `x-day<=1941-08-29`; a ValueError says what is accepted."""
+    if text.strip().lower() == "go":
+        return Target()
+    match = TARGET_FORM.match(text)
+    if match:
+        try:
+            return Target(dt.date.fromisoformat(match.group(1)))
+        except ValueError:
+            pass
+    raise ValueError(f"'{text}' is not a target: use go or x-day<=YYYY-MM-DD")
+
+
+# --- The lever and its grid --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Grid:
+    """The values a lever is searched over: index 0 is the low end, `steps` the high end."""
+
+    path: str
+    kind: str  # date | share | int | float
+    lo: Any
+    hi: Any
+    step: Any  # days, percents, or the tolerance
+
+    @property
+    def steps(self) -> int:
+        if self.kind == "date":
+            return math.ceil((self.hi - self.lo).days / self.step)
+        if self.kind == "share":
+            return math.ceil((self.hi - self.lo) / self.step)
+        return math.ceil(round((self.hi - self.lo) / self.step, 9))
+
+    def value(self, k: int) -> Any:
+        """The lever's value at grid index k (the last index is exactly the high end)."""
+        if k >= self.steps:
+            return self.hi / 100 if self.kind == "share" else self.hi
+        if self.kind == "date":
+            return self.lo + dt.timedelta(days=k * self.step)
+        if self.kind == "share":
+            return (self.lo + k * self.step) / 100
+        if self.kind == "int":
+            return int(self.lo + k * self.step)
+        return round(self.lo + k * self.step, 10)
+
+    def text(self, k: int) -> str:
+        value = self.value(k)
+        if self.kind == "date":
+            return value.isoformat()
+        if self.kind == "share":
+            return f"{value:.0%}"
+        return f"{value:g}"
+
+    @property
+    def step_text(self) -> str:
+        if self.kind == "date":
+            return "1 day" if self.step == 1 else f"{self.step} days"
+        return f"{self.step}%" if self.kind == "share" else f"{self.step:g}"
+
+
+def current_value(loaded: LoadedCase, path: str) -> Any:
+    """The field's value in the loaded case, or a CaseError naming the case file."""
+    data: Any = loaded.case.model_dump()
+    for part in split_path(path):
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            raise CaseError(Problem(f"--lever {path}: no such field in the case", loaded.file,
+                                    hint="give a dotted path such as levers.withdrawal_scale")) from None
+    return data
+
+
+def _end(text: str, kind: str, path: str) -> Any:
+    """One end of --range, read as YAML (dates, numbers; `30%` for a share)."""
+    raw = text.strip()
+    try:
+        value = float(raw[:-1]) / 100 if kind == "share" and raw.endswith("%") else yaml.safe_load(raw)
+    except (yaml.YAMLError, ValueError):
+        value = None
+    if kind == "date":
+        if isinstance(value, dt.date):
+            return value
+        raise ValueError(f"--range: '{raw}' is not a date (YYYY-MM-DD) for {path}")
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"--range: '{raw}' is not a number for {path}")
+    return value
+
+
+def lever_grid(loaded: LoadedCase, path: str, range_text: str | None, tolerance: float | None) -> Grid:
+    """The search grid of a lever, from the case, --range and --tolerance.
+
+    Defaults: the order from the calendar start to the earliest deadline; the North share from
+    0 to the largest share the South allows; the withdrawal scale from 0 to the generous bound.
+    Any other numeric or date field needs --range (dates default to the planning horizon).
+    """
+    value = current_value(loaded, path)
+    if path == "levers.north_share":
+        kind = "share"
+    elif isinstance(value, dt.date):
+        kind = "date"
+    elif isinstance(value, bool) or not isinstance(value, int | float):
+        raise CaseError(Problem(f"--lever {path}: the field holds {type(value).__name__} values, not a "
+                                "number or a date", loaded.file, hint="choose a numeric or date field"))
+    else:
+        kind = "int" if isinstance(value, int) else "float"
+    if range_text is not None:
+        parts = range_text.split(":")
+        if len(parts) != 2:
+            raise ValueError(f"--range '{range_text}' is not of the form LO:HI")
+        lo, hi = (_end(p, kind, path) for p in parts)
+    else:
+        lo, hi = default_range(loaded, path, kind, value)
+    if not lo < hi:
+        raise ValueError(f"--range: the low end {lo} must be below the high end {hi}")
+    if kind == "date":
+        return Grid(path, kind, lo, hi, max(1, round(tolerance)) if tolerance else 1)
+    if kind == "share":
+        lo_pct, hi_pct = round(lo * 100), round(hi * 100)
+        if not 0 <= lo_pct < hi_pct <= 100:
+            raise ValueError("--range: a North share range lies within 0..1 (e.g. 0.3:0.9)")
+        return Grid(path, kind, lo_pct, hi_pct, max(1, round(tolerance * 100)) if tolerance else 1)
+    if kind == "int":
+        return Grid(path, kind, int(lo), int(hi), max(1, round(tolerance)) if tolerance else 1)
+    return Grid(path, kind, float(lo), float(hi), tolerance or 0.01)
+
+
+def default_range(loaded: LoadedCase, path: str, kind: str, value: Any) -> tuple[Any, Any]:
+    case = loaded.case
+    start = case.calendar.start
+    if path == "levers.mobilization_order":
+        crit = case.criteria
+        ends = [start + dt.timedelta(days=case.calendar.horizon_days)]
+        ends += [crit.decision_deadline.date] if crit.decision_deadline.enabled else []
+        ends += [crit.weather.deadline] if crit.weather.enabled else []
+        return start, min(ends)
+    if kind == "date":
+        return max(start, case.levers.mobilization_order), start + dt.timedelta(days=case.calendar.horizon_days)
+    if kind == "share":
+        limit = south_share_limit_bp(Instance(case))
+        return 0.0, (limit if limit is not None else BP) / BP
+    if path == "levers.withdrawal_scale":
+        return 0.0, GENEROUS_WITHDRAWAL_SCALE
+    raise CaseError(Problem(f"--lever {path}: give --range LO:HI for this field", loaded.file,
+                            hint=f"e.g. --range 0:{2 * value:g}"))
+
+
+# --- The search --------------------------------------------------------------------------
+
+
+class Evaluation(BaseModel):
+    """The answer at one value of the lever."""
+
+    value: str
+    status: str
+    go: bool
+    x_day: str | None
+    holds: bool | None
+
+
+class Certificate(BaseModel):
+    """The evidence on one side of the threshold."""
+
+    value: str
+    holds: bool
+    verdict: str
+    x_day: str | None = None
+    decision_day: str | None = None
+    conflict: list[str] = Field(default_factory=list)
+    explanation: list[str] = Field(default_factory=list)
+    result: Result | None = Field(None, description="The full result (a verified plan on the go side).")
+
+
+class Breakeven(BaseModel):
+    """The threshold of one lever for a target, with its evidence and the solves it took."""
+
+    case: str
+    scenario: str | None
+    lever: str
+    kind: str
+    target: str
+    range: list[str]
+    step: str
+    outcome: str = Field(description="threshold | always | never | not-monotone | undecided")
+    direction: str | None = Field(None, description="up: larger values meet the target; down: smaller ones")
+    threshold: str | None = None
+    bracket: list[str] = Field(default_factory=list, description="[value that fails, value that meets the target]")
+    message: str
+    meets: Certificate | None = None
+    fails: Certificate | None = None
+    evaluations: list[Evaluation] = Field(default_factory=list)
+    solves: int = Field(0, description="Solves of the lever values (X-Day only)")
+    certificate_solves: int = Field(0, description="Full solve of the plan at the threshold")
+    explanation_checks: int = Field(0, description="Feasibility checks for the conflict just past it")
+
+    @property
+    def total_solves(self) -> int:
+        return self.solves + self.certificate_solves + self.explanation_checks
+
+
+@dataclass
+class _Point:
+    loaded: LoadedCase
+    inst: Instance
+    answer: EarliestX
+    holds: bool | None
+
+
+class _Search:
+    """Evaluates lever values once each, remembering every answer."""
+
+    def __init__(self, loaded: LoadedCase, grid: Grid, target: Target, options: SolveOptions) -> None:
+        self.loaded, self.grid, self.target, self.options = loaded, grid, target, options
+        self.points: dict[int, _Point] = {}
+
+    def at(self, k: int) -> _Point:
+        if k not in self.points:
+            loaded = with_overrides(self.loaded, {self.grid.path: self.grid.value(k)}, ORIGIN)
+            inst = Instance(loaded.case)
+            answer = earliest_x_day(inst, self.options)
+            self.points[k] = _Point(loaded, inst, answer, self.target.holds(inst, answer))
+        return self.points[k]
+
+    def evaluations(self) -> list[Evaluation]:
+        out = []
+        for k in sorted(self.points):
+            p = self.points[k]
+            x = p.answer.x_day
+            out.append(Evaluation(value=self.grid.text(k), status=p.answer.status.value, go=p.answer.plan is not None,
+                                  x_day=p.inst.case.date(x).isoformat() if x is not None else None, holds=p.holds))
+        return out
+
+
+def breakeven(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: SolveOptions,
+              certify: bool = True) -> Breakeven:
+    """Bisect the lever's grid for the value at which the answer flips to meeting the target."""
+    search = _Search(loaded, grid, target, options)
+    n = grid.steps
+    low, high = search.at(0), search.at(n)
+    base = {"case": loaded.case.name, "scenario": loaded.scenario, "lever": path, "kind": grid.kind,
+            "target": target.text, "range": [grid.text(0), grid.text(n)], "step": grid.step_text}
+
+    def done(outcome: str, message: str, **extra: Any) -> Breakeven:
+        return Breakeven(**base, outcome=outcome, message=message, evaluations=search.evaluations(),
+                         solves=len(search.points), **extra)
+
+    if low.holds is None or high.holds is None:
+        k = 0 if low.holds is None else n
+        return done("undecided", f"No answer within the time limit at {path} = {grid.text(k)}; "
+                    "raise --time-limit.")
+    if low.holds == high.holds:
+        mid = search.at(n // 2) if n >= 2 else None
+        if mid is not None and mid.holds is not None and mid.holds != low.holds:
+            return done("not-monotone", f"Not monotone: the target is {_met(low.holds)} at both ends of the "
+                        f"range but {_met(mid.holds)} at {grid.text(n // 2)}; narrow --range or scan it with "
+                        "`kantokuen sweep`.")
+        outcome = "always" if low.holds else "never"
+        return done(outcome, f"No threshold in {grid.text(0)} .. {grid.text(n)}: the target ({target.text}) is "
+                    f"{_met(low.holds)} at both ends (and, the answer being monotone, in between); widen --range.")
+    good, bad = (n, 0) if high.holds else (0, n)
+    direction = "up" if high.holds else "down"
+    while abs(good - bad) > 1:
+        mid = (good + bad) // 2
+        point = search.at(mid)
+        if point.holds is None:
+            return done("undecided", f"No answer within the time limit at {path} = {grid.text(mid)}; the "
+                        f"threshold lies between {grid.text(bad)} and {grid.text(good)}.",
+                        direction=direction, bracket=[grid.text(bad), grid.text(good)])
+        good, bad = (mid, bad) if point.holds else (good, mid)
+    contradiction = x_day_contradiction(search, good > bad)
+    if grid.kind == "date":
+        word = "on or after" if direction == "up" else "on or before"
+    else:
+        word = "at least" if direction == "up" else "at most"
+    message = (f"The target ({target.text}) is met for {path} {word} {grid.text(good)}, and missed at "
+               f"{grid.text(bad)}.")
+    extra: dict[str, Any] = {"direction": direction, "threshold": grid.text(good),
+                             "bracket": [grid.text(bad), grid.text(good)]}
+    if certify:
+        meets, fails, cert_solves, checks = certificates(search, good, bad, options)
+        extra.update(meets=meets, fails=fails, certificate_solves=cert_solves, explanation_checks=checks)
+    if contradiction:
+        return done("not-monotone", contradiction + " " + message, **extra)
+    return done("threshold", message, **extra)
+
+
+def _met(holds: bool) -> str:
+    return "met" if holds else "missed"
+
+
+def x_day_contradiction(search: _Search, good_is_up: bool) -> str | None:
+    """A sign that the answer is not monotone: toward the side that meets the target, X-Day
+    must never get later (only proven-optimal X-Days are compared)."""
+    points = sorted((k, p) for k, p in search.points.items()
+                    if p.answer.plan is not None and p.answer.status == Status.OPTIMAL)
+    if not good_is_up:
+        points.reverse()
+    for (k1, p1), (k2, p2) in zip(points, points[1:], strict=False):
+        x1, x2 = p1.answer.x_day, p2.answer.x_day
+        assert x1 is not None and x2 is not None
+        if x2 > x1:
+            g = search.grid
+            return (f"Not monotone: X-Day is {p1.inst.case.date(x1)} at {g.text(k1)} but later, "
+                    f"{p2.inst.case.date(x2)}, at {g.text(k2)} (closer to the side that meets the target).")
+    return None
+
+
+def certificates(search: _Search, good: int, bad: int, options: SolveOptions) -> tuple[Certificate, Certificate, int, int]:
+    """The verified plan at the threshold; just past it, the conflict (no-go) or the late X-Day."""
+    grid = search.grid
+    p = search.points[good]
+    outcome = plan_case(p.inst, options)
+    result = build_result(p.loaded, p.inst, outcome, options, [], [])
+    meets = Certificate(value=grid.text(good), holds=True, verdict="GO" if result.go else "NO-GO",
+                        x_day=result.x_day, decision_day=result.decision_day, result=result)
+    q = search.points[bad]
+    checks = 0
+    if q.answer.status == Status.INFEASIBLE:
+        core = minimal_conflict(q.inst, time_limit=options.time_limit)
+        checks = core.checks
+        members = list(core.members) or ["movement"]
+        fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=members,
+                            explanation=describe(q.inst, core))
+    else:
+        assert q.answer.plan is not None
+        x = q.inst.case.date(q.answer.plan.x_day)
+        fails = Certificate(value=grid.text(bad), holds=False, verdict="GO", x_day=x.isoformat(),
+                            explanation=[f"The earliest X-Day is {x.isoformat()}, after the target "
+                                         f"{search.target.by} (proven: no earlier X-Day exists)."])
+    return meets, fails, 1, checks
+
+
+# --- Rendering ----------------------------------------------------------------------------
+
+
+def render_breakeven(b: Breakeven, console: Console) -> None:
+    name = b.case + (f" / {b.scenario}" if b.scenario else "")
+    parts: list[Any] = [Text.assemble(("Breakeven ", "bold"), f"{b.lever} for target '{b.target}' ({name})"),
+                        Text(f"range {b.range[0]} .. {b.range[1]}, step {b.step}")]
+    style = {"threshold": "bold green", "not-monotone": "bold red", "undecided": "bold yellow"}.get(b.outcome, "bold")
+    head = f"Threshold {b.threshold}: " if b.outcome == "threshold" else ""
+    parts.append(Text(head + b.message, style))
+    for cert in (b.meets, b.fails):
+        if cert is None:
+            continue
+        line = f"at {cert.value}: {cert.verdict}"
+        if cert.x_day:
+            line += f", X-Day {cert.x_day}" + (f" (decision {cert.decision_day})" if cert.decision_day else "")
+        if cert.holds and cert.result is not None and cert.result.verified:
+            line += ", verified plan"
+        if cert.conflict:
+            line += " — conflict: " + ", ".join(cert.conflict)
+        parts.append(Text(line, "green" if cert.holds else "red"))
+        parts += [Text("    • " + e) for e in cert.explanation]
+    table = Table(title="Evaluations", title_justify="left")
+    for col in ("value", "verdict", "X-Day", "target"):
+        table.add_column(col)
+    for e in b.evaluations:
+        table.add_row(e.value, "GO" if e.go else ("NO-GO" if e.status == "INFEASIBLE" else e.status), e.x_day or "—",
+                      {True: "met", False: "missed", None: "?"}[e.holds])
+    parts.append(table)
+    parts.append(Text(f"Solves: {b.total_solves} — {b.solves} lever values (X-Day only), {b.certificate_solves} "
+                      f"full plan at the threshold, {b.explanation_checks} feasibility checks for the conflict."))
+    console.print(Group(*parts))
+
+
+def breakeven_markdown(b: Breakeven) -> str:
+    name = b.case + (f" / {b.scenario}" if b.scenario else "")
+    lines = [f"# Breakeven of `{b.lever}` for target `{b.target}`", "", f"Case {name}; range {b.range[0]} .. "
+             f"{b.range[1]}, step {b.step}.", "", f"**{b.outcome}** — {b.message}", ""]
+    for cert in (b.meets, b.fails):
+        if cert is None:
+            continue
+        text = f"- at {cert.value}: **{cert.verdict}**" + (f", X-Day {cert.x_day}" if cert.x_day else "")
+        if cert.conflict:
+            text += " — conflict: " + ", ".join(cert.conflict)
+        lines.append(text)
+        lines += [f"  - {e}" for e in cert.explanation]
+    lines += ["", "| value | verdict | X-Day | target |", "|---|---|---|---|"]
+    for e in b.evaluations:
+        verdict = "GO" if e.go else ("NO-GO" if e.status == "INFEASIBLE" else e.status)
+        lines.append(f"| {e.value} | {verdict} | {e.x_day or '—'} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |")
+    lines += ["", f"Solves: {b.total_solves} ({b.solves} lever values, {b.certificate_solves} full plan, "
+              f"{b.explanation_checks} feasibility checks).", ""]
+    return "\n".join(lines)
