@@ -12,15 +12,18 @@ Both executors follow the same rules:
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
 from models.errors import CaseError, Problem
@@ -49,11 +52,28 @@ def _describe(exc: BaseException) -> str:
 _WORKER: tuple[Any, Any, Any] | None = None
 
 
-def _init_worker(base: LoadedCase, options: SolveOptions, solve: SolvePoint) -> None:
+def _init_worker(base: LoadedCase, options: SolveOptions, solve: SolvePoint, client: Connection) -> None:
     global _WORKER
-    # Ctrl-C in a terminal reaches every process of the group: only the client decides what stops.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _leave_terminal_group()
+    threading.Thread(target=_exit_with_client, args=(client,), daemon=True).start()
     _WORKER = (base, options, solve)
+
+
+def _leave_terminal_group() -> None:
+    """Ctrl-C in a terminal signals every process of the foreground group; only the client may
+    act on it. A worker leaves the group (and ignores SIGINT): CP-SAT would otherwise catch the
+    signal mid-solve and return a truncated answer, or abort in a non-main thread."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    with contextlib.suppress(OSError):
+        os.setpgrp()
+
+
+def _exit_with_client(client: Connection) -> None:
+    """End this worker when the client is gone (its end of the pipe closes, even on SIGKILL):
+    a pool worker would otherwise wait for work forever."""
+    with contextlib.suppress(EOFError, OSError):
+        client.recv()
+    os._exit(1)
 
 
 def _run_point(levers: dict[str, Any]) -> Outcome:
@@ -76,12 +96,15 @@ class LocalExecutor:
 
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self._alive: Connection | None = None
 
     def _pool(self, base: LoadedCase, options: SolveOptions, solve: SolvePoint) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["analysis.sweep", "planner.result"])
+        # Only this process holds `alive`: when it dies, every worker sees the pipe close.
+        watch, self._alive = context.Pipe(duplex=False)
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(base, options, solve))
+                                   initargs=(base, options, solve, watch))
 
     def run(self, base: LoadedCase, options: SolveOptions, solve: SolvePoint, points: Iterable[Point],
             stop: Callable[[], bool]) -> Iterator[tuple[Point, Outcome]]:
@@ -141,6 +164,8 @@ class LocalExecutor:
                 pool.shutdown(wait=True)
             else:
                 _terminate(pool)
+            if self._alive is not None:
+                self._alive.close()
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
@@ -182,8 +207,10 @@ class DaskExecutor:
         if self.quiet:
             logging.getLogger("distributed").setLevel(logging.ERROR)
         if self.scheduler is None:
+            # Workers run `dask_setup` below (a preload): Ctrl-C must reach only the client.
             cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, silence_logs=logging.ERROR if self.quiet else False)
+                                   dashboard_address=None, preload=[__name__],
+                                   silence_logs=logging.CRITICAL if self.quiet else False)
             return cluster, Client(cluster)
         try:
             client = Client(self.scheduler, timeout="15s")
@@ -230,10 +257,10 @@ class DaskExecutor:
                     time.sleep(0.05)
                     continue
                 for future in ready.next_batch(block=False):
+                    if stop():  # a point lost to the interruption is not an error: leave it unsolved
+                        return
                     _, point = pending.pop(future.key)
                     yield point, _dask_outcome(future)
-                    if stop():
-                        return
                 if time.monotonic() - checked > 5:  # the cluster may have grown or shrunk
                     window, checked = _window(client), time.monotonic()
         finally:
@@ -244,6 +271,13 @@ class DaskExecutor:
                 cluster.close()
 
 
+def dask_setup(worker: Any) -> None:
+    """Dask preload hook, run by each LocalCluster worker process as it starts: leave the
+    terminal's process group, so Ctrl-C reaches only the client (which cancels their points)."""
+    if threading.current_thread() is threading.main_thread():
+        _leave_terminal_group()
+
+
 def _window(client: Any) -> int:
     """Points in flight: enough to keep every worker thread busy, few enough to stop quickly."""
     threads = sum(client.nthreads().values())
@@ -252,12 +286,14 @@ def _window(client: Any) -> int:
 
 def _dask_outcome(future: Any) -> Outcome:
     """A finished Dask future as an outcome: its result, or the reason it failed for good."""
-    if future.status == "finished":
+    try:
         outcome: Outcome = future.result()
         return outcome
-    if future.status == "cancelled":
-        return _error("cancelled by the Dask scheduler (the case data may have been lost with its workers)")
-    exc = future.exception()
+    except Exception as raised:  # the point failed for good; say why
+        exc = raised
+    if future.cancelled() or type(exc).__name__ == "FutureCancelledError":
+        return _error(f"cancelled by the Dask scheduler (the case data may have been lost with its workers): "
+                      f"{_describe(exc)}")
     if type(exc).__name__ == "KilledWorker":
         return _error(f"Dask workers died while solving this point, too many times: {exc}")
     return _error(f"failed {ATTEMPTS} times: {_describe(exc)}")

@@ -220,8 +220,12 @@ def _json_default(value: Any) -> Any:
 
 
 def start_run(conn: sqlite3.Connection, executor: str, planned: int) -> int:
-    """Record a new sweep run (outcome 'running' until it finishes or is interrupted)."""
+    """Record a new sweep run (outcome 'running' until it finishes or is interrupted).
+
+    Called under the store lock: a run still 'running' lost its process (SIGKILL), so say so.
+    """
     with transaction(conn):
+        conn.execute("UPDATE runs SET outcome = 'killed' WHERE outcome = 'running'")
         cur = conn.execute("INSERT INTO runs (pid, executor, started_at, planned, solved, outcome) "
                            "VALUES (?, ?, ?, ?, 0, 'running')", (os.getpid(), executor, now(), planned))
     assert cur.lastrowid is not None
