@@ -353,5 +353,162 @@ def report(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str,
         sys.exit(EXIT_NO_ANSWER)
 
 
+def _show(fmt: str, output: str | None, as_json: Callable[[], str], as_md: Callable[[], str],
+          as_text: Callable[[Console], None]) -> None:
+    """Print (or atomically write) a report as rich text, Markdown or JSON."""
+    from reports.files import atomic_write_text
+
+    if fmt == "text":
+        console = Console(record=output is not None, width=120 if output else None,
+                          file=_devnull() if output else None)
+        as_text(console)
+        if output is None:
+            return
+        text = console.export_text()
+    else:
+        text = as_json() if fmt == "json" else as_md()
+    if output:
+        atomic_write_text(output, text.rstrip("\n") + "\n")
+    else:
+        click.echo(text)
+
+
+def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
+                     help="Write to this file (atomically) instead of standard output.")(f)
+    f = click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text",
+                     show_default=True, help="Output format.")(f)
+    f = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(f)
+    return f
+
+
+@main.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="CASE | RESULT.json...")
+@click.option("--scenario", "-s", "scenarios", multiple=True,
+              help="Scenario to compare; repeat it. With only one, the base case is compared with it.")
+@set_option
+@solver_options
+@report_options
+@click.option("--max-units", type=click.IntRange(min=0), default=20, show_default=True,
+              help="Units whose arrival moved to list in text/Markdown (all of them in JSON).")
+def compare(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str, ...], time_limit: float,
+            workers: int, seed: int, as_json: bool, fmt: str, output: str | None, max_units: int) -> None:
+    """Compare scenarios of a case, or saved results, side by side.
+
+    Inputs first (case version, scenario, levers, overrides), then outputs (verdict, X-Day,
+    decision day, criteria margins, shipping, units committed, force ratio per front) and the
+    units whose arrival moved. Rows that differ are marked; results of different cases or
+    case versions are flagged.
+
+    \b
+    Example:
+      kantokuen compare cases/kantokuen_1941.yaml -s historical -s halving-met -s early-order
+      kantokuen compare a.json b.json --format md -o comparison.md
+    """
+    from analysis.compare import (
+        compare_results,
+        comparison_json,
+        comparison_markdown,
+        gather,
+        render_comparison,
+    )
+    from models.plan import Status
+    from planner.solve import SolveOptions
+
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    results, solved = gather(list(inputs), list(scenarios), list(sets), options)
+    comparison = compare_results(results)
+    _show("json" if as_json else fmt, output, lambda: comparison_json(comparison),
+          lambda: comparison_markdown(comparison, max_units), lambda c: render_comparison(comparison, c, max_units))
+    if solved and any(r.status in (Status.TIME_LIMIT, Status.UNKNOWN) for r in results):
+        sys.exit(EXIT_NO_ANSWER)
+
+
+@main.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
+@click.option("--lever", required=True, metavar="PATH",
+              help="Dotted path of the lever: levers.withdrawal_scale, levers.mobilization_order, "
+              "levers.north_share, or any numeric or date field.")
+@click.option("--target", "target_text", default="go", show_default=True, metavar="go|x-day<=DATE",
+              help="What the answer must be: go, or go with X-Day on or before a date.")
+@scenario_option
+@set_option
+@click.option("--range", "range_text", default=None, metavar="LO:HI",
+              help="Search range (default: calendar start..earliest deadline for the order; 0..the South's "
+              "limit for the North share; 0..10 for the withdrawal scale).")
+@click.option("--tolerance", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Step of the search (default: 1 day, 1 percent, 0.01, or 1 for whole numbers).")
+@solver_options
+@report_options
+def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None, sets: tuple[str, ...],
+              range_text: str | None, tolerance: float | None, time_limit: float, workers: int, seed: int,
+              as_json: bool, fmt: str, output: str | None) -> None:
+    """Find the value of one lever at which the answer flips (what would it take?).
+
+    Bisects the lever's range, relying on the answer being monotone in it (the direction is
+    read from the two ends), and reports the threshold, the bracket, a verified plan at the
+    threshold, the conflict just past it, and the number of solves. Says so when there is
+    no threshold in the range or the answer is not monotone.
+
+    \b
+    Example:
+      kantokuen breakeven cases/kantokuen_1941.yaml -s historical --lever levers.withdrawal_scale
+      kantokuen breakeven cases/kantokuen_1941.yaml -s halving-met --lever levers.mobilization_order \\
+          --target "x-day<=1941-09-01"
+    """
+    from analysis.breakeven import breakeven as find_breakeven
+    from analysis.breakeven import breakeven_markdown, lever_grid, parse_target, render_breakeven
+    from models.scenarios import load
+    from planner.solve import SolveOptions
+
+    try:
+        target = parse_target(target_text)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--target") from None
+    loaded = load(case_file, scenario, sets)
+    try:
+        grid = lever_grid(loaded, lever, range_text, tolerance)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--range") from None
+    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    found = find_breakeven(loaded, lever, target, grid, options)
+    _show("json" if as_json else fmt, output, lambda: found.model_dump_json(indent=2),
+          lambda: breakeven_markdown(found), lambda c: render_breakeven(found, c))
+    if found.outcome == "undecided":
+        sys.exit(EXIT_NO_ANSWER)
+
+
+@main.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
+@scenario_option
+@set_option
+@solver_options
+@report_options
+def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limit: float, workers: int,
+            seed: int, as_json: bool, fmt: str, output: str | None) -> None:
+    """Why no-go (a minimal conflict, and how far each member is off), or what binds a go.
+
+    For a no-go: the smallest set of criteria and lever settings that cannot hold together
+    (dropping any one makes the case feasible), each in domain words with the value that
+    would work. For a go: what sets X-Day (each criterion, lever and full resource relaxed on
+    its own), the resources at capacity, and the critical chain of the last unit to arrive.
+
+    \b
+    Example:
+      kantokuen explain cases/kantokuen_1941.yaml --scenario historical
+      kantokuen explain cases/kantokuen_1941.yaml --scenario halving-met --json -o why.json
+    """
+    from analysis.explain import explain_case, explanation_markdown, render_explanation
+    from models.scenarios import load
+    from planner.solve import SolveOptions
+
+    loaded = load(case_file, scenario, sets)
+    report = explain_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    _show("json" if as_json else fmt, output, lambda: report.model_dump_json(indent=2),
+          lambda: explanation_markdown(report), lambda c: render_explanation(report, c))
+    if report.verdict == "no-answer":
+        sys.exit(EXIT_NO_ANSWER)
+
+
 if __name__ == "__main__":
     main()

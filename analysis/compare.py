@@ -428,3 +428,32 @@ def differing(comparison: Comparison, sections: Iterable[str] | None = None) -> 
     """Keys of the rows that differ (optionally only in some sections)."""
     wanted = set(sections) if sections is not None else None
     return [r.key for r in comparison.rows if r.differs and (wanted is None or r.section in wanted)]
+
+
+# --- Gathering the results to compare -----------------------------------------------------
+
+
+def gather(inputs: list[str], scenarios: list[str], sets: list[str], options: Any) -> tuple[list[Result], bool]:
+    """The results to compare: saved result files as they are, or one case solved under each
+    scenario (the base case first when only one scenario is named). Also says whether they
+    were solved here."""
+    from models.scenarios import load
+    from planner.result import solve
+
+    if inputs and all(looks_like_result(p) for p in inputs):
+        if scenarios or sets:
+            raise CaseError(Problem("--scenario and --set apply to a case file, not to saved results",
+                                    inputs[0], hint="solve the case again, or compare the result files alone"))
+        if len(inputs) < 2:
+            raise CaseError(Problem("one result alone cannot be compared", inputs[0],
+                                    hint="give two or more result files"))
+        return [load_result(p) for p in inputs], False
+    if len(inputs) != 1:
+        raise CaseError(Problem("compare takes one case file with --scenario options, or two or more saved "
+                                "result files", None, hint="e.g. kantokuen compare CASE -s historical -s halving-met"))
+    if not scenarios:
+        raise CaseError(Problem("name the scenarios to compare", inputs[0],
+                                hint="e.g. --scenario historical --scenario halving-met"))
+    names: list[str | None] = [None, *scenarios] if len(scenarios) == 1 else list(scenarios)
+    loaded = [load(inputs[0], name, tuple(sets)) for name in names]  # every input checked before solving
+    return [solve(case, options) for case in loaded], True

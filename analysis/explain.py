@@ -1,0 +1,276 @@
+"""`explain`: why a case is a no-go, or what binds its go, as one report.
+
+No-go: the minimal conflict of criteria and lever settings (planner.explain), each member in
+domain words with how far it would have to move. Go: the criteria with zero slack, what sets
+X-Day (each criterion, lever and saturated resource relaxed on its own, X-Day re-solved), the
+resources at capacity and on which days, and the critical chain of the last unit to arrive.
+Every plan used has passed the verifier; the report says how many solves it took.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel, Field
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+from models.instance import Instance
+from models.plan import Result, Status
+from models.scenarios import LoadedCase
+from planner.binding import critical_chain, saturated_resources, what_binds
+from planner.explain import describe, explain_conflict, minimal_conflict
+from planner.result import build_result
+from planner.solve import SolveOptions, plan_case
+
+CRITERION_LABELS = {
+    "halving": "halving criterion",
+    "force_ratio": "force ratio",
+    "decision_deadline": "decision deadline",
+    "weather": "weather deadline",
+    "south_readiness": "South readiness",
+    "required_arrivals": "required units arrived",
+}
+
+
+class ConflictMember(BaseModel):
+    name: str
+    kind: str
+    label: str
+    sentence: str
+    current: str = ""
+    needed: str = ""
+
+
+class BindingRow(BaseModel):
+    name: str
+    kind: str
+    label: str
+    relaxation: str
+    x_day: str | None
+    days_earlier: int | None
+    binds: bool
+    proven: bool
+
+
+class SaturatedRow(BaseModel):
+    resource: str
+    label: str
+    days: list[str]
+
+
+class LegRow(BaseModel):
+    leg: str
+    date: str
+    earliest: str
+    waited_days: int
+    reason: str
+
+
+class ChainReport(BaseModel):
+    unit: str
+    name: str
+    front: str
+    route: str
+    legs: list[LegRow]
+    note: str
+
+
+class ZeroSlack(BaseModel):
+    name: str
+    label: str
+    margin: float
+    unit: str
+    detail: str
+
+
+class ExplainReport(BaseModel):
+    """What `kantokuen explain --json` prints."""
+
+    case: str
+    scenario: str | None
+    overrides: list[dict[str, Any]]
+    verdict: str = Field(description="go | no-go | no-answer")
+    status: str
+    x_day: str | None = None
+    decision_day: str | None = None
+    conflict: list[ConflictMember] = Field(default_factory=list)
+    movement_impossible: bool = False
+    minimal: bool = Field(True, description="The conflict was checked minimal: dropping any member makes it feasible.")
+    conflict_checks: int = 0
+    zero_slack: list[ZeroSlack] = Field(default_factory=list)
+    binds: list[BindingRow] = Field(default_factory=list)
+    saturated: list[SaturatedRow] = Field(default_factory=list)
+    chain: ChainReport | None = None
+    solves: int = Field(0, description="CP-SAT solves used, all told.")
+    result: Result
+
+
+def explain_case(loaded: LoadedCase, options: SolveOptions) -> ExplainReport:
+    """Solve the case, then explain the no-go or what binds the go."""
+    inst = Instance(loaded.case)
+    outcome = plan_case(inst, options)
+    head: dict[str, Any] = {"case": loaded.case.name, "scenario": loaded.scenario,
+                            "overrides": [o.as_json() for o in loaded.overrides], "status": outcome.status.value}
+    if outcome.status == Status.INFEASIBLE:
+        return _no_go(loaded, inst, outcome, options, head)
+    if outcome.plan is None:
+        result = build_result(loaded, inst, outcome, options, [], [])
+        return ExplainReport(**head, verdict="no-answer", solves=1, result=result)
+    return _go(loaded, inst, outcome, options, head)
+
+
+def _no_go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any]) -> ExplainReport:
+    conflict = minimal_conflict(inst, time_limit=options.time_limit)
+    result = build_result(loaded, inst, outcome, options, list(conflict.members) or ["movement"], describe(inst, conflict))
+    members, solves = ([], 0) if not conflict.feasible_without_criteria else explain_conflict(inst, conflict, options)
+    rows = [ConflictMember(name=m.name, kind=m.kind, label=m.label, sentence=m.sentence, current=m.current,
+                           needed=m.needed) for m in members]
+    if not conflict.feasible_without_criteria:
+        rows = [ConflictMember(name="movement", kind="movement", label="the movement itself",
+                               sentence=result.explanation[0])]
+    return ExplainReport(**head, verdict="no-go", conflict=rows, movement_impossible=not conflict.feasible_without_criteria,
+                         minimal=conflict.proven_minimal, conflict_checks=conflict.checks,
+                         solves=1 + conflict.checks + solves, result=result)
+
+
+def _go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any]) -> ExplainReport:
+    plan = outcome.plan
+    case = inst.case
+    result = build_result(loaded, inst, outcome, options, [], [])
+
+    def date(day: int | None) -> str | None:
+        return case.date(day).isoformat() if day is not None else None
+
+    zero = [ZeroSlack(name=c.name, label=CRITERION_LABELS.get(c.name, c.name), margin=c.margin, unit=c.unit,
+                      detail=c.detail)
+            for c in result.criteria if c.enabled and c.margin is not None and c.margin <= 0]
+    binds = what_binds(inst, plan, options)
+    binding_rows = [BindingRow(name=b.name, kind=b.kind, label=b.label, relaxation=b.relaxation, x_day=date(b.x_day),
+                               days_earlier=b.days_earlier, binds=bool(b.days_earlier and b.days_earlier > 0),
+                               proven=b.proven) for b in binds]
+    binding_rows.sort(key=lambda r: -(r.days_earlier or 0))
+    saturated = [SaturatedRow(resource=s.resource, label=s.label, days=[case.date(d).isoformat() for d in s.days])
+                 for s in saturated_resources(inst, plan)]
+    chain = critical_chain(inst, plan)
+    chain_report = None
+    if chain is not None:
+        chain_report = ChainReport(unit=chain.unit, name=chain.name, front=chain.front, route=chain.route, note=chain.note,
+                                   legs=[LegRow(leg=leg.name, date=case.date(leg.day).isoformat(),
+                                                earliest=case.date(leg.earliest).isoformat(),
+                                                waited_days=leg.day - leg.earliest, reason=leg.reason)
+                                         for leg in chain.legs])
+    return ExplainReport(**head, verdict="go", x_day=result.x_day, decision_day=result.decision_day, zero_slack=zero,
+                         binds=binding_rows, saturated=saturated, chain=chain_report, solves=1 + len(binds),
+                         result=result)
+
+
+# --- Rendering ----------------------------------------------------------------------------
+
+
+def _title(report: ExplainReport) -> str:
+    return report.case + (f" / {report.scenario}" if report.scenario else "")
+
+
+def render_explanation(report: ExplainReport, console: Console) -> None:
+    parts: list[Any] = []
+    if report.overrides:
+        parts.append(Text("overrides: " + ", ".join(f"{o['path']}={o['value']} ({o['origin']})" for o in report.overrides)))
+    if report.verdict == "no-answer":
+        parts.insert(0, Text.assemble(("NO ANSWER", "bold yellow"), f"  {_title(report)}: {report.status} within the "
+                                      "time limit; raise --time-limit."))
+    elif report.verdict == "no-go":
+        parts.insert(0, Text.assemble(("NO-GO", "bold red"), f"  {_title(report)}: no X-Day satisfies the criteria."))
+        parts += _no_go_parts(report)
+    else:
+        parts.insert(0, Text.assemble(("GO", "bold green"), f"  {_title(report)}: X-Day {report.x_day}, decision "
+                                      f"{report.decision_day} (verified plan)."))
+        parts += _go_parts(report)
+    parts.append(Text(f"Solves: {report.solves}."))
+    console.print(Group(*parts))
+
+
+def _no_go_parts(report: ExplainReport) -> list[Any]:
+    if report.movement_impossible:
+        return [Text(report.conflict[0].sentence, "red")]
+    proof = ("dropping any one of them makes the case feasible" if report.minimal else
+             "some checks ran out of time, so it may not be minimal")
+    parts: list[Any] = [Text(f"Minimal conflict: {len(report.conflict)} members that cannot hold together ({proof}; "
+                             f"{report.conflict_checks} feasibility checks).", "bold")]
+    for i, m in enumerate(report.conflict, 1):
+        kind = "lever" if m.kind == "lever" else "criterion"
+        parts.append(Text.assemble(f"{i}. ", (m.label, "bold"), f" ({kind}): ", m.sentence))
+        if m.needed:
+            parts.append(Text(f"   now {m.current or '?'}; would work at {m.needed}", "cyan"))
+    return parts
+
+
+def _go_parts(report: ExplainReport) -> list[Any]:
+    parts: list[Any] = []
+    binding = [b for b in report.binds if b.binds]
+    if binding:
+        parts.append(Text("What sets X-Day: " + "; ".join(
+            f"{b.label} ({b.relaxation}: X-Day {b.days_earlier} days earlier)" for b in binding), "bold"))
+    else:
+        parts.append(Text("What sets X-Day: no single relaxation moves it — several limits bind together "
+                          "(see the resources at capacity and the critical chain).", "bold"))
+    table = Table(title="Each relaxed on its own, X-Day re-solved", title_justify="left")
+    for col in ("relaxed", "how", "X-Day", "earlier by"):
+        table.add_column(col)
+    for b in report.binds:
+        style = "bold green" if b.binds else ""
+        earlier = "—" if b.days_earlier is None else f"{b.days_earlier} d" + ("" if b.proven else " (not proven)")
+        table.add_row(Text(b.label, style), b.relaxation, b.x_day or "no answer", Text(earlier, style))
+    parts.append(table)
+    if report.zero_slack:
+        parts.append(Text("Criteria with zero slack: " + "; ".join(
+            f"{z.label} ({z.margin:g} {z.unit}{', ' + z.detail if z.detail else ''})" for z in report.zero_slack)))
+    if report.saturated:
+        sat = Table(title="Resources at capacity up to X-Day (no further unit would fit)", title_justify="left")
+        sat.add_column("resource")
+        sat.add_column("days")
+        for s in report.saturated:
+            shown = ", ".join(s.days[:6]) + (f" … ({len(s.days)} days)" if len(s.days) > 6 else "")
+            sat.add_row(s.label, shown)
+        parts.append(sat)
+    if report.chain is not None:
+        c = report.chain
+        chain = Table(title=f"Critical chain: {c.unit} ({c.name}) to {c.front} via {c.route}", title_justify="left")
+        for col in ("leg", "date", "what held it"):
+            chain.add_column(col)
+        for leg in c.legs:
+            chain.add_row(leg.leg, leg.date, leg.reason)
+        parts += [chain, Text(c.note)]
+    return parts
+
+
+def explanation_markdown(report: ExplainReport) -> str:
+    lines = [f"# Explain: {_title(report)}", ""]
+    if report.verdict == "no-answer":
+        return "\n".join(lines + [f"**NO ANSWER** — {report.status} within the time limit.", ""])
+    if report.verdict == "no-go":
+        lines += ["**NO-GO** — no X-Day satisfies the criteria.", ""]
+        if report.movement_impossible:
+            return "\n".join(lines + [report.conflict[0].sentence, ""])
+        lines += [f"Minimal conflict ({'checked minimal' if report.minimal else 'not proven minimal'}; "
+                  f"{report.conflict_checks} feasibility checks):", ""]
+        for m in report.conflict:
+            lines.append(f"- **{m.label}** ({m.kind}): {m.sentence}" + (f" *Would work at {m.needed}.*" if m.needed else ""))
+    else:
+        lines += [f"**GO** — X-Day {report.x_day}, decision {report.decision_day}.", "",
+                  "| relaxed | how | X-Day | earlier by |", "|---|---|---|---|"]
+        for b in report.binds:
+            earlier = "—" if b.days_earlier is None else f"{b.days_earlier} d"
+            lines.append(f"| {'**' + b.label + '**' if b.binds else b.label} | {b.relaxation} | {b.x_day or '—'} | {earlier} |")
+        if report.saturated:
+            lines += ["", "Resources at capacity: " + "; ".join(f"{s.label}: {', '.join(s.days[:6])}" for s in report.saturated)]
+        if report.chain is not None:
+            c = report.chain
+            lines += ["", f"## Critical chain: {c.unit} ({c.name}) via {c.route}", "", "| leg | date | what held it |",
+                      "|---|---|---|"]
+            lines += [f"| {leg.leg} | {leg.date} | {leg.reason} |" for leg in c.legs]
+            lines += ["", c.note]
+    lines += ["", f"Solves: {report.solves}.", ""]
+    return "\n".join(lines)
+
