@@ -391,8 +391,10 @@ def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
 @report_options
 @click.option("--max-units", type=click.IntRange(min=0), default=20, show_default=True,
               help="Units whose arrival moved to list in text/Markdown (all of them in JSON).")
+@click.option("--diff-only", is_flag=True, help="Show only the rows that differ (text/Markdown).")
 def compare(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str, ...], time_limit: float,
-            workers: int, seed: int, as_json: bool, fmt: str, output: str | None, max_units: int) -> None:
+            workers: int, seed: int, as_json: bool, fmt: str, output: str | None, max_units: int,
+            diff_only: bool) -> None:
     """Compare scenarios of a case, or saved results, side by side.
 
     Inputs first (case version, scenario, levers, overrides), then outputs (verdict, X-Day,
@@ -419,7 +421,8 @@ def compare(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str
     results, solved = gather(list(inputs), list(scenarios), list(sets), options)
     comparison = compare_results(results)
     _show("json" if as_json else fmt, output, lambda: comparison_json(comparison),
-          lambda: comparison_markdown(comparison, max_units), lambda c: render_comparison(comparison, c, max_units))
+          lambda: comparison_markdown(comparison, max_units, diff_only),
+          lambda c: render_comparison(comparison, c, max_units, diff_only))
     if solved and any(r.status in (Status.TIME_LIMIT, Status.UNKNOWN) for r in results):
         sys.exit(EXIT_NO_ANSWER)
 

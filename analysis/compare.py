@@ -41,8 +41,8 @@ SECTIONS = {
     "verdict": "Verdict",
     "criteria": "Criteria (margin)",
     "shipping": "Shipping and units",
-    "forces": "Force ratio at X-Day (Japanese vs Soviet × factor)",
-    "arrivals": "Arrivals that moved (days against the first column)",
+    "forces": "Force ratio at X-Day (Japanese vs Soviet)",
+    "arrivals": "Arrivals that moved",
 }
 
 
@@ -332,7 +332,7 @@ def arrival_rows(results: list[Result]) -> list[Row]:
         if len(present) < 2:
             continue
         row = _row("arrivals", f"arrive.{uid}", uid, values, "date")
-        shown = [cell if d is None or i == 0 else f"{cell} ({d:+.0f} d)"
+        shown = [cell if d is None or d == 0 or i == 0 else f"{cell} ({d:+.0f} d)"
                  for i, (cell, d) in enumerate(zip(row.display, row.deltas, strict=True))]
         rows.append(row.model_copy(update={"display": shown}))
     rows.sort(key=lambda r: -max((abs(d) for d in r.deltas if d is not None), default=0))
@@ -358,24 +358,27 @@ def _delta_text(delta: float, kind: str) -> str:
     return f"{delta:+g}"
 
 
-def _visible(comparison: Comparison, max_units: int) -> tuple[list[Row], int]:
-    shown = [r for r in comparison.rows if r.section != "arrivals"]
+def _visible(comparison: Comparison, max_units: int, only_differences: bool = False) -> tuple[list[Row], int]:
+    shown = [r for r in comparison.rows if r.section != "arrivals" and (r.differs or not only_differences)]
     moved = comparison.section("arrivals")
     return shown + moved[:max_units], max(0, len(moved) - max_units)
 
 
-def render_comparison(comparison: Comparison, console: Console, max_units: int = 20) -> None:
-    """The comparison as one rich table; differing rows in bold, cells unlike the first in yellow."""
+def render_comparison(comparison: Comparison, console: Console, max_units: int = 20,
+                      only_differences: bool = False) -> None:
+    """The comparison as one rich table; differing rows marked ≠ in bold, cells unlike the
+    first column in yellow."""
     parts: list[Any] = [Text("Warning: " + w, "bold red") for w in comparison.warnings]
     table = Table(title="Comparison (first column is the reference)", title_justify="left")
-    table.add_column("")
+    table.add_column("", no_wrap=True, max_width=34, overflow="ellipsis")
     for column in comparison.columns:
-        table.add_column(column)
-    rows, hidden = _visible(comparison, max_units)
+        table.add_column(column, overflow="fold")
+    rows, hidden = _visible(comparison, max_units, only_differences)
     section = None
     for row in rows:
         if row.section != section:
             section = row.section
+            table.add_section()
             table.add_row(Text(SECTIONS.get(section, section), "bold underline"), *[""] * len(comparison.columns))
         label = Text(("≠ " if row.differs else "  ") + row.label, "bold" if row.differs else "")
         cells = [Text(_cell(row, i), "yellow" if i and row.display[i] != row.display[0] else "")
@@ -393,14 +396,14 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def comparison_markdown(comparison: Comparison, max_units: int = 50) -> str:
+def comparison_markdown(comparison: Comparison, max_units: int = 50, only_differences: bool = False) -> str:
     """The comparison as Markdown tables, one per section; differing cells in bold."""
     lines = ["# Comparison", ""]
     for warning in comparison.warnings:
         lines += [f"> **Warning:** {_md(warning)}", ""]
     header = "| | " + " | ".join(_md(c) for c in comparison.columns) + " |"
     rule = "|---" * (len(comparison.columns) + 1) + "|"
-    rows, hidden = _visible(comparison, max_units)
+    rows, hidden = _visible(comparison, max_units, only_differences)
     section = None
     for row in rows:
         if row.section != section:
