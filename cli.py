@@ -264,6 +264,8 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
         try:
             run = run_sweep(plan, store, runner, retry_failed=retry_failed, listener=progress,
                             command=" ".join(sys.argv))
+        except st.StoreBusy as busy:
+            raise click.ClickException(busy.line) from None
         finally:
             progress.stop()
         if run.interrupted:

@@ -129,6 +129,15 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
 # --- the one-sweep-at-a-time lock -------------------------------------------------------------
 
 
+class StoreBusy(CaseError):
+    """Another sweep holds the store."""
+
+    def __init__(self, store: str, pid: str) -> None:
+        self.store, self.pid = store, pid
+        self.line = f"store {store} is in use by another sweep (pid {pid})"
+        super().__init__(Problem(self.line, hint="wait for it to finish, or use another --store"))
+
+
 class StoreLock:
     """Exclusive lock on `STORE.lock`, naming the holder's pid.
 
@@ -149,8 +158,7 @@ class StoreLock:
             except BlockingIOError:
                 holder = os.read(fd, 32).decode(errors="replace").strip() or "unknown"
                 os.close(fd)
-                raise CaseError(Problem(f"store {self.store} is in use by another sweep (pid {holder})",
-                                        hint="wait for it to finish, or use another --store")) from None
+                raise StoreBusy(self.store, holder) from None
             try:
                 same_file = os.fstat(fd).st_ino == os.stat(self.path).st_ino
             except FileNotFoundError:
@@ -207,7 +215,7 @@ def encode(row: dict[str, Any]) -> dict[str, Any]:
     out = {c: row.get(c) for c in POINT_COLUMNS if c != "id"}
     for column in JSON_COLUMNS:
         if out[column] is not None:
-            out[column] = json.dumps(out[column], sort_keys=True, default=_json_default)
+            out[column] = json.dumps(out[column], default=_json_default)  # keeps the axis order
     if out["go"] is not None:
         out["go"] = int(out["go"])
     return out

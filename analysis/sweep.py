@@ -57,7 +57,7 @@ class Axis:
 
 
 def _spec_error(text: str, why: str) -> CaseError:
-    return CaseError(Problem(f"--vary '{text}': {why}", hint=SPEC_HINT))
+    return CaseError(Problem(why, "--vary", path=text, hint=SPEC_HINT))
 
 
 def parse_vary(text: str) -> Axis:
@@ -197,19 +197,19 @@ def plan_sweep(base: LoadedCase, varies: Iterable[str], time_limit: float = 60.0
 
     axes = tuple(parse_vary(text) for text in varies)
     if not axes:
-        raise CaseError(Problem("nothing to vary", hint="give at least one --vary LEVER=SPEC"))
+        raise CaseError(Problem("nothing to vary", "--vary", hint="give at least one --vary LEVER=SPEC"))
     paths = [a.path for a in axes]
     for path in paths:
         if paths.count(path) > 1:
-            raise CaseError(Problem(f"--vary {path} is given twice", hint="give each lever once, with a list"))
+            raise CaseError(Problem(f"{path} is given twice", "--vary", hint="give each lever once, with a list"))
         clash = next((p for p in paths if p != path and p.startswith(path + ".")), None)
         if clash:
-            raise CaseError(Problem(f"--vary {path} and --vary {clash} touch the same field", hint="keep one"))
+            raise CaseError(Problem(f"{path} and {clash} touch the same field", "--vary", hint="keep one"))
     size = 1
     for axis in axes:
         size *= len(axis.values)
     if size > MAX_POINTS:
-        raise CaseError(Problem(f"the grid has {size:,} points (at most {MAX_POINTS:,})",
+        raise CaseError(Problem(f"the grid has {size:,} points (at most {MAX_POINTS:,})", "--vary",
                                 hint="use coarser steps or fewer levers"))
     options = SolveOptions(time_limit=time_limit, workers=POINT_CP_WORKERS, seed=seed)
     case_hash = base.case_hash
@@ -523,7 +523,8 @@ class SweepProgress:
         self.progress.update(self.task, advance=1, go=self.go, failed=self.failed)
 
     def stop(self) -> None:
-        self.progress.stop()
+        if self.task is not None:
+            self.progress.stop()
 
 
 def _value_text(value: Any) -> str:
