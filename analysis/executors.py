@@ -193,10 +193,12 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None, quiet: bool = True) -> None:
+    def __init__(self, workers: int | None = None, scheduler: str | None = None, quiet: bool = True,
+                 connect_timeout: float = 15.0) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.scheduler = scheduler
         self.quiet = quiet
+        self.connect_timeout = connect_timeout
 
     def _connect(self) -> tuple[Any, Any]:
         try:
@@ -213,7 +215,7 @@ class DaskExecutor:
                                    silence_logs=logging.CRITICAL if self.quiet else False)
             return cluster, Client(cluster)
         try:
-            client = Client(self.scheduler, timeout="15s")
+            client = Client(self.scheduler, timeout=self.connect_timeout)
         except (OSError, TimeoutError) as exc:
             raise CaseError(Problem(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}",
                                     path="--scheduler",
@@ -302,7 +304,7 @@ def _dask_outcome(future: Any) -> Outcome:
 def make_executor(kind: str, workers: int | None, scheduler: str | None) -> LocalExecutor | DaskExecutor:
     """The executor named on the command line (`--scheduler` implies Dask)."""
     if scheduler and kind != "dask":
-        raise CaseError(Problem("--scheduler needs --executor dask", hint="add --executor dask"))
+        raise CaseError(Problem("it needs --executor dask", "--scheduler"))
     if kind == "dask":
         return DaskExecutor(workers, scheduler)
     return LocalExecutor(workers)
