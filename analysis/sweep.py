@@ -2,8 +2,8 @@
 
 A sweep is the product of one or more `--vary LEVER=SPEC` axes on top of a base case (the file,
 an optional scenario and `--set`s). Each point is the base with `with_overrides(base,
-{lever: value}, "--vary")`, solved by `planner.result.solve` with ONE CP-SAT worker and a fixed
-seed, so a point's answer does not depend on how many points run beside it or where (local
+{lever: value}, "--vary")`, solved and verified like `planner.result.solve` (less the no-go
+explanation, see `solve_point`) with ONE CP-SAT worker and a fixed seed, so a point's answer does not depend on how many points run beside it or where (local
 processes or a Dask cluster): a resumed or distributed sweep gives the same numbers.
 
 A point is identified by `point_key` = hash(base case hash, lever values, seed, CP-SAT workers).
@@ -247,16 +247,24 @@ class SolvePoint(Protocol):
 def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions) -> dict[str, Any]:
     """Solve one point; the answer as store fields (small, so it travels back cheaply).
 
+    The same steps as `planner.result.solve` (plan, verify, measure the criteria) but without
+    the no-go explanation: a minimal conflict costs seconds to tens of seconds per no-go point
+    and the store keeps verdicts and margins, not explanations (`kantokuen explain` gives one
+    for any point of interest).
+
     Bad input and planner bugs give the same answer however often they are retried, so they come
     back as `{"error": ...}` at once; anything else (out of memory, a lost worker) raises, and the
     executor retries it elsewhere before recording it as an error.
     """
-    from planner.result import solve
-    from planner.solve import PlannerBug
+    from models.instance import Instance
+    from planner.result import build_result
+    from planner.solve import PlannerBug, plan_case
 
     started = time.perf_counter()
     try:
-        result = solve(with_overrides(base, levers, "--vary"), options)
+        loaded = with_overrides(base, levers, "--vary")
+        inst = Instance(loaded.case)
+        result = build_result(loaded, inst, plan_case(inst, options), options, [], [])
     except CaseError as exc:
         return {"error": "; ".join(str(p) for p in exc.problems), "solve_seconds": time.perf_counter() - started}
     except PlannerBug as exc:
@@ -272,7 +280,7 @@ def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions)
         "margins": {c.name: c.margin if c.enabled else None for c in result.criteria},
         "objective": result.objective,
         "gap": x_day_gap(result.status.value, result.objective, result.bound),
-        # Wall time of the whole point (solve, verify, and the no-go explanation): what a sweep pays.
+        # Wall time of the whole point (case, solve, verification): what a sweep pays for it.
         "solve_seconds": round(time.perf_counter() - started, 3),
         "version": result.version,
         "ortools_version": result.ortools_version,
