@@ -307,6 +307,10 @@ def check_x_day_in_horizon(inst: Instance, plan: Plan) -> list[str]:
     """X-Day and the decision day fall within the planning horizon."""
     if not _x_in_horizon(inst, plan):
         return [f"X-Day {plan.x_day} is outside days 0..{inst.horizon}"]
+    # The planner holds the decision inside the horizon even with the halving and deadline
+    # criteria off; without this check the two would disagree on what a valid plan is.
+    if plan.x_day - inst.decision_lag < 0:
+        return [f"decision day {plan.x_day - inst.decision_lag} (X-Day − {inst.decision_lag} days) is before day 0"]
     return []
 
 

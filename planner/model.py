@@ -109,7 +109,7 @@ def mobilization_after_order(m: Model) -> None:
     """A unit starts mobilizing on or after the order (and its availability) and is ready
     its mobilization days later (the domain of `mobilize` starts at its earliest day)."""
     for u in m.units:
-        m.cp.add(u.mobilize + u.spec.mobilization_days <= m.inst.horizon)
+        _enforce(m.cp.add(u.mobilize + u.spec.mobilization_days <= m.inst.horizon), u.present)
 
 
 def depot_capacity(m: Model) -> None:
