@@ -539,6 +539,22 @@ def _value_text(value: Any) -> str:
     return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
+#: An axis with more values than this shows only the values where the answer changes.
+LONG_AXIS = 20
+
+
+def changes_only(cells: list[LeverValueSummary]) -> list[LeverValueSummary]:
+    """For a long axis: the first and last value, and each value whose go count or earliest
+    X-Day differs from the value before it (where the thresholds are)."""
+    if len(cells) <= LONG_AXIS:
+        return cells
+    keep = [cells[0]]
+    for before, cell in itertools.pairwise(cells):
+        if (cell.go, cell.earliest) != (before.go, before.earliest) or cell is cells[-1]:
+            keep.append(cell)
+    return keep
+
+
 def print_summary(summary: Summary, console: Any, title: str) -> None:
     """The summary table: verdict counts, earliest X-Day and where, then one row per lever value."""
     from rich.table import Table
@@ -562,7 +578,10 @@ def print_summary(summary: Summary, console: Any, title: str) -> None:
     breakdown = Table(title="Per lever value", title_justify="left")
     for column in ("lever", "value", "points", "go", "earliest X-Day"):
         breakdown.add_column(column, justify="right" if column in ("points", "go") else "left")
-    for path, cells in summary.per_lever.items():
+    for path, all_cells in summary.per_lever.items():
+        cells = changes_only(all_cells)
+        if len(cells) < len(all_cells):
+            path += f"\n({len(all_cells)} values; shown where the answer changes)"
         for i, cell in enumerate(cells):
             breakdown.add_row(path if i == 0 else "", _value_text(cell.value), str(cell.points),
                               str(cell.go), cell.earliest or "-", end_section=i == len(cells) - 1)

@@ -22,6 +22,7 @@ from analysis.executors import DaskExecutor, LocalExecutor
 from analysis.sweep import plan_sweep, run_sweep
 from models.errors import CaseError
 from models.scenarios import load
+from tests.analysis.test_sweep import flaky_solve
 
 pytest.importorskip("distributed")
 
@@ -122,18 +123,20 @@ def _wait_for_rows(store: Path, proc: subprocess.Popen[str], count: int) -> int:
     raise AssertionError("the sweep stored too few points in 90 s")
 
 
-def test_local_cluster_when_no_scheduler_is_given(tmp_path: Path) -> None:
-    """--executor dask alone starts a LocalCluster here; the answers equal the process pool's."""
+def test_local_cluster_retries_then_records_failures(tmp_path: Path) -> None:
+    """--executor dask with no scheduler starts a LocalCluster here; a point that keeps raising is
+    retried, then stored as an error while the rest match the process pool's answers."""
     grid = ["levers.north_share=0.3,0.5,1", "levers.withdrawal_scale=1,2"]
     plan = plan_sweep(load(TEACHING), grid)
     run_sweep(plan, str(tmp_path / "local.sqlite"), LocalExecutor(1))
-    done = subprocess.run([sys.executable, "-m", "cli", "sweep", TEACHING, "--vary", grid[0], "--vary", grid[1],
-                           "--store", str(tmp_path / "dask.sqlite"), "--executor", "dask", "--workers", "2"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
+    run = run_sweep(plan, str(tmp_path / "dask.sqlite"), DaskExecutor(2), solve=flaky_solve)
+    assert run.solved == 6 and not run.interrupted
     got, want = rows_by_key(tmp_path / "dask.sqlite"), rows_by_key(tmp_path / "local.sqlite")
-    assert set(got) == set(want) and len(got) == 6
-    assert all({f: got[k][f] for f in SAME} == {f: want[k][f] for f in SAME} for k in got)
+    assert set(got) == set(want)
+    failed = {k for k, r in got.items() if r["error"]}
+    assert {got[k]["levers"]["levers.north_share"] for k in failed} == {0.5} and len(failed) == 2
+    assert {got[k]["error"] for k in failed} == {"failed 3 times: RuntimeError: solver crashed on purpose"}
+    assert all({f: got[k][f] for f in SAME} == {f: want[k][f] for f in SAME} for k in set(got) - failed)
 
 
 def test_unreachable_scheduler_is_bad_input() -> None:

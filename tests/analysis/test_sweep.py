@@ -18,7 +18,16 @@ from click.testing import CliRunner
 
 from analysis import store as st
 from analysis.executors import LocalExecutor
-from analysis.sweep import parse_vary, plan_sweep, point_key, run_sweep, solve_point, summarize
+from analysis.sweep import (
+    LeverValueSummary,
+    changes_only,
+    parse_vary,
+    plan_sweep,
+    point_key,
+    run_sweep,
+    solve_point,
+    summarize,
+)
 from cli import main
 from models.errors import CaseError
 from models.scenarios import LoadedCase, load, with_overrides
@@ -237,6 +246,13 @@ def test_summary_counts_and_breakdown() -> None:
     assert s.earliest == "1941-07-09" and s.earliest_levers == [{SHARE: 0.8}]
     assert [(c.value, c.go, c.earliest) for c in s.per_lever[SHARE]] == [
         (0.2, 0, None), (0.3, 0, None), (0.4, 0, None), (0.5, 1, "1941-07-11"), (0.8, 1, "1941-07-09")]
+
+
+def test_a_long_axis_shows_where_the_answer_changes() -> None:
+    cells = [LeverValueSummary(i, 1, 1 if i >= 7 else 0, "1941-07-09" if i >= 15 else ("1941-07-11" if i >= 7 else None))
+             for i in range(30)]
+    assert [c.value for c in changes_only(cells)] == [0, 7, 15, 29]
+    assert changes_only(cells[:20]) == cells[:20]
 
 
 # --- interruption: real processes -------------------------------------------------------------
