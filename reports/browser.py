@@ -146,10 +146,10 @@ class _Pipe:
 
 
 def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screenshot: bool = False,
-              timeout: float = 60.0, settle: float = 0.5) -> PageLoad:
+              max_height: int | None = None, timeout: float = 60.0, settle: float = 0.5) -> PageLoad:
     """Load a local HTML file at a laptop-sized viewport and report console output and requests.
 
-    With `screenshot`, also capture the whole page as PNG bytes.
+    With `screenshot`, also capture the page as PNG bytes: all of it, or its top `max_height` pixels.
     """
     binary = find_chromium()
     if binary is None:
@@ -176,7 +176,7 @@ def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screens
         os.close(from_child_w)
         pipe = _Pipe(to_child_w, from_child_r, process, timeout)
         try:
-            return _visit(pipe, url, width, height, screenshot, settle)
+            return _visit(pipe, url, width, height, screenshot, max_height, settle)
         finally:
             with contextlib.suppress(BrowserError, OSError):
                 pipe.send("Browser.close")
@@ -189,7 +189,8 @@ def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screens
             os.close(from_child_r)
 
 
-def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, settle: float) -> PageLoad:
+def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, max_height: int | None,
+           settle: float) -> PageLoad:
     target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for domain in ("Page", "Runtime", "Log", "Network"):
@@ -211,7 +212,9 @@ def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, set
     page.scroll_width = int(value.get("scrollWidth", 0))
     page.viewport_width = int(value.get("innerWidth", 0))
     if screenshot:
-        shot = pipe.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True},
+        full = int(value.get("scrollHeight", height))
+        clip = {"x": 0, "y": 0, "width": width, "height": min(full, max_height or full), "scale": 1}
+        shot = pipe.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
                          session=session)
         page.screenshot = base64.b64decode(shot["data"])
     return page
@@ -220,6 +223,7 @@ def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, set
 # Runs in the page after loading; the report itself needs no script, this only reads the result.
 _FACTS_JS = """({title: document.title, svgs: document.querySelectorAll('svg').length,
  text: document.body ? document.body.innerText : '', scrollWidth: document.documentElement.scrollWidth,
+ scrollHeight: document.documentElement.scrollHeight,
  innerWidth: window.innerWidth})"""
 
 

@@ -44,6 +44,7 @@ MARKS = {  # key: (label, colour, line style)
     "halving": ("Soviet strength halved", "#9b2d8f", (0, (4, 2))),
     "decision": ("Go decision", "#1b7f3b", (0, (3, 1.5, 1, 1.5))),
     "decision_deadline": ("Decision deadline", "#1b7f3b", (0, (6, 2))),
+    "deadline_x_day": ("Latest X-Day the decision deadline allows", "#1b7f3b", (0, (1, 1))),
     "x_day": ("X-Day", "#c62828", "-"),
     "last_x_day": ("Latest X-Day (weather)", "#0d3b66", (0, (1, 1))),
     "weather_deadline": ("Weather deadline", "#0d3b66", (0, (6, 2))),
@@ -51,7 +52,7 @@ MARKS = {  # key: (label, colour, line style)
 SOVIET = "#c62828"
 JAPANESE = "#1f4e8c"
 NEEDED = "#444444"
-SERIES = ("#1f4e8c", "#d1495b", "#2e8b57", "#e8891c", "#6a4c93", "#00798c", "#8d6a3f", "#c2185b")
+SERIES = ("#1f4e8c", "#e8891c", "#2e8b57", "#6a4c93", "#00a0b0", "#8d6a3f", "#c2185b", "#7f7f7f")  # no red: Soviet
 MAX_UNIT_ROWS = 40  # above this many units, the Gantt shows one row per unit template
 MAX_GROUP_ROWS = 60  # above this many templates, the Gantt shows the last-arriving ones
 WIDTH = 11.0  # inches; the page scales the SVG to its column
@@ -271,12 +272,13 @@ def gantt_chart(view: View) -> Chart | None:
         ax.set_ylim(-len(lines) + 0.4, 0.6)
         ax.tick_params(axis="y", length=0)
         _date_axis(ax, first, last)
-        handles: list[Any] = [Patch(color=LEG_COLORS[k], label=LEG_LABELS[k])
-                              for k in ("mobilize", "to_port", "sea", "unload", "wait_rail", "rail")
+        kinds = lanes if grouped else ("mobilize", "to_port", "sea", "unload", "wait_rail", "rail")
+        handles: list[Any] = [Patch(color=LEG_COLORS[k], label=LEG_LABELS[k]) for k in kinds
                               if any(k in row.legs or (k == "unload" and row.unload_days) for row in rows)]
         handles += _mark_lines(ax, view.marks, ("order", "decision", "decision_deadline", "x_day",
-                                                "last_x_day", "weather_deadline"), first, last)
-        ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0))
+                                                "deadline_x_day", "last_x_day", "weather_deadline"), first, last)
+        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / height - 0.02),
+                  ncols=4, fontsize=8.5)
         ax.set_title("Unit movements by front")
         svg = to_svg(fig, "gantt", "Gantt chart of unit movements by front")
     caption = ("Each row is " + ("one type of unit" if grouped else "one unit") +
@@ -291,8 +293,10 @@ def _gantt_range(view: View, rows: list[GanttRow]) -> tuple[dt.date, dt.date]:
     first = min(date_of(view.result, min(starts, default=0)), view.marks["order"])
     last = max([date_of(view.result, max(row.arrive for row in rows))] +
                [view.marks[k] for k in ("x_day", "decision") if k in view.marks])
-    pad = dt.timedelta(days=max(3, (last - first).days // 8))
-    return first - dt.timedelta(days=2), last + pad
+    span = (last - first).days
+    near = [d for k, d in view.marks.items() if k != "halving" and last < d <= last + dt.timedelta(days=span // 4)]
+    last = max([last, *near])
+    return first - dt.timedelta(days=2), last + dt.timedelta(days=max(3, span // 10))
 
 
 def _draw_unit_row(ax: Axes, view: View, row: GanttRow, y: float) -> None:
@@ -361,10 +365,14 @@ def shipping_chart(views: Sequence[View]) -> Chart | None:
             ax.step(days, ship["north_capacity"], where="post", color=colour, linewidth=1.2, linestyle=(0, (5, 2)),
                     label=f"North: capacity{tag}")
             if single and v.case:
+                # Drawn on top of the North's capacity: met when the marker is under the pool line.
                 for req in v.case.shipping.south_requirements.values():
-                    ax.plot([_num(req.by)], [req.tons], marker="v", color="#8a6d3b", linestyle="none")
+                    day = min(max(day_of(v.result, req.by) or 0, 0), len(ship["north_capacity"]) - 1)
+                    ax.plot([_num(req.by)], [ship["north_capacity"][day] + req.tons], marker="v", markersize=8,
+                            color="#8a6d3b", linestyle="none")
                 if v.case.shipping.south_requirements:
-                    ax.plot([], [], marker="v", color="#8a6d3b", linestyle="none", label="South requirement (tons by date)")
+                    ax.plot([], [], marker="v", color="#8a6d3b", linestyle="none",
+                            label="South requirement (met if under the pool line)")
         _date_axis(ax, first, last)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:,.0f}"))
         ax.set_ylabel("tons")
@@ -419,6 +427,7 @@ def utilization_chart(view: View) -> Chart | None:
             ax.text(1.005, 1 - (i + 0.5) / len(rows), f"peak {max(share):.0%}", transform=ax.transAxes,
                     va="center", ha="left", fontsize=8, color="#333333")
         bar = fig.colorbar(mesh, ax=ax, pad=0.09, fraction=0.03, ticks=[0.125, 0.375, 0.625, 0.875, 1.0])
+        bar.solids.set_rasterized(False)
         bar.ax.set_yticklabels(["<25%", "25–50%", "50–75%", "75–99%", "full"])
         bar.ax.tick_params(labelsize=8)
         ax.set_title("Ports and railways: share of daily capacity used")
@@ -437,7 +446,6 @@ def strength_chart(views: Sequence[View]) -> Chart | None:
     if not views:
         return None
     fronts = list(dict.fromkeys(f for v in views for f in v.result.strength["soviet"]))
-    single = len(views) == 1
     show_total = any(v.halving_threshold is not None for v in views) or len(fronts) > 1
     panels = len(fronts) + (1 if show_total else 0)
     cols = 2 if panels > 1 else 1
@@ -446,29 +454,42 @@ def strength_chart(views: Sequence[View]) -> Chart | None:
     last_x = max((v.result.x_day_index or 0) for v in views)
     end_day = min(r0.horizon, max(last_x + 30, _last_mark_day(views) + 5))
     first, last = to_date(r0.calendar_start), date_of(r0, end_day)
+    legend = _Legend()
     with _style("strength"):
-        fig = Figure(figsize=(WIDTH, 3.1 * rows_n + 0.6), layout="constrained")
+        fig = Figure(figsize=(WIDTH, 3.1 * rows_n + 0.7), layout="constrained")
         axes = fig.subplots(rows_n, cols, squeeze=False).ravel()
-        soviet_same = all(v.result.strength["soviet"] == views[0].result.strength["soviet"] for v in views)
         for ax, front in zip(axes, fronts, strict=False):
-            _front_panel(ax, views, front, single, soviet_same, end_day)
+            _front_panel(ax, views, front, end_day, legend)
             _date_axis(ax, first, last)
             ax.set_title(views[0].front_name(front))
         if show_total:
             ax = axes[len(fronts)]
-            _total_panel(ax, views, single, soviet_same, end_day)
+            _total_panel(ax, views, end_day, legend)
             _date_axis(ax, first, last)
             ax.set_title("Soviet Far East, all fronts")
         for ax in axes[panels:]:
             ax.set_visible(False)
-        handles = _strength_legend(views, single, soviet_same, first, last, axes[0])
-        fig.legend(handles=handles, loc="outside lower center", ncols=min(4, len(handles)))
+        fig.legend(handles=legend.handles, loc="outside lower center", ncols=min(3, len(legend.handles)))
         svg = to_svg(fig, "strength", "Japanese and Soviet strength per front over time")
-    caption = ("Division-equivalents. Japan needs its arrived combat value (solid) to reach the force-ratio "
-               "line (dashed) on X-Day; the Far East total must be at or under the halving threshold on the "
-               "decision day.")
+    caption = ("In division-equivalents. On X-Day the Japanese combat value arrived at a front must reach the "
+               "force-ratio line; on the decision day the Far East total must be at or under the halving "
+               "threshold.")
     notes = [f"{v.title}: {v.subject.case_note}" for v in views if v.subject.case_note]
     return Chart("strength", svg, caption, notes)
+
+
+class _Legend:
+    """Legend entries for what was actually drawn, each once, in drawing order."""
+
+    def __init__(self) -> None:
+        self.entries: dict[str, Any] = {}
+
+    def add(self, label: str, **style: Any) -> None:
+        self.entries.setdefault(label, Line2D([], [], label=label, **style))
+
+    @property
+    def handles(self) -> list[Any]:
+        return list(self.entries.values())
 
 
 def _last_mark_day(views: Sequence[View]) -> int:
@@ -476,68 +497,83 @@ def _last_mark_day(views: Sequence[View]) -> int:
     return max(days, default=0)
 
 
-def _front_panel(ax: Axes, views: Sequence[View], front: str, single: bool, soviet_same: bool, end: int) -> None:
+def _view_colour(views: Sequence[View], i: int) -> str:
+    return JAPANESE if len(views) == 1 else SERIES[i % len(SERIES)]
+
+
+def _same(views: Sequence[View], key: str, front: str) -> bool:
+    series = [v.result.strength.get(key, {}).get(front) for v in views]
+    return all(s == series[0] for s in series)
+
+
+def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: _Legend) -> None:
+    """Soviet strength and force needed (once when the results agree), Japanese arrivals per result."""
+    single = len(views) == 1
+    same_soviet, same_needed = _same(views, "soviet", front), _same(views, "needed", front)
     for i, v in enumerate(views):
         s = v.result.strength
         days = [_num(date_of(v.result, d)) for d in range(end + 1)]
-        colour = JAPANESE if single else SERIES[i % len(SERIES)]
-        if front in s.get("soviet", {}) and (single or not soviet_same or i == 0):
-            ax.plot(days, s["soviet"][front][:end + 1], color=SOVIET if (single or soviet_same) else colour,
-                    linewidth=1.6, linestyle="-" if single or soviet_same else (0, (1, 1)))
-        if front in s.get("needed", {}) and (single or not soviet_same or i == 0):
-            ax.plot(days, s["needed"][front][:end + 1], color=NEEDED if (single or soviet_same) else colour,
-                    linewidth=1.2, linestyle=(0, (5, 2)))
+        colour = _view_colour(views, i)
+        tag = "" if single else f" — {v.title}"
+        if front in s.get("soviet", {}) and (i == 0 or not same_soviet):
+            label = "Soviet strength" + ("" if same_soviet else tag)
+            style = {"color": SOVIET if same_soviet else colour, "linewidth": 1.6,
+                     "linestyle": "-" if same_soviet else (0, (1, 1))}
+            ax.plot(days, s["soviet"][front][:end + 1], **style)
+            legend.add(label, **style)
+        if front in s.get("needed", {}) and (i == 0 or not same_needed):
+            label = "Japanese force needed (force ratio)" + ("" if same_needed else tag)
+            style = {"color": NEEDED if same_needed else colour, "linewidth": 1.2, "linestyle": (0, (5, 2))}
+            ax.plot(days, s["needed"][front][:end + 1], **style)
+            legend.add(label, **style)
         if front in s.get("japanese", {}):
             ax.step(days, s["japanese"][front][:end + 1], where="post", color=colour, linewidth=2.0)
+            legend.add("Japanese combat value arrived" + tag, color=colour, linewidth=2.0)
         if v.result.x_day_index is not None and v.result.x_day_index <= end:
-            x = v.result.x_day_index
-            ax.axvline(_num(date_of(v.result, x)), color=MARKS["x_day"][1] if single else colour,
-                       linewidth=1.2, zorder=5)
+            style = {"color": MARKS["x_day"][1] if single else colour, "linewidth": 1.2}
+            ax.axvline(_num(date_of(v.result, v.result.x_day_index)), zorder=5, **style)
+            legend.add("X-Day" + tag, **style)
+        if not v.result.go and (i == 0 or single):
+            for key in ("deadline_x_day", "last_x_day"):
+                if key in v.marks and (day_of(v.result, v.marks[key]) or 0) <= end:
+                    label, mark_colour, style_ = MARKS[key]
+                    ax.axvline(_num(v.marks[key]), color=mark_colour, linestyle=style_, linewidth=1.2)
+                    legend.add(label, color=mark_colour, linestyle=style_, linewidth=1.2)
+        available = v.japanese_available.get(front)
+        if available and (i == 0 or single) and not s.get("japanese"):
+            ax.axhline(available, color=JAPANESE, linestyle=(0, (1, 2)), linewidth=1.6)
+            legend.add("All Japanese units for the front, if every one arrived", color=JAPANESE,
+                       linestyle=(0, (1, 2)), linewidth=1.6)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("division-equivalents")
 
 
-def _total_panel(ax: Axes, views: Sequence[View], single: bool, soviet_same: bool, end: int) -> None:
+def _total_panel(ax: Axes, views: Sequence[View], end: int, legend: _Legend) -> None:
+    """Far East total against the halving threshold, with the decision day and its deadline."""
+    single = len(views) == 1
+    same_total = all(v.soviet_total == views[0].soviet_total for v in views)
     for i, v in enumerate(views):
-        colour = SOVIET if (single or soviet_same) else SERIES[i % len(SERIES)]
+        colour = _view_colour(views, i)
+        tag = "" if single else f" — {v.title}"
         days = [_num(date_of(v.result, d)) for d in range(end + 1)]
-        if single or not soviet_same or i == 0:
-            ax.plot(days, v.soviet_total[:end + 1], color=colour, linewidth=1.6)
-        if v.halving_threshold is not None and (single or not soviet_same or i == 0):
-            ax.axhline(v.halving_threshold, color=MARKS["halving"][1], linestyle=MARKS["halving"][2], linewidth=1.3)
+        if i == 0 or not same_total:
+            style = {"color": SOVIET if same_total else colour, "linewidth": 1.6,
+                     "linestyle": "-" if same_total else (0, (1, 1))}
+            ax.plot(days, v.soviet_total[:end + 1], **style)
+            legend.add("Soviet strength" + ("" if same_total else tag), **style)
+        if v.halving_threshold is not None and (i == 0 or not same_total):
+            label, mark_colour, style_ = MARKS["halving"][0], MARKS["halving"][1], MARKS["halving"][2]
+            ax.axhline(v.halving_threshold, color=mark_colour, linestyle=style_, linewidth=1.3)
+            legend.add("Halving threshold", color=mark_colour, linestyle=style_, linewidth=1.3)
         for key in ("decision", "decision_deadline"):
-            if key in v.marks and day_of(v.result, v.marks[key]) is not None:
-                day = day_of(v.result, v.marks[key]) or 0
-                if day <= end:
-                    ax.axvline(_num(v.marks[key]), color=MARKS[key][1] if single else SERIES[i % len(SERIES)],
-                               linestyle=MARKS[key][2], linewidth=1.2)
+            if key in v.marks and (day_of(v.result, v.marks[key]) or 0) <= end and (key == "decision" or i == 0):
+                label, mark_colour, style_ = MARKS[key]
+                mark_colour = mark_colour if single or key == "decision_deadline" else colour
+                ax.axvline(_num(v.marks[key]), color=mark_colour, linestyle=style_, linewidth=1.2)
+                legend.add(label + (tag if key == "decision" else ""), color=mark_colour, linestyle=style_,
+                           linewidth=1.2)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("division-equivalents")
-
-
-def _strength_legend(views: Sequence[View], single: bool, soviet_same: bool, first: dt.date, last: dt.date,
-                     ax: Axes) -> list[Any]:
-    soviet_colour = SOVIET if (single or soviet_same) else "#777777"
-    handles: list[Any] = [
-        Line2D([], [], color=soviet_colour, linewidth=1.6, label="Soviet strength"),
-        Line2D([], [], color=NEEDED if (single or soviet_same) else "#777777", linestyle=(0, (5, 2)),
-               label="Japanese force needed (force ratio)"),
-    ]
-    if single:
-        handles.append(Line2D([], [], color=JAPANESE, linewidth=2.0, label="Japanese combat value arrived"))
-        handles.append(Line2D([], [], color=MARKS["x_day"][1], label="X-Day"))
-    else:
-        handles += [Line2D([], [], color=SERIES[i % len(SERIES)], linewidth=2.0, label=f"{v.title}: arrived, X-Day")
-                    for i, v in enumerate(views)]
-    if any(v.halving_threshold is not None for v in views):
-        handles.append(Line2D([], [], color=MARKS["halving"][1], linestyle=MARKS["halving"][2],
-                              label="Halving threshold"))
-    if any("decision_deadline" in v.marks for v in views):
-        handles.append(Line2D([], [], color=MARKS["decision_deadline"][1], linestyle=MARKS["decision_deadline"][2],
-                              label="Decision deadline"))
-    if single and "decision" in views[0].marks:
-        handles.append(Line2D([], [], color=MARKS["decision"][1], linestyle=MARKS["decision"][2], label="Go decision"))
-    return handles
 
 
 # ---------------------------------------------------------------- sweeps
@@ -592,6 +628,7 @@ def heatmap_chart(title: str, x_lever: str, x_values: list[Any], y_lever: str | 
                 norm=matplotlib.colors.Normalize(_num(start + dt.timedelta(days=lo)),
                                                  _num(start + dt.timedelta(days=hi))))
             bar = fig.colorbar(sm, ax=ax, fraction=0.04, pad=0.02)
+            bar.solids.set_rasterized(False)  # vector, not an embedded PNG: the page holds no images
             bar.ax.yaxis.set_major_locator(MaxNLocator(6))
             bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: short_date(mdates.num2date(v).date())))
             bar.set_label("X-Day")

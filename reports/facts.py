@@ -234,7 +234,9 @@ class View:
             out["x_day"] = to_date(r.x_day)  # type: ignore[assignment]
         if case:
             if case.criteria.decision_deadline.enabled:
-                out["decision_deadline"] = case.criteria.decision_deadline.date
+                deadline = case.criteria.decision_deadline
+                out["decision_deadline"] = deadline.date
+                out["deadline_x_day"] = deadline.date + dt.timedelta(days=deadline.decision_to_attack_days)
             if case.criteria.weather.enabled:
                 weather = case.criteria.weather
                 out["weather_deadline"] = weather.deadline
@@ -261,16 +263,23 @@ class View:
             rows.append((self.marks["halving"], "Soviet strength first down to the halving threshold",
                          f"{number(self.halving_threshold or 0)} division-equivalents "
                          f"({self.halving_fraction:.0%} of the initial total)"))
-        elif self.halving_fraction is not None and self.soviet_total:
-            rows.append((date_of(r, len(self.soviet_total) - 1), "Halving threshold never reached",
-                         f"Soviet strength stays above {number(self.halving_threshold or 0)} "
-                         "division-equivalents to the end of the planning horizon"))
+        if self.halving_fraction is not None and self.soviet_total:
+            when = self.marks.get("decision") or self.marks.get("decision_deadline")
+            day = day_of(r, when) if when else None
+            if when and day is not None and 0 <= day < len(self.soviet_total):
+                never = "" if "halving" in self.marks else "; it is never reached within the planning horizon"
+                what = "Go decision" if "decision" in self.marks else "Decision deadline"
+                rows.append((when, f"Soviet strength on the {what.lower()}: "
+                                   f"{number(self.soviet_total[day], 2)} division-equivalents",
+                             f"halving threshold {number(self.halving_threshold or 0, 2)}{never}"))
         if "decision" in self.marks:
             rows.append((self.marks["decision"], "Go decision", ""))
+        lag = case.criteria.decision_deadline.decision_to_attack_days if case else None
         if "decision_deadline" in self.marks:
-            lag = case.criteria.decision_deadline.decision_to_attack_days if case else None
             note = f"the attack follows {lag} days after the decision" if lag else ""
             rows.append((self.marks["decision_deadline"], "Decision deadline", note))
+        if "deadline_x_day" in self.marks and lag:
+            rows.append((self.marks["deadline_x_day"], "Latest X-Day the decision deadline allows", ""))
         last = max((to_date(u.get("arrive")) for u in self.committed_units if u.get("arrive")), default=None)
         if last:
             rows.append((last, "Last unit arrives at its front", ""))
@@ -365,6 +374,35 @@ class View:
         text = ISO_DATE.sub(lambda m: long_date(m.group(0)), text)
         return FRONT_REF.sub(lambda m: f"{m.group(1)}{self.front_name(m.group(2))}", text)
 
+    @property
+    def conflict_text(self) -> str:
+        """The members of a no-go's minimal conflict: criteria and lever settings, in words."""
+        parts = []
+        for member in self.result.conflict:
+            if member in LEVER_LABELS:
+                parts.append(f"{LEVER_LABELS[member].lower()} ({value_text(member, self.result.levers.get(member.split('.', 1)[1]))})"
+                             if self.result.levers.get(member.split(".", 1)[1]) is not None else LEVER_LABELS[member].lower())
+            elif member == "movement":
+                parts.append("the movement itself (no plan fits the resources)")
+            else:
+                parts.append(CRITERION_LABELS.get(member, words(member)).lower())
+        return " + ".join(parts)
+
+    @property
+    def has_margins(self) -> bool:
+        return any(c.margin is not None for c in self.result.criteria)
+
+    @cached_property
+    def japanese_available(self) -> dict[str, float]:
+        """Combat value of every unit destined for each front: the most that could ever arrive."""
+        if self.case is None:
+            return {}
+        out = {f: 0.0 for f in self.case.fronts}
+        for unit in self.case.units.values():
+            if unit.front in out:
+                out[unit.front] += unit.combat_value * unit.count
+        return out
+
     def margin_for(self, name: str) -> str:
         """Short margin cell for the comparison table."""
         c = self._criterion(name)
@@ -416,6 +454,8 @@ class View:
         if ship:
             used, cap = ship.get("used", []), ship.get("north_capacity", [])
             rows.append(self._use_row("Shipping (North)", "at sea", used, cap))
+        first = rows[:1]
+        rows = []
         for port, p in usage.get("ports", {}).items():
             cap = [p["capacity"]] * len(p["loaded"])
             if any(p["loaded"]):
@@ -426,7 +466,8 @@ class View:
             if any(rail["entrained"]):
                 cap = [rail["capacity"]] * len(rail["entrained"])
                 rows.append(self._use_row(f"Rail {self.rail_name(line)}", "entraining", rail["entrained"], cap))
-        return rows
+        # Busiest first: the bottlenecks are what a reader is looking for.
+        return first + sorted(rows, key=lambda row: (-int(row["full_days"]), -float(row["share_value"])))
 
     def _use_row(self, resource: str, activity: str, used: list[float], cap: list[float]) -> dict[str, str]:
         peak = max(used, default=0)
@@ -436,9 +477,9 @@ class View:
             f"{number(cap[0] if cap else 0)} t"
         return {"resource": resource, "activity": activity, "capacity": capacity,
                 "peak": f"{number(peak)} t on {short_date(date_of(self.result, peak_day))}",
-                "full_days": str(len(full)),
-                "full_span": (f"{short_date(date_of(self.result, full[0]))} – "
-                              f"{short_date(date_of(self.result, full[-1]))}") if full else "",
+                "share": f"{peak / max(cap[peak_day], 1):.0%}" if cap else "",
+                "share_value": peak / max(cap[peak_day], 1) if cap else 0.0,
+                "full_days": str(len(full)), "full_span": _days_text(self.result, full),
                 "css": "bad" if full else ""}
 
     # -------------------------------------------------------------- overrides and sources
@@ -488,6 +529,17 @@ class View:
                 rows.append({"key": key, "title": src.title, "where": src.where, "note": src.note,
                              "used": ["(listed in the case; no number cites it directly)"]})
         return rows
+
+
+def _days_text(result: Result, days: list[int]) -> str:
+    """A few days listed (`18 Jul, 1 Aug`), many as a span (`12 days between 3 Jul and 1 Aug`)."""
+    if not days:
+        return ""
+    if len(days) <= 3:
+        return ", ".join(short_date(date_of(result, d)) for d in days)
+    if days[-1] - days[0] + 1 == len(days):
+        return f"{short_date(date_of(result, days[0]))} – {short_date(date_of(result, days[-1]))}"
+    return f"between {short_date(date_of(result, days[0]))} and {short_date(date_of(result, days[-1]))}"
 
 
 # ---------------------------------------------------------------- paths of the case in words
@@ -601,6 +653,15 @@ def value_text(path: str, value: Any) -> str:
             return value
     if isinstance(value, float | int):
         return number(float(value), 3)
+    if isinstance(value, dict):
+        if not value:
+            return "none (emptied)"
+        if "name" in value:
+            count = value.get("count")
+            return f"{value['name']}" + (f" ×{count}" if isinstance(count, int) and count > 1 else "")
+        return "; ".join(f"{words(str(k)).lower()} {value_text(str(k), v)}" for k, v in value.items())
+    if isinstance(value, list):
+        return ", ".join(value_text(path, v) for v in value) or "none"
     return str(value)
 
 
@@ -637,6 +698,8 @@ def comparison_rows(views: list[View]) -> list[ComparisonRow]:
     for name in names:
         rows.append(ComparisonRow(CRITERION_LABELS.get(name, words(name)), [v.margin_for(name) for v in views],
                                   "Criteria"))
+    if any(v.result.conflict for v in views):
+        rows.append(ComparisonRow("What conflicts (no-go)", [v.conflict_text or "—" for v in views], "Criteria"))
     rows += [
         ComparisonRow("North share", [v.north_share_text for v in views], "Shipping"),
         ComparisonRow("North (at the pool's peak)", [v.shipping_text.get("north", "—") for v in views], "Shipping"),

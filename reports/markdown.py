@@ -142,8 +142,9 @@ def _result_lines(v: View, route_words: Callable[[View, str], str], several: boo
         lines += ["### Strength over time (division-equivalents)", ""] + _table(header, rows)
     if v.utilization_rows:
         lines += ["### Bottlenecks", ""]
-        lines += _table(["resource", "activity", "capacity per day", "busiest day", "days at full capacity"],
-                        [[u["resource"], u["activity"], u["capacity"], u["peak"],
+        lines += _table(["resource", "activity", "capacity per day", "busiest day", "share used",
+                         "days at full capacity"],
+                        [[u["resource"], u["activity"], u["capacity"], u["peak"], u["share"],
                           u["full_days"] + (f" ({u['full_span']})" if u["full_span"] else "")]
                          for u in v.utilization_rows])
     lines += ["### Changes from the base case", ""]
