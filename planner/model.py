@@ -78,10 +78,13 @@ def create_variables(inst: Instance) -> Model:
         else:
             lits = [cp.new_bool_var(f"move[{spec.id},{m.rail if m.sea is None else m.sea}]") for m in spec.moves]
         fastest = min(_min_travel(spec, k) for k in range(len(spec.moves)))
-        mobilize = cp.new_int_var(spec.earliest_start, horizon, f"mobilize[{spec.id}]")
+        # A unit available only after the horizon keeps a non-empty domain; the rule
+        # mobilization_after_order then leaves it home (optional) or proves no-go (required).
+        earliest = min(spec.earliest_start, horizon)
+        mobilize = cp.new_int_var(earliest, horizon, f"mobilize[{spec.id}]")
         has_sea = any(m.sea is not None for m in spec.moves)
-        sail = cp.new_int_var(spec.earliest_start, horizon, f"sail[{spec.id}]") if has_sea else None
-        entrain = cp.new_int_var(spec.earliest_start, horizon, f"entrain[{spec.id}]")
+        sail = cp.new_int_var(earliest, horizon, f"sail[{spec.id}]") if has_sea else None
+        entrain = cp.new_int_var(earliest, horizon, f"entrain[{spec.id}]")
         arrive = cp.new_int_var(min(spec.earliest_start + fastest, horizon), horizon, f"arrive[{spec.id}]")
         units.append(UnitVars(spec, present, lits, mobilize, sail, entrain, arrive))
     x_day = cp.new_int_var(0, horizon, "x_day")
@@ -109,6 +112,7 @@ def mobilization_after_order(m: Model) -> None:
     """A unit starts mobilizing on or after the order (and its availability) and is ready
     its mobilization days later (the domain of `mobilize` starts at its earliest day)."""
     for u in m.units:
+        _enforce(m.cp.add(u.mobilize >= u.spec.earliest_start), u.present)
         _enforce(m.cp.add(u.mobilize + u.spec.mobilization_days <= m.inst.horizon), u.present)
 
 

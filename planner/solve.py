@@ -95,6 +95,16 @@ def _decision_vars(m: Model) -> list[cp_model.IntVar]:
     return out
 
 
+def _solve_stage(m: Model, solver: cp_model.CpSolver) -> Any:
+    """Solve one stage; if CP-SAT's presolve crashes on the previous stage's hint (seen with
+    OR-Tools 9.15: `IndexError: absl::btree_map::at`), solve the stage again without hints."""
+    try:
+        return solver.solve(m.cp)
+    except IndexError:
+        m.cp.clear_hints()  # type: ignore[no-untyped-call]
+        return solver.solve(m.cp)
+
+
 def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
     """The solver's values as a Plan (only the legs a unit actually uses)."""
     units = []
@@ -134,7 +144,7 @@ def plan_case(inst: Instance, options: SolveOptions) -> Outcome:
         expr = m.terms[term]
         m.cp.minimize(expr)
         solver = _solver(options, budget)
-        code = solver.solve(m.cp)
+        code = _solve_stage(m, solver)
         stage_status = map_status(code)
         if stage_status in (Status.INFEASIBLE, Status.UNKNOWN) and best is None:
             if stage_status == Status.UNKNOWN and time.perf_counter() - started >= options.time_limit * 0.95:

@@ -31,11 +31,9 @@ from models.verify import combat_arrived, port_loads, rail_loads, shipping_in_us
 
 Data = dict[str, Any]
 
-# Optional units that can never be mobilized in time (the planner must leave them home).
-# Off while the planner answers UNKNOWN for them: see tests/property/test_witness.py
-# (test_optional_unit_available_after_the_horizon_stays_home, a strict xfail). Turn it on
-# when that test passes.
-LATE_OPTIONAL_UNITS = False
+# Optional units that can never be mobilized in time (the planner must leave them home;
+# see tests/property/test_witness.py::test_unit_available_after_the_horizon).
+LATE_OPTIONAL_UNITS = True
 
 # Far beyond any capacity a generated plan needs: placeholder before real capacities are set.
 UNLIMITED = 10**9

@@ -50,9 +50,6 @@ def test_result_of_a_case_file_reports_its_verified_plan(w) -> None:
     assert {u["id"] for u in result.units} == {u.id for u in Instance(case).units}
 
 
-@pytest.mark.xfail(strict=True, raises=IndexError, reason="reported: OR-Tools 9.15 presolve crashes on the "
-                   "planner's stage hints (google/or-tools#5288); planner/solve.py should retry a stage "
-                   "without hints")
 def test_the_solver_crash_on_hints_is_survived() -> None:
     """Found by the monotonicity properties (nightly profile): four Korean units whose lift
     equals the rail line's daily capacity, three of them available on day 2. The first stage

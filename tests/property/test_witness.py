@@ -42,8 +42,6 @@ def test_decision_day_before_day_zero_is_invalid() -> None:
     assert [v.rule for v in verify(inst, plan)] == ["x_day_in_horizon"]
 
 
-@pytest.mark.xfail(strict=True, reason="planner bug (reported): a unit whose earliest start is after "
-                   "the horizon gets an empty variable domain, so CP-SAT says MODEL_INVALID -> UNKNOWN")
 @pytest.mark.parametrize("required", [False, True])
 def test_unit_available_after_the_horizon(required: bool) -> None:
     """Found by the witness property: a unit available only after the horizon makes the model
