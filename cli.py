@@ -489,8 +489,10 @@ def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None
 @set_option
 @solver_options
 @report_options
+@click.option("--max-conflicts", type=click.IntRange(min=1), default=3, show_default=True,
+              help="For a no-go, look for up to this many minimal conflicts (each a separate reason).")
 def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limit: float, workers: int,
-            seed: int, as_json: bool, fmt: str, output: str | None) -> None:
+            seed: int, as_json: bool, fmt: str, output: str | None, max_conflicts: int) -> None:
     """Why no-go (a minimal conflict, and how far each member is off), or what binds a go.
 
     For a no-go: the smallest set of criteria and lever settings that cannot hold together
@@ -508,7 +510,7 @@ def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_li
     from planner.solve import SolveOptions
 
     loaded = load(case_file, scenario, sets)
-    report = explain_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    report = explain_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), max_conflicts)
     _show("json" if as_json else fmt, output, lambda: report.model_dump_json(indent=2),
           lambda: explanation_markdown(report), lambda c: render_explanation(report, c))
     if report.verdict == "no-answer":

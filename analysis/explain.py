@@ -20,7 +20,7 @@ from models.instance import Instance
 from models.plan import Result, Status
 from models.scenarios import LoadedCase
 from planner.binding import critical_chain, saturated_resources, what_binds
-from planner.explain import describe, explain_conflict, minimal_conflict
+from planner.explain import describe, explain_conflict, minimal_conflict, other_conflicts
 from planner.result import build_result
 from planner.solve import SolveOptions, plan_case
 
@@ -41,6 +41,16 @@ class ConflictMember(BaseModel):
     sentence: str
     current: str = ""
     needed: str = ""
+    scope: str = Field("case", description="case: moving this member alone gives a go; conflict: it only "
+                       "dissolves this conflict (another remains).")
+
+
+class ConflictReport(BaseModel):
+    """One minimal conflict: dropping any member makes the case (reduced to it) feasible."""
+
+    members: list[ConflictMember]
+    minimal: bool = Field(True, description="Checked minimal (False: some checks ran out of time).")
+    checks: int = 0
 
 
 class BindingRow(BaseModel):
@@ -95,10 +105,10 @@ class ExplainReport(BaseModel):
     status: str
     x_day: str | None = None
     decision_day: str | None = None
-    conflict: list[ConflictMember] = Field(default_factory=list)
+    conflicts: list[ConflictReport] = Field(
+        default_factory=list, description="Minimal conflicts, the first one found first; a go needs every one of "
+        "them dissolved.")
     movement_impossible: bool = False
-    minimal: bool = Field(True, description="The conflict was checked minimal: dropping any member makes it feasible.")
-    conflict_checks: int = 0
     zero_slack: list[ZeroSlack] = Field(default_factory=list)
     binds: list[BindingRow] = Field(default_factory=list)
     saturated: list[SaturatedRow] = Field(default_factory=list)
@@ -107,32 +117,41 @@ class ExplainReport(BaseModel):
     result: Result
 
 
-def explain_case(loaded: LoadedCase, options: SolveOptions) -> ExplainReport:
-    """Solve the case, then explain the no-go or what binds the go."""
+def explain_case(loaded: LoadedCase, options: SolveOptions, max_conflicts: int = 3) -> ExplainReport:
+    """Solve the case, then explain the no-go (up to `max_conflicts` minimal conflicts) or
+    what binds the go."""
     inst = Instance(loaded.case)
     outcome = plan_case(inst, options)
     head: dict[str, Any] = {"case": loaded.case.name, "scenario": loaded.scenario,
                             "overrides": [o.as_json() for o in loaded.overrides], "status": outcome.status.value}
     if outcome.status == Status.INFEASIBLE:
-        return _no_go(loaded, inst, outcome, options, head)
+        return _no_go(loaded, inst, outcome, options, head, max_conflicts)
     if outcome.plan is None:
         result = build_result(loaded, inst, outcome, options, [], [])
         return ExplainReport(**head, verdict="no-answer", solves=1, result=result)
     return _go(loaded, inst, outcome, options, head)
 
 
-def _no_go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any]) -> ExplainReport:
-    conflict = minimal_conflict(inst, time_limit=options.time_limit)
-    result = build_result(loaded, inst, outcome, options, list(conflict.members) or ["movement"], describe(inst, conflict))
-    members, solves = ([], 0) if not conflict.feasible_without_criteria else explain_conflict(inst, conflict, options)
-    rows = [ConflictMember(name=m.name, kind=m.kind, label=m.label, sentence=m.sentence, current=m.current,
-                           needed=m.needed) for m in members]
-    if not conflict.feasible_without_criteria:
-        rows = [ConflictMember(name="movement", kind="movement", label="the movement itself",
-                               sentence=result.explanation[0])]
-    return ExplainReport(**head, verdict="no-go", conflict=rows, movement_impossible=not conflict.feasible_without_criteria,
-                         minimal=conflict.proven_minimal, conflict_checks=conflict.checks,
-                         solves=1 + conflict.checks + solves, result=result)
+def _no_go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any],
+           max_conflicts: int) -> ExplainReport:
+    first = minimal_conflict(inst, time_limit=options.time_limit)
+    result = build_result(loaded, inst, outcome, options, list(first.members) or ["movement"], describe(inst, first))
+    if not first.feasible_without_criteria:
+        movement = ConflictMember(name="movement", kind="movement", label="the movement itself",
+                                  sentence=result.explanation[0])
+        return ExplainReport(**head, verdict="no-go", conflicts=[ConflictReport(members=[movement], checks=first.checks)],
+                             movement_impossible=True, solves=1 + first.checks, result=result)
+    conflicts, more_checks = other_conflicts(inst, first, options.time_limit, max_conflicts)
+    solves = 1 + first.checks + more_checks
+    reports = []
+    for conflict in conflicts:
+        members, used = explain_conflict(inst, conflict, options)
+        solves += used
+        reports.append(ConflictReport(
+            members=[ConflictMember(name=m.name, kind=m.kind, label=m.label, sentence=m.sentence, current=m.current,
+                                    needed=m.needed, scope=m.scope) for m in members],
+            minimal=conflict.proven_minimal, checks=conflict.checks))
+    return ExplainReport(**head, verdict="no-go", conflicts=reports, solves=solves, result=result)
 
 
 def _go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any]) -> ExplainReport:
@@ -145,7 +164,8 @@ def _go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions,
 
     zero = [ZeroSlack(name=c.name, label=CRITERION_LABELS.get(c.name, c.name), margin=c.margin, unit=c.unit,
                       detail=c.detail)
-            for c in result.criteria if c.enabled and c.margin is not None and c.margin <= 0]
+            for c in result.criteria if c.enabled and c.margin is not None and c.margin <= 0
+            and (c.name != "south_readiness" or case.shipping.south_requirements)]  # no requirement: no slack to have
     binds = what_binds(inst, plan, options)
     binding_rows = [BindingRow(name=b.name, kind=b.kind, label=b.label, relaxation=b.relaxation, x_day=date(b.x_day),
                                days_earlier=b.days_earlier, binds=bool(b.days_earlier and b.days_earlier > 0),
@@ -193,16 +213,20 @@ def render_explanation(report: ExplainReport, console: Console) -> None:
 
 def _no_go_parts(report: ExplainReport) -> list[Any]:
     if report.movement_impossible:
-        return [Text(report.conflict[0].sentence, "red")]
-    proof = ("dropping any one of them makes the case feasible" if report.minimal else
-             "some checks ran out of time, so it may not be minimal")
-    parts: list[Any] = [Text(f"Minimal conflict: {len(report.conflict)} members that cannot hold together ({proof}; "
-                             f"{report.conflict_checks} feasibility checks).", "bold")]
-    for i, m in enumerate(report.conflict, 1):
-        kind = "lever" if m.kind == "lever" else "criterion"
-        parts.append(Text.assemble(f"{i}. ", (m.label, "bold"), f" ({kind}): ", m.sentence))
-        if m.needed:
-            parts.append(Text(f"   now {m.current or '?'}; would work at {m.needed}", "cyan"))
+        return [Text(report.conflicts[0].members[0].sentence, "red")]
+    parts: list[Any] = []
+    if len(report.conflicts) > 1:
+        parts.append(Text(f"{len(report.conflicts)} conflicts; a go needs every one of them dissolved.", "bold"))
+    for n, conflict in enumerate(report.conflicts, 1):
+        proof = ("dropping any one of them makes it feasible" if conflict.minimal else
+                 "some checks ran out of time, so it may not be minimal")
+        title = f"Conflict {n}" if len(report.conflicts) > 1 else "Minimal conflict"
+        parts.append(Text(f"{title}: {len(conflict.members)} members that cannot hold together ({proof}).", "bold"))
+        for i, m in enumerate(conflict.members, 1):
+            kind = "lever" if m.kind == "lever" else "criterion"
+            parts.append(Text.assemble(f"  {i}. ", (m.label, "bold"), f" ({kind}): ", m.sentence))
+            if m.needed:
+                parts.append(Text(f"     now {m.current or '?'}; would work at {m.needed}", "cyan"))
     return parts
 
 
@@ -252,11 +276,12 @@ def explanation_markdown(report: ExplainReport) -> str:
     if report.verdict == "no-go":
         lines += ["**NO-GO** — no X-Day satisfies the criteria.", ""]
         if report.movement_impossible:
-            return "\n".join(lines + [report.conflict[0].sentence, ""])
-        lines += [f"Minimal conflict ({'checked minimal' if report.minimal else 'not proven minimal'}; "
-                  f"{report.conflict_checks} feasibility checks):", ""]
-        for m in report.conflict:
-            lines.append(f"- **{m.label}** ({m.kind}): {m.sentence}" + (f" *Would work at {m.needed}.*" if m.needed else ""))
+            return "\n".join(lines + [report.conflicts[0].members[0].sentence, ""])
+        for n, conflict in enumerate(report.conflicts, 1):
+            lines += [f"## Conflict {n} ({'checked minimal' if conflict.minimal else 'not proven minimal'})", ""]
+            for m in conflict.members:
+                lines.append(f"- **{m.label}** ({m.kind}): {m.sentence}" + (f" *Would work at {m.needed}.*" if m.needed else ""))
+            lines.append("")
     else:
         lines += [f"**GO** — X-Day {report.x_day}, decision {report.decision_day}.", "",
                   "| relaxed | how | X-Day | earlier by |", "|---|---|---|---|"]

@@ -18,9 +18,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models.instance import BP, Instance, share_bp
+from models.instance import BP, MILLI, Instance, share_bp
 from models.plan import Plan, Status
-from models.verify import combat_arrived, verify
+from models.verify import verify
 from planner.model import build
 from planner.solve import PlannerBug, SolveOptions, extract_plan, map_status
 
@@ -201,20 +201,27 @@ class _Oracle:
         return self._answers[key]
 
 
-def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = True) -> Conflict:
+ASSUMPTION_CORE_SECONDS = 5.0
+"""At most this long for the assumption core: on big cases a one-worker solve with the
+criteria as assumptions (not fixed) presolves poorly, and the deletion filter does not need it."""
+
+
+def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = True,
+                     check_movement: bool = True) -> Conflict:
     """A minimal set of criteria and lever settings that cannot hold together.
 
     Start from the assumption core plus every relaxable lever, drop each member whose removal
     keeps the case infeasible (deletion filter), then re-check every member tested before a
     later removal, until dropping any member makes the case feasible. A check that runs out
-    of time keeps its member and marks the conflict as not proven minimal.
+    of time keeps its member and marks the conflict as not proven minimal. `check_movement`
+    first asks whether the movement can be done at all (no criteria, levers relaxed).
     """
     relaxed = relaxed_levers(inst) if levers else {}
     oracle = _Oracle(inst, relaxed, time_limit)
     lever_members = [lever_member(lever) for lever in relaxed]
-    if oracle.feasible([]) is False:
+    if check_movement and oracle.feasible([]) is False:
         return Conflict((), False, checks=oracle.checks)
-    core_criteria = assumption_core(inst, time_limit)
+    core_criteria = assumption_core(inst, min(time_limit, ASSUMPTION_CORE_SECONDS))
     oracle.checks += 1
     core = list(core_criteria if core_criteria is not None else enforced_criteria(inst)) + lever_members
     undecided: set[str] = set()
@@ -234,16 +241,56 @@ def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = Tr
             tested_at[name] = removals
             if verdict is None:
                 undecided.add(name)
+            else:
+                undecided.discard(name)
         if not pending:
             # Minimality check: a member tested before a later removal is tested again.
             pending = [n for n in core if tested_at.get(n, -1) < removals]
     criteria = tuple(n for n in core if not n.startswith(LEVER_PREFIX))
     kept_levers = tuple(n[len(LEVER_PREFIX):] for n in core if n.startswith(LEVER_PREFIX))
     if not core:
-        # Everything relaxed and still infeasible only happens when the movement is impossible;
-        # the first check said it is not, so this is a time-limit artefact.
-        return Conflict((), True, proven_minimal=False, checks=oracle.checks)
+        # Everything relaxed and still infeasible: the movement itself cannot be done.
+        return Conflict((), False, checks=oracle.checks)
     return Conflict(criteria, True, kept_levers, not undecided, oracle.checks)
+
+
+def relax_member(inst: Instance, name: str) -> Instance:
+    """The instance with one conflict member dropped: a criterion off, or a lever relaxed."""
+    if name.startswith(LEVER_PREFIX):
+        lever = name[len(LEVER_PREFIX):]
+        return with_levers(inst, {lever: relaxed_levers(inst)[lever]})
+    return with_criteria_off(inst, [name])
+
+
+def conflict_context(inst: Instance, conflict: Conflict) -> Instance:
+    """The case reduced to one conflict: criteria outside it off, levers outside it relaxed.
+    Distances measured here say how far a member must move to dissolve *this* conflict."""
+    keep = set(conflict.criteria)
+    loose = {k: v for k, v in relaxed_levers(inst).items() if k not in conflict.levers}
+    return with_criteria_off(with_levers(inst, loose), [n for n in enforced_criteria(inst) if n not in keep])
+
+
+def other_conflicts(inst: Instance, first: Conflict, time_limit: float = 30.0,
+                    limit: int = 3) -> tuple[list[Conflict], int]:
+    """Further minimal conflicts, up to `limit` in all: for each member of the first, drop it
+    alone; if the case is still infeasible, another conflict (without that member) remains.
+    A go needs every conflict dissolved, so each one found is a separate reason for the no-go."""
+    found = [first]
+    checks = 0
+    if not first.feasible_without_criteria:
+        return found, checks
+    for name in first.members:
+        if len(found) >= limit:
+            break
+        reduced = relax_member(inst, name)
+        checks += 1
+        if feasible_with(reduced, enforced_criteria(reduced), time_limit) is not False:
+            continue
+        more = minimal_conflict(reduced, time_limit, check_movement=False)
+        checks += more.checks
+        if more.members and all(set(more.members) != set(c.members) for c in found):
+            found.append(more)
+    return found, checks
 
 
 # --- Halving: how far the Soviet strength is from the criterion (table arithmetic) ----------
@@ -300,14 +347,24 @@ def halving_gap(inst: Instance) -> HalvingGap:
                       inst.case.levers.withdrawal_scale, halving_scale_needed(inst, day), first)
 
 
+def _last_decision_words(inst: Instance) -> str:
+    """Which limit sets the last possible decision day."""
+    last = latest_decision_day(inst)
+    if inst.enabled("decision_deadline") and last == inst.decision_deadline_day:
+        return "the decision deadline"
+    if inst.enabled("weather") and last == inst.weather_last_x_day - inst.decision_lag:
+        return "the last decision day the weather allows"
+    return "the last decision day within the planning horizon"
+
+
 def _halving_sentence(inst: Instance) -> str:
     case = inst.case
     gap = halving_gap(inst)
     # Close to the limit, whole percents would read "50% ... needs ≤ 50%".
     share = f"{gap.share:.1%}" if abs(gap.share - gap.fraction) < 0.01 else f"{gap.share:.0%}"
-    text = (f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} (the last possible "
-            f"decision day) is {share} of its {pretty(case.calendar.start)} level; the halving "
-            f"criterion needs ≤ {gap.fraction:.0%}")
+    text = (f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} ({_last_decision_words(inst)}) "
+            f"is {share} of its {pretty(case.calendar.start)} level; the halving criterion needs ≤ "
+            f"{gap.fraction:.0%}")
     if gap.scale_needed is None:
         text += ": no withdrawal rate would get there by then"
     elif gap.scale > 0:
@@ -435,7 +492,8 @@ class Member:
     label: str
     sentence: str
     current: str = ""
-    needed: str = ""  # the value that would work, everything else as in the case ("" unknown)
+    needed: str = ""  # the value that would work ("" unknown or none)
+    scope: str = "case"  # case: moving it alone gives a go; conflict: it only dissolves this conflict
 
 
 @dataclass
@@ -443,142 +501,176 @@ class _Counter:
     solves: int = 0
 
 
+SCOPE_NOTE = " (That dissolves this conflict only: another conflict remains, so moving it alone is not enough for a go.)"
+
+
 def explain_conflict(inst: Instance, conflict: Conflict, options: SolveOptions) -> tuple[list[Member], int]:
-    """Each member of a minimal conflict with how far it would have to move, everything else
-    as in the case; and the number of CP-SAT solves used."""
+    """Each member of a minimal conflict with how far it would have to move, and the number of
+    CP-SAT solves used. The distance is first sought with everything else as in the case (moving
+    this member alone gives a go); when no value does that, on the case reduced to the conflict
+    (`conflict_context`), which says how far it must move to dissolve this conflict."""
+    ctx = conflict_context(inst, conflict)
     count = _Counter()
-    members = [_criterion_member(inst, name, options, count) for name in conflict.criteria]
-    members += [_lever_member(inst, lever, options, count) for lever in conflict.levers]
+    members = []
+    for name in conflict.members:
+        member = _distance(inst, name, options, count)
+        if member is None:
+            member = _distance(ctx, name, options, count)
+            member = _scoped(member) if member is not None else _no_distance(inst, name)
+        members.append(member)
     return members, count.solves
 
 
-def _solve_without(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> EarliestX:
+def _scoped(member: Member) -> Member:
+    return Member(member.name, member.kind, member.label, member.sentence + SCOPE_NOTE, member.current,
+                  member.needed, "conflict")
+
+
+def _no_distance(inst: Instance, name: str) -> Member:
+    if name.startswith(LEVER_PREFIX):
+        lever = name[len(LEVER_PREFIX):]
+        return Member(name, "lever", LEVER_NAMES[lever], _lever_sentence(inst, lever, relaxed_levers(inst).get(lever)))
+    return Member(name, "criterion", CRITERION_NAMES.get(name, name), _criterion_sentence(inst, name))
+
+
+def _distance(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> Member | None:
+    """The member and the value at which the instance becomes feasible, or None if none does."""
+    if name.startswith(LEVER_PREFIX):
+        return _lever_distance(inst, name[len(LEVER_PREFIX):], options, count)
+    return _criterion_distance(inst, name, options, count)
+
+
+def _earliest_without(inst: Instance, names: list[str], options: SolveOptions, count: _Counter) -> EarliestX:
     count.solves += 1
-    return earliest_x_day(with_criteria_off(inst, [name]), options)
+    return earliest_x_day(with_criteria_off(inst, names), options)
 
 
-def _criterion_member(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> Member:
+def _found(alone: EarliestX) -> str:
+    return "" if alone.status == Status.OPTIMAL else " (the best found within the time limit, not proven earliest)"
+
+
+def _last_x(inst: Instance) -> int:
+    return latest_decision_day(inst) + inst.decision_lag
+
+
+def _criterion_distance(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> Member | None:
     case = inst.case
     crit = case.criteria
     label = CRITERION_NAMES.get(name, name)
     if name == "halving":
         gap = halving_gap(inst)
         needed = f"withdrawal scale ≥ {gap.scale_needed:g}" if gap.scale_needed is not None else ""
-        return Member(name, "criterion", label, _halving_sentence(inst),
-                      f"{gap.share:.0%} of initial strength", needed)
+        return Member(name, "criterion", label, _halving_sentence(inst), f"{gap.share:.0%} of initial strength", needed)
     if name == "south_readiness":
         limit = inst.south_max_share_bp
         return Member(name, "criterion", label, _south_sentence(inst), str(case.levers.north_share),
                       f"North share ≤ {limit / BP:.0%}" if limit is not None else "")
-    alone = _solve_without(inst, name, options, count)
-    x = alone.x_day
+    if name == "force_ratio":
+        short = _force_short_of_all_units(inst)
+        if short:
+            return Member(name, "criterion", label, short, f"{crit.force_ratio.ratio:g}:1")
+    limits = [n for n in ("decision_deadline", "weather") if inst.enabled(n)]
+    if name in limits:
+        alone = _earliest_without(inst, [name], options, count)
+    else:
+        # A criterion that takes time (units arriving, forces building up): when could it hold
+        # at all, with no deadline in the way?
+        alone = _earliest_without(inst, limits, options, count)
+    if alone.plan is None:
+        return None
+    x = alone.plan.x_day
     if name == "decision_deadline":
         deadline = crit.decision_deadline.date
-        if x is None:
-            return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone),
-                          str(deadline))
         decision = case.date(x - inst.decision_lag)
         return Member(name, "criterion", label,
                       f"The {label} is {pretty(deadline)}; the earliest decision day that would work is "
-                      f"{pretty(decision)}, {(decision - deadline).days} days later (X-Day "
-                      f"{pretty(case.date(x))}).", str(deadline), decision.isoformat())
+                      f"{pretty(decision)}{_found(alone)}, {days((decision - deadline).days)} later "
+                      f"(X-Day {pretty(case.date(x))}).", str(deadline), decision.isoformat())
     if name == "weather":
         deadline = crit.weather.deadline
-        if x is None:
-            return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone),
-                          str(deadline))
         end = case.date(x + crit.weather.campaign_days)
         return Member(name, "criterion", label,
                       f"The {label} is {pretty(deadline)}; the earliest X-Day otherwise possible is "
-                      f"{pretty(case.date(x))}, so the {crit.weather.campaign_days}-day campaign would end "
-                      f"{pretty(end)}, {(end - deadline).days} days too late.", str(deadline), end.isoformat())
-    if name == "force_ratio":
-        ratio = crit.force_ratio.ratio
-        if alone.plan is None:
-            return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone),
-                          f"{ratio:g}:1")
-        front, reached = _worst_ratio(inst, alone.plan)
-        return Member(name, "criterion", label,
-                      f"The {label} needs {ratio:g}:1 on every front; the earliest plan that meets "
-                      f"everything else (X-Day {pretty(case.date(alone.plan.x_day))}) reaches "
-                      f"{reached:.2f}:1 on {case.fronts[front].name}.", f"{ratio:g}:1", f"{reached:.2f}:1")
-    # required arrivals
-    if alone.plan is None:
-        return Member(name, "criterion", label, _criterion_sentence(inst, name) + _none_works(alone))
-    late = [(s, u.arrive) for s, u in zip(inst.units, alone.plan.units, strict=True)
-            if s.required and u.arrive is not None and u.arrive > alone.plan.x_day]
-    last = max((a for _, a in late), default=alone.plan.x_day)
+                      f"{pretty(case.date(x))}{_found(alone)}, so the {crit.weather.campaign_days}-day campaign "
+                      f"would end {pretty(end)}, {days((end - deadline).days)} too late.", str(deadline),
+                      end.isoformat())
+    what = ("the force ratio (" + f"{crit.force_ratio.ratio:g}:1) can first be met" if name == "force_ratio"
+            else "the required units can all have arrived")
     return Member(name, "criterion", label,
-                  f"Not every required unit can arrive by X-Day: without that rule X-Day would be "
-                  f"{pretty(case.date(alone.plan.x_day))} with {len(late)} required units still on "
-                  f"the way (the last arrives {pretty(case.date(last))}).", "", case.date(last).isoformat())
+                  f"With the rest of the case, {what} with X-Day {pretty(case.date(x))}{_found(alone)}; the "
+                  f"deadlines allow X-Day up to {pretty(case.date(_last_x(inst)))}.",
+                  pretty(case.date(_last_x(inst))), case.date(x).isoformat())
 
 
-def _none_works(alone: EarliestX) -> str:
-    if alone.status == Status.INFEASIBLE:
-        return " Even without it no X-Day works while everything else holds."
-    return " (Without it the solver found no X-Day within the time limit.)"
+def _force_short_of_all_units(inst: Instance) -> str:
+    """The force ratio out of reach by arithmetic: on some front, every unit bound for it
+    together is worth less than the criterion needs on the last possible X-Day."""
+    last_x = min(_last_x(inst), inst.horizon)
+    if last_x < 0:
+        return ""
+    crit = inst.case.criteria.force_ratio
+    for front, need in inst.force_needed.items():
+        units = [s for s in inst.units if s.front == front]
+        total = sum(s.combat for s in units)
+        if total < need[last_x]:
+            soviet = inst.strength[front][last_x] / MILLI
+            return (f"The {CRITERION_NAMES['force_ratio']} cannot be reached: all {len(units)} Japanese units "
+                    f"bound for {inst.case.fronts[front].name} together are worth {total / MILLI:g} div.-eq., "
+                    f"but on {pretty(inst.case.date(last_x))} (the last possible X-Day) the criterion needs "
+                    f"{need[last_x] / MILLI:g} ({crit.ratio:g} × {crit.soviet_factor:g} × {soviet:g} Soviet).")
+    return ""
 
 
-def _worst_ratio(inst: Instance, plan: Plan) -> tuple[str, float]:
-    """The front with the smallest Japanese : (factor × Soviet) ratio at the plan's X-Day."""
-    arrived = combat_arrived(inst, plan, plan.x_day)
-    factor = inst.case.criteria.force_ratio.soviet_factor
-    ratios = {}
-    for front, strength in inst.strength.items():
-        soviet = strength[plan.x_day] * factor
-        ratios[front] = arrived[front] / soviet if soviet else float("inf")
-    front = min(ratios, key=lambda f: ratios[f])
-    return front, ratios[front]
-
-
-def _lever_member(inst: Instance, lever: str, options: SolveOptions, count: _Counter) -> Member:
-    """How far a lever would have to move, everything else as in the case (bisection over
-    its grid, assuming the answer is monotone in the lever, which the property tests check)."""
+def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _Counter) -> Member | None:
+    """The value of a lever at which the instance becomes feasible: bisection over its grid
+    (days, percents, hundredths), relying on the answer being monotone in the lever (which the
+    property tests check); None when even the relaxed value does not make it feasible."""
     case = inst.case
     name = lever_member(lever)
     label = LEVER_NAMES[lever]
     relaxed = relaxed_levers(inst).get(lever)
+    criteria = enforced_criteria(inst)
 
     def feasible(value: Any) -> bool | None:
         count.solves += 1
-        return feasible_with(with_levers(inst, {lever: value}), enforced_criteria(inst), options.time_limit)
+        return feasible_with(with_levers(inst, {lever: value}), criteria, options.time_limit)
 
+    if relaxed is None:
+        return None
     if lever == "mobilization_order":
         order = case.levers.mobilization_order
         found = _loosest((order - case.calendar.start).days, lambda k: feasible(order - dt.timedelta(days=k)))
         if found is None:
-            return Member(name, "lever", label, _lever_sentence(inst, lever, relaxed) +
-                          " Even then the rest of the case does not allow a go on its own.", str(order))
+            return None
         latest = order - dt.timedelta(days=found)
         return Member(name, "lever", label,
-                      f"The mobilization order goes out on {pretty(order)}; with everything else as it "
-                      f"is, it would have to go out by {pretty(latest)} ({found} days earlier).",
-                      str(order), latest.isoformat())
+                      f"The mobilization order goes out on {pretty(order)}; it would have to go out by "
+                      f"{pretty(latest)} ({days(found)} earlier).", str(order), latest.isoformat())
     if lever == "north_share":
-        assert case.levers.north_share != "auto" and relaxed is not None
+        assert case.levers.north_share != "auto"
         now = share_bp(case.levers.north_share) // 100
         top = round(relaxed * 100)
         found = _loosest(top - now, lambda k: feasible((now + k) / 100))
         if found is None:
-            return Member(name, "lever", label, _lever_sentence(inst, lever, relaxed) +
-                          " Even then the rest of the case does not allow a go on its own.", f"{now}%")
+            return None
         return Member(name, "lever", label,
-                      f"The North gets {now}% of the shipping pool; with everything else as it is, it "
-                      f"would need at least {now + found}% (the South allows up to {top}%).",
-                      f"{now}%", f"{now + found}%")
+                      f"The North gets {now}% of the shipping pool; it would need at least {now + found}% (the "
+                      f"South allows up to {top}%).", f"{now}%", f"{now + found}%")
     scale = case.levers.withdrawal_scale
     steps = round((GENEROUS_WITHDRAWAL_SCALE - scale) * 100)
-    found = _loosest(steps, lambda k: feasible(round(scale + k / 100, 2)))
+    # Below the scale at which halving can hold at all, nothing works: start the search there.
+    floor = 0
+    if inst.enabled("halving"):
+        needed = halving_scale_needed(inst, min(max(latest_decision_day(inst), 0), inst.horizon))
+        floor = max(0, min(steps, round(((needed or scale) - scale) * 100) - 1))
+    found = _loosest(steps, lambda k: feasible(round(scale + k / 100, 2)), floor)
     if found is None:
-        return Member(name, "lever", label,
-                      f"The Soviet withdrawal rate (scale {scale:g}): even {GENEROUS_WITHDRAWAL_SCALE:g}× "
-                      "history is not enough on its own.", f"{scale:g}")
-    needed = round(scale + found / 100, 2)
-    faster = f", {needed / scale:.1f}× the case's rate" if scale > 0 and scale != 1 else ""
+        return None
+    needed_scale = round(scale + found / 100, 2)
+    faster = f", {needed_scale / scale:.1f}× the case's rate" if scale > 0 and needed_scale / scale >= 1.1 and scale != 1 else ""
     return Member(name, "lever", label,
-                  f"The Soviet withdrawal rate is {scale:g}× history; with everything else as it is, it "
-                  f"would have to be at least {needed:g}× history{faster}.", f"{scale:g}", f"{needed:g}")
+                  f"The Soviet withdrawal rate is {scale:g}× history; it would have to be at least "
+                  f"{needed_scale:g}× history{faster}.", f"{scale:g}", f"{needed_scale:g}")
 
 
 def enforced_criteria(inst: Instance) -> list[str]:
@@ -587,12 +679,18 @@ def enforced_criteria(inst: Instance) -> list[str]:
             and (n != "south_readiness" or inst.case.shipping.south_requirements)]
 
 
-def _loosest(steps: int, feasible: Callable[[int], bool | None]) -> int | None:
+def _loosest(steps: int, feasible: Callable[[int], bool | None], known_bad: int = 0) -> int | None:
     """Fewest steps k in 1..steps (toward the relaxed value) at which the case is feasible, by
-    bisection; None when even the relaxed end is not (or undecided)."""
-    if steps < 1 or feasible(steps) is not True:
+    bisection above `known_bad` (a step known not to work); None when even the relaxed end is
+    not feasible (or undecided). The step just above `known_bad` is tried first: when a lower
+    bound is known, it is often the answer."""
+    if steps < 1:
         return None
-    bad, good = 0, steps
+    if known_bad > 0 and known_bad + 1 < steps and feasible(known_bad + 1) is True:
+        return known_bad + 1
+    if feasible(steps) is not True:
+        return None
+    bad, good = known_bad, steps
     while good - bad > 1:
         mid = (bad + good) // 2
         if feasible(mid) is True:
