@@ -1,0 +1,239 @@
+"""Explanations: minimal conflicts (checked independently), distances in domain words, what
+binds a go, the critical chain, and the `explain` command."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+from models.instance import Instance
+from models.plan import Status
+from planner.binding import critical_chain, saturated_resources, what_binds
+from planner.explain import (
+    LEVER_PREFIX,
+    Conflict,
+    describe,
+    explain_conflict,
+    minimal_conflict,
+    other_conflicts,
+    relaxed_levers,
+    with_criteria_off,
+    with_levers,
+)
+from planner.solve import SolveOptions, plan_case
+from tests.analysis.tiny import SCALE_THRESHOLD, race, write
+from tests.factory import inst as tiny_inst
+
+ONE = SolveOptions(time_limit=20, workers=1)
+
+
+def solvable(inst: Instance, members: set[str]) -> bool:
+    """Independent of the deletion filter: the case with only these members in force (other
+    criteria off, other levers relaxed) has a verified plan (plan_case verifies it)."""
+    levers = {k: v for k, v in relaxed_levers(inst).items() if LEVER_PREFIX + k not in members}
+    criteria = ["halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals"]
+    reduced = with_criteria_off(with_levers(inst, levers), [c for c in criteria if c not in members])
+    outcome = plan_case(reduced, ONE)
+    assert outcome.status != Status.UNKNOWN
+    return outcome.plan is not None
+
+
+NO_GO_VARIANTS: list[dict[str, Any]] = [
+    {},  # halving never holds at the historical rate
+    {"levers.withdrawal_scale": 3.12},  # halving holds one day after the deadline
+    {"criteria.halving.enabled": False, "levers.mobilization_order": "1941-08-05",
+     "criteria.decision_deadline.decision_to_attack_days": 0},  # ordered too late for the deadline
+    {"levers.north_share": 0.3, "criteria.halving.enabled": False},  # no ship big enough for a division
+    {"shipping.south_requirements": {"malaya": {"by": "1941-07-10", "tons": 15000}},
+     "criteria.halving.enabled": False, "levers.north_share": 0.5},  # South starved by the North's share
+]
+
+
+@pytest.mark.parametrize("changes", NO_GO_VARIANTS)
+def test_conflict_is_minimal(changes: dict[str, Any]) -> None:
+    """The members together are infeasible, and dropping any one of them makes the case feasible
+    (checked with the planner, not with the filter's own oracle)."""
+    inst = race(changes)
+    assert plan_case(inst, ONE).status == Status.INFEASIBLE
+    conflict = minimal_conflict(inst)
+    assert conflict.feasible_without_criteria and conflict.proven_minimal
+    members = set(conflict.members)
+    assert members
+    assert not solvable(inst, members)
+    for member in members:
+        assert solvable(inst, members - {member}), member
+
+
+def test_historical_rate_conflict_is_halving_and_withdrawals() -> None:
+    """At the historical withdrawal rate the halving criterion and the rate conflict."""
+    conflict = minimal_conflict(race())
+    assert conflict.members == ("halving", "levers.withdrawal_scale")
+
+
+def test_a_lever_can_be_in_the_conflict() -> None:
+    """Ordered on 5 Aug, the units cannot arrive by the 10 Aug deadline: order and deadline conflict."""
+    conflict = minimal_conflict(race(NO_GO_VARIANTS[2]))
+    assert "levers.mobilization_order" in conflict.members and "decision_deadline" in conflict.members
+
+
+def test_south_readiness_alone_when_the_share_is_too_large() -> None:
+    """A fixed North share of 50% leaves the South short (it allows 25%): South readiness fails
+    on its own (relaxing the North share means raising it, which cannot help the South)."""
+    inst = race(NO_GO_VARIANTS[4])
+    conflict = minimal_conflict(inst)
+    assert conflict.members == ("south_readiness",)
+    assert describe(inst, conflict) == ["South readiness: the South's requirements allow a North share of at "
+                                        "most 25% (the North share is 50%)."]
+
+
+def test_movement_impossible() -> None:
+    """A horizon too short for the crossing is no criterion's fault: an empty conflict."""
+    inst = race({"calendar.horizon_days": 7, "levers.mobilization_order": "1941-07-01",
+                 "criteria.decision_deadline.date": "1941-07-08", "criteria.weather.deadline": "1941-07-09",
+                 "criteria.weather.campaign_days": 0})
+    conflict = minimal_conflict(inst)
+    assert conflict == Conflict((), False, checks=conflict.checks)
+    assert "cannot all be mobilized and moved" in describe(inst, conflict)[0]
+
+
+def test_halving_sentence_says_how_much_faster() -> None:
+    """The halving member states the strength share, the limit and the withdrawal rate needed."""
+    inst = race()
+    text = describe(inst, minimal_conflict(inst))[0]
+    assert text.startswith("Soviet Far East strength on 10 Aug 1941 (the decision deadline) is 84% of its "
+                           "1 Jul 1941 level; the halving criterion needs ≤ 50%: withdrawals would have to be "
+                           f"3.1× faster (withdrawal scale ≥ {SCALE_THRESHOLD:g})")
+
+
+def test_distances_deadline_and_lever() -> None:
+    """One day short: the earliest decision day that works is 11 Aug, and the rate needed is 3.13."""
+    inst = race({"levers.withdrawal_scale": 3.12})
+    conflict = minimal_conflict(inst)
+    members, solves = explain_conflict(inst, conflict, ONE)
+    by_name = {m.name: m for m in members}
+    assert by_name["decision_deadline"].needed == "1941-08-11"
+    assert by_name["levers.withdrawal_scale"].needed == f"{SCALE_THRESHOLD:g}"
+    assert all(m.scope == "case" for m in members) and solves > 0
+
+
+def test_order_distance_is_the_latest_order_that_works() -> None:
+    """The distance of the order is checked: ordering on that day works, a day later does not."""
+    inst = race(NO_GO_VARIANTS[2])
+    members, _ = explain_conflict(inst, minimal_conflict(inst), ONE)
+    latest = next(m for m in members if m.name == "levers.mobilization_order").needed
+    assert plan_case(with_levers(inst, {"mobilization_order": _date(latest)}), ONE).plan is not None
+    assert plan_case(with_levers(inst, {"mobilization_order": _date(latest, 1)}), ONE).plan is None
+
+
+def _date(iso: str, plus: int = 0) -> Any:
+    import datetime as dt
+
+    return dt.date.fromisoformat(iso) + dt.timedelta(days=plus)
+
+
+def test_other_conflicts_are_each_infeasible_and_distinct() -> None:
+    """Several reasons: each further conflict is itself infeasible and differs from the first."""
+    inst = race({"levers.mobilization_order": "1941-08-05", "criteria.decision_deadline.decision_to_attack_days": 0})
+    first = minimal_conflict(inst)
+    found, _ = other_conflicts(inst, first)
+    assert len(found) >= 2
+    assert len({frozenset(c.members) for c in found}) == len(found)
+    for conflict in found:
+        assert not solvable(inst, set(conflict.members))
+
+
+# --- Go: what binds ----------------------------------------------------------------------
+
+
+def moji_bound() -> Instance:
+    """Two divisions, Moji loads one a day, everything downstream is wide: Moji sets X-Day."""
+    return tiny_inst({"units.div.count": 2, "ports.pusan.tons_per_day": 20000,
+                      "rail.pusan_front.tons_per_day": 20000, "criteria.force_ratio.ratio": 2.0})
+
+
+def test_what_binds_finds_the_port() -> None:
+    """Relaxing Moji's loading rate brings X-Day one day earlier; nothing else does."""
+    inst = moji_bound()
+    plan = plan_case(inst, ONE).plan
+    assert plan is not None and plan.x_day == 8
+    binds = {b.name: b for b in what_binds(inst, plan, ONE)}
+    assert binds["port:moji:loading"].days_earlier == 1
+    assert [name for name, b in binds.items() if b.days_earlier] == ["port:moji:loading"]
+
+
+def test_saturation_lists_full_days() -> None:
+    """Moji is full on the first sailing day (8,000 t of 10,000: no second division fits)."""
+    inst = moji_bound()
+    plan = plan_case(inst, ONE).plan
+    assert plan is not None
+    sat = {s.resource: s.days for s in saturated_resources(inst, plan)}
+    assert sat["port:moji:loading"] == (4, 5)
+
+
+def test_critical_chain_names_what_held_the_last_unit() -> None:
+    """The second division waited a day for Moji; it arrives on X-Day."""
+    inst = moji_bound()
+    plan = plan_case(inst, ONE).plan
+    assert plan is not None
+    chain = critical_chain(inst, plan)
+    assert chain is not None and chain.unit == "div-2"
+    legs = {leg.name: leg for leg in chain.legs}
+    assert (legs["sail"].day, legs["sail"].earliest) == (5, 4)
+    assert "port Moji (loading) full on 5 Jul 1941" in legs["sail"].reason
+    assert legs["arrive"].day == plan.x_day and "sets X-Day" in chain.note
+
+
+def test_halving_binds_a_go() -> None:
+    """With withdrawals 4× history, halving sets X-Day: switching it off brings X-Day earlier."""
+    inst = race({"levers.withdrawal_scale": 4.0})
+    plan = plan_case(inst, ONE).plan
+    assert plan is not None
+    binds = {b.name: b for b in what_binds(inst, plan, ONE)}
+    assert binds["halving"].days_earlier and binds["halving"].days_earlier > 0
+    assert not binds["weather"].days_earlier
+
+
+# --- The command -------------------------------------------------------------------------
+
+
+def run(*args: str) -> Any:
+    return CliRunner().invoke(main, [*args, "--workers", "1"])
+
+
+def test_explain_no_go_names_the_halving_criterion(tmp_path: Path) -> None:
+    """`explain` on the historical scenario names the halving criterion and the rate needed."""
+    result = run("explain", write(tmp_path), "--scenario", "historical")
+    assert result.exit_code == 0, result.output
+    assert "NO-GO" in result.stdout and "halving criterion" in result.stdout
+    assert f"withdrawal scale ≥ {SCALE_THRESHOLD:g}" in result.stdout
+
+
+def test_explain_json_go(tmp_path: Path) -> None:
+    """`explain --json` on a go lists what binds and the critical chain."""
+    result = run("explain", write(tmp_path), "--scenario", "halving-met", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "go" and data["result"]["verified"]
+    assert any(b["name"] == "halving" and b["binds"] for b in data["binds"])
+    assert [leg["leg"] for leg in data["chain"]["legs"]] == ["mobilize", "ready", "sail", "debark", "entrain", "arrive"]
+
+
+def test_explain_json_no_go_conflicts(tmp_path: Path) -> None:
+    result = run("explain", write(tmp_path), "--json", "--set", "levers.withdrawal_scale=3.12")
+    data = json.loads(result.stdout)
+    assert data["verdict"] == "no-go" and not data["movement_impossible"]
+    names = {m["name"] for m in data["conflicts"][0]["members"]}
+    assert names == {"halving", "decision_deadline", "levers.withdrawal_scale"}
+    assert data["result"]["conflict"] == ["halving", "decision_deadline", "levers.withdrawal_scale"]
+
+
+def test_explain_markdown_and_bad_input(tmp_path: Path) -> None:
+    case = write(tmp_path)
+    assert run("explain", case, "--format", "md").stdout.startswith("# Explain: race")
+    bad = run("explain", case, "--scenario", "nope")
+    assert bad.exit_code == 1 and bad.stderr.startswith("Error: ")
