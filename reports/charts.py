@@ -52,7 +52,8 @@ MARKS = {  # key: (label, colour, line style)
 SOVIET = "#c62828"
 JAPANESE = "#1f4e8c"
 NEEDED = "#444444"
-SERIES = ("#1f4e8c", "#e8891c", "#2e8b57", "#6a4c93", "#00a0b0", "#8d6a3f", "#c2185b", "#7f7f7f")  # no red: Soviet
+# One colour per compared result: no red (Soviet), green (decision) or magenta (halving).
+SERIES = ("#1f4e8c", "#e8891c", "#00a0b0", "#8d6a3f", "#c2185b", "#7f7f7f", "#b8860b", "#5c6bc0")
 MAX_UNIT_ROWS = 40  # above this many units, the Gantt shows one row per unit template
 MAX_GROUP_ROWS = 60  # above this many templates, the Gantt shows the last-arriving ones
 WIDTH = 11.0  # inches; the page scales the SVG to its column
@@ -501,31 +502,38 @@ def _view_colour(views: Sequence[View], i: int) -> str:
     return JAPANESE if len(views) == 1 else SERIES[i % len(SERIES)]
 
 
-def _same(views: Sequence[View], key: str, front: str) -> bool:
-    series = [v.result.strength.get(key, {}).get(front) for v in views]
-    return all(s == series[0] for s in series)
+def _series_groups(views: Sequence[View], series: Sequence[list[float] | None]) -> list[tuple[int, list[float], str]]:
+    """Identical series drawn once: (index of the first view, series, names of the views sharing it)."""
+    groups: dict[tuple[float, ...], list[int]] = {}
+    for i, values in enumerate(series):
+        if values is not None:
+            groups.setdefault(tuple(values), []).append(i)
+    out = []
+    for values, members in groups.items():
+        names = "" if len(groups) == 1 else " — " + ", ".join(views[i].title for i in members)
+        out.append((members[0], list(values), names))
+    return out
 
 
 def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: _Legend) -> None:
-    """Soviet strength and force needed (once when the results agree), Japanese arrivals per result."""
+    """Soviet strength and force needed (each distinct series once), Japanese arrivals per result."""
     single = len(views) == 1
-    same_soviet, same_needed = _same(views, "soviet", front), _same(views, "needed", front)
+    for key, label, base_colour, width, dashes in (
+            ("soviet", "Soviet strength", SOVIET, 1.6, "-"),
+            ("needed", "Japanese force needed (force ratio)", NEEDED, 1.2, (0, (5, 2)))):
+        groups = _series_groups(views, [v.result.strength.get(key, {}).get(front) for v in views])
+        for i, values, names in groups:
+            colour = base_colour if len(groups) == 1 else _view_colour(views, i)
+            style = {"color": colour, "linewidth": width, "linestyle": dashes if len(groups) == 1 or key == "needed"
+                     else (0, (1, 1))}
+            days = [_num(date_of(views[i].result, d)) for d in range(min(end, len(values) - 1) + 1)]
+            ax.plot(days, values[:len(days)], **style)
+            legend.add(label + names, **style)
     for i, v in enumerate(views):
         s = v.result.strength
         days = [_num(date_of(v.result, d)) for d in range(end + 1)]
         colour = _view_colour(views, i)
         tag = "" if single else f" — {v.title}"
-        if front in s.get("soviet", {}) and (i == 0 or not same_soviet):
-            label = "Soviet strength" + ("" if same_soviet else tag)
-            style = {"color": SOVIET if same_soviet else colour, "linewidth": 1.6,
-                     "linestyle": "-" if same_soviet else (0, (1, 1))}
-            ax.plot(days, s["soviet"][front][:end + 1], **style)
-            legend.add(label, **style)
-        if front in s.get("needed", {}) and (i == 0 or not same_needed):
-            label = "Japanese force needed (force ratio)" + ("" if same_needed else tag)
-            style = {"color": NEEDED if same_needed else colour, "linewidth": 1.2, "linestyle": (0, (5, 2))}
-            ax.plot(days, s["needed"][front][:end + 1], **style)
-            legend.add(label, **style)
         if front in s.get("japanese", {}):
             ax.step(days, s["japanese"][front][:end + 1], where="post", color=colour, linewidth=2.0)
             legend.add("Japanese combat value arrived" + tag, color=colour, linewidth=2.0)
@@ -533,16 +541,17 @@ def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: 
             style = {"color": MARKS["x_day"][1] if single else colour, "linewidth": 1.2}
             ax.axvline(_num(date_of(v.result, v.result.x_day_index)), zorder=5, **style)
             legend.add("X-Day" + tag, **style)
-        if not v.result.go and (i == 0 or single):
+        if not v.result.go and i == 0:
             for key in ("deadline_x_day", "last_x_day"):
                 if key in v.marks and (day_of(v.result, v.marks[key]) or 0) <= end:
                     label, mark_colour, style_ = MARKS[key]
                     ax.axvline(_num(v.marks[key]), color=mark_colour, linestyle=style_, linewidth=1.2)
                     legend.add(label, color=mark_colour, linestyle=style_, linewidth=1.2)
         available = v.japanese_available.get(front)
-        if available and (i == 0 or single) and not s.get("japanese"):
-            ax.axhline(available, color=JAPANESE, linestyle=(0, (1, 2)), linewidth=1.6)
-            legend.add("All Japanese units for the front, if every one arrived", color=JAPANESE,
+        if available and i == 0 and not s.get("japanese"):
+            colour = JAPANESE if single else "#333333"
+            ax.axhline(available, color=colour, linestyle=(0, (1, 2)), linewidth=1.6)
+            legend.add("All Japanese units for the front, if every one arrived", color=colour,
                        linestyle=(0, (1, 2)), linewidth=1.6)
     ax.set_ylim(bottom=0)
     ax.set_ylabel("division-equivalents")
@@ -551,24 +560,24 @@ def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: 
 def _total_panel(ax: Axes, views: Sequence[View], end: int, legend: _Legend) -> None:
     """Far East total against the halving threshold, with the decision day and its deadline."""
     single = len(views) == 1
-    same_total = all(v.soviet_total == views[0].soviet_total for v in views)
+    groups = _series_groups(views, [v.soviet_total or None for v in views])
+    for i, values, names in groups:
+        style = {"color": SOVIET if len(groups) == 1 else _view_colour(views, i), "linewidth": 1.6,
+                 "linestyle": "-" if len(groups) == 1 else (0, (1, 1))}
+        days = [_num(date_of(views[i].result, d)) for d in range(min(end, len(values) - 1) + 1)]
+        ax.plot(days, values[:len(days)], **style)
+        legend.add("Soviet strength" + names, **style)
+    thresholds = {round(v.halving_threshold, 6) for v in views if v.halving_threshold is not None}
+    for threshold in sorted(thresholds):
+        label, mark_colour, style_ = MARKS["halving"]
+        ax.axhline(threshold, color=mark_colour, linestyle=style_, linewidth=1.3)
+        legend.add("Halving threshold", color=mark_colour, linestyle=style_, linewidth=1.3)
     for i, v in enumerate(views):
-        colour = _view_colour(views, i)
         tag = "" if single else f" — {v.title}"
-        days = [_num(date_of(v.result, d)) for d in range(end + 1)]
-        if i == 0 or not same_total:
-            style = {"color": SOVIET if same_total else colour, "linewidth": 1.6,
-                     "linestyle": "-" if same_total else (0, (1, 1))}
-            ax.plot(days, v.soviet_total[:end + 1], **style)
-            legend.add("Soviet strength" + ("" if same_total else tag), **style)
-        if v.halving_threshold is not None and (i == 0 or not same_total):
-            label, mark_colour, style_ = MARKS["halving"][0], MARKS["halving"][1], MARKS["halving"][2]
-            ax.axhline(v.halving_threshold, color=mark_colour, linestyle=style_, linewidth=1.3)
-            legend.add("Halving threshold", color=mark_colour, linestyle=style_, linewidth=1.3)
         for key in ("decision", "decision_deadline"):
             if key in v.marks and (day_of(v.result, v.marks[key]) or 0) <= end and (key == "decision" or i == 0):
                 label, mark_colour, style_ = MARKS[key]
-                mark_colour = mark_colour if single or key == "decision_deadline" else colour
+                mark_colour = mark_colour if single or key == "decision_deadline" else _view_colour(views, i)
                 ax.axvline(_num(v.marks[key]), color=mark_colour, linestyle=style_, linewidth=1.2)
                 legend.add(label + (tag if key == "decision" else ""), color=mark_colour, linestyle=style_,
                            linewidth=1.2)

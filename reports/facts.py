@@ -261,7 +261,7 @@ class View:
         ]
         if "halving" in self.marks:
             rows.append((self.marks["halving"], "Soviet strength first down to the halving threshold",
-                         f"{number(self.halving_threshold or 0)} division-equivalents "
+                         f"{number(self.halving_threshold or 0, 2)} division-equivalents "
                          f"({self.halving_fraction:.0%} of the initial total)"))
         if self.halving_fraction is not None and self.soviet_total:
             when = self.marks.get("decision") or self.marks.get("decision_deadline")
@@ -380,12 +380,12 @@ class View:
         parts = []
         for member in self.result.conflict:
             if member in LEVER_LABELS:
-                parts.append(f"{LEVER_LABELS[member].lower()} ({value_text(member, self.result.levers.get(member.split('.', 1)[1]))})"
-                             if self.result.levers.get(member.split(".", 1)[1]) is not None else LEVER_LABELS[member].lower())
+                value = self.result.levers.get(member.split(".", 1)[1])
+                parts.append(LEVER_LABELS[member] + (f" = {value_text(member, value)}" if value is not None else ""))
             elif member == "movement":
                 parts.append("the movement itself (no plan fits the resources)")
             else:
-                parts.append(CRITERION_LABELS.get(member, words(member)).lower())
+                parts.append(CRITERION_LABELS.get(member, words(member)))
         return " + ".join(parts)
 
     @property
@@ -715,4 +715,4 @@ def comparison_rows(views: list[View]) -> list[ComparisonRow]:
                                for v in views], "Scenario"))
     rows.append(ComparisonRow("Solver status", [f"{v.result.status.value}, {v.result.solve_seconds:.1f} s"
                                                 for v in views], "Scenario"))
-    return rows
+    return [row for row in rows if any(value != "—" for value in row.values)]  # nothing to compare

@@ -117,9 +117,8 @@ def page_title(views: list[View], sweep: Sweep | None) -> str:
 
 
 def page_subtitle(views: list[View], sweep: Sweep | None) -> str:
-    if len(views) == 1:
-        v = views[0]
-        return f"{v.verdict}: {v.verdict_sentence}"
+    if len(views) == 1:  # the result's own section states the verdict
+        return ""
     if views:
         return "; ".join(f"{v.title}: {v.verdict}" + (f" on {long_date(v.result.x_day)}" if v.result.go else "")
                          for v in views)

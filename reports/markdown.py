@@ -124,6 +124,8 @@ def _result_lines(v: View, route_words: Callable[[View, str], str], several: boo
     lines += _table(["X-Day", "go decision", "mobilization ordered", "North's share of shipping", "units moved"],
                     [[long_date(r.x_day), long_date(r.decision_day), long_date(r.order_day), v.north_share_text,
                       v.units_text]])
+    if v.conflict_text:
+        lines += [f"These cannot all hold together: {_md(v.conflict_text)}.", ""]
     if r.explanation:
         lines += ["**Why not:**", ""] + [f"- {_md(v.in_words(line))}" for line in r.explanation] + [""]
     if v.subject.case_note:
