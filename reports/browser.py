@@ -146,10 +146,12 @@ class _Pipe:
 
 
 def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screenshot: bool = False,
-              max_height: int | None = None, timeout: float = 60.0, settle: float = 0.5) -> PageLoad:
+              max_height: int | None = None, media: str | None = None, timeout: float = 60.0,
+              settle: float = 0.5) -> PageLoad:
     """Load a local HTML file at a laptop-sized viewport and report console output and requests.
 
     With `screenshot`, also capture the page as PNG bytes: all of it, or its top `max_height` pixels.
+    `media="print"` lays the page out with its print stylesheet.
     """
     binary = find_chromium()
     if binary is None:
@@ -176,7 +178,7 @@ def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screens
         os.close(from_child_w)
         pipe = _Pipe(to_child_w, from_child_r, process, timeout)
         try:
-            return _visit(pipe, url, width, height, screenshot, max_height, settle)
+            return _visit(pipe, url, width, height, screenshot, max_height, media, settle)
         finally:
             with contextlib.suppress(BrowserError, OSError):
                 pipe.send("Browser.close")
@@ -190,13 +192,15 @@ def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screens
 
 
 def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, max_height: int | None,
-           settle: float) -> PageLoad:
+           media: str | None, settle: float) -> PageLoad:
     target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for domain in ("Page", "Runtime", "Log", "Network"):
         pipe.send(f"{domain}.enable", session=session)
     pipe.send("Emulation.setDeviceMetricsOverride",
               {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    if media:
+        pipe.send("Emulation.setEmulatedMedia", {"media": media}, session=session)
     pipe.events.clear()
     pipe.send("Page.navigate", {"url": url}, session=session)
     if not pipe.wait_for("Page.loadEventFired", pipe.timeout):
