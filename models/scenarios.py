@@ -58,8 +58,11 @@ def case_hash(case: Case) -> str:
 
 
 def split_path(text: str) -> Path:
-    """`units.div.moves.0.rail` → ('units', 'div', 'moves', 0, 'rail')."""
-    return tuple(int(p) if p.isdigit() else p for p in text.split("."))
+    """`units.div.moves.0.rail` → ('units', 'div', 'moves', 0, 'rail').
+
+    Only plain ASCII numbers become list indexes (`²` or `007` stay names); an index into a
+    mapping is read as the id it spells, so a unit keyed `7` is `units.7`."""
+    return tuple(int(p) if p.isascii() and p.isdigit() and str(int(p)) == p else p for p in text.split("."))
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
@@ -79,23 +82,29 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, value
 
 
-def set_path(data: Any, path: Path, value: Any) -> None:
-    """Set a field inside raw case data; the parent must exist."""
+def set_path(data: Any, path: Path, value: Any) -> Path:
+    """Set a field inside raw case data; the parent must exist. Returns the path as the data
+    spells it (mapping keys as text, list positions as numbers)."""
     target = data
+    spelled: list[str | int] = []
     for depth, part in enumerate(path[:-1]):
+        key = str(part) if isinstance(target, dict) else part
         try:
-            target = target[part]
+            target = target[key]
         except (KeyError, IndexError, TypeError):
             raise KeyError(dotted(path[: depth + 1])) from None
+        spelled.append(key)
     last = path[-1]
     if isinstance(target, list):
         if not isinstance(last, int) or last >= len(target):
             raise KeyError(dotted(path))
         target[last] = value
     elif isinstance(target, dict):
-        target[str(last)] = value
+        last = str(last)
+        target[last] = value
     else:
         raise KeyError(dotted(path))
+    return (*spelled, last)
 
 
 def _overlap(a: str, b: str) -> bool:
@@ -139,9 +148,8 @@ def apply_overrides(doc: Document, overrides: list[Override]) -> Case:
     problems: list[Problem] = []
     where: dict[Path, tuple[str, int]] = {}
     for ov in overrides:
-        path = split_path(ov.path)
         try:
-            set_path(data, path, copy.deepcopy(ov.value))
+            path = set_path(data, split_path(ov.path), copy.deepcopy(ov.value))
         except KeyError as missing:
             problems.append(Problem(f"no field '{missing.args[0]}' in the case", ov.file, ov.line, ov.path,
                                     hint="check the path against the case file"))

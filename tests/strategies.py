@@ -543,3 +543,67 @@ def tightened_cases(draw: st.DrawFn, sizes: Sizes = SMALL) -> Data:
 
 def case_of(data: Data) -> Case:
     return Case.model_validate(data)
+
+
+# --- Decorated cases: every text field, sources, notes, scenarios, odd ids -----------------
+
+# Any text a user might type, including non-Latin scripts, quotes, colons and YAML-ish words.
+TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12) | st.sampled_from(
+    ["yes", "no", "on", "null", "~", "1941-07-01", "0x1F", "1_000", "1e3", ": x", "- y", "#c", "'q'", '"d"', "&a", "*b"])
+IDS = st.text(st.sampled_from("abcxyz019_-ÄäΩж漢"), min_size=1, max_size=5)
+
+
+def _rename(table: Data, new: dict[str, str]) -> Data:
+    return {new.get(k, k): v for k, v in table.items()}
+
+
+@st.composite
+def decorated_cases(draw: st.DrawFn, sizes: Sizes = SMALL) -> Data:
+    """Raw data of a witnessed case dressed as a real one: titles, sources cited by entities,
+    assumptions with notes, unit ids of any letters and digits, and scenarios that build on
+    each other and override numbers, dates and text."""
+    data = copy.deepcopy(draw(witnessed_cases(sizes)).data)
+    data["name"] = draw(TEXT)
+    data["title"] = draw(TEXT)
+    data["description"] = draw(TEXT)
+    keys = draw(st.lists(IDS, min_size=len(data["units"]), max_size=len(data["units"]), unique=True))
+    data["units"] = _rename(data["units"], dict(zip(data["units"], keys, strict=True)))
+    sources = {k: {"title": draw(TEXT), "where": draw(TEXT), "note": draw(TEXT)}
+               for k in draw(st.lists(IDS, max_size=3, unique=True))}
+    data["sources"] = sources
+    cite = st.sampled_from(sorted(sources) + ["assumption"]) if sources else st.just("assumption")
+    entities = [*data["ports"].values(), *data["sea_routes"].values(), *data["rail"].values(),
+                *data["units"].values(), *data["fronts"].values(), *data["shipping"]["pool"]]
+    for entity in entities:
+        if draw(st.booleans()):
+            entity["source"] = draw(cite)
+            entity["note"] = draw(TEXT.filter(str.strip)) if entity["source"] == "assumption" else draw(TEXT)
+    data["scenarios"] = draw(_scenarios(data))
+    case = Case.model_validate(data)
+    from models.references import check_case
+
+    assert not check_case(case), check_case(case)
+    return data
+
+
+@st.composite
+def _scenarios(draw: st.DrawFn, data: Data) -> Data:
+    start = dt.date.fromisoformat(data["calendar"]["start"])
+    unit = next(iter(data["units"]))
+    choices = {
+        "levers.withdrawal_scale": st.sampled_from([0.5, 1.0, 2.5]),
+        "levers.north_share": st.sampled_from([0.5, 1.0, "auto"]),
+        "levers.mobilization_order": st.integers(0, 2).map(lambda d: start + dt.timedelta(days=d)),
+        "shipping.pool.0.tons": st.integers(0, 10**6),
+        f"units.{unit}.men": st.integers(0, 10**5),
+        f"units.{unit}.name": TEXT,
+        "criteria.halving.enabled": st.booleans(),
+    }
+    scenarios: Data = {}
+    for name in draw(st.lists(IDS, max_size=3, unique=True)):
+        paths = draw(st.lists(st.sampled_from(sorted(choices)), max_size=3, unique=True))
+        scenario: Data = {"description": draw(TEXT), "overrides": {p: draw(choices[p]) for p in paths}}
+        if scenarios and draw(st.booleans()):
+            scenario["extends"] = draw(st.sampled_from(sorted(scenarios)))
+        scenarios[name] = scenario
+    return scenarios

@@ -1,0 +1,48 @@
+"""On tiny cases the planner's X-Day equals an exhaustive search's (and no-go means none exists)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+
+from models.instance import Instance
+from models.loader import load_case
+from tests.conftest import examples
+from tests.factory import make
+from tests.property.bruteforce import earliest_x_day
+from tests.property.support import solve, x_day
+from tests.strategies import TINY, Sizes, case_of, tightened_cases
+
+# Bigger tiny cases for the nightly run: more units, longer legs and more waiting.
+LARGER = Sizes(max_templates=4, max_count=2, max_units=4, max_fronts=2, max_leg_days=3, max_wait=2, max_slack=2)
+
+
+def _agree(data: dict) -> None:
+    case = case_of(data)
+    brute = earliest_x_day(Instance(case))
+    assert x_day(solve(case)) == (brute[0] if brute else None)
+
+
+@settings(max_examples=examples(120))
+@given(tightened_cases(TINY))
+def test_planner_x_day_equals_the_exhaustive_search(data: dict) -> None:
+    """≤ 4 units, horizons under ~12 days: the planner's X-Day (or no-go) is the brute force's."""
+    _agree(data)
+
+
+@pytest.mark.slow
+@settings(max_examples=examples(150))
+@given(tightened_cases(LARGER))
+def test_planner_x_day_equals_the_exhaustive_search_on_larger_tiny_cases(data: dict) -> None:
+    """The same on somewhat longer legs and waits (nightly)."""
+    _agree(data)
+
+
+def test_exhaustive_search_finds_the_hand_worked_answers() -> None:
+    """The brute force itself, against answers worked by hand: one division lands on day 7
+    (ready day 4, one day at sea, two on the railway); the teaching case's X-Day is day 8."""
+    assert earliest_x_day(Instance(make()))[0] == 7  # type: ignore[index]
+    assert earliest_x_day(Instance(make({"calendar.horizon_days": 6}))) is None
+    teaching = load_case("cases/teaching/two_divisions.yaml")
+    short = teaching.model_copy(update={"calendar": teaching.calendar.model_copy(update={"horizon_days": 12})})
+    assert earliest_x_day(Instance(short))[0] == 8  # type: ignore[index]
