@@ -232,6 +232,7 @@ class Evaluation(BaseModel):
     status: str
     go: bool
     x_day: str | None
+    earliest: bool = Field(False, description="x_day is the proven earliest (not just the first plan found)")
     holds: bool | None
 
 
@@ -294,7 +295,8 @@ class _Search:
         if k not in self.points:
             loaded = with_overrides(self.loaded, {self.grid.path: self.grid.value(k)}, ORIGIN)
             inst = Instance(loaded.case)
-            answer = earliest_x_day(inst, self.options)
+            # For a go/no-go target the first plan found settles it; X-Day targets need the earliest.
+            answer = earliest_x_day(inst, self.options, first_solution=self.target.by is None)
             self.points[k] = _Point(loaded, inst, answer, self.target.holds(inst, answer))
         return self.points[k]
 
@@ -304,7 +306,8 @@ class _Search:
             p = self.points[k]
             x = p.answer.x_day
             out.append(Evaluation(value=self.grid.text(k), status=p.answer.status.value, go=p.answer.plan is not None,
-                                  x_day=p.inst.case.date(x).isoformat() if x is not None else None, holds=p.holds))
+                                  x_day=p.inst.case.date(x).isoformat() if x is not None else None,
+                                  earliest=p.answer.status == Status.OPTIMAL, holds=p.holds))
         return out
 
 
@@ -410,6 +413,12 @@ def certificates(search: _Search, good: int, bad: int, options: SolveOptions) ->
 # --- Rendering ----------------------------------------------------------------------------
 
 
+def _x_text(e: Evaluation) -> str:
+    if e.x_day is None:
+        return "—"
+    return e.x_day if e.earliest else f"{e.x_day} (first plan found)"
+
+
 def render_breakeven(b: Breakeven, console: Console) -> None:
     name = b.case + (f" / {b.scenario}" if b.scenario else "")
     parts: list[Any] = [Text.assemble(("Breakeven ", "bold"), f"{b.lever} for target '{b.target}' ({name})"),
@@ -433,7 +442,7 @@ def render_breakeven(b: Breakeven, console: Console) -> None:
     for col in ("value", "verdict", "X-Day", "target"):
         table.add_column(col)
     for e in b.evaluations:
-        table.add_row(e.value, "GO" if e.go else ("NO-GO" if e.status == "INFEASIBLE" else e.status), e.x_day or "—",
+        table.add_row(e.value, "GO" if e.go else ("NO-GO" if e.status == "INFEASIBLE" else e.status), _x_text(e),
                       {True: "met", False: "missed", None: "?"}[e.holds])
     parts.append(table)
     parts.append(Text(f"Solves: {b.total_solves} — {b.solves} lever values (X-Day only), {b.certificate_solves} "
@@ -456,7 +465,7 @@ def breakeven_markdown(b: Breakeven) -> str:
     lines += ["", "| value | verdict | X-Day | target |", "|---|---|---|---|"]
     for e in b.evaluations:
         verdict = "GO" if e.go else ("NO-GO" if e.status == "INFEASIBLE" else e.status)
-        lines.append(f"| {e.value} | {verdict} | {e.x_day or '—'} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |")
+        lines.append(f"| {e.value} | {verdict} | {_x_text(e)} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |")
     lines += ["", f"Solves: {b.total_solves} ({b.solves} lever values, {b.certificate_solves} full plan, "
               f"{b.explanation_checks} feasibility checks).", ""]
     return "\n".join(lines)

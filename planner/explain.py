@@ -462,11 +462,13 @@ class EarliestX:
         return self.plan.x_day if self.plan is not None else None
 
 
-def earliest_x_day(inst: Instance, options: SolveOptions) -> EarliestX:
-    """Minimize X-Day only; the plan found is verified like every plan the tool uses."""
+def earliest_x_day(inst: Instance, options: SolveOptions, first_solution: bool = False) -> EarliestX:
+    """Minimize X-Day only (or, with `first_solution`, stop at the first plan found: enough to
+    know the answer is a go); the plan found is verified like every plan the tool uses."""
     m = build(inst)
     m.cp.minimize(m.x_day)
     solver = cp_model.CpSolver()
+    solver.parameters.stop_after_first_solution = first_solution
     solver.parameters.max_time_in_seconds = max(options.time_limit, 0.05)
     solver.parameters.num_workers = options.num_workers
     solver.parameters.random_seed = options.seed
