@@ -244,6 +244,11 @@ def input_rows(results: list[Result]) -> list[Row]:
     return rows
 
 
+def member_text(name: str) -> str:
+    """A conflict member as read in a table: `halving`, `withdrawal_scale (lever)`."""
+    return f"{name.removeprefix('levers.')} (lever)" if name.startswith("levers.") else name
+
+
 def verdict(result: Result) -> str:
     if result.go:
         return "GO"
@@ -256,8 +261,9 @@ def verdict_rows(results: list[Result]) -> list[Row]:
             _row("verdict", "x_day", "X-Day", [r.x_day for r in results], "date"),
             _row("verdict", "decision_day", "decision day", [r.decision_day for r in results], "date")]
     if any(r.conflict for r in results):
-        rows.append(_row("verdict", "conflict", "conflict (no-go)",
-                         [", ".join(r.conflict) if r.conflict else None for r in results]))
+        values = [", ".join(r.conflict) if r.conflict else None for r in results]
+        shown = [" + ".join(member_text(m) for m in r.conflict) if r.conflict else "—" for r in results]
+        rows.append(_row("verdict", "conflict", "conflict (no-go)", values, "text", shown))
     return rows
 
 
@@ -278,8 +284,9 @@ def criteria_rows(results: list[Result]) -> list[Row]:
                 values.append(None)
                 shown.append("off")
             elif c.margin is None:
+                # No plan, no margin: a no-go says only whether the criterion is in its conflict.
                 values.append(None)
-                shown.append("in the conflict" if name in r.conflict else ("holds" if c.holds else "fails"))
+                shown.append("in the conflict" if name in r.conflict else "—")
             else:
                 unit = unit or c.unit
                 values.append(c.margin)
