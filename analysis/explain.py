@@ -232,6 +232,9 @@ def _no_go_parts(report: ExplainReport) -> list[Any]:
 
 def _go_parts(report: ExplainReport) -> list[Any]:
     parts: list[Any] = []
+    if report.status != "OPTIMAL":
+        parts.append(Text("X-Day is not proven the earliest (time limit): a relaxation may look binding only "
+                          "because it let the solver find a better plan. Raise --time-limit to be sure.", "yellow"))
     binding = [b for b in report.binds if b.binds]
     if binding:
         parts.append(Text("What sets X-Day: " + "; ".join(

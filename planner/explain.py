@@ -462,10 +462,14 @@ class EarliestX:
         return self.plan.x_day if self.plan is not None else None
 
 
-def earliest_x_day(inst: Instance, options: SolveOptions, first_solution: bool = False) -> EarliestX:
+def earliest_x_day(inst: Instance, options: SolveOptions, first_solution: bool = False,
+                   at_most: int | None = None) -> EarliestX:
     """Minimize X-Day only (or, with `first_solution`, stop at the first plan found: enough to
-    know the answer is a go); the plan found is verified like every plan the tool uses."""
+    know the answer is a go), optionally with X-Day capped at `at_most`; the plan found is
+    verified like every plan the tool uses."""
     m = build(inst)
+    if at_most is not None:
+        m.cp.add(m.x_day <= at_most)
     m.cp.minimize(m.x_day)
     solver = cp_model.CpSolver()
     solver.parameters.stop_after_first_solution = first_solution
