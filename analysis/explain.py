@@ -41,8 +41,8 @@ class ConflictMember(BaseModel):
     sentence: str
     current: str = ""
     needed: str = ""
-    scope: str = Field("case", description="case: moving this member alone gives a go; conflict: it only "
-                       "dissolves this conflict (another remains).")
+    scope: str = Field("case", description="case: moving this member alone gives a go; loosened: it does with "
+                       "the levers outside the conflict at their loosest; conflict: it only dissolves this conflict.")
 
 
 class ConflictReport(BaseModel):

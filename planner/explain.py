@@ -499,7 +499,8 @@ class Member:
     sentence: str
     current: str = ""
     needed: str = ""  # the value that would work ("" unknown or none)
-    scope: str = "case"  # case: moving it alone gives a go; conflict: it only dissolves this conflict
+    scope: str = "case"  # case: moving it alone gives a go; loosened: with the other levers at their
+    # loosest; conflict: it only dissolves this conflict
 
 
 @dataclass
@@ -512,24 +513,40 @@ SCOPE_NOTE = " (That dissolves this conflict only: another conflict remains, so 
 
 def explain_conflict(inst: Instance, conflict: Conflict, options: SolveOptions) -> tuple[list[Member], int]:
     """Each member of a minimal conflict with how far it would have to move, and the number of
-    CP-SAT solves used. The distance is first sought with everything else as in the case (moving
-    this member alone gives a go); when no value does that, on the case reduced to the conflict
-    (`conflict_context`), which says how far it must move to dissolve this conflict."""
+    CP-SAT solves used. The distance is sought, in turn, (1) with everything else as in the
+    case: moving this member alone gives a go; (2) with the levers outside the conflict at
+    their loosest and every criterion in force; (3) on the case reduced to the conflict
+    (`conflict_context`): how far it must move to dissolve this conflict. The sentence says
+    which."""
+    loose = {k: v for k, v in relaxed_levers(inst).items() if k not in conflict.levers}
+    loosened = with_levers(inst, loose)
     ctx = conflict_context(inst, conflict)
     count = _Counter()
     members = []
     for name in conflict.members:
         member = _distance(inst, name, options, count)
+        if member is None and loose:
+            member = _distance(loosened, name, options, count)
+            if member is not None:
+                member = _noted(member, f" (With the other levers at their loosest: {_loose_words(inst, loose)}.)",
+                                "loosened")
         if member is None:
             member = _distance(ctx, name, options, count)
-            member = _scoped(member) if member is not None else _no_distance(inst, name)
+            member = _noted(member, SCOPE_NOTE, "conflict") if member is not None else _no_distance(inst, name)
         members.append(member)
     return members, count.solves
 
 
-def _scoped(member: Member) -> Member:
-    return Member(member.name, member.kind, member.label, member.sentence + SCOPE_NOTE, member.current,
-                  member.needed, "conflict")
+def _loose_words(inst: Instance, loose: dict[str, Any]) -> str:
+    words = {"mobilization_order": lambda v: f"the order on {pretty(v)}",
+             "north_share": lambda v: f"a North share of {v:.0%}",
+             "withdrawal_scale": lambda v: f"withdrawals {v:g}× history"}
+    return ", ".join(words[k](v) for k, v in loose.items())
+
+
+def _noted(member: Member, note: str, scope: str) -> Member:
+    return Member(member.name, member.kind, member.label, member.sentence + note, member.current,
+                  member.needed, scope)
 
 
 def _no_distance(inst: Instance, name: str) -> Member:
@@ -621,9 +638,9 @@ def _force_short_of_all_units(inst: Instance) -> str:
         if total < need[last_x]:
             soviet = inst.strength[front][last_x] / MILLI
             return (f"The {CRITERION_NAMES['force_ratio']} cannot be reached: all {len(units)} Japanese units "
-                    f"bound for {inst.case.fronts[front].name} together are worth {total / MILLI:g} div.-eq., "
+                    f"bound for {inst.case.fronts[front].name} together are worth {total / MILLI:.3g} div.-eq., "
                     f"but on {pretty(inst.case.date(last_x))} (the last possible X-Day) the criterion needs "
-                    f"{need[last_x] / MILLI:g} ({crit.ratio:g} × {crit.soviet_factor:g} × {soviet:g} Soviet).")
+                    f"{need[last_x] / MILLI:.3g} ({crit.ratio:g} × {crit.soviet_factor:g} × {soviet:.3g} Soviet).")
     return ""
 
 
