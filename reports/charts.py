@@ -453,7 +453,8 @@ def strength_chart(views: Sequence[View]) -> Chart | None:
     rows_n = (panels + cols - 1) // cols
     r0 = views[0].result
     last_x = max((v.result.x_day_index or 0) for v in views)
-    end_day = min(r0.horizon, max(last_x + 30, _last_mark_day(views) + 5))
+    known_dates = last_x or any(k in v.marks for v in views for k in ("decision_deadline", "last_x_day"))
+    end_day = min(r0.horizon, max(last_x + 30, _last_mark_day(views) + 5)) if known_dates else r0.horizon
     first, last = to_date(r0.calendar_start), date_of(r0, end_day)
     legend = _Legend()
     with _style("strength"):
@@ -469,8 +470,11 @@ def strength_chart(views: Sequence[View]) -> Chart | None:
             _date_axis(ax, first, last)
             ax.set_title("Soviet Far East, all fronts")
         for ax in axes[panels:]:
-            ax.set_visible(False)
-        fig.legend(handles=legend.handles, loc="outside lower center", ncols=min(3, len(legend.handles)))
+            ax.set_axis_off()
+        if panels < len(axes):  # an empty slot in the grid holds the legend
+            axes[panels].legend(handles=legend.handles, loc="center left", fontsize=9)
+        else:
+            fig.legend(handles=legend.handles, loc="outside lower center", ncols=min(3, len(legend.handles)))
         svg = to_svg(fig, "strength", "Japanese and Soviet strength per front over time")
     caption = ("In division-equivalents. On X-Day the Japanese combat value arrived at a front must reach the "
                "force-ratio line; on the decision day the Far East total must be at or under the halving "
