@@ -8,6 +8,7 @@ no fonts, stylesheets or images from elsewhere.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,7 +68,19 @@ def build_report(subjects: list[Subject], sweep: Sweep | None = None) -> Report:
         report.comparison_charts = [c for c in (strength_chart(views), shipping_chart(views)) if c]
     if sweep is not None:
         report.sweep_charts = sweep.charts()
+    charts = report.comparison_charts + [c for sec in sections for c in sec.charts] + report.sweep_charts
+    for number_, chart in enumerate(charts, start=1):
+        chart.svg = unique_ids(chart.svg, f"c{number_}-")
     return report
+
+
+_ID = re.compile(r'(\bid="|\bhref="#|url\(#)([^")]+)')
+
+
+def unique_ids(svg: str, prefix: str) -> str:
+    """Prefix every id in a chart, and every reference to one, so that charts in one page never
+    share an id (matplotlib numbers them from 1 in each figure)."""
+    return _ID.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
 
 
 def result_charts(view: View) -> list[Chart]:

@@ -65,6 +65,14 @@ def test_report_fetches_nothing(page_all: str) -> None:
         assert ref.startswith("#"), ref
 
 
+def test_ids_are_unique_and_every_reference_resolves(page_all: str) -> None:
+    """Many charts in one page: no id is used twice, and every #reference names an id of the page."""
+    ids = re.findall(r'\bid="([^"]+)"', page_all)
+    assert len(ids) == len(set(ids))
+    refs = set(re.findall(r'(?:href="#|url\(#)([^")]+)', page_all))
+    assert refs and refs <= set(ids)
+
+
 def test_dates_are_written_out_for_a_historian(page_go: str) -> None:
     """Verdict, X-Day and decision are dates in words (9 July 1941), not day numbers or ISO dates."""
     page = page_go
