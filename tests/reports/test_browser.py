@@ -74,10 +74,9 @@ def test_screenshot_command_writes_a_png(page_go: str, tmp_path: Path) -> None:
     assert width == 1366 and height == 900
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("scenarios", [("historical",), ("historical", "early-order", "halving-met")])
 def test_historical_case_reports_load_cleanly(scenarios: tuple[str, ...], tmp_path: Path) -> None:
-    """The shipped case: `historical`, and it compared with `early-order` and `halving-met` (minutes)."""
+    """The shipped case: `historical`, and it compared with `early-order` and `halving-met`."""
     subjects = solved_subjects(str(ROOT / "cases" / "kantokuen_1941.yaml"), scenarios, (), OPTIONS)
     assert [s.result.scenario for s in subjects] == list(scenarios)
     open_report(tmp_path / "r.html", render_html(subjects))
