@@ -9,6 +9,7 @@ Every plan used has passed the verifier; the report says how many solves it took
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -20,7 +21,7 @@ from models.instance import Instance
 from models.plan import Result, Status
 from models.scenarios import LoadedCase
 from planner.binding import critical_chain, saturated_resources, what_binds
-from planner.explain import describe, explain_conflict, minimal_conflict, other_conflicts
+from planner.explain import days, describe, explain_conflict, minimal_conflict, other_conflicts
 from planner.result import build_result
 from planner.solve import SolveOptions, plan_case
 
@@ -189,6 +190,21 @@ def _go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions,
 # --- Rendering ----------------------------------------------------------------------------
 
 
+def date_ranges(isos: list[str], most: int = 4) -> str:
+    """ISO dates as runs: `1941-07-15..07-19, 1941-07-21 (+3 more runs; 12 days)`."""
+    runs: list[list[dt.date]] = []
+    for day in sorted(dt.date.fromisoformat(d) for d in isos):
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    shown = [r[0].isoformat() if len(r) == 1 else f"{r[0].isoformat()}..{r[-1]:%m-%d}" for r in runs[:most]]
+    text = ", ".join(shown)
+    if len(runs) > most:
+        text += f" (+{len(runs) - most} more runs)"
+    return text + (f"; {days(len(isos))}" if len(isos) > 1 else "")
+
+
 def _title(report: ExplainReport) -> str:
     return report.case + (f" / {report.scenario}" if report.scenario else "")
 
@@ -238,7 +254,7 @@ def _go_parts(report: ExplainReport) -> list[Any]:
     binding = [b for b in report.binds if b.binds]
     if binding:
         parts.append(Text("What sets X-Day: " + "; ".join(
-            f"{b.label} ({b.relaxation}: X-Day {b.days_earlier} days earlier)" for b in binding), "bold"))
+            f"{b.label} ({b.relaxation}: X-Day {days(b.days_earlier or 0)} earlier)" for b in binding), "bold"))
     else:
         parts.append(Text("What sets X-Day: no single relaxation moves it — several limits bind together "
                           "(see the resources at capacity and the critical chain).", "bold"))
@@ -258,8 +274,7 @@ def _go_parts(report: ExplainReport) -> list[Any]:
         sat.add_column("resource")
         sat.add_column("days")
         for s in report.saturated:
-            shown = ", ".join(s.days[:6]) + (f" … ({len(s.days)} days)" if len(s.days) > 6 else "")
-            sat.add_row(s.label, shown)
+            sat.add_row(s.label, date_ranges(s.days))
         parts.append(sat)
     if report.chain is not None:
         c = report.chain
@@ -292,7 +307,7 @@ def explanation_markdown(report: ExplainReport) -> str:
             earlier = "—" if b.days_earlier is None else f"{b.days_earlier} d"
             lines.append(f"| {'**' + b.label + '**' if b.binds else b.label} | {b.relaxation} | {b.x_day or '—'} | {earlier} |")
         if report.saturated:
-            lines += ["", "Resources at capacity: " + "; ".join(f"{s.label}: {', '.join(s.days[:6])}" for s in report.saturated)]
+            lines += ["", "Resources at capacity: " + "; ".join(f"{s.label}: {date_ranges(s.days)}" for s in report.saturated)]
         if report.chain is not None:
             c = report.chain
             lines += ["", f"## Critical chain: {c.unit} ({c.name}) via {c.route}", "", "| leg | date | what held it |",

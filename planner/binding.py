@@ -68,7 +68,7 @@ def resource_label(inst: Instance, key: str) -> str:
         return "North shipping (the pool's North share)"
     if kind == "port":
         port, _, leg = rest.partition(":")
-        return f"port {case.ports[port].name} ({leg})"
+        return f"{leg} at {case.ports[port].name}"
     if kind == "rail":
         return f"rail line {rest}"
     return f"mobilization depots of {case.regions[rest].name}"
