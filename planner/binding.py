@@ -8,7 +8,7 @@ arrive says, leg by leg, what held it (which resource was full on the days it wa
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -274,16 +274,26 @@ def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
         used, cap = loads[key]
         return used[day] - mine.get((key, day), 0) + amount <= cap[day]
 
-    def blockers(first: int, last: int, checks: Callable[[int], list[str]]) -> tuple[dict[str, list[int]], list[int]]:
+    def blockers(first: int, last: int, checks: Callable[[int], list[tuple[str, int]]]) -> tuple[dict[str, list[int]], list[int]]:
+        """For each day the leg could have started but did not: the resources that were full,
+        and on which days they were full (a ship's cycle or a landing falls on later days)."""
         found_blockers: dict[str, list[int]] = {}
         free = []
         for d in range(first, last):
-            names = checks(d)
-            for n in names:
-                found_blockers.setdefault(n, []).append(d)
-            if not names:
+            full = checks(d)
+            for label, day in full:
+                if day not in found_blockers.setdefault(label, []):
+                    found_blockers[label].append(day)
+            if not full:
                 free.append(d)
         return found_blockers, free
+
+    def full_on(key: str, day_range: Iterable[int], amount: int) -> list[tuple[str, int]]:
+        """The first day in the range on which the resource could not take the unit."""
+        for t in day_range:
+            if not fits(key, t, amount):
+                return [(resource_label(inst, key), t)]
+        return []
 
     legs: list[Leg] = []
     # Mobilization: from the order (or the unit's availability).
@@ -291,9 +301,8 @@ def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
              else f"its availability on {pretty(case.date(spec.earliest_start))}")
     depot = f"depot:{spec.origin}"
 
-    def depot_full(d: int) -> list[str]:
-        days = range(d, d + spec.mobilization_days)
-        return [resource_label(inst, depot)] if any(not fits(depot, t, spec.men) for t in days) else []
+    def depot_full(d: int) -> list[tuple[str, int]]:
+        return full_on(depot, range(d, d + spec.mobilization_days), spec.men)
 
     b, free = blockers(spec.earliest_start, up.mobilize, depot_full)
     if up.mobilize > spec.earliest_start:
@@ -307,22 +316,17 @@ def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
     if move.sea is not None and up.sail is not None:
         at_port = ready + move.travel_to_port_days
 
-        def sea_full(d: int) -> list[str]:
-            names = []
-            if any(not fits("shipping", t, spec.lift) for t in range(d, min(d + move.cycle_days, inst.horizon + 1))):
-                names.append(resource_label(inst, "shipping"))
-            if not fits(f"port:{move.embark}:loading", d, spec.lift):
-                names.append(resource_label(inst, f"port:{move.embark}:loading"))
-            if not fits(f"port:{move.debark}:unloading", d + move.sail_days, spec.lift):
-                names.append(resource_label(inst, f"port:{move.debark}:unloading"))
-            return names
+        def sea_full(d: int) -> list[tuple[str, int]]:
+            return (full_on("shipping", range(d, d + move.cycle_days), spec.lift)
+                    + full_on(f"port:{move.embark}:loading", [d], spec.lift)
+                    + full_on(f"port:{move.debark}:unloading", [d + move.sail_days], spec.lift))
 
         b, free = blockers(at_port, up.sail, sea_full)
         legs.append(Leg("sail", up.sail, at_port, _held(case, up.sail - at_port, b, free)))
         railhead = up.sail + move.sail_days
         legs.append(Leg("debark", railhead, railhead, f"the crossing ({move.sea}) takes {days(move.sail_days)}"))
     line = f"rail:{move.rail}"
-    b, free = blockers(railhead, up.entrain, lambda d: [resource_label(inst, line)] if not fits(line, d, spec.lift) else [])
+    b, free = blockers(railhead, up.entrain, lambda d: full_on(line, [d], spec.lift))
     legs.append(Leg("entrain", up.entrain, railhead, _held(case, up.entrain - railhead, b, free)))
     assert up.arrive is not None
     legs.append(Leg("arrive", up.arrive, up.arrive, f"rail transit ({move.rail}) takes {days(move.transit_days)}"))
