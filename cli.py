@@ -453,7 +453,7 @@ def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None
     Bisects the lever's range, relying on the answer being monotone in it (the direction is
     read from the two ends), and reports the threshold, the bracket, a verified plan at the
     threshold, the conflict just past it, and the number of solves. Says so when there is
-    no threshold in the range or the answer is not monotone.
+    no threshold in the range or the answer is not monotone. --time-limit applies to each solve.
 
     \b
     Example:
@@ -499,6 +499,7 @@ def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_li
     (dropping any one makes the case feasible), each in domain words with the value that
     would work. For a go: what sets X-Day (each criterion, lever and full resource relaxed on
     its own), the resources at capacity, and the critical chain of the last unit to arrive.
+    --time-limit applies to each solve; the report says how many it took.
 
     \b
     Example:
