@@ -57,19 +57,24 @@ class Target:
     def text(self) -> str:
         return "go" if self.by is None else f"x-day<={self.by.isoformat()}"
 
+    def limit(self, inst: Instance) -> int | None:
+        """The latest X-Day (day number) the target allows, None for any."""
+        return inst.case.day(self.by) if self.by is not None else None
+
+    def ask(self, inst: Instance, options: SolveOptions) -> EarliestX:
+        """The yes/no question the target asks: is there a plan (with X-Day by the date)? The
+        first plan found answers it; CP-SAT settles such questions much faster than proving
+        the earliest X-Day."""
+        return earliest_x_day(inst, options, first_solution=True, at_most=self.limit(inst))
+
     def holds(self, inst: Instance, answer: EarliestX) -> bool | None:
-        """Whether the answer meets the target (None: undecided within the time limit)."""
+        """Whether the answer to `ask` meets the target (None: undecided within the time limit)."""
         if answer.status == Status.INFEASIBLE:
             return False
         if answer.plan is None:
             return None
-        if self.by is None:
-            return True
-        limit = inst.case.day(self.by)
-        if answer.plan.x_day <= limit:
-            return True
-        # A later X-Day only misses the target once no earlier one is possible.
-        return False if answer.bound is not None and answer.bound > limit else None
+        limit = self.limit(inst)
+        return limit is None or answer.plan.x_day <= limit
 
 
 TARGET_FORM = re.compile(r"^\s*x-?day\s*<=\s*(\S+)\s*$", re.IGNORECASE)
@@ -230,6 +235,7 @@ class Evaluation(BaseModel):
 
     value: str
     status: str
+    verdict: str = Field(description="GO, NO-GO, or for an X-Day target: no X-Day by the date")
     go: bool
     x_day: str | None
     earliest: bool = Field(False, description="x_day is the proven earliest (not just the first plan found)")
@@ -268,7 +274,8 @@ class Breakeven(BaseModel):
     fails: Certificate | None = None
     evaluations: list[Evaluation] = Field(default_factory=list)
     solves: int = Field(0, description="Solves of the lever values (X-Day only)")
-    certificate_solves: int = Field(0, description="Full solve of the plan at the threshold")
+    certificate_solves: int = Field(0, description="Solves for the certificates: the full plan at the threshold "
+                                    "(and, for an X-Day target, the earliest X-Day just past it)")
     explanation_checks: int = Field(0, description="Feasibility checks for the conflict just past it")
 
     @property
@@ -295,17 +302,24 @@ class _Search:
         if k not in self.points:
             loaded = with_overrides(self.loaded, {self.grid.path: self.grid.value(k)}, ORIGIN)
             inst = Instance(loaded.case)
-            # For a go/no-go target the first plan found settles it; X-Day targets need the earliest.
-            answer = earliest_x_day(inst, self.options, first_solution=self.target.by is None)
+            answer = self.target.ask(inst, self.options)
             self.points[k] = _Point(loaded, inst, answer, self.target.holds(inst, answer))
         return self.points[k]
+
+    def _verdict(self, p: _Point) -> str:
+        if p.answer.plan is not None:
+            return "GO"
+        if p.answer.status != Status.INFEASIBLE:
+            return p.answer.status.value
+        return "NO-GO" if self.target.by is None else f"no X-Day by {self.target.by.isoformat()}"
 
     def evaluations(self) -> list[Evaluation]:
         out = []
         for k in sorted(self.points):
             p = self.points[k]
             x = p.answer.x_day
-            out.append(Evaluation(value=self.grid.text(k), status=p.answer.status.value, go=p.answer.plan is not None,
+            out.append(Evaluation(value=self.grid.text(k), status=p.answer.status.value, verdict=self._verdict(p),
+                                  go=p.answer.plan is not None,
                                   x_day=p.inst.case.date(x).isoformat() if x is not None else None,
                                   earliest=p.answer.status == Status.OPTIMAL, holds=p.holds))
         return out
@@ -386,28 +400,41 @@ def x_day_contradiction(search: _Search, good_is_up: bool) -> str | None:
 
 
 def certificates(search: _Search, good: int, bad: int, options: SolveOptions) -> tuple[Certificate, Certificate, int, int]:
-    """The verified plan at the threshold; just past it, the conflict (no-go) or the late X-Day."""
+    """The verified plan at the threshold; just past it, the conflict (no-go) or, for an X-Day
+    target, the earliest X-Day it does get."""
     grid = search.grid
     p = search.points[good]
     outcome = plan_case(p.inst, options)
+    solves = 1
     result = build_result(p.loaded, p.inst, outcome, options, [], [])
-    meets = Certificate(value=grid.text(good), holds=True, verdict="GO" if result.go else "NO-GO",
-                        x_day=result.x_day, decision_day=result.decision_day, result=result)
+    meets = Certificate(value=grid.text(good), holds=True, verdict=_result_verdict(result), x_day=result.x_day,
+                        decision_day=result.decision_day, result=result)
     q = search.points[bad]
-    checks = 0
-    if q.answer.status == Status.INFEASIBLE:
-        core = minimal_conflict(q.inst, time_limit=options.time_limit)
-        checks = core.checks
-        members = list(core.members) or ["movement"]
-        fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=members,
-                            explanation=describe(q.inst, core))
-    else:
-        assert q.answer.plan is not None
-        x = q.inst.case.date(q.answer.plan.x_day)
+    by = search.target.by
+    later = None
+    if by is not None:
+        later = earliest_x_day(q.inst, options)
+        solves += 1
+    if later is not None and later.plan is not None:
+        x = q.inst.case.date(later.plan.x_day)
+        proof = "the earliest possible" if later.status == Status.OPTIMAL else "the best found within the time limit"
         fails = Certificate(value=grid.text(bad), holds=False, verdict="GO", x_day=x.isoformat(),
-                            explanation=[f"The earliest X-Day is {x.isoformat()}, after the target "
-                                         f"{search.target.by} (proven: no earlier X-Day exists)."])
-    return meets, fails, 1, checks
+                            explanation=[f"No X-Day on or before {by} is possible (proven); X-Day {x} is {proof}."])
+        return meets, fails, solves, 0
+    if q.answer.status != Status.INFEASIBLE or (later is not None and later.status != Status.INFEASIBLE):
+        fails = Certificate(value=grid.text(bad), holds=False, verdict="NO ANSWER",
+                            explanation=["No answer within the time limit just past the threshold."])
+        return meets, fails, solves, 0
+    core = minimal_conflict(q.inst, time_limit=options.time_limit)
+    fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=list(core.members) or ["movement"],
+                        explanation=describe(q.inst, core))
+    return meets, fails, solves, core.checks
+
+
+def _result_verdict(result: Result) -> str:
+    if result.go:
+        return "GO"
+    return "NO-GO" if result.status == Status.INFEASIBLE else f"NO ANSWER ({result.status.value})"
 
 
 # --- Rendering ----------------------------------------------------------------------------
@@ -442,11 +469,11 @@ def render_breakeven(b: Breakeven, console: Console) -> None:
     for col in ("value", "verdict", "X-Day", "target"):
         table.add_column(col)
     for e in b.evaluations:
-        table.add_row(e.value, "GO" if e.go else ("NO-GO" if e.status == "INFEASIBLE" else e.status), _x_text(e),
+        table.add_row(e.value, e.verdict, _x_text(e),
                       {True: "met", False: "missed", None: "?"}[e.holds])
     parts.append(table)
-    parts.append(Text(f"Solves: {b.total_solves} — {b.solves} lever values (X-Day only), {b.certificate_solves} "
-                      f"full plan at the threshold, {b.explanation_checks} feasibility checks for the conflict."))
+    parts.append(Text(f"Solves: {b.total_solves} — {b.solves} lever values (yes/no), {b.certificate_solves} for the "
+                      f"certificates, {b.explanation_checks} feasibility checks for the conflict."))
     console.print(Group(*parts))
 
 
@@ -464,8 +491,7 @@ def breakeven_markdown(b: Breakeven) -> str:
         lines += [f"  - {e}" for e in cert.explanation]
     lines += ["", "| value | verdict | X-Day | target |", "|---|---|---|---|"]
     for e in b.evaluations:
-        verdict = "GO" if e.go else ("NO-GO" if e.status == "INFEASIBLE" else e.status)
-        lines.append(f"| {e.value} | {verdict} | {_x_text(e)} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |")
-    lines += ["", f"Solves: {b.total_solves} ({b.solves} lever values, {b.certificate_solves} full plan, "
+        lines.append(f"| {e.value} | {e.verdict} | {_x_text(e)} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |")
+    lines += ["", f"Solves: {b.total_solves} ({b.solves} lever values, {b.certificate_solves} for the certificates, "
               f"{b.explanation_checks} feasibility checks).", ""]
     return "\n".join(lines)
