@@ -24,6 +24,11 @@ EXIT_NO_GO = 4
 EXIT_BUG = 5
 
 
+def one_line(text: str) -> str:
+    """A message on one line: every problem is one `Error:` line, whatever a library wrote."""
+    return " ".join(text.split())
+
+
 class ErrorBoundary(click.Group):
     """Turns every expected failure into one `Error:` line per problem and a documented exit code."""
 
@@ -35,7 +40,7 @@ class ErrorBoundary(click.Group):
             if debug:
                 raise
             for problem in exc.problems:
-                click.echo(f"Error: {problem}", err=True)
+                click.echo(f"Error: {one_line(str(problem))}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except KeyboardInterrupt:
             click.echo("Error: interrupted", err=True)
@@ -51,7 +56,7 @@ class ErrorBoundary(click.Group):
             if debug:
                 raise
             click.echo(f"Error: internal error (a bug, please report; rerun with --debug): "
-                       f"{type(exc).__name__}: {exc}", err=True)
+                       f"{type(exc).__name__}: {one_line(str(exc))}", err=True)
             ctx.exit(EXIT_BUG)
 
 

@@ -35,11 +35,17 @@ class Sourced(Strict):
     note: str | None = Field(None, description="Reason for an assumption, or a remark on the value.")
 
 
-PositiveInt = Annotated[int, Field(gt=0)]
-NonNegInt = Annotated[int, Field(ge=0)]
+# Upper bounds far beyond any real value keep every sum and product the planner forms
+# (tons × days, milli-divisions × ratio) inside CP-SAT's 62-bit integers: a larger number is
+# an input error, not a crash inside the solver.
+MAX_COUNT = 10**9  # tons, men, days
+MAX_DIVISIONS = 10_000.0  # division-equivalents, ratios and factors
+
+PositiveInt = Annotated[int, Field(gt=0, le=MAX_COUNT)]
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
 
 
-NonNegFloat = Annotated[float, Field(ge=0, allow_inf_nan=False)]
+NonNegFloat = Annotated[float, Field(ge=0, le=MAX_DIVISIONS, allow_inf_nan=False)]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 
 

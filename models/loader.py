@@ -22,6 +22,7 @@ from models.references import check_case
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
 MAX_INT = 10**15
+MAX_DEPTH = 64  # a case nests about six levels; deeper is a mistake or an attack on the parser
 PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
 
 Path = tuple[str | int, ...]
@@ -92,6 +93,29 @@ def _expanded_size(node: yaml.Node, memo: dict[int, int]) -> int:
     return memo[key]
 
 
+class _TooDeep(yaml.MarkedYAMLError):
+    """Values nested deeper than any case needs (the parser is recursive: fail before it does)."""
+
+
+class _SafeComposer(yaml.SafeLoader):
+    """The safe loader, refusing to compose values nested more than MAX_DEPTH levels deep."""
+
+    _depth = 0
+
+    def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+                raise _TooDeep(problem=f"values nest more than {MAX_DEPTH} levels deep", problem_mark=mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
 class _Builder:
     """Turns a composed YAML node tree into plain data, recording lines and problems."""
 
@@ -103,6 +127,11 @@ class _Builder:
 
     def build(self, node: yaml.Node, path: Path) -> Any:
         self.lines.setdefault(path, node.start_mark.line + 1)
+        if isinstance(node, yaml.CollectionNode) and node.tag not in COLLECTION_TAGS:
+            # A tag on a mapping or list (`!!python/object:...`, `!!set`, `!foo`) would
+            # otherwise be dropped silently; it is refused like a tag on a value.
+            self._problem(path, node, f"tag {node.tag} is not allowed", "case files hold plain data only")
+            return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
@@ -119,7 +148,9 @@ class _Builder:
             if isinstance(key, dt.date):
                 key = key.isoformat()
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                self._problem(path, key_node, f"a key must be a plain name, got {key_node.value!r}",
+                got = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else (
+                    "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping")
+                self._problem(path, key_node, f"a key must be a plain name, got {got}",
                               "quote it, e.g. 'on': ...")
                 continue
             key = str(key)
@@ -160,13 +191,21 @@ class _Builder:
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text safely into a Document; raise CaseError on any problem."""
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_SafeComposer)
+    except _TooDeep as exc:
+        line = exc.problem_mark.line + 1 if exc.problem_mark else None
+        raise CaseError(Problem(str(exc.problem), file, line, hint="a case nests only a few levels")) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise CaseError(Problem(f"YAML syntax error: {exc.problem}", file, line, hint="fix the YAML syntax")) from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        code = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise CaseError(Problem(f"character U+{code:04X} is not allowed in YAML", file, line,
+                                hint="remove control characters from the file")) from None
     except yaml.YAMLError as exc:
-        raise CaseError(Problem(f"YAML error: {exc}", file)) from None
+        raise CaseError(Problem("YAML error: " + " ".join(str(exc).split()), file)) from None
     if node is None:
         raise CaseError(Problem("file is empty", file, 1))
     if _expanded_size(node, {}) > MAX_EXPANDED_NODES:

@@ -165,6 +165,22 @@ def unit_count_bounded(case: Case) -> Iterator[Finding]:
         yield ("units",), f"{total:,} units after `count:` expansion; at most {MAX_UNITS:,}", "merge small units"
 
 
+ID_TABLES = ("sources", "regions", "ports", "sea_routes", "rail", "fronts", "units")
+
+
+def ids_are_names(case: Case) -> Iterator[Finding]:
+    """An id can be named in a dotted path (`units.<id>.men`): it is not empty and has no dot."""
+    for table in ID_TABLES:
+        for key in getattr(case, table):
+            if not key.strip() or "." in key:
+                yield ((table, key), f"id {key!r} cannot be named in a dotted path (`{table}.<id>.…`)",
+                       "use letters, digits, `_` or `-`, without dots")
+    for key in case.shipping.south_requirements:
+        if not key.strip() or "." in key:
+            yield (("shipping", "south_requirements", key), f"id {key!r} cannot be named in a dotted path",
+                   "use letters, digits, `_` or `-`, without dots")
+
+
 def _choices(table: Mapping[str, object]) -> str:
     names = sorted(table)
     shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
@@ -172,6 +188,7 @@ def _choices(table: Mapping[str, object]) -> str:
 
 
 CASE_RULES = (
+    ids_are_names,
     sources_exist,
     places_exist,
     units_can_move,
