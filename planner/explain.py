@@ -223,7 +223,13 @@ def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = Tr
         return Conflict((), False, checks=oracle.checks)
     core_criteria = assumption_core(inst, min(time_limit, ASSUMPTION_CORE_SECONDS))
     oracle.checks += 1
-    core = list(core_criteria if core_criteria is not None else enforced_criteria(inst)) + lever_members
+    # The deletion filter drops the members it tries first whenever it can, so among several
+    # conflicts the one it finds keeps the members tried last. Criteria are tried in reverse
+    # order (halving last): the first conflict reported involves the headline criteria when
+    # one does. Levers come after the criteria.
+    criteria_first = [n for n in reversed(enforced_criteria(inst))
+                      if core_criteria is None or n in core_criteria]
+    core = criteria_first + lever_members
     undecided: set[str] = set()
     removals = 0
     tested_at: dict[str, int] = {}
@@ -246,7 +252,8 @@ def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = Tr
         if not pending:
             # Minimality check: a member tested before a later removal is tested again.
             pending = [n for n in core if tested_at.get(n, -1) < removals]
-    criteria = tuple(n for n in core if not n.startswith(LEVER_PREFIX))
+    order = enforced_criteria(inst)
+    criteria = tuple(sorted((n for n in core if not n.startswith(LEVER_PREFIX)), key=order.index))
     kept_levers = tuple(n[len(LEVER_PREFIX):] for n in core if n.startswith(LEVER_PREFIX))
     if not core:
         # Everything relaxed and still infeasible: the movement itself cannot be done.
