@@ -201,6 +201,9 @@ class _Oracle:
         return self._answers[key]
 
 
+PREFERRED = ("halving",)
+"""Criteria kept in the first conflict whenever they are part of one (see `minimal_conflict`)."""
+
 ASSUMPTION_CORE_SECONDS = 5.0
 """At most this long for the assumption core: on big cases a one-worker solve with the
 criteria as assumptions (not fixed) presolves poorly, and the deletion filter does not need it."""
@@ -225,11 +228,11 @@ def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = Tr
     oracle.checks += 1
     # The deletion filter drops the members it tries first whenever it can, so among several
     # conflicts the one it finds keeps the members tried last. Criteria are tried in reverse
-    # order (halving last): the first conflict reported involves the headline criteria when
-    # one does. Levers come after the criteria.
-    criteria_first = [n for n in reversed(enforced_criteria(inst))
-                      if core_criteria is None or n in core_criteria]
-    core = criteria_first + lever_members
+    # order, halving last, and halving joins the assumption core: when the criterion the 1941
+    # decision turned on is part of some conflict, the first conflict reported includes it.
+    seed = set(core_criteria if core_criteria is not None else enforced_criteria(inst))
+    seed |= {n for n in PREFERRED if n in enforced_criteria(inst)}
+    core = [n for n in reversed(enforced_criteria(inst)) if n in seed] + lever_members
     undecided: set[str] = set()
     removals = 0
     tested_at: dict[str, int] = {}

@@ -75,6 +75,16 @@ def test_historical_rate_conflict_is_halving_and_withdrawals() -> None:
     assert conflict.members == ("halving", "levers.withdrawal_scale")
 
 
+def test_halving_comes_first_among_several_conflicts() -> None:
+    """The force ratio fails too (3 divisions cannot be 0.6 × the Soviets): the first conflict is
+    still the halving one, and the force-ratio conflict is found as another."""
+    inst = race({"criteria.force_ratio.ratio": 0.6})
+    first = minimal_conflict(inst)
+    assert first.members == ("halving", "levers.withdrawal_scale")
+    found, _ = other_conflicts(inst, first)
+    assert any("force_ratio" in c.members for c in found[1:])
+
+
 def test_a_lever_can_be_in_the_conflict() -> None:
     """Ordered on 5 Aug, the units cannot arrive by the 10 Aug deadline: order and deadline conflict."""
     conflict = minimal_conflict(race(NO_GO_VARIANTS[2]))
