@@ -6,8 +6,8 @@ to the workers, solving, and writing every point to SQLite. One axis (`levers.no
 default) is split into N distinct values to get a sweep of exactly N points.
 
     python -m benchmarks.sweep_throughput                       # teaching case, sizes 25..800
-    python -m benchmarks.sweep_throughput --case cases/kantokuen_1941.yaml --scenario halving-met \\
-        --sizes 10,50,200 --workers 2
+    python -m benchmarks.sweep_throughput --case cases/kantokuen_1941.yaml --sizes 20,60 \\
+        --lever levers.withdrawal_scale --low 1 --high 5 --time-limit 10
     python -m benchmarks.sweep_throughput --scheduler tcp://host:8786   # Dask on a running cluster
 
 `measure(...)` returns the numbers (a list of dicts) for the benchmark runner; `pays_off(...)`
@@ -164,13 +164,14 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--executors", default="local,dask")
     parser.add_argument("--workers", type=int, default=None, help="parallel points (default: all cores)")
     parser.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per point")
     parser.add_argument("--lever", default="levers.north_share")
     parser.add_argument("--low", type=float, default=0.3)
     parser.add_argument("--high", type=float, default=1.0)
     args = parser.parse_args(argv)
     results = measure([int(s) for s in args.sizes.split(",")], args.executors.split(","), args.case,
-                      args.scenario, args.workers, args.scheduler, lever=args.lever, low=args.low,
-                      high=args.high)
+                      args.scenario, args.workers, args.scheduler, time_limit=args.time_limit,
+                      lever=args.lever, low=args.low, high=args.high)
     print(f"Machine: {machine()}\n")
     print(table(results))
     size = pays_off(results)
