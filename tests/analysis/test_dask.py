@@ -154,3 +154,16 @@ def test_scheduler_without_dask_executor_is_refused(tmp_path: Path) -> None:
                                        str(tmp_path / "s.sqlite"), "--scheduler", "tcp://127.0.0.1:1"])
     assert result.exit_code == 1
     assert result.stderr == "Error: --scheduler: it needs --executor dask\n"
+
+
+def test_throughput_benchmark_helpers() -> None:
+    """The benchmark's grids have exactly the asked size; 'pays off' means from there on, Dask is
+    at least as fast at every larger size."""
+    from benchmarks.sweep_throughput import grid_of, pays_off
+
+    assert [len(plan_sweep(load(TEACHING), grid_of(n)).points) for n in (1, 7, 300)] == [1, 7, 300]
+    rows = [{"executor": e, "points": n, "points_per_s": v} for e, n, v in [
+        ("local", 10, 5.0), ("dask", 10, 2.0), ("local", 100, 9.0), ("dask", 100, 9.5),
+        ("local", 1000, 9.0), ("dask@tcp://h:1", 1000, 12.0)]]
+    assert pays_off(rows) == 100
+    assert pays_off(rows[:2]) is None
