@@ -232,9 +232,12 @@ def _check_point(base: LoadedCase, levers: dict[str, Any]) -> None:
     try:
         with_overrides(base, levers, "--vary")
     except CaseError as exc:
+        # One line: the first problem of the first bad point names the values that cause it.
         where = ", ".join(f"{k}={_canonical(v)}" for k, v in levers.items())
-        raise CaseError([Problem(f"{p.message} (with --vary {where})", p.file, p.line, p.path, p.hint)
-                         for p in exc.problems]) from None
+        first, more = exc.problems[0], len(exc.problems) - 1
+        extra = f"; and {more} more problem{'s' * (more > 1)} at this point" if more else ""
+        raise CaseError(Problem(f"{first.message} (with --vary {where}{extra})", first.file, first.line,
+                                first.path, first.hint)) from None
 
 
 # --- solving one point (runs in a worker process) ---------------------------------------------

@@ -92,6 +92,10 @@ def test_bad_specs_say_what_is_wrong(text: str, why: str) -> None:
      "(with --vary levers.nort_share=0.5) (remove it or check its spelling against `kantokuen schema`)\n"),
     ("levers.north_share=0.5:1.5:0.5", "Error: --vary: levers.north_share: input should be less than or equal "
      "to 1 (with --vary levers.north_share=1.5) (give a smaller number)\n"),
+    ("levers.mobilization_order=1941-07-01,1941-09-01", f"Error: {TEACHING}:64: criteria.decision_deadline.date: "
+     "decision deadline 1941-08-01 is before the mobilization order 1941-09-01 (with --vary "
+     "levers.mobilization_order=1941-09-01; and 1 more problem at this point) (move the deadline after the "
+     "order, or the order earlier)\n"),
 ])
 def test_bad_vary_is_one_line_exit_1_before_anything_runs(tmp_path: Path, vary: str, message: str) -> None:
     """Every point's overrides are checked first: no store is created for a bad sweep."""
