@@ -39,7 +39,8 @@ class ErrorBoundary(click.Group):
         except CaseError as exc:
             if debug:
                 raise
-            for problem in exc.problems:
+            # One line per problem: a broken scenario that others extend is found once per scenario.
+            for problem in dict.fromkeys(exc.problems):
                 click.echo(f"Error: {one_line(str(problem))}", err=True)
             ctx.exit(EXIT_BAD_INPUT)
         except KeyboardInterrupt:
@@ -152,7 +153,9 @@ def solve(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limi
     from models.scenarios import load
     from planner.result import solve as solve_case
     from planner.solve import SolveOptions
+    from reports.inputs import check_output
 
+    check_output(output)  # a missing folder fails now, not after the solve
     loaded = load(case_file, scenario, sets)
     result = solve_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
     fmt = "json" if as_json else fmt
@@ -252,6 +255,7 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
     from analysis.sweep import SweepProgress, plan_sweep, print_summary, run_sweep, summarize
     from models.scenarios import load
     from reports.files import atomic_write_text
+    from reports.inputs import check_output
 
     console = Console()
     keys: list[str] | None = None
@@ -263,6 +267,8 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
     else:
         if not varies:
             raise click.UsageError("give at least one --vary LEVER=SPEC (or omit CASE to summarize the store)")
+        for target in (store, csv_file, json_file):  # fail before solving, not after the whole grid
+            check_output(target)
         plan = plan_sweep(load(case_file, scenario, sets), varies, time_limit, seed)
         runner = make_executor(executor, workers, scheduler)
         progress = SweepProgress(Console(stderr=True))
@@ -423,7 +429,9 @@ def compare(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str
     )
     from models.plan import Status
     from planner.solve import SolveOptions
+    from reports.inputs import check_output
 
+    check_output(output)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     results, solved = gather(list(inputs), list(scenarios), list(sets), options)
     comparison = compare_results(results)
@@ -470,7 +478,9 @@ def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None
     from analysis.breakeven import breakeven_markdown, lever_grid, parse_target, render_breakeven
     from models.scenarios import load
     from planner.solve import SolveOptions
+    from reports.inputs import check_output
 
+    check_output(output)
     try:
         target = parse_target(target_text)
     except ValueError as exc:
@@ -514,7 +524,9 @@ def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_li
     from analysis.explain import explain_case, explanation_markdown, render_explanation
     from models.scenarios import load
     from planner.solve import SolveOptions
+    from reports.inputs import check_output
 
+    check_output(output)
     loaded = load(case_file, scenario, sets)
     report = explain_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), max_conflicts)
     _show("json" if as_json else fmt, output, lambda: report.model_dump_json(indent=2),

@@ -11,7 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 ASSUMPTION = "assumption"
 
@@ -41,12 +42,31 @@ class Sourced(Strict):
 MAX_COUNT = 10**9  # tons, men, days
 MAX_DIVISIONS = 10_000.0  # division-equivalents, ratios and factors
 
-PositiveInt = Annotated[int, Field(gt=0, le=MAX_COUNT)]
-NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+
+def _not_true_or_false(value: Any) -> Any:
+    """A number is written as a number: `men: true` is a mistake, not one man."""
+    if isinstance(value, bool):
+        raise PydanticCustomError("number_not_bool", "input should be a number, not {value}",
+                                  {"value": str(value).lower()})
+    return value
 
 
-NonNegFloat = Annotated[float, Field(ge=0, le=MAX_DIVISIONS, allow_inf_nan=False)]
-Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
+def _not_a_number(value: Any) -> Any:
+    """A date is written as a date: `start: 0` is a mistake, not 1970-01-01."""
+    if isinstance(value, int | float):
+        raise PydanticCustomError("date_not_number", "input should be a date YYYY-MM-DD, not the number {value}",
+                                  {"value": str(value).lower()})
+    return value
+
+
+# pydantic reads true/false as 1/0 and a number as seconds since 1970: both refused.
+NUMBER = BeforeValidator(_not_true_or_false)
+Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+
+PositiveInt = Annotated[int, Field(gt=0, le=MAX_COUNT), NUMBER]
+NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT), NUMBER]
+NonNegFloat = Annotated[float, Field(ge=0, le=MAX_DIVISIONS, allow_inf_nan=False), NUMBER]
+Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), NUMBER]
 
 
 class Source(Strict):
@@ -60,8 +80,8 @@ class Source(Strict):
 class Calendar(Strict):
     """The case's calendar: day 0 is `start`; the plan looks `horizon_days` ahead."""
 
-    start: dt.date = Field(description="Day 0 of the case (1941-06-22, the German invasion).")
-    horizon_days: Annotated[int, Field(ge=1, le=1000)] = Field(
+    start: Date = Field(description="Day 0 of the case (1941-06-22, the German invasion).")
+    horizon_days: Annotated[int, Field(ge=1, le=1000), NUMBER] = Field(
         150, description="Last day a unit may arrive or X-Day may fall, counted from `start`."
     )
 
@@ -69,14 +89,14 @@ class Calendar(Strict):
 class Levers(Strict):
     """The counterfactual knobs that scenarios, `--set`, `--vary` and `breakeven` turn."""
 
-    mobilization_order: dt.date = Field(
+    mobilization_order: Date = Field(
         description="Date the mobilization order goes out; no unit starts mobilizing before it."
     )
     north_share: Fraction | Literal["auto"] = Field(
         description="Fraction of the Army shipping pool given to the North (0..1), or `auto`: "
         "the smallest whole-percent share that still gives the earliest X-Day."
     )
-    withdrawal_scale: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False)] = Field(
+    withdrawal_scale: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False), NUMBER] = Field(
         1.0, description="Multiplier on every front's withdrawal schedule (1.0 = history)."
     )
 
@@ -84,14 +104,14 @@ class Levers(Strict):
 class PoolStep(Sourced):
     """From `date` on, the Army shipping pool holds `tons` (requisitioning takes time)."""
 
-    date: dt.date
+    date: Date
     tons: NonNegInt = Field(description="Gross tons of Army shipping available from this date on.")
 
 
 class SouthRequirement(Sourced):
     """The Southern operations need `tons` of the pool (South share) by `by`."""
 
-    by: dt.date
+    by: Date
     tons: NonNegInt
     name: str = ""
 
@@ -175,14 +195,14 @@ class Unit(Sourced):
     """A division or auxiliary group to be mobilized and moved to a front."""
 
     name: str
-    count: Annotated[int, Field(ge=1, le=100_000)] = Field(
+    count: Annotated[int, Field(ge=1, le=100_000), NUMBER] = Field(
         1, description="Number of identical units this entry stands for."
     )
     origin: str = Field(description="Region id the unit mobilizes in.")
     men: NonNegInt
     lift_tons: PositiveInt = Field(description="Tons of shipping (and rail/port capacity) the unit occupies.")
     mobilization_days: NonNegInt = Field(description="Days from start of mobilization to ready to move.")
-    available: dt.date | None = Field(None, description="Earliest day the unit may start mobilizing.")
+    available: Date | None = Field(None, description="Earliest day the unit may start mobilizing.")
     travel_to_port_days: NonNegInt = Field(0, description="Days from ready to the embarkation port.")
     combat_value: NonNegFloat = Field(0.0, description="Combat value in division-equivalents.")
     front: str = Field(description="Soviet front id the unit is destined for.")
@@ -193,7 +213,7 @@ class Unit(Sourced):
 class WithdrawalPoint(Sourced):
     """By `date`, `cumulative` division-equivalents have left the front (history scale)."""
 
-    date: dt.date
+    date: Date
     cumulative: NonNegFloat
 
 
@@ -261,14 +281,14 @@ class ForceRatio(Criterion):
 class DecisionDeadline(Criterion):
     """The go decision is taken by `date`; the attack follows `decision_to_attack_days` later."""
 
-    date: dt.date
+    date: Date
     decision_to_attack_days: NonNegInt
 
 
 class Weather(Criterion):
     """X-Day + campaign_days must not pass the weather deadline."""
 
-    deadline: dt.date
+    deadline: Date
     campaign_days: NonNegInt
 
 

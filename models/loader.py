@@ -49,23 +49,29 @@ def dotted(path: Path) -> str:
     return ".".join(str(p) for p in path)
 
 
+def _refuse_large(file: str, size: int, *, measured: bool = True) -> None:
+    """A case file is at most MAX_FILE_BYTES: a bigger one is refused before it is parsed."""
+    if size <= MAX_FILE_BYTES:
+        return
+    limit = f"{MAX_FILE_BYTES // 2**20} MB"
+    # A device or a growing file has no trustworthy size: say only that it passed the limit.
+    message = (f"file is {size / 2**20:.1f} MB; case files are limited to {limit}" if measured
+               else f"file holds more than {limit}, the limit for case files")
+    raise CaseError(Problem(message, file, hint="use `count:` to describe many identical units"))
+
+
 def read_text(file: str) -> str:
     """File contents as UTF-8 text, or a CaseError that says what is wrong with the file."""
     if not os.path.exists(file):
         raise CaseError(Problem("file not found", file, hint="check the path"))
     if os.path.isdir(file):
         raise CaseError(Problem("is a directory, not a case file", file, hint="give a .yaml file"))
-    size = os.path.getsize(file)
-    if size > MAX_FILE_BYTES:
-        raise CaseError(
-            Problem(
-                f"file is {size / 1e6:.1f} MB; case files are limited to {MAX_FILE_BYTES // 2**20} MB",
-                file,
-                hint="use `count:` to describe many identical units",
-            )
-        )
+    _refuse_large(file, os.path.getsize(file))
     with open(file, "rb") as handle:
-        raw = handle.read()
+        # Never read more than the limit: a device (/dev/zero) or a file still growing has no
+        # trustworthy size, and reading it whole would exhaust memory.
+        raw = handle.read(MAX_FILE_BYTES + 1)
+    _refuse_large(file, len(raw), measured=False)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -233,23 +239,53 @@ def _hint_for(error_type: str, loc: Path) -> str | None:
         "greater_than_equal": "give a larger number",
         "less_than_equal": "give a smaller number",
         "finite_number": "give a plain number",
+        "number_not_bool": "give a number",
+        "date_not_number": "write a date as YYYY-MM-DD",
     }
     if error_type.startswith(("int_", "float_")):
         return "give a number"
     return hints.get(error_type)
 
 
-def _clean_loc(loc: tuple[Any, ...]) -> Path:
-    """Drop pydantic's union-branch labels (`float`, `literal['auto']`) from an error location."""
-    return tuple(p for p in loc if not (isinstance(p, str) and ("[" in p or p in UNION_BRANCHES)))
+def _is_branch_label(part: Any) -> bool:
+    return isinstance(part, str) and ("[" in part or part in UNION_BRANCHES)
+
+
+def _clean_loc(loc: tuple[Any, ...], data: Any, error_type: str = "") -> Path:
+    """Drop pydantic's union-branch labels (`float`, `literal['auto']`) from an error location.
+
+    The location is walked through the data, so a field or an id that happens to be spelled
+    like a label (`date:` of a pool step, a unit keyed `int`) is kept: a label is a part that
+    names nothing in the data. The last part of a `missing` error is the absent field itself."""
+    out: list[str | int] = []
+    node = data
+    for i, part in enumerate(loc):
+        named = (isinstance(node, dict) and part in node) or (
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node))
+        if named:
+            node = node[part]
+        elif _is_branch_label(part) and not (error_type == "missing" and i == len(loc) - 1):
+            continue
+        else:
+            node = None
+        out.append(part)
+    return tuple(out)
+
+
+def _inner_failures_only(errors: list[Any]) -> list[Any]:
+    """Drop a list's `too_short` when one of its items failed: pydantic counts only the items
+    that validated, so one bad pool step also reads as an empty pool — not a second problem."""
+    failed = [tuple(e["loc"]) for e in errors]
+    return [e for e in errors if not (e["type"] == "too_short" and any(
+        len(other) > len(e["loc"]) and other[: len(e["loc"])] == tuple(e["loc"]) for other in failed))]
 
 
 def validation_problems(doc: Document, exc: ValidationError, where: dict[Path, tuple[str, int]] | None = None) -> list[Problem]:
     """Pydantic errors as Problems with file, line, dotted path and a hint."""
     problems: list[Problem] = []
     seen: set[Path] = set()
-    for err in exc.errors():
-        loc = _clean_loc(err["loc"])
+    for err in _inner_failures_only(exc.errors()):
+        loc = _clean_loc(err["loc"], doc.data, err["type"])
         msg = err["msg"]
         if loc in seen:  # a union (number or 'auto') fails once per branch: report it once
             continue
