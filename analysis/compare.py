@@ -290,7 +290,8 @@ def criteria_rows(results: list[Result]) -> list[Row]:
             else:
                 unit = unit or c.unit
                 values.append(c.margin)
-                shown.append(f"{c.margin:g} {c.unit}".strip() + ("" if c.holds else " ✗"))
+                number = f"{c.margin:,.0f}" if c.unit == "t" else f"{c.margin:g}"
+                shown.append(f"{number} {c.unit}".strip() + ("" if c.holds else " ✗"))
         if all(v == "—" for v in shown):
             continue
         row = _row("criteria", f"criteria.{name}.margin", CRITERION_LABELS.get(name, name), values, "number", shown)
@@ -322,7 +323,7 @@ def force_rows(results: list[Result]) -> list[Row]:
     for front in fronts:
         cells = [r.force_ratio.get(front) for r in results]
         values = [c["ratio"] if c else None for c in cells]
-        shown = [f"{c['ratio']:.2f} ({c['japanese']:g} vs {c['soviet']:g})" if c else "—" for c in cells]
+        shown = [f"{c['ratio']:.2f} ({c['japanese']:.3g} vs {c['soviet']:.3g})" if c else "—" for c in cells]
         rows.append(_row("forces", f"force_ratio.{front}", front, values, "ratio", shown))
     return rows
 
