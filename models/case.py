@@ -11,7 +11,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 ASSUMPTION = "assumption"
@@ -39,8 +47,13 @@ class Sourced(Strict):
 # Upper bounds far beyond any real value keep every sum and product the planner forms
 # (tons × days, milli-divisions × ratio) inside CP-SAT's 62-bit integers: a larger number is
 # an input error, not a crash inside the solver.
-MAX_COUNT = 10**9  # tons, men, days
+MAX_COUNT = 10**9  # tons, men
 MAX_DIVISIONS = 10_000.0  # division-equivalents, ratios and factors
+# Durations up to a century, dates within 1800..2200: a date plus or minus any durations the
+# planner adds up stays a real calendar date (Python's dates end at year 9999).
+MAX_DAYS = 36_600
+EARLIEST = dt.date(1800, 1, 1)
+LATEST = dt.date(2200, 12, 31)
 
 
 def _not_true_or_false(value: Any) -> Any:
@@ -59,12 +72,22 @@ def _not_a_number(value: Any) -> Any:
     return value
 
 
+def _in_the_calendar(value: dt.date) -> dt.date:
+    """A case's dates lie between EARLIEST and LATEST."""
+    if not EARLIEST <= value <= LATEST:
+        raise PydanticCustomError("date_out_of_range", "date {value} is outside {earliest}..{latest}",
+                                  {"value": str(value), "earliest": str(EARLIEST), "latest": str(LATEST)})
+    return value
+
+
 # pydantic reads true/false as 1/0 and a number as seconds since 1970: both refused.
 NUMBER = BeforeValidator(_not_true_or_false)
-Date = Annotated[dt.date, BeforeValidator(_not_a_number)]
+Date = Annotated[dt.date, BeforeValidator(_not_a_number), AfterValidator(_in_the_calendar)]
 
 PositiveInt = Annotated[int, Field(gt=0, le=MAX_COUNT), NUMBER]
 NonNegInt = Annotated[int, Field(ge=0, le=MAX_COUNT), NUMBER]
+Days = Annotated[int, Field(ge=0, le=MAX_DAYS), NUMBER]
+PositiveDays = Annotated[int, Field(gt=0, le=MAX_DAYS), NUMBER]
 NonNegFloat = Annotated[float, Field(ge=0, le=MAX_DIVISIONS, allow_inf_nan=False), NUMBER]
 Fraction = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False), NUMBER]
 
@@ -163,8 +186,8 @@ class SeaRoute(Sourced):
 
     embark: str = Field(description="Embarkation port id.")
     debark: str = Field(description="Debarkation port id.")
-    sail_days: NonNegInt = Field(description="Days from sailing to arrival at the debarkation port.")
-    cycle_days: PositiveInt = Field(
+    sail_days: Days = Field(description="Days from sailing to arrival at the debarkation port.")
+    cycle_days: PositiveDays = Field(
         description="Days the lift is held: load, sail, unload, and the ship's return."
     )
 
@@ -181,7 +204,7 @@ class RailLine(Sourced):
     start: str = Field(description="Port id or region id where units entrain.")
     front: str = Field(description="Soviet front id the line delivers to.")
     tons_per_day: PositiveInt
-    transit_days: NonNegInt
+    transit_days: Days
 
 
 class Move(Strict):
@@ -201,9 +224,9 @@ class Unit(Sourced):
     origin: str = Field(description="Region id the unit mobilizes in.")
     men: NonNegInt
     lift_tons: PositiveInt = Field(description="Tons of shipping (and rail/port capacity) the unit occupies.")
-    mobilization_days: NonNegInt = Field(description="Days from start of mobilization to ready to move.")
+    mobilization_days: Days = Field(description="Days from start of mobilization to ready to move.")
     available: Date | None = Field(None, description="Earliest day the unit may start mobilizing.")
-    travel_to_port_days: NonNegInt = Field(0, description="Days from ready to the embarkation port.")
+    travel_to_port_days: Days = Field(0, description="Days from ready to the embarkation port.")
     combat_value: NonNegFloat = Field(0.0, description="Combat value in division-equivalents.")
     front: str = Field(description="Soviet front id the unit is destined for.")
     required: bool = Field(True, description="Must arrive by X-Day; otherwise the solver may leave it home.")
@@ -251,7 +274,7 @@ class SovietReaction(Sourced):
     """What the Soviets do once Japanese mobilization is detected."""
 
     enabled: bool = False
-    detection_lag_days: NonNegInt = Field(14, description="Days from the order to Soviet detection.")
+    detection_lag_days: Days = Field(14, description="Days from the order to Soviet detection.")
     halt_withdrawals: bool = Field(True, description="Stop sending divisions west once detected.")
     reinforce_per_day: NonNegFloat = Field(
         0.0, description="Division-equivalents per day the Trans-Siberian Railway brings east."
@@ -282,14 +305,14 @@ class DecisionDeadline(Criterion):
     """The go decision is taken by `date`; the attack follows `decision_to_attack_days` later."""
 
     date: Date
-    decision_to_attack_days: NonNegInt
+    decision_to_attack_days: Days
 
 
 class Weather(Criterion):
     """X-Day + campaign_days must not pass the weather deadline."""
 
     deadline: Date
-    campaign_days: NonNegInt
+    campaign_days: Days
 
 
 class SouthReadiness(Criterion):

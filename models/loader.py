@@ -120,6 +120,18 @@ class _SafeComposer(yaml.SafeLoader):
 
 
 COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+READ_AS = {
+    "int": ("a whole number", "write a plain whole number"),
+    "float": ("a number", "write a plain number"),
+    "bool": ("true or false", "write true or false"),
+    "timestamp": ("a date", "write a date as YYYY-MM-DD"),
+}
+
+
+def _shown(value: Any, limit: int = 40) -> str:
+    """A value as quoted in a message: a 5,000-digit number is not repeated in full."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 class _Builder:
@@ -173,22 +185,34 @@ class _Builder:
             return None
         try:
             value = self._constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError) as exc:
-            problem = getattr(exc, "problem", None) or str(exc)
-            self._problem(path, node, f"cannot read value {node.value!r}: {problem}", "write a date as YYYY-MM-DD")
+        except (yaml.YAMLError, ValueError, ArithmeticError, LookupError, AttributeError, TypeError) as exc:
+            # PyYAML's constructors fail in many ways on text an explicit tag forces on them
+            # (`!!bool maybe`, `!!timestamp soon`, `!!int ''`) or on a near-date (2001-13-45).
+            self._unreadable(path, node, exc)
             return None
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, int) and abs(value) > MAX_INT:
-            self._problem(path, node, f"number {node.value} is too large", f"at most {MAX_INT:,}")
+            self._problem(path, node, f"number {_shown(node.value)} is too large", f"at most {MAX_INT:,}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self._problem(path, node, f"{node.value} is not a finite number", "give a plain number")
+            self._problem(path, node, f"{_shown(node.value)} is not a finite number", "give a plain number")
             return None
         if isinstance(value, (bytes, dt.datetime)):
-            self._problem(path, node, f"unsupported value {node.value!r}", "use a number, text or date")
+            self._problem(path, node, f"unsupported value {_shown(node.value)!r}", "use a number, text or date")
             return None
         return value
+
+    def _unreadable(self, path: Path, node: yaml.Node, exc: Exception) -> None:
+        kind = str(node.tag).rsplit(":", 1)[-1]
+        if kind == "int" and "digits" in str(exc):  # past Python's limit on digits of an int
+            self._problem(path, node, f"number {_shown(node.value)} is too large", f"at most {MAX_INT:,}")
+            return
+        as_what, hint = READ_AS.get(kind, ("a value", "write plain data"))
+        detail = getattr(exc, "problem", None) or (str(exc) if kind == "timestamp" and isinstance(exc, ValueError) else None)
+        value = repr(_shown(node.value))
+        message = f"cannot read value {value}: {detail}" if detail else f"cannot read value {value} as {as_what}"
+        self._problem(path, node, message, hint)
 
     def _problem(self, path: Path, node: yaml.Node, message: str, hint: str | None) -> None:
         self.problems.append(Problem(message, self.file, node.start_mark.line + 1, dotted(path) or None, hint))
@@ -241,6 +265,7 @@ def _hint_for(error_type: str, loc: Path) -> str | None:
         "finite_number": "give a plain number",
         "number_not_bool": "give a number",
         "date_not_number": "write a date as YYYY-MM-DD",
+        "date_out_of_range": "a case's dates lie within 1800..2200",
     }
     if error_type.startswith(("int_", "float_")):
         return "give a number"
