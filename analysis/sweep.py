@@ -101,7 +101,7 @@ def _list_item(text: str, item: str) -> Any:
         raise _spec_error(text, "empty value in the list")
     try:
         value = yaml.safe_load(item)
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, LookupError, AttributeError):  # PyYAML's constructors on odd text
         raise _spec_error(text, f"cannot read the value '{item}'") from None
     if value is None or isinstance(value, list | dict):
         raise _spec_error(text, f"'{item}' is not a single value")

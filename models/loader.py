@@ -128,7 +128,7 @@ READ_AS = {
 }
 
 
-def _shown(value: Any, limit: int = 40) -> str:
+def shown(value: Any, limit: int = 40) -> str:
     """A value as quoted in a message: a 5,000-digit number is not repeated in full."""
     text = str(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -193,24 +193,24 @@ class _Builder:
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, int) and abs(value) > MAX_INT:
-            self._problem(path, node, f"number {_shown(node.value)} is too large", f"at most {MAX_INT:,}")
+            self._problem(path, node, f"number {shown(node.value)} is too large", f"at most {MAX_INT:,}")
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self._problem(path, node, f"{_shown(node.value)} is not a finite number", "give a plain number")
+            self._problem(path, node, f"{shown(node.value)} is not a finite number", "give a plain number")
             return None
         if isinstance(value, (bytes, dt.datetime)):
-            self._problem(path, node, f"unsupported value {_shown(node.value)!r}", "use a number, text or date")
+            self._problem(path, node, f"unsupported value {shown(node.value)!r}", "use a number, text or date")
             return None
         return value
 
     def _unreadable(self, path: Path, node: yaml.Node, exc: Exception) -> None:
         kind = str(node.tag).rsplit(":", 1)[-1]
         if kind == "int" and "digits" in str(exc):  # past Python's limit on digits of an int
-            self._problem(path, node, f"number {_shown(node.value)} is too large", f"at most {MAX_INT:,}")
+            self._problem(path, node, f"number {shown(node.value)} is too large", f"at most {MAX_INT:,}")
             return
         as_what, hint = READ_AS.get(kind, ("a value", "write plain data"))
         detail = getattr(exc, "problem", None) or (str(exc) if kind == "timestamp" and isinstance(exc, ValueError) else None)
-        value = repr(_shown(node.value))
+        value = repr(shown(node.value))
         message = f"cannot read value {value}: {detail}" if detail else f"cannot read value {value} as {as_what}"
         self._problem(path, node, message, hint)
 
@@ -220,6 +220,20 @@ class _Builder:
 
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text safely into a Document; raise CaseError on any problem."""
+    data, lines = _plain_data(text, file)
+    if not isinstance(data, dict):
+        raise CaseError(Problem("a case file must be a mapping of sections (name:, calendar:, ...)", file, 1))
+    return Document(file, data, lines)
+
+
+def read_value(text: str, where: str) -> Any:
+    """A value typed on the command line (`--set KEY=VALUE`), read by the rules of a case file:
+    plain data only (no tags), finite and bounded numbers, no alias bombs, no deep nesting."""
+    return _plain_data(text, where)[0]
+
+
+def _plain_data(text: str, file: str) -> tuple[Any, dict[Path, int]]:
+    """YAML text as plain data and the line of every field; CaseError on any problem."""
     try:
         node = yaml.compose(text, Loader=_SafeComposer)
     except _TooDeep as exc:
@@ -247,9 +261,7 @@ def parse_yaml(text: str, file: str) -> Document:
     data = builder.build(node, ())
     if builder.problems:
         raise CaseError(builder.problems)
-    if not isinstance(data, dict):
-        raise CaseError(Problem("a case file must be a mapping of sections (name:, calendar:, ...)", file, 1))
-    return Document(file, data, builder.lines)
+    return data, builder.lines
 
 
 def _hint_for(error_type: str, loc: Path) -> str | None:

@@ -14,11 +14,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-import yaml
-
 from models.case import Case
 from models.errors import CaseError, Problem
-from models.loader import Document, Path, build_case, dotted, load_document
+from models.loader import Document, Path, build_case, dotted, load_document, read_value, shown
 
 
 @dataclass(frozen=True)
@@ -74,9 +72,12 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not key or any(not part for part in key.split(".")):
         raise CaseError(Problem(f"--set '{text}' has an empty field name", hint="e.g. --set levers.north_share=0.7"))
     try:
-        value = yaml.safe_load(raw) if raw.strip() else None
-    except yaml.YAMLError:
-        raise CaseError(Problem(f"--set '{text}': cannot read the value '{raw}'", hint="quote text values")) from None
+        value = read_value(raw, "--set") if raw.strip() else None
+    except CaseError as exc:  # the value obeys the rules of a case file: no tags, bounded numbers
+        first = exc.problems[0]
+        if first.message.startswith(("YAML syntax error", "YAML error")):
+            raise CaseError(Problem(f"--set '{text}': cannot read the value '{raw}'", hint="quote text values")) from None
+        raise CaseError([Problem(f"--set '{shown(text, 80)}': {p.message}", hint=p.hint) for p in exc.problems]) from None
     if value is None:
         raise CaseError(Problem(f"--set '{text}' has no value", hint="e.g. --set levers.north_share=0.7"))
     return key, value
