@@ -27,11 +27,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
-import yaml
-
 from analysis import store as st
 from models import __version__
 from models.errors import CaseError, Problem
+from models.loader import read_value, shown
 from models.scenarios import LoadedCase, with_overrides
 
 if TYPE_CHECKING:
@@ -57,7 +56,7 @@ class Axis:
 
 
 def _spec_error(text: str, why: str) -> CaseError:
-    return CaseError(Problem(why, "--vary", path=text, hint=SPEC_HINT))
+    return CaseError(Problem(why, "--vary", path=shown(text, 80), hint=SPEC_HINT))
 
 
 def parse_vary(text: str) -> Axis:
@@ -95,16 +94,17 @@ _DAYS = re.compile(r"(\d+)\s*([dw]?)")
 
 
 def _list_item(text: str, item: str) -> Any:
-    """An explicit value, read as YAML like `--set` reads it (numbers, dates, text)."""
+    """An explicit value, read by the rules of a case file like `--set` (numbers, dates, text;
+    no tags, bounded numbers)."""
     item = item.strip()
     if not item:
         raise _spec_error(text, "empty value in the list")
     try:
-        value = yaml.safe_load(item)
-    except (yaml.YAMLError, ValueError, LookupError, AttributeError):  # PyYAML's constructors on odd text
-        raise _spec_error(text, f"cannot read the value '{item}'") from None
+        value = read_value(item, "--vary")
+    except CaseError as exc:
+        raise _spec_error(text, f"cannot read the value '{shown(item)}': {exc.problems[0].message}") from None
     if value is None or isinstance(value, list | dict):
-        raise _spec_error(text, f"'{item}' is not a single value")
+        raise _spec_error(text, f"'{shown(item)}' is not a single value")
     return value
 
 
