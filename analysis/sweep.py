@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 from analysis import store as st
 from models import __version__
 from models.errors import CaseError, Problem
-from models.loader import read_value, shown
+from models.loader import MAX_INT, read_value, shown
 from models.scenarios import LoadedCase, with_overrides
 
 if TYPE_CHECKING:
@@ -114,8 +114,8 @@ def number_range(text: str, start: str, end: str, step: str) -> tuple[float | in
         a, b, s = Decimal(start), Decimal(end), Decimal(step)
     except InvalidOperation:
         raise _spec_error(text, "START, END and STEP must be numbers (or START and END dates)") from None
-    if not all(d.is_finite() for d in (a, b, s)):
-        raise _spec_error(text, "numbers must be finite")
+    if not all(d.is_finite() and abs(d) <= MAX_INT for d in (a, b, s)):
+        raise _spec_error(text, f"numbers must be finite and at most {MAX_INT:,} in size")
     _check_range(text, a <= b, s > 0, int((b - a) / s) + 1 if s > 0 else 0)
     count = int((b - a) / s) + 1
     values = [a + i * s for i in range(count)]
@@ -145,7 +145,7 @@ def _check_range(text: str, ordered: bool, positive: bool, count: int) -> None:
     if not ordered:
         raise _spec_error(text, "START is after END")
     if count > MAX_POINTS:
-        raise _spec_error(text, f"{count} values (at most {MAX_POINTS:,})")
+        raise _spec_error(text, f"more than {MAX_POINTS:,} values")
 
 
 # --- points and their keys --------------------------------------------------------------------

@@ -76,7 +76,11 @@ def test_date_range_and_lists() -> None:
     ("o=1941-07-01:1941-13-01:7d", "must both be dates"),
     ("x=1,,2", "empty value"),
     ("x=1,1.0", "listed twice"),
-    ("x=0:1e9:1", "at most"),
+    ("x=0:1e9:1", "more than 1,000,000 values"),
+    ("x=0:1e400:1", "finite and at most"),
+    ("x=nan:1:1", "finite and at most"),
+    ("x=1," + "9" * 5000, "is too large"),
+    ("x=[1,2]", "cannot read the value"),
 ])
 def test_bad_specs_say_what_is_wrong(text: str, why: str) -> None:
     with pytest.raises(CaseError) as err:
