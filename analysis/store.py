@@ -91,10 +91,12 @@ def connect(path: str, create: bool) -> sqlite3.Connection:
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=FULL")
         if create:
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
-        _check_columns(conn, path)
+            with transaction(conn):  # all tables at once: a reader sees no schema or all of it
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        if create or not _blank(conn):
+            _check_columns(conn, path)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _not_a_store(path, str(exc)) from None
@@ -102,6 +104,21 @@ def connect(path: str, create: bool) -> sqlite3.Connection:
         conn.close()
         raise
     return conn
+
+
+def _blank(conn: sqlite3.Connection) -> bool:
+    """No tables at all: a store a sweep has just created and not yet given its schema."""
+    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+
+
+def _select(path: str, sql: str) -> list[sqlite3.Row]:
+    """Rows of a query on a store, read in one go (none from a store still being created)."""
+    conn = connect(path, create=False)
+    try:
+        conn.row_factory = sqlite3.Row
+        return [] if _blank(conn) else conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 def _check_columns(conn: sqlite3.Connection, path: str) -> None:
@@ -293,12 +310,7 @@ def read_points(path: str, keys: Sequence[str] | None = None) -> list[dict[str, 
 
     levers/margins/objective are decoded from JSON; go is a bool (None for an error).
     """
-    conn = connect(path, create=False)
-    try:
-        conn.row_factory = sqlite3.Row
-        rows = [decode(r) for r in conn.execute("SELECT * FROM points ORDER BY id")]
-    finally:
-        conn.close()
+    rows = [decode(r) for r in _select(path, "SELECT * FROM points ORDER BY id")]
     if keys is not None:
         wanted = set(keys)
         rows = [r for r in rows if r["point_key"] in wanted]
@@ -307,20 +319,11 @@ def read_points(path: str, keys: Sequence[str] | None = None) -> list[dict[str, 
 
 def read_runs(path: str) -> list[dict[str, Any]]:
     """Every sweep run recorded in the store, oldest first."""
-    conn = connect(path, create=False)
-    try:
-        conn.row_factory = sqlite3.Row
-        return [dict(r) for r in conn.execute("SELECT * FROM runs ORDER BY id")]
-    finally:
-        conn.close()
+    return [dict(r) for r in _select(path, "SELECT * FROM runs ORDER BY id")]
 
 
 def read_meta(path: str) -> dict[str, str]:
-    conn = connect(path, create=False)
-    try:
-        return dict(conn.execute("SELECT key, value FROM meta").fetchall())
-    finally:
-        conn.close()
+    return {r["key"]: r["value"] for r in _select(path, "SELECT key, value FROM meta")}
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -102,6 +102,13 @@ def test_missing_and_foreign_files_are_refused(tmp_path: Path) -> None:
     junk.write_text("not a database at all " * 100)
     with pytest.raises(CaseError, match="not a kantokuen sweep store"):
         st.read_points(str(junk))
+    foreign = tmp_path / "foreign.sqlite"
+    sqlite3.connect(foreign).execute("CREATE TABLE things (id INTEGER)").connection.commit()
+    with pytest.raises(CaseError, match="it has no table 'points'"):
+        st.read_points(str(foreign))
+    blank = tmp_path / "blank.sqlite"  # just created by a sweep that has not written its schema yet
+    blank.touch()
+    assert st.read_points(str(blank)) == [] and st.read_runs(str(blank)) == []
     other = tmp_path / "other.sqlite"
     sqlite3.connect(other).execute("CREATE TABLE points (id INTEGER)").connection.commit()
     with pytest.raises(CaseError, match="lacks point_key"):
