@@ -364,11 +364,57 @@ def objective_terms(m: Model) -> None:
     m.terms["ton_days"] = sum(ton_days)
 
 
-def build(inst: Instance, criteria_as_assumptions: bool = False) -> Model:
-    """The whole model. Criteria literals are fixed true unless used as assumptions (explain)."""
+# --- Redundant constraints (not rules: they only cut the search) --------------------------
+
+
+def symmetry_groups(inst: Instance) -> list[list[int]]:
+    """Indices of the units of each `count:` group whose moves are all by sea or all by rail
+    only (identical units that can trade places in any plan), in unit order."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, spec in enumerate(inst.units):
+        groups[spec.template].append(i)
+    out = []
+    for members in groups.values():
+        kinds = {m.sea is None for m in inst.units[members[0]].moves}
+        if len(members) > 1 and len(kinds) == 1:
+            out.append(members)
+    return out
+
+
+def order_key(u: UnitVars) -> cp_model.IntVar:
+    """The day identical units are ordered by: sailing for sea movers, entraining for rail."""
+    return u.sail if u.sail is not None else u.entrain
+
+
+def identical_units_in_order(m: Model) -> None:
+    """Identical units of one `count:` group are interchangeable: any plan stays a plan (with
+    the same X-Day, share and ton-days) when they swap whole timelines. So the planner may
+    assume the committed ones come first and sail (or entrain) in id order, which removes the
+    factorial number of relabelled copies of every plan from the search."""
+    for members in symmetry_groups(m.inst):
+        for a, b in zip(members, members[1:], strict=False):
+            first, second = m.units[a], m.units[b]
+            if _const(second.present):
+                m.cp.add(order_key(first) <= order_key(second))
+            else:
+                m.cp.add_implication(second.present, first.present)
+                m.cp.add(order_key(first) <= order_key(second)).only_enforce_if(second.present)
+
+
+REDUNDANT: tuple[tuple[str, ConstraintFn], ...] = (
+    ("identical_units_in_order", identical_units_in_order),
+)
+
+
+def build(inst: Instance, criteria_as_assumptions: bool = False, symmetry_breaking: bool = True) -> Model:
+    """The whole model. Criteria literals are fixed true unless used as assumptions (explain).
+    Symmetry breaking among identical units is on unless switched off (for measuring it)."""
     m = create_variables(inst)
     for _, family in CONSTRAINTS:
         family(m)
+    if symmetry_breaking:
+        for _, extra in REDUNDANT:
+            extra(m)
     objective_terms(m)
     if not criteria_as_assumptions:
         for lit in m.criteria.values():

@@ -9,15 +9,16 @@ from __future__ import annotations
 
 import os
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from models.instance import Instance
 from models.plan import Plan, Status, UnitPlan
-from models.verify import Violation, verify
-from planner.model import Model, build
+from models.verify import Violation, objective_terms, verify
+from planner.heuristics import iterated_list_schedule, relaxation_bound
+from planner.model import Model, build, symmetry_groups
 
 
 class PlannerBug(RuntimeError):
@@ -50,6 +51,7 @@ class Outcome:
     bound: dict[str, int]
     seconds: float
     stages: tuple[str, ...] = ()
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (build, warm_start, solve_<stage>, verify)
 
 
 def map_status(code: Any) -> Status:
@@ -127,47 +129,147 @@ def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
     return Plan(x_day=solver.value(m.x_day), north_share_bp=share, units=tuple(units))
 
 
-def plan_case(inst: Instance, options: SolveOptions) -> Outcome:
-    """Earliest X-Day and its plan, lexicographically optimal in the secondary terms."""
+@dataclass(frozen=True)
+class Tuning:
+    """The planner's speed-ups, each on by default and switchable to measure it
+    (`python -m benchmarks run` reports each one's effect)."""
+
+    warm_start: bool = True  # iterated list scheduling: first plan, hint and X-Day upper bound
+    relaxation_bound: bool = True  # X-Day lower bound from the resource-free relaxation
+    symmetry_breaking: bool = True  # identical units of a `count:` group in order
+
+
+def warm_start_passes(inst: Instance, time_limit: float) -> int:
+    """Perturbed list-scheduling passes for the warm start: about a tenth of the time limit at
+    ~30 µs per unit and pass, between 4 and 64. A count, not a clock, so results stay
+    deterministic."""
+    per_pass = 30e-6 * max(len(inst.units), 1)
+    return max(4, min(64, int(0.1 * time_limit / per_pass)))
+
+
+def _warm_start(inst: Instance, options: SolveOptions, lower: int | None) -> Plan | None:
+    """A verified list-scheduling plan, or None when list scheduling finds no X-Day."""
+    sched = iterated_list_schedule(inst, warm_start_passes(inst, options.time_limit), options.seed, lower)
+    if sched.plan is None:
+        return None
+    violations = verify(inst, sched.plan)
+    if violations:
+        raise PlannerBug(violations)
+    return sched.plan
+
+
+def in_symmetry_order(m: Model, plan: Plan) -> Plan:
+    """The same plan with the timelines of each symmetry group's units sorted the way
+    `identical_units_in_order` wants them (committed first, by sailing or entraining day)."""
+    units = list(plan.units)
+    for members in symmetry_groups(m.inst):
+        timelines = [units[i] for i in members]
+        key = "sail" if m.units[members[0]].sail is not None else "entrain"
+        timelines.sort(key=lambda up: (not up.committed, getattr(up, key) or 0))
+        for i, up in zip(members, timelines, strict=True):
+            units[i] = up.model_copy(update={"id": m.inst.units[i].id})
+    return plan.model_copy(update={"units": tuple(units)})
+
+
+def hint_plan(m: Model, plan: Plan) -> None:
+    """Hint every decision variable with the plan's value (uncommitted units: their earliest day)."""
+    m.cp.clear_hints()  # type: ignore[no-untyped-call]
+    m.cp.add_hint(m.x_day, plan.x_day)
+    if m.share_pct is not None:
+        m.cp.add_hint(m.share_pct, plan.north_share_bp // 100)
+    for u, up in zip(m.units, plan.units, strict=True):
+        low = u.mobilize.proto.domain[0]
+        if not isinstance(u.present, int):
+            m.cp.add_hint(u.present, int(up.committed))
+        for k, lit in enumerate(u.move_lits):
+            if not isinstance(lit, int) and lit is not u.present:
+                m.cp.add_hint(lit, int(up.committed and up.move == k))
+        m.cp.add_hint(u.mobilize, up.mobilize if up.mobilize is not None else low)
+        m.cp.add_hint(u.entrain, up.entrain if up.entrain is not None else low)
+        m.cp.add_hint(u.arrive, up.arrive if up.arrive is not None else u.arrive.proto.domain[0])
+        if u.sail is not None:
+            m.cp.add_hint(u.sail, up.sail if up.sail is not None else low)
+        if u.arrived_by_x is not None:
+            m.cp.add_hint(u.arrived_by_x, int(up.arrive is not None and up.arrive <= plan.x_day))
+
+
+def _stage_budget(deadline: float, stage: int, stages: int) -> float:
+    """The first stage decides go/no-go and X-Day: most of the time; later stages share the rest."""
+    remaining = deadline - time.perf_counter()
+    return remaining * (0.7 if stage == 0 else 1 / (stages - stage))
+
+
+def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = None) -> Outcome:
+    """Earliest X-Day and its plan, lexicographically optimal in the secondary terms.
+
+    A warm start (iterated list scheduling) gives a verified plan before any search; when its
+    X-Day equals the relaxation bound, X-Day is proven without search. Each CP-SAT stage starts
+    from the best plan so far, so a stage that runs out of time keeps that plan (FEASIBLE);
+    OPTIMAL means every stage was proven.
+    """
+    tuning = tuning or Tuning()
     started = time.perf_counter()
     deadline = started + options.time_limit
-    m = build(inst)
+    timings: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(timings.get(name, 0.0) + now - since, 4)
+        return now
+
+    lower = relaxation_bound(inst) if tuning.relaxation_bound else 0
+    mark = lap("relaxation_bound", started)
+    m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
     stages = ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days"]
-    objective: dict[str, int] = {}
+    mark = lap("build", mark)
+    if lower is None:
+        # Not even the resource-free relaxation has an X-Day: a proven no-go, no search needed.
+        return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, ("x_day",), timings)
+    incumbent = _warm_start(inst, options, lower) if tuning.warm_start else None
+    mark = lap("warm_start", mark)
+    m.cp.add(m.x_day >= lower)
+    if incumbent is not None:
+        m.cp.add(m.x_day <= incumbent.x_day)
+        hint_plan(m, in_symmetry_order(m, incumbent) if tuning.symmetry_breaking else incumbent)
     bound: dict[str, int] = {}
     status = Status.OPTIMAL
-    best: cp_model.CpSolver | None = None
     for i, term in enumerate(stages):
-        remaining = deadline - time.perf_counter()
-        # The first stage decides go/no-go: give it most of the time; later stages share the rest.
-        budget = remaining * (0.7 if i == 0 else 1 / (len(stages) - i))
         expr = m.terms[term]
+        if term == "x_day" and incumbent is not None and incumbent.x_day == lower:
+            bound[term] = lower  # the warm start reached the relaxation bound: proven
+            m.cp.add(expr == lower)
+            continue
         m.cp.minimize(expr)
-        solver = _solver(options, budget)
+        solver = _solver(options, _stage_budget(deadline, i, len(stages)))
         code = _solve_stage(m, solver)
+        mark = lap(f"solve_{term}", mark)
         stage_status = map_status(code)
-        if stage_status in (Status.INFEASIBLE, Status.UNKNOWN) and best is None:
-            if stage_status == Status.UNKNOWN and time.perf_counter() - started >= options.time_limit * 0.95:
-                stage_status = Status.TIME_LIMIT
-            return Outcome(stage_status, None, {}, {}, time.perf_counter() - started, tuple(stages[: i + 1]))
-        if stage_status not in (Status.OPTIMAL, Status.FEASIBLE):
-            status = Status.FEASIBLE  # a later stage ran out of time: keep the previous plan
-            break
-        best = solver
-        value = round(solver.objective_value)
-        objective[term] = value
-        bound[term] = round(solver.best_objective_bound)
-        if stage_status != Status.OPTIMAL:
-            status = Status.FEASIBLE
-        _hint(m, solver)
-        # Fix this term at its value before optimizing the next one.
+        if stage_status == Status.INFEASIBLE and incumbent is None:
+            return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, tuple(stages[: i + 1]), timings)
+        if stage_status == Status.INFEASIBLE:
+            raise PlannerBug([Violation("solve", f"stage {term} infeasible although a verified plan exists")])
+        if stage_status in (Status.OPTIMAL, Status.FEASIBLE):
+            incumbent = extract_plan(m, solver)
+            value = round(solver.objective_value)
+            bound[term] = round(solver.best_objective_bound)
+            _hint(m, solver)
+        elif incumbent is None:
+            elapsed = time.perf_counter() - started
+            no_answer = Status.TIME_LIMIT if elapsed >= options.time_limit * 0.95 else Status.UNKNOWN
+            return Outcome(no_answer, None, {}, {}, elapsed, tuple(stages[: i + 1]), timings)
+        else:
+            # No plan from this stage in time: keep the incumbent, whose value is an upper bound.
+            value = objective_terms(inst, incumbent)[term]
+            bound[term] = lower if term == "x_day" else 0
         if stage_status == Status.OPTIMAL:
             m.cp.add(expr == value)
         else:
+            status = Status.FEASIBLE
             m.cp.add(expr <= value)
-    assert best is not None
-    plan = extract_plan(m, best)
-    violations = verify(inst, plan)
+    assert incumbent is not None
+    violations = verify(inst, incumbent)
+    mark = lap("verify", mark)
     if violations:
         raise PlannerBug(violations)
-    return Outcome(status, plan, objective, bound, time.perf_counter() - started, tuple(stages))
+    objective = {term: objective_terms(inst, incumbent)[term] for term in stages}
+    return Outcome(status, incumbent, objective, bound, time.perf_counter() - started, tuple(stages), timings)
