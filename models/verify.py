@@ -342,7 +342,10 @@ def verify(inst: Instance, plan: Plan) -> list[Violation]:
 
 def objective_terms(inst: Instance, plan: Plan) -> dict[str, int]:
     """The objective terms recomputed from the plan, in lexicographic order of priority:
-    X-Day, then North share (percent, counted only when `auto`), then ton-days (Σ lift × arrival day)."""
-    ton_days = sum(s.lift * (u.arrive or 0) for s, u in _timed(inst, plan))
+    X-Day; North share (percent, counted only when `auto`); shipping ton-days (Σ lift × cycle
+    days of every sea movement); arrival days (Σ arrival day of committed units, the tidy-up)."""
+    timed = _timed(inst, plan)
+    ton_days = sum(s.lift * _move(s, u).cycle_days for s, u in timed if _move(s, u).sea is not None)
+    arrival_days = sum(u.arrive or 0 for _, u in timed)
     share = plan.north_share_bp // 100 if inst.fixed_share_bp is None else 0
-    return {"x_day": plan.x_day, "north_share_pct": share, "ton_days": ton_days}
+    return {"x_day": plan.x_day, "north_share_pct": share, "ton_days": ton_days, "arrival_days": arrival_days}

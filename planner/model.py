@@ -348,20 +348,24 @@ CONSTRAINTS: tuple[tuple[str, ConstraintFn], ...] = (
 
 
 def objective_terms(m: Model) -> None:
-    """Lexicographic objective terms: X-Day, then North share (when `auto`), then ton-days
-    (Σ lift × arrival day of committed units: the movement finished as early as it can)."""
+    """Lexicographic objective terms: X-Day; then the North share (when `auto`); then shipping
+    ton-days (Σ lift × cycle days of every sea movement: the least shipping committed); then,
+    as a tidy-up, arrival days (Σ arrival day of committed units: everyone as early as can be)."""
     m.terms["x_day"] = m.x_day
     m.terms["north_share_pct"] = m.share_pct if m.share_pct is not None else 0
-    ton_days = []
+    m.terms["ton_days"] = sum(
+        u.spec.lift * u.spec.moves[k].cycle_days * lit
+        for u in m.units for k, lit in enumerate(u.move_lits) if u.spec.moves[k].sea is not None)
+    arrivals = []
     for u in m.units:
         if _const(u.present):
-            ton_days.append(u.spec.lift * u.arrive)
+            arrivals.append(u.arrive)
         else:
             counted = m.cp.new_int_var(0, m.inst.horizon, f"counted_arrival[{u.spec.id}]")
             m.cp.add(counted == u.arrive).only_enforce_if(u.present)
             m.cp.add(counted == 0).only_enforce_if(u.present.negated())  # type: ignore[union-attr]
-            ton_days.append(u.spec.lift * counted)
-    m.terms["ton_days"] = sum(ton_days)
+            arrivals.append(counted)
+    m.terms["arrival_days"] = sum(arrivals)
 
 
 # --- Redundant constraints (not rules: they only cut the search) --------------------------

@@ -2,7 +2,11 @@
 
 Stage 1 minimizes X-Day. Each later stage fixes the proven optimum of the stages before it
 (`x_day == X*`), so a secondary term can never trade X-Day away: least North share when it is
-`auto`, then least ton-days. A plan leaves this module only after the verifier has passed it.
+`auto`, then least shipping ton-days. OPTIMAL means those stages are proven. A last tidy-up
+stage moves every unit as early as the resources allow (least Σ arrival days); it is best
+effort within a small share of the time limit, never changes a proven term, and its bound is
+reported, but it does not decide the status. A plan leaves this module only after the verifier
+has passed it.
 """
 
 from __future__ import annotations
@@ -193,10 +197,20 @@ def hint_plan(m: Model, plan: Plan) -> None:
             m.cp.add_hint(u.arrived_by_x, int(up.arrive is not None and up.arrive <= plan.x_day))
 
 
-def _stage_budget(deadline: float, stage: int, stages: int) -> float:
-    """The first stage decides go/no-go and X-Day: most of the time; later stages share the rest."""
+TIDY = "arrival_days"
+TIDY_SHARE = 0.1  # of the time limit, kept for the tidy-up stage
+TIDY_GAP = 0.01  # the tidy-up stops once within 1% of its bound
+
+
+def _stage_budget(deadline: float, stage: int, stages: int, time_limit: float) -> float:
+    """The first stage decides go/no-go and X-Day: most of the time; the other proven stages
+    share the rest but for a small reserve, which is the tidy-up's (last stage) budget."""
     remaining = deadline - time.perf_counter()
-    return remaining * (0.7 if stage == 0 else 1 / (stages - stage))
+    reserve = min(remaining, TIDY_SHARE * time_limit)
+    if stage == stages - 1:
+        return remaining
+    proven_left = stages - 1 - stage
+    return (remaining - reserve) * (0.7 if stage == 0 else 1 / proven_left)
 
 
 def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = None) -> Outcome:
@@ -220,7 +234,7 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
     lower = relaxation_bound(inst) if tuning.relaxation_bound else 0
     mark = lap("relaxation_bound", started)
     m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
-    stages = ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days"]
+    stages = ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
     mark = lap("build", mark)
     if lower is None:
         # Not even the resource-free relaxation has an X-Day: a proven no-go, no search needed.
@@ -240,7 +254,9 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
             m.cp.add(expr == lower)
             continue
         m.cp.minimize(expr)
-        solver = _solver(options, _stage_budget(deadline, i, len(stages)))
+        solver = _solver(options, _stage_budget(deadline, i, len(stages), options.time_limit))
+        if term == TIDY:
+            solver.parameters.relative_gap_limit = TIDY_GAP
         code = _solve_stage(m, solver)
         mark = lap(f"solve_{term}", mark)
         stage_status = map_status(code)
@@ -264,7 +280,8 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
         if stage_status == Status.OPTIMAL:
             m.cp.add(expr == value)
         else:
-            status = Status.FEASIBLE
+            if term != TIDY:
+                status = Status.FEASIBLE
             m.cp.add(expr <= value)
     assert incumbent is not None
     violations = verify(inst, incumbent)

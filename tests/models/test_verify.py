@@ -87,8 +87,10 @@ def test_all_violations_are_reported() -> None:
 
 
 def test_objective_terms_recomputed() -> None:
-    """X-Day, the North share (counted only when auto) and ton-days (8,000 t × day 7)."""
+    """X-Day, the North share (counted only when auto), shipping ton-days (8,000 t held for the
+    3-day cycle) and arrival days (day 7)."""
     inst = Instance(make())
-    assert objective_terms(inst, plan(7, leg("div", 0))) == {"x_day": 7, "north_share_pct": 0, "ton_days": 56000}
+    assert objective_terms(inst, plan(7, leg("div", 0))) == {"x_day": 7, "north_share_pct": 0, "ton_days": 24000,
+                                                              "arrival_days": 7}
     auto = Instance(make({"levers.north_share": "auto"}))
     assert objective_terms(auto, plan(7, leg("div", 0), share=4000))["north_share_pct"] == 40

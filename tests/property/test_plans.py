@@ -27,7 +27,7 @@ def test_every_plan_passes_the_verifier_and_scores_its_objective(data: dict) -> 
     inst = Instance(case)
     assert verify(inst, outcome.plan) == []
     terms = objective_terms(inst, outcome.plan)
-    assert set(outcome.objective) == ({"x_day", "ton_days"} | ({"north_share_pct"} if inst.fixed_share_bp is None else set()))
+    assert set(outcome.objective) == ({"x_day", "ton_days", "arrival_days"} | ({"north_share_pct"} if inst.fixed_share_bp is None else set()))
     assert outcome.objective == {k: terms[k] for k in outcome.objective}
     assert all(outcome.bound[k] == outcome.objective[k] for k in outcome.objective)  # proven optimal
 
@@ -55,11 +55,11 @@ def test_the_solver_crash_on_hints_is_survived() -> None:
     (X-Day) solves; the second (ton-days) crashes inside CP-SAT with `IndexError:
     absl::btree_map::at` when given the first stage's solution as a hint, so the CLI says
     "internal error" (exit 5). Without hints the stage solves: every unit entrains on its own
-    day, ton-days = 10,000 t × (1 + 2 + 3 + 4)."""
+    day, arrival days = 1 + 2 + 3 + 4 (the tidy-up stage, proven here)."""
     korea = {"origin": "korea", "lift_tons": 10000, "mobilization_days": 0, "combat_value": 0,
              "moves": [{"rail": "korea_front"}]}
     case = make({"units": {"a": division(**korea, count=3, available=day(2)), "b": division(**korea, available=day(1))},
                  "calendar.horizon_days": 5, "rail.korea_front.transit_days": 0,
                  "criteria.force_ratio.enabled": False, "criteria.required_arrivals.enabled": False})
     outcome = solve(case)
-    assert outcome.objective["ton_days"] == 10000 * (1 + 2 + 3 + 4)
+    assert outcome.objective["arrival_days"] == 1 + 2 + 3 + 4
