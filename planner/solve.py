@@ -208,7 +208,7 @@ def _stage_budget(deadline: float, stage: int, stages: int, time_limit: float) -
     remaining = deadline - time.perf_counter()
     reserve = min(remaining, TIDY_SHARE * time_limit)
     if stage == stages - 1:
-        return remaining
+        return reserve
     proven_left = stages - 1 - stage
     return (remaining - reserve) * (0.7 if stage == 0 else 1 / proven_left)
 
