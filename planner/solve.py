@@ -12,6 +12,7 @@ has passed it.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -76,6 +77,9 @@ def _solver(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
     solver.parameters.random_seed = options.seed
     # Same seed and worker count → same plan, even with several workers.
     solver.parameters.interleave_search = options.num_workers > 1
+    # CP-SAT's own SIGINT handler stops a search cleanly on Ctrl-C, but installing it from a
+    # worker thread (Dask workers) crashes the process: only the main thread may use it.
+    solver.parameters.catch_sigint_signal = threading.current_thread() is threading.main_thread()
     return solver
 
 
