@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import event, given, reject, settings
 
 from models.instance import Instance
 from models.loader import load_case
 from tests.conftest import examples
 from tests.factory import make
-from tests.property.bruteforce import earliest_x_day
+from tests.property.bruteforce import SearchTooLarge, earliest_x_day
 from tests.property.support import solve, x_day
 from tests.strategies import TINY, Sizes, case_of, tightened_cases
 
@@ -17,9 +17,14 @@ from tests.strategies import TINY, Sizes, case_of, tightened_cases
 LARGER = Sizes(max_templates=4, max_count=2, max_units=4, max_fronts=2, max_leg_days=3, max_wait=2, max_slack=2)
 
 
-def _agree(data: dict) -> None:
+def _agree(data: dict, budget: int = 200_000) -> None:
     case = case_of(data)
-    brute = earliest_x_day(Instance(case))
+    try:
+        brute = earliest_x_day(Instance(case), budget)
+    except SearchTooLarge:
+        # The oracle gave up, not the planner: counted in the statistics, and another case drawn.
+        event("exhaustive search too large: case not compared")
+        reject()
     assert x_day(solve(case)) == (brute[0] if brute else None)
 
 
@@ -34,8 +39,8 @@ def test_planner_x_day_equals_the_exhaustive_search(data: dict) -> None:
 @settings(max_examples=examples(150))
 @given(tightened_cases(LARGER))
 def test_planner_x_day_equals_the_exhaustive_search_on_larger_tiny_cases(data: dict) -> None:
-    """The same on somewhat longer legs and waits (nightly)."""
-    _agree(data)
+    """The same on somewhat longer legs and waits (nightly; a bigger search budget)."""
+    _agree(data, budget=2_000_000)
 
 
 def test_exhaustive_search_finds_the_hand_worked_answers() -> None:
