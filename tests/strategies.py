@@ -74,9 +74,23 @@ def iso(start: dt.date, day: int) -> str:
     return (start + dt.timedelta(days=day)).isoformat()
 
 
+class _Dumper(yaml.SafeDumper):
+    """PyYAML's dumper, except that text holding a YAML line break other than \n (NEL U+0085,
+    U+2028, U+2029) is double-quoted: PyYAML writes those raw inside single quotes, where YAML
+    folds them into a space, so the text would not read back as written."""
+
+
+def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _text)
+
+
 def to_yaml(data: Data) -> str:
     """Case data as block-style YAML text (what a user would write)."""
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
 
 
 # --- The static network ------------------------------------------------------------------

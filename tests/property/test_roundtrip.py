@@ -132,3 +132,10 @@ def test_ids_that_look_like_numbers_can_be_overridden() -> None:
     assert [u.men for u in loaded.case.units.values()] == [1, 2, 3]
     again = with_overrides(loaded, {"units.007.combat_value": 2, "shipping.pool.0.tons": 30000})
     assert again.case.units["007"].combat_value == 2 and again.case.shipping.pool[0].tons == 30000
+
+
+def test_text_with_yaml_line_breaks_is_written_so_it_reads_back() -> None:
+    """NEL (U+0085), U+2028 and U+2029 are line breaks to YAML: written raw inside single quotes
+    (as PyYAML does) they fold into a space. The nightly run found a description '\\x85' changed."""
+    for text in ("\x85", "a\x85b", "\u2028", "x\u2029y", "caf\u00e9 \u00b2"):
+        assert yaml.safe_load(to_yaml({"description": text}))["description"] == text
