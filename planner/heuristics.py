@@ -15,8 +15,9 @@ deterministic) — keeping the best schedule. On the synthetic benchmark cases i
 that CP-SAT alone needs minutes for (BENCHMARKS.md).
 
 *Relaxation bound*: no X-Day can beat the first day on which the date criteria allow it, every
-required unit could have arrived even with every resource free, and every front could have its
-force ratio from all units arriving as early as possible. When a schedule reaches that day,
+required unit could have arrived even with every resource free, no port or rail line taken
+alone would hold the required units up longer (a fluid relaxation of each one-day resource),
+and every front could have its force ratio from all units arriving as early as possible. When a schedule reaches that day,
 its X-Day is proven optimal without any search.
 
 The plans made here are ordinary `Plan`s; like every plan, they are checked by the verifier
@@ -25,7 +26,10 @@ before they are used or shown.
 
 from __future__ import annotations
 
+import heapq
+import math
 import random
+from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -228,12 +232,79 @@ def first_x_day(inst: Instance, arrivals: dict[str, int], required_last: int) ->
     return None
 
 
+def _resource_uses(spec: UnitSpec) -> dict[tuple[str, str], tuple[int, int]]:
+    """The one-day resources (ports, rail lines) every move of the unit passes through, each with
+    the unit's earliest day there and the fewest days from there to the front."""
+    per_move: list[dict[tuple[str, str], tuple[int, int]]] = []
+    ready = spec.earliest_start + spec.mobilization_days
+    for m in spec.moves:
+        uses: dict[tuple[str, str], tuple[int, int]] = {}
+        railhead = ready
+        if m.sea is not None:
+            assert m.embark is not None and m.debark is not None
+            sail = ready + m.travel_to_port_days
+            uses[("embark", m.embark)] = (sail, m.sail_days + m.transit_days)
+            uses[("debark", m.debark)] = (sail + m.sail_days, m.transit_days)
+            railhead = sail + m.sail_days
+        uses[("rail", m.rail)] = (railhead, m.transit_days)
+        per_move.append(uses)
+    common = set(per_move[0]).intersection(*per_move[1:])
+    return {key: (min(u[key][0] for u in per_move), min(u[key][1] for u in per_move)) for key in common}
+
+
+def _capacity(inst: Instance, key: tuple[str, str]) -> int:
+    kind, name = key
+    return inst.case.rail[name].tons_per_day if kind == "rail" else inst.case.ports[name].tons_per_day
+
+
+def fluid_bound(capacity: int, jobs: list[tuple[int, int, int]]) -> int:
+    """Lower bound on max(day used + tail) for one-day jobs (release day, tail, tons) sharing a
+    resource of `capacity` tons per day. Relaxation: tons flow like a fluid at `capacity` per day,
+    day d being the interval [d, d+1); any real schedule is such a flow with every job done by
+    the end of its day. For the fluid problem, preemptive largest-tail-first (Jackson's rule) is
+    optimal, so its max(finish + tail), rounded up, minus the day's length is a valid bound."""
+    pending = sorted(jobs)
+    queue: list[tuple[int, int, float]] = []  # (-tail, release, tons left)
+    now, i, worst = 0.0, 0, float("-inf")
+    while i < len(pending) or queue:
+        if not queue:
+            now = max(now, float(pending[i][0]))
+        while i < len(pending) and pending[i][0] <= now:
+            release, tail, tons = pending[i]
+            heapq.heappush(queue, (-tail, release, float(tons)))
+            i += 1
+        neg_tail, release, left = heapq.heappop(queue)
+        next_release = float(pending[i][0]) if i < len(pending) else float("inf")
+        finish = now + left / capacity
+        if finish <= next_release:
+            now = finish
+            worst = max(worst, finish - neg_tail)
+        else:  # a new job arrives first: run until then and look again
+            heapq.heappush(queue, (neg_tail, release, left - (next_release - now) * capacity))
+            now = next_release
+    return math.ceil(worst - 1e-9) - 1 if jobs else 0
+
+
+def resource_bound(inst: Instance) -> int:
+    """The latest required arrival that the one-day resources (ports and rail lines) force, each
+    resource considered alone with the required units that cannot avoid it (`fluid_bound`)."""
+    jobs: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
+    for spec in inst.units:
+        if spec.required:
+            for key, (release, tail) in _resource_uses(spec).items():
+                jobs[key].append((release, tail, spec.lift))
+    return max((fluid_bound(_capacity(inst, key), items) for key, items in jobs.items()), default=0)
+
+
 def relaxation_bound(inst: Instance) -> int | None:
     """A day no X-Day can beat (see module doc), or None when no day passes even the relaxation
     (then the case is a no-go). Valid only with every enabled criterion enforced."""
     required_last = max((earliest_arrival(s) for s in inst.units if s.required), default=0)
     if required_last > inst.horizon:
         return None  # a required unit cannot even arrive within the horizon
+    required_last = max(required_last, resource_bound(inst))
+    if required_last > inst.horizon:
+        return None  # ...or not once the ports and rail lines are taken into account
     best = {s.id: earliest_arrival(s) for s in inst.units}
     return first_x_day(inst, best, required_last)
 

@@ -70,13 +70,25 @@ def map_status(code: Any) -> Status:
     return Status.UNKNOWN
 
 
-def _solver(options: SolveOptions, seconds: float) -> cp_model.CpSolver:
+SUBSOLVERS = ("default_lp", "max_lp")
+INTERLEAVE_BATCH = 1  # one search task at a time: a stage ends as soon as one task proves it
+
+
+def _solver(options: SolveOptions, seconds: float, tuning_subsolvers: bool = True) -> cp_model.CpSolver:
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = max(seconds, 0.05)
     solver.parameters.num_workers = options.num_workers
     solver.parameters.random_seed = options.seed
-    # Same seed and worker count → same plan, even with several workers.
-    solver.parameters.interleave_search = options.num_workers > 1
+    # Same seed and worker count → same plan, even with several workers: interleaved search is
+    # CP-SAT's deterministic parallel mode. Within it, the two LP-based full searches (default
+    # and max linearization) prove X-Day and no-go far faster than the default portfolio on
+    # these models, and a single worker interleaves them too (BENCHMARKS.md, "CP-SAT parameters").
+    if tuning_subsolvers:
+        solver.parameters.interleave_search = True
+        solver.parameters.subsolvers.extend(SUBSOLVERS)
+        solver.parameters.interleave_batch_size = INTERLEAVE_BATCH
+    else:
+        solver.parameters.interleave_search = options.num_workers > 1
     # CP-SAT's own SIGINT handler stops a search cleanly on Ctrl-C, but installing it from a
     # worker thread (Dask workers) crashes the process: only the main thread may use it.
     solver.parameters.catch_sigint_signal = threading.current_thread() is threading.main_thread()
@@ -145,6 +157,7 @@ class Tuning:
     warm_start: bool = True  # iterated list scheduling: first plan, hint and X-Day upper bound
     relaxation_bound: bool = True  # X-Day lower bound from the resource-free relaxation
     symmetry_breaking: bool = True  # identical units of a `count:` group in order
+    lp_subsolvers: bool = True  # interleave the default and max-LP searches (else CP-SAT's portfolio)
 
 
 def warm_start_passes(inst: Instance, time_limit: float) -> int:
@@ -258,7 +271,7 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
             m.cp.add(expr == lower)
             continue
         m.cp.minimize(expr)
-        solver = _solver(options, _stage_budget(deadline, i, len(stages), options.time_limit))
+        solver = _solver(options, _stage_budget(deadline, i, len(stages), options.time_limit), tuning.lp_subsolvers)
         if term == TIDY:
             solver.parameters.relative_gap_limit = TIDY_GAP
         code = _solve_stage(m, solver)
