@@ -106,6 +106,8 @@ def load_result(path: str) -> Result:
         raise CaseError(Problem("not valid UTF-8", path, hint=hint)) from None
     except json.JSONDecodeError as exc:
         raise CaseError(Problem(f"not valid JSON: {exc.msg}", path, exc.lineno, hint=hint)) from None
+    except RecursionError:
+        raise CaseError(Problem("JSON nested too deeply to be a result", path, hint=hint)) from None
     try:
         return Result.model_validate(data)
     except ValidationError as exc:

@@ -295,11 +295,17 @@ def set_meta(conn: sqlite3.Connection, items: dict[str, str]) -> None:
 # --- reading ----------------------------------------------------------------------------------
 
 
-def decode(row: sqlite3.Row) -> dict[str, Any]:
+def decode(row: sqlite3.Row, path: str = "<store>") -> dict[str, Any]:
+    """A stored point as a dict; a damaged JSON column is bad input naming the store and point."""
     out = dict(row)
     for column in JSON_COLUMNS:
         if out.get(column) is not None:
-            out[column] = json.loads(out[column])
+            try:
+                out[column] = json.loads(out[column])
+            except (json.JSONDecodeError, RecursionError):
+                raise CaseError(Problem(f"point {out.get('id')}: column {column} is not valid JSON", path,
+                                        hint="the store was damaged; remove the point or rerun the sweep "
+                                        "into a new store")) from None
     if out.get("go") is not None:
         out["go"] = bool(out["go"])
     return out
@@ -310,7 +316,7 @@ def read_points(path: str, keys: Sequence[str] | None = None) -> list[dict[str, 
 
     levers/margins/objective are decoded from JSON; go is a bool (None for an error).
     """
-    rows = [decode(r) for r in _select(path, "SELECT * FROM points ORDER BY id")]
+    rows = [decode(r, path) for r in _select(path, "SELECT * FROM points ORDER BY id")]
     if keys is not None:
         wanted = set(keys)
         rows = [r for r in rows if r["point_key"] in wanted]

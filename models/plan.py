@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Any
+from typing import Annotated, Any, Literal, NotRequired
 
 from pydantic import BaseModel, ConfigDict, Field
+from typing_extensions import TypedDict
 
 
 class Frozen(BaseModel):
@@ -61,6 +62,67 @@ class CriterionResult(Frozen):
     detail: str = ""
 
 
+# Nested parts of a Result are typed so that a saved result edited by hand or damaged is
+# refused when read, naming the field, instead of failing later in a reader. They stay
+# plain dicts (TypedDicts) for the code that reads them.
+ISODate = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$")]
+
+
+class OverrideRecord(TypedDict):
+    path: str
+    value: Any
+    origin: str
+
+
+class LeverValues(TypedDict, total=False):
+    mobilization_order: ISODate
+    north_share: float | Literal["auto"]
+    withdrawal_scale: float
+
+
+class ForceRow(TypedDict):
+    japanese: float
+    soviet: float
+    ratio: float
+    needed: float
+
+
+class UnitRow(TypedDict):
+    id: str
+    name: str
+    template: str
+    front: str
+    men: int
+    lift: int
+    combat: float
+    required: bool
+    committed: bool
+    route: NotRequired[str]
+    mobilize: NotRequired[ISODate | None]
+    ready: NotRequired[ISODate | None]
+    sail: NotRequired[ISODate | None]
+    debark: NotRequired[ISODate | None]
+    entrain: NotRequired[ISODate | None]
+    arrive: NotRequired[ISODate | None]
+
+
+class PortUsage(TypedDict):
+    capacity: int
+    loaded: list[int]
+    unloaded: list[int]
+
+
+class RailUsage(TypedDict):
+    capacity: int
+    entrained: list[int]
+
+
+class Usage(TypedDict, total=False):
+    shipping: dict[str, list[int]]
+    ports: dict[str, PortUsage]
+    rail: dict[str, RailUsage]
+
+
 class Result(Frozen):
     """What `kantokuen solve --json` prints; every plan in it has passed the verifier."""
 
@@ -70,11 +132,11 @@ class Result(Frozen):
     base_hash: str | None = Field(
         None, description="Hash of the case file's base case (before scenario and --set overrides): "
         "results with different base hashes come from different versions of the case.")
-    levers: dict[str, Any] = Field(
-        default_factory=dict, description="Effective lever values: mobilization_order (ISO), north_share "
+    levers: LeverValues = Field(
+        default_factory=lambda: LeverValues(), description="Effective lever values: mobilization_order (ISO), north_share "
         "(0..1 or 'auto'), withdrawal_scale.")
     scenario: str | None
-    overrides: list[dict[str, Any]]
+    overrides: list[OverrideRecord]
     status: Status
     go: bool
     x_day: str | None
@@ -88,10 +150,10 @@ class Result(Frozen):
     bound: dict[str, float]
     verified: bool
     criteria: list[CriterionResult]
-    force_ratio: dict[str, dict[str, float]] = Field(default_factory=dict)
+    force_ratio: dict[str, ForceRow] = Field(default_factory=dict)
     shipping: dict[str, float] = Field(default_factory=dict)
-    units: list[dict[str, Any]] = Field(default_factory=list)
-    usage: dict[str, Any] = Field(default_factory=dict)
+    units: list[UnitRow] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=lambda: Usage())
     strength: dict[str, dict[str, list[float]]] = Field(
         default_factory=dict, description="soviet / needed / japanese: per front, per day."
     )

@@ -232,8 +232,6 @@ def test_compare_refuses_what_it_cannot_compare(tmp_path: Path, saved: Path) -> 
         assert line.startswith(start), (args, line)
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/compare.py load_result: JSON nested 100,000 deep raises "
-                   "RecursionError (exit 5); catch it like JSONDecodeError (reports.inputs.read_result does)")
 def test_compare_refuses_a_deeply_nested_result(tmp_path: Path, saved: Path) -> None:
     deep = tmp_path / "deep.json"
     deep.write_text("[" * 100_000 + "]" * 100_000)
@@ -254,10 +252,6 @@ DAMAGED = [
 
 @pytest.mark.parametrize(("what", "damage"), DAMAGED, ids=[d[0] for d in DAMAGED])
 @pytest.mark.parametrize("reader", ["compare", "report"])
-@pytest.mark.xfail(strict=True, reason="models/plan.py Result: nested parts (overrides, units, usage, levers, "
-                   "force_ratio, shipping) are dict[str, Any]; compare/report crash (exit 5: KeyError, ValueError, "
-                   "AttributeError) or read past the damage (exit 0) instead of naming the field. Needs typed "
-                   "sub-models (TypedDicts) in Result.")
 def test_a_damaged_result_file_is_named(tmp_path: Path, saved: Path, reader: str, what: str, damage: object) -> None:
     data = json.loads(saved.read_text())
     damage(data)  # type: ignore[operator]
@@ -367,8 +361,6 @@ def test_the_mini_case_itself_is_accepted_by_every_command_here() -> None:
     assert "scenarios:" in MINI_TEXT
 
 
-@pytest.mark.xfail(strict=True, reason="analysis/store.py decode: a point whose JSON columns were damaged (hand edit, "
-                   "another tool) raises JSONDecodeError (exit 5) when the store is summarized; name the store and point")
 def test_a_store_with_a_damaged_point_is_named(tmp_path: Path) -> None:
     store = tmp_path / "sweep.sqlite"
     made = run("sweep", CASE, "--vary", "levers.north_share=1", "--workers", "1", "--store", str(store))
