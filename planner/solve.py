@@ -22,7 +22,7 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from models.plan import Plan, Status, UnitPlan
 from models.verify import Violation, objective_terms, verify
-from planner.heuristics import iterated_list_schedule, relaxation_bound
+from planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
 from planner.model import Model, build, symmetry_groups
 
 
@@ -155,7 +155,7 @@ class Tuning:
     (`python -m benchmarks run` reports each one's effect)."""
 
     warm_start: bool = True  # iterated list scheduling: first plan, hint and X-Day upper bound
-    relaxation_bound: bool = True  # X-Day lower bound from the resource-free relaxation
+    relaxation_bound: bool = True  # X-Day bound from relaxations; simple bounds on later terms
     symmetry_breaking: bool = True  # identical units of a `count:` group in order
     lp_subsolvers: bool = True  # interleave the default and max-LP searches (else CP-SAT's portfolio)
 
@@ -219,6 +219,27 @@ TIDY_SHARE = 0.1  # of the time limit, kept for the tidy-up stage
 TIDY_GAP = 0.01  # the tidy-up stops once within 1% of its bound
 
 
+def simple_bounds(inst: Instance) -> dict[str, int]:
+    """Bounds on the secondary terms that need no search: every required unit takes its route
+    with the shortest ship cycle (none if it may go by rail), and arrives as early as it could
+    with every resource free; optional units may stay home."""
+    required = [s for s in inst.units if s.required]
+    return {"ton_days": sum(s.lift * min(m.cycle_days if m.sea is not None else 0 for m in s.moves) for s in required),
+            TIDY: sum(earliest_arrival(s) for s in required)}
+
+
+def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple[int, int] | None:
+    """(value, bound) when the plan's value of a secondary term already proves it (equal to its
+    simple bound; for the tidy-up, within its gap), else None."""
+    bound = simple_bounds(inst).get(term) if plan is not None else None
+    if plan is None or bound is None:
+        return None
+    value = objective_terms(inst, plan)[term]
+    if value <= bound or (term == TIDY and value <= (1 + TIDY_GAP) * bound):
+        return value, bound
+    return None
+
+
 def _stage_budget(deadline: float, stage: int, stages: int, time_limit: float) -> float:
     """The first stage decides go/no-go and X-Day: most of the time; the other proven stages
     share the rest but for a small reserve, which is the tidy-up's (last stage) budget."""
@@ -269,6 +290,11 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
         if term == "x_day" and incumbent is not None and incumbent.x_day == lower:
             bound[term] = lower  # the warm start reached the relaxation bound: proven
             m.cp.add(expr == lower)
+            continue
+        reached = _reached_simple_bound(inst, incumbent, term) if tuning.relaxation_bound else None
+        if reached is not None:
+            value, bound[term] = reached  # the plan so far already meets a bound: no search
+            m.cp.add(expr <= value)
             continue
         m.cp.minimize(expr)
         solver = _solver(options, _stage_budget(deadline, i, len(stages), options.time_limit), tuning.lp_subsolvers)
