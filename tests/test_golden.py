@@ -1,0 +1,71 @@
+"""Golden results: every shipped case and scenario still gives its recorded answer.
+
+The answers live in `cases/**/<case>.expected.json` (regenerate with
+`python -m tests.golden --update` after a deliberate change, and say why in the commit).
+Each test solves one point (base case or scenario) with one worker and seed 0 and compares
+status, go, X-Day, decision day, North share and the no-go conflict.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.golden import (
+    BASE,
+    KEYS,
+    PROVEN,
+    answer,
+    case_files,
+    differences,
+    golden_path,
+    points,
+    read_golden,
+    relative,
+)
+
+# Points whose solve takes more than ~20 s with one worker: the 34-division stress test's
+# no-go explanation has to find several complete 409-unit plans.
+SLOW = {("cases/kantokuen_1941.yaml", "max-north-34div")}
+
+
+def golden_points() -> list[pytest.param]:
+    params = []
+    for case_file in case_files():
+        if not golden_path(case_file).exists():
+            continue
+        for point in read_golden(case_file)["results"]:
+            key = (relative(case_file), point)
+            marks = [pytest.mark.slow] if key in SLOW else []
+            params.append(pytest.param(case_file, point, id=f"{case_file.stem}[{point}]", marks=marks))
+    return params
+
+
+def test_every_case_and_scenario_has_a_golden_result() -> None:
+    """A case added without golden results, or a scenario renamed, fails here (no solving)."""
+    for case_file in case_files():
+        assert golden_path(case_file).exists(), f"{relative(case_file)}: run python -m tests.golden --update"
+        recorded = list(read_golden(case_file)["results"])
+        assert recorded == points(case_file), f"{relative(case_file)}: golden points differ from the case's"
+
+
+def test_golden_results_are_proven_answers() -> None:
+    """Only proven answers are golden: OPTIMAL (go) or INFEASIBLE (no-go, with its conflict)."""
+    for case_file in case_files():
+        for point, result in read_golden(case_file)["results"].items():
+            assert set(result) == set(KEYS), (case_file, point)
+            assert result["status"] in PROVEN, (case_file, point)
+            assert result["go"] == (result["status"] == "OPTIMAL"), (case_file, point)
+            assert bool(result["conflict"]) == (not result["go"]), (case_file, point)
+
+
+@pytest.mark.parametrize(("case_file", "point"), golden_points())
+def test_golden(case_file: Path, point: str) -> None:
+    expected = read_golden(case_file)["results"][point]
+    got = answer(case_file, point)
+    assert not differences(expected, got), f"{relative(case_file)} [{point}]: " + "; ".join(differences(expected, got))
+
+
+def test_base_key_is_the_case_without_scenario() -> None:
+    assert BASE not in {s for f in case_files() for s in points(f)[1:]}

@@ -1,0 +1,143 @@
+"""The teaching cases solve to the answers worked out by hand in cases/teaching/README.md.
+
+Day 0 is 1 July 1941 in every teaching case and the order goes out that day. Each test says
+why its X-Day is what it is, in the README's words.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from models.plan import Result
+from models.scenarios import load
+from planner.result import solve
+from planner.solve import SolveOptions
+
+TEACHING = Path(__file__).resolve().parents[1] / "cases" / "teaching"
+OPTIONS = SolveOptions(time_limit=30.0, workers=1, seed=0)
+START = dt.date(1941, 7, 1)
+
+
+def run(name: str, scenario: str | None = None, *sets: str) -> Result:
+    return solve(load(str(TEACHING / f"{name}.yaml"), scenario, sets), OPTIONS)
+
+
+def day(n: int) -> str:
+    return (START + dt.timedelta(days=n)).isoformat()
+
+
+def committed(result: Result) -> set[str]:
+    return {u["id"] for u in result.units if u["committed"]}
+
+
+def arrivals(result: Result) -> dict[str, str]:
+    return {u["id"]: u["arrive"] for u in result.units if u["committed"]}
+
+
+# --- two_divisions ------------------------------------------------------------------------
+
+
+def test_two_divisions_port_loads_one_division_a_day() -> None:
+    # Ready on day 4; Moji loads 10,000 t a day, one 8,000 t division: sailings on days 4 and
+    # 5, landings on 5 and 6, two days by rail: arrivals on 7 and 8. The Korea division is
+    # there on day 5. All three are needed (1.5 x 2 Soviet), so X-Day is day 8.
+    result = run("two_divisions")
+    assert result.status == "OPTIMAL"
+    assert result.x_day == day(8) == "1941-07-09"
+    assert sorted(arrivals(result).values()) == [day(5), day(7), day(8)]
+
+
+def test_two_divisions_small_pool_waits_for_the_ship() -> None:
+    # 10,000 t of shipping: the first division holds 8,000 t on days 4-6, so the second sails
+    # on day 7 when the ship is back, lands on day 8 and arrives on day 10.
+    result = run("two_divisions", "small-pool")
+    assert result.x_day == day(10) == "1941-07-11"
+
+
+# --- halving_decides ----------------------------------------------------------------------
+
+
+def test_halving_sets_the_decision_day() -> None:
+    # The front loses 0.2 div.-eq. a day from 10: half (5) is gone on day 25, the decision
+    # day; the attack follows 3 days later. The divisions have been there since day 7.
+    result = run("halving_decides")
+    assert result.status == "OPTIMAL"
+    assert result.decision_day == day(25) == "1941-07-26"
+    assert result.x_day == day(28) == "1941-07-29"
+    assert max(arrivals(result).values()) == day(7)
+    halving = next(c for c in result.criteria if c.name == "halving")
+    assert halving.margin == 0  # exactly half on the decision day
+
+
+def test_faster_withdrawals_bring_the_decision_forward() -> None:
+    # 0.25 a day: 5 gone on day 20, attack on day 23.
+    result = run("halving_decides", "faster-withdrawal")
+    assert (result.decision_day, result.x_day) == (day(20), day(23))
+
+
+def test_halving_cannot_hold_by_an_early_deadline() -> None:
+    # On day 19 the front still holds 6.2 > 5: no-go, the halving criterion with the deadline.
+    result = run("halving_decides", "deadline-early")
+    assert result.status == "INFEASIBLE" and not result.go
+    assert {"halving", "decision_deadline"} <= set(result.conflict)
+
+
+def test_without_halving_the_force_ratio_decides() -> None:
+    # 0.5 x strength <= 3 divisions needs the front down to 6: 4 gone on day 20.
+    result = run("halving_decides", "no-halving")
+    assert result.x_day == day(20) == "1941-07-21"
+    assert result.decision_day == day(17)
+    ratio = next(c for c in result.criteria if c.name == "force_ratio")
+    assert ratio.margin == 0
+
+
+# --- shared_shipping ----------------------------------------------------------------------
+
+
+def test_auto_share_is_the_least_that_keeps_x_day() -> None:
+    # The South needs 6,000 of 20,000 t, so the North may have 70% (14,000 t): one 8,000 t
+    # division at a time. Second sails when the ship is back (day 7) and arrives on day 10.
+    # One division at sea needs 8,000 t = 40% of the pool: the least share for day 10.
+    result = run("shared_shipping")
+    assert result.status == "OPTIMAL"
+    assert result.x_day == day(10) == "1941-07-11"
+    assert result.north_share == 0.40
+
+
+def test_without_the_south_the_north_takes_80_percent() -> None:
+    # Both divisions at sea at once need 16,000 t = 80%; they arrive on day 7.
+    result = run("shared_shipping", "no-south")
+    assert (result.x_day, result.north_share) == (day(7), 0.80)
+
+
+def test_a_share_that_starves_the_south_is_a_no_go() -> None:
+    # 80% leaves the South 4,000 t < 6,000 t: South readiness fails whatever the movement does.
+    result = run("shared_shipping", "fixed-80")
+    assert result.status == "INFEASIBLE"
+    assert result.conflict == ["south_readiness"]
+
+
+# --- optional_division --------------------------------------------------------------------
+
+
+def test_only_the_optional_division_that_helps_is_committed() -> None:
+    # Korea divisions on days 5 and 6; a third is needed. The home division (day 9) gives
+    # X-Day 9; the reserve (day 12) would not make it earlier, so it stays home.
+    result = run("optional_division")
+    assert result.x_day == day(9) == "1941-07-10"
+    assert committed(result) == {"korea_div-1", "korea_div-2", "home_div"}
+
+
+def test_a_stronger_front_needs_both_optional_divisions() -> None:
+    # 4 Soviet div.-eq.: all four divisions, the last (reserve) on day 12.
+    result = run("optional_division", "soviet-stronger")
+    assert result.x_day == day(12)
+    assert committed(result) == {"korea_div-1", "korea_div-2", "home_div", "reserve_div"}
+
+
+def test_without_ships_the_reserve_goes_instead() -> None:
+    # No shipping: the home division cannot sail; the reserve arrives on day 12.
+    result = run("optional_division", "no-ships")
+    assert result.x_day == day(12)
+    assert committed(result) == {"korea_div-1", "korea_div-2", "reserve_div"}
