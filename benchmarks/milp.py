@@ -16,7 +16,8 @@ X-Day is a step too: `x_by[τ]` is 1 when X ≤ τ. Required units: `x_by[τ] �
 Force ratio, per front and candidate day x: Σ combat × arrived by x ≥ need(x) × (X = x). Days
 the halving, deadline or weather criteria rule out cannot be X. An `auto` North share is an
 integer percent variable. Stages are lexicographic like the planner's: X-Day, then the share,
-then ton-days, each stage fixing the optimum of the ones before. HiGHS runs with a zero gap
+then shipping ton-days, each stage fixing the optimum of the ones before, then the arrival-days
+tidy-up (1% gap, never decides the status). HiGHS runs the proven stages with a zero gap
 tolerance, so OPTIMAL means proven.
 """
 
@@ -344,10 +345,11 @@ class MilpOutcome:
     columns: int
     rows: int
     nonzeros: int
+    proven_seconds: float | None = None  # when every status-deciding stage was proven (None: never)
 
 
 def _objective(mm: MilpModel, term: str) -> tuple[dict[int, float], float]:
-    """Cost vector and offset of one lexicographic term."""
+    """Cost vector and offset of one lexicographic term (the planner's terms, same names)."""
     if term == "x_day":
         # X = hi − Σ_{τ<hi} x_by[τ]
         xs = mm.x_by
@@ -356,15 +358,19 @@ def _objective(mm: MilpModel, term: str) -> tuple[dict[int, float], float]:
         assert mm.share_pct is not None
         return {mm.share_pct: 1.0}, 0.0
     cost: dict[int, float] = {}
-    offset = 0.0
     for u in mm.units:
+        if term == "ton_days":
+            # Σ lift × cycle days of every sea movement (the shipping committed)
+            for k, s in u.sailed.items():
+                _add(cost, s.cols[-1], u.spec.lift * u.spec.moves[k].cycle_days)
+            continue
         for k, e in u.entrained.items():
             # arrival = Σ_t (t + transit) × (on day t) = (hi + transit)·by[hi] − Σ_{t<hi} by[t]
             transit = u.spec.moves[k].transit_days
-            _add(cost, e.cols[-1], u.spec.lift * (e.hi + transit))
+            _add(cost, e.cols[-1], e.hi + transit)
             for c in e.cols[:-1]:
-                _add(cost, c, -u.spec.lift)
-    return cost, offset
+                _add(cost, c, -1)
+    return cost, 0.0
 
 
 _STATUS = {
@@ -373,30 +379,49 @@ _STATUS = {
 }
 
 
+TIDY = "arrival_days"
+TIDY_SHARE = 0.1  # as the planner: the tidy-up keeps 10% of the time limit...
+TIDY_GAP = 0.01  # ...and stops within 1% of its bound; it never decides the status
+
+
+def _stage_time(deadline: float, stage: int, stages: int, time_limit: float) -> float:
+    remaining = deadline - time.perf_counter()
+    reserve = min(remaining, TIDY_SHARE * time_limit)
+    if stage == stages - 1:
+        return reserve
+    return (remaining - reserve) * (0.7 if stage == 0 else 1 / (stages - 1 - stage))
+
+
 def solve_milp(inst: Instance, time_limit: float = 60.0, threads: int = 2) -> MilpOutcome:
-    """Lexicographic stages with HiGHS; the plan (if any) is extracted but not yet verified."""
+    """Lexicographic stages with HiGHS, like the planner's: X-Day, North share (auto), shipping
+    ton-days (each proven or the status is FEASIBLE), then the arrival-days tidy-up. The plan (if
+    any) is extracted but not verified here: the caller runs the verifier."""
     started = time.perf_counter()
     mm = build_milp(inst)
+    built = time.perf_counter() - started
     if mm is None:
-        return MilpOutcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, 0.0, 0, 0, 0)
+        return MilpOutcome(Status.INFEASIBLE, None, {}, {}, built, built, 0, 0, 0, built)
     h = mm.lp.highs()
     built = time.perf_counter() - started
-    h.setOptionValue("mip_rel_gap", 0.0)
     h.setOptionValue("threads", threads)
     h.setOptionValue("random_seed", 0)
-    stages = ["x_day"] + (["north_share_pct"] if mm.share_pct is not None else []) + ["ton_days"]
+    stages = ["x_day"] + (["north_share_pct"] if mm.share_pct is not None else []) + ["ton_days", TIDY]
     objective: dict[str, int] = {}
     bound: dict[str, float] = {}
     status = Status.OPTIMAL
     values: np.ndarray | None = None
+    proven_at: float | None = None
     n = len(mm.lp.col_lo)
     deadline = started + time_limit
+    sizes = (n, len(mm.lp.row_lo), len(mm.lp.index))
     for i, term in enumerate(stages):
-        remaining = deadline - time.perf_counter()
-        if remaining <= 0.05:
-            status = Status.FEASIBLE if values is not None else Status.TIME_LIMIT
+        seconds = _stage_time(deadline, i, len(stages), time_limit)
+        if seconds <= 0.05:
+            if term != TIDY:
+                status = Status.FEASIBLE if values is not None else Status.TIME_LIMIT
             break
-        h.setOptionValue("time_limit", remaining * (0.7 if i == 0 else 1 / (len(stages) - i)))
+        h.setOptionValue("time_limit", seconds)
+        h.setOptionValue("mip_rel_gap", TIDY_GAP if term == TIDY else 0.0)
         cost, offset = _objective(mm, term)
         h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array([cost.get(c, 0.0) for c in range(n)]))
         h.changeObjectiveOffset(offset)
@@ -405,26 +430,28 @@ def solve_milp(inst: Instance, time_limit: float = 60.0, threads: int = 2) -> Mi
         h.run()
         code = h.getModelStatus()
         info = h.getInfo()
-        has_solution = info.primal_solution_status == 2
         if code == highspy.HighsModelStatus.kInfeasible and values is None:
-            return MilpOutcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, built,
-                               n, len(mm.lp.row_lo), len(mm.lp.index))
-        if not has_solution:
-            status = Status.FEASIBLE if values is not None else Status.TIME_LIMIT
+            elapsed = time.perf_counter() - started
+            return MilpOutcome(Status.INFEASIBLE, None, {}, {}, elapsed, built, *sizes, elapsed)
+        if info.primal_solution_status != 2:  # no feasible solution in time
+            if term != TIDY:
+                status = Status.FEASIBLE if values is not None else Status.TIME_LIMIT
             break
         values = np.array(h.getSolution().col_value)
-        value = round(info.objective_function_value)
-        objective[term] = value
+        objective[term] = round(info.objective_function_value)
         bound[term] = info.mip_dual_bound
+        if term == TIDY:
+            break
         if code != highspy.HighsModelStatus.kOptimal:
             status = Status.FEASIBLE
             break
+        if i == len(stages) - 2:
+            proven_at = time.perf_counter() - started
         # Fix this term at its optimum before the next stage.
-        h.addRow(value - offset, value - offset, len(cost), np.array(list(cost), dtype=np.int32),
-                 np.array(list(cost.values()), dtype=float))
+        h.addRow(objective[term] - offset, objective[term] - offset, len(cost),
+                 np.array(list(cost), dtype=np.int32), np.array(list(cost.values()), dtype=float))
     plan = extract_plan(mm, values, objective) if values is not None and "x_day" in objective else None
-    return MilpOutcome(status, plan, objective, bound,
-                       time.perf_counter() - started, built, n, len(mm.lp.row_lo), len(mm.lp.index))
+    return MilpOutcome(status, plan, objective, bound, time.perf_counter() - started, built, *sizes, proven_at)
 
 
 def _solution(values: np.ndarray) -> highspy.HighsSolution:

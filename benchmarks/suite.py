@@ -1,0 +1,484 @@
+"""The benchmark suite behind `python -m benchmarks run [--quick]`.
+
+Each benchmark returns plain data (dicts and lists) that `benchmarks.report` turns into
+BENCHMARKS.md and that is stored in benchmarks/results.json. Timings are wall-clock seconds on
+this machine; repeated runs give median/min/max. Work on big synthetic cases runs in a fresh
+process each time so its peak memory (max RSS) is its own.
+"""
+
+from __future__ import annotations
+
+import csv
+import glob
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from multiprocessing import get_context
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+HISTORICAL = str(ROOT / "cases" / "kantokuen_1941.yaml")
+PSPLIB_DIR = os.environ.get("KANTOKUEN_PSPLIB", str(ROOT.parent / "shared" / "psplib"))
+WORKERS = 2  # the targets are stated for two cores
+
+
+@dataclass(frozen=True)
+class Config:
+    """How much of each benchmark to run (full run ≈ 20 minutes, quick ≈ 2)."""
+
+    quick: bool
+    repeats: int  # runs of each cheap timing (median/min/max)
+    historical_limit: float
+    milp_scenarios: tuple[str, ...]
+    milp_limit: float
+    milp_synthetic: tuple[tuple[int, int], ...]
+    scaling: tuple[tuple[int, float, int], ...]  # (units, time limit, runs)
+    greedy_cases: tuple[tuple[int, int, float], ...]  # (units, seed, planner time limit)
+    psplib_sets: tuple[tuple[str, float, int | None], ...]  # (set, time limit, max instances)
+    sweep_points: int
+    techniques: tuple[str, ...]  # instances for the technique ablation
+    technique_limit: float
+
+
+FULL = Config(
+    quick=False, repeats=5, historical_limit=60.0,
+    milp_scenarios=("halving-met", "crash-schedule", "early-order-movement", "auto-share"), milp_limit=60.0,
+    milp_synthetic=((100, 0), (100, 1)),
+    scaling=((100, 10.0, 3), (300, 10.0, 3), (1000, 2.0, 3), (1000, 30.0, 2), (3000, 30.0, 1),
+             (5000, 10.0, 2), (5000, 60.0, 1)),
+    greedy_cases=tuple((n, seed, 10.0 if n < 1000 else 15.0) for n in (100, 300, 1000) for seed in (1, 2, 3, 4)),
+    psplib_sets=(("j30", 60.0, None), ("j60", 20.0, None), ("j120", 20.0, None)),
+    sweep_points=1000,
+    techniques=("halving-met", "early-order-movement", "max-north-34div", "syn100/1", "syn300/1", "syn1000/1"),
+    technique_limit=10.0,
+)
+
+QUICK = Config(
+    quick=True, repeats=1, historical_limit=60.0,
+    milp_scenarios=("halving-met",), milp_limit=20.0, milp_synthetic=(),
+    scaling=((100, 5.0, 1), (1000, 2.0, 1), (1000, 10.0, 1), (5000, 10.0, 1)),
+    greedy_cases=((100, 1, 5.0), (300, 1, 5.0)),
+    psplib_sets=(("j30", 10.0, 5),),
+    sweep_points=100,
+    techniques=("halving-met", "syn300/1"),
+    technique_limit=5.0,
+)
+
+
+def spread(values: Iterable[float]) -> dict[str, float]:
+    """Median, min and max of repeated measurements."""
+    xs = sorted(values)
+    return {"median": round(statistics.median(xs), 3), "min": round(xs[0], 3), "max": round(xs[-1], 3), "runs": len(xs)}
+
+
+# --- Machine and versions -----------------------------------------------------------------
+
+
+def machine() -> dict[str, Any]:
+    """CPU model, cores and RAM of this machine."""
+    cpu = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    ram = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                ram = round(int(line.split()[1]) / 2**20, 1)
+    except OSError:
+        pass
+    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": ram, "os": platform.platform(),
+            "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None}
+
+
+def versions() -> dict[str, str]:
+    from importlib.metadata import version
+
+    out = {"python": platform.python_version()}
+    for pkg in ("ortools", "highspy", "psplib", "kantokuen"):
+        try:
+            out[pkg] = version(pkg)
+        except Exception:  # noqa: BLE001 - a missing package is reported, not fatal
+            out[pkg] = "not installed"
+    return out
+
+
+# --- Running in a fresh process (peak memory) ---------------------------------------------
+
+
+def _child(fn: Callable[..., dict[str, Any]], args: tuple[Any, ...]) -> dict[str, Any]:
+    out = fn(*args)
+    out["peak_rss_mib"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    return out
+
+
+def isolated(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
+    """Run fn(*args) in a fresh process; its result gains the process's peak RSS in MiB."""
+    with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
+        return pool.submit(_child, fn, args).result()
+
+
+# --- Cases ------------------------------------------------------------------------------
+
+
+def load_named(name: str) -> Any:
+    """An Instance by name: `synN/S` is the synthetic case of N units and seed S, anything else
+    a scenario of the historical case."""
+    from models.instance import Instance
+    from models.scenarios import load
+
+    if name.startswith("syn"):
+        from benchmarks.generate import instance
+
+        units, seed = name[3:].split("/")
+        return instance(int(units), int(seed))[0]
+    return Instance(load(HISTORICAL, name).case)
+
+
+def _options(time_limit: float, workers: int = WORKERS) -> Any:
+    from planner.solve import SolveOptions
+
+    return SolveOptions(time_limit=time_limit, workers=workers, seed=0)
+
+
+def outcome_row(inst: Any, outcome: Any) -> dict[str, Any]:
+    """The numbers of one planner answer; the plan (if any) is re-verified here."""
+    from models.verify import verify
+
+    x = outcome.objective.get("x_day")
+    xb = outcome.bound.get("x_day")
+    row = {"status": outcome.status.value, "x_day": x, "x_bound": xb,
+           "x_gap": round((x - xb) / x, 4) if x and xb is not None else None,
+           "objective": outcome.objective, "bound": outcome.bound, "seconds": round(outcome.seconds, 3),
+           "timings": outcome.timings,
+           "verified": outcome.plan is not None and not verify(inst, outcome.plan)}
+    for term in ("ton_days",):
+        if term in outcome.objective and outcome.bound.get(term):
+            row[f"{term}_gap"] = round((outcome.objective[term] - outcome.bound[term]) / max(outcome.objective[term], 1), 4)
+    row["proven_seconds"] = proven_seconds(outcome)
+    return row
+
+
+def proven_seconds(outcome: Any) -> float | None:
+    """When the status-deciding stages were done: the answer minus the best-effort tidy-up."""
+    from planner.solve import TIDY
+
+    if outcome.status.value not in ("OPTIMAL", "INFEASIBLE"):
+        return None
+    return round(outcome.seconds - outcome.timings.get(f"solve_{TIDY}", 0.0), 3)
+
+
+# --- 1. Historical case -------------------------------------------------------------------
+
+
+def historical(cfg: Config) -> dict[str, Any]:
+    """Every scenario: planner answer (repeated), the greedy baseline's X-Day."""
+    from benchmarks.greedy import greedy
+    from models.scenarios import load
+    from planner.solve import plan_case
+
+    scenarios = list(load(HISTORICAL).case.scenarios)
+    rows = []
+    for name in scenarios:
+        inst = load_named(name)
+        runs = [plan_case(inst, _options(cfg.historical_limit)) for _ in range(cfg.repeats)]
+        row = outcome_row(inst, runs[-1])
+        row["scenario"] = name
+        row["units"] = len(inst.units)
+        row["seconds"] = spread(r.seconds for r in runs)
+        proven = [proven_seconds(r) for r in runs]
+        row["proven_seconds"] = spread(p for p in proven if p is not None) if all(p is not None for p in proven) else None
+        row["statuses"] = sorted({r.status.value for r in runs})
+        started = time.perf_counter()
+        g = greedy(inst)
+        row["greedy"] = {"x_day": g.x_day, "rule": g.rule, "seconds": round(time.perf_counter() - started, 3)}
+        rows.append(row)
+    return {"case": os.path.relpath(HISTORICAL, ROOT), "time_limit": cfg.historical_limit, "workers": WORKERS, "rows": rows}
+
+
+# --- 2. HiGHS MILP vs CP-SAT ----------------------------------------------------------------
+
+
+def milp_vs_cpsat(name: str, limit: float) -> dict[str, Any]:
+    """Both solvers on one instance, the MILP's plan checked by the verifier."""
+    from benchmarks.milp import solve_milp
+    from models.verify import verify
+    from planner.solve import plan_case
+
+    inst = load_named(name)
+    cp = plan_case(inst, _options(max(limit, 10.0)))
+    mi = solve_milp(inst, limit, threads=WORKERS)
+    milp_ok = mi.plan is None or not verify(inst, mi.plan)
+    proven_terms = [t for t in cp.objective if t != "arrival_days"]
+    same = mi.status.value == cp.status.value and all(mi.objective.get(t) == cp.objective.get(t) for t in proven_terms)
+    cp_proven = proven_seconds(cp)
+    ratio = None
+    if mi.proven_seconds is not None and cp_proven:
+        ratio = round(mi.proven_seconds / cp_proven, 1)
+    elif mi.status.value == "INFEASIBLE" and cp.status.value == "INFEASIBLE" and cp_proven:
+        ratio = round(mi.seconds / cp_proven, 1)
+    return {"instance": name, "units": len(inst.units),
+            "cpsat": {"status": cp.status.value, "objective": cp.objective, "seconds": round(cp.seconds, 3),
+                      "proven_seconds": cp_proven},
+            "milp": {"status": mi.status.value, "objective": mi.objective,
+                     "bound": {k: round(v, 1) for k, v in mi.bound.items()}, "seconds": round(mi.seconds, 3),
+                     "proven_seconds": round(mi.proven_seconds, 3) if mi.proven_seconds is not None else None,
+                     "build_seconds": round(mi.build_seconds, 3), "columns": mi.columns, "rows": mi.rows,
+                     "nonzeros": mi.nonzeros, "plan_verified": milp_ok if mi.plan is not None else None,
+                     "time_limit": limit},
+            "same_optimum": same, "ratio": ratio,
+            "ratio_at_least": round(limit / cp_proven, 1) if ratio is None and cp_proven else None}
+
+
+def milp(cfg: Config) -> dict[str, Any]:
+    rows = [milp_vs_cpsat(name, cfg.milp_limit) for name in cfg.milp_scenarios]
+    rows += [milp_vs_cpsat(f"syn{n}/{seed}", cfg.milp_limit) for n, seed in cfg.milp_synthetic]
+    return {"time_limit": cfg.milp_limit, "threads": WORKERS, "rows": rows}
+
+
+# --- 3. Synthetic scaling -------------------------------------------------------------------
+
+
+def scaling_run(units: int, seed: int, time_limit: float) -> dict[str, Any]:
+    """Generate, greedy baseline and one planner run on a synthetic case (in its own process)."""
+    from benchmarks.generate import generate
+    from benchmarks.greedy import greedy
+    from models.instance import Instance
+    from planner.solve import plan_case
+
+    t0 = time.perf_counter()
+    gen = generate(units, seed)
+    loaded = gen.load()
+    inst = Instance(loaded.case)
+    t1 = time.perf_counter()
+    g = greedy(inst)
+    t2 = time.perf_counter()
+    outcome = plan_case(inst, _options(time_limit))
+    row = outcome_row(inst, outcome)
+    row["first_plan_seconds"] = (round(sum(outcome.timings.get(k, 0.0) for k in ("relaxation_bound", "build", "warm_start")), 3)
+                                 if outcome.timings.get("warm_start") is not None and outcome.plan is not None else None)
+    row |= {"units": units, "seed": seed, "time_limit": time_limit, "generate_seconds": round(t1 - t0, 3),
+            "greedy": {"x_day": g.x_day, "rule": g.rule, "seconds": round(t2 - t1, 3)},
+            "known_plan_x_day": gen.known_plan.x_day}
+    return row
+
+
+def scaling(cfg: Config) -> dict[str, Any]:
+    rows = []
+    for units, limit, runs in cfg.scaling:
+        results = [isolated(scaling_run, units, 0, limit) for _ in range(runs)]
+        row = dict(results[-1])
+        row["seconds"] = spread(r["seconds"] for r in results)
+        row["x_days"] = [r["x_day"] for r in results]
+        row["x_gaps"] = [r["x_gap"] for r in results]
+        row["statuses"] = [r["status"] for r in results]
+        firsts = [r["first_plan_seconds"] for r in results if r["first_plan_seconds"] is not None]
+        row["first_plan_seconds"] = spread(firsts) if firsts else None
+        row["peak_rss_mib"] = max(r["peak_rss_mib"] for r in results)
+        rows.append(row)
+    return {"seed": 0, "workers": WORKERS, "rows": rows}
+
+
+# --- 4. Greedy baseline vs planner ----------------------------------------------------------
+
+
+def greedy_vs_planner(cfg: Config, scaling_rows: list[dict[str, Any]], historical_rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """X-Day of the planner against the greedy baseline, instance by instance."""
+    rows = []
+    for r in historical_rows:
+        if r["status"] in ("OPTIMAL", "FEASIBLE") or r["greedy"]["x_day"] is not None:
+            rows.append({"instance": f"historical:{r['scenario']}", "planner": r["x_day"], "planner_status": r["status"],
+                         "greedy": r["greedy"]["x_day"]})
+    seen = set()
+    for r in scaling_rows:
+        key = (r["units"], r["seed"])
+        if key not in seen:
+            seen.add(key)
+            rows.append({"instance": f"syn{r['units']}/{r['seed']}", "planner": r["x_day"], "planner_status": r["status"],
+                         "greedy": r["greedy"]["x_day"]})
+    for units, seed, limit in cfg.greedy_cases:
+        res = isolated(scaling_run, units, seed, limit)
+        rows.append({"instance": f"syn{units}/{seed}", "planner": res["x_day"], "planner_status": res["status"],
+                     "greedy": res["greedy"]["x_day"], "time_limit": limit})
+    for row in rows:
+        p, g = row["planner"], row["greedy"]
+        row["verdict"] = ("better" if p is not None and (g is None or p < g) else
+                          "equal" if p == g else "worse")
+    return {"rows": rows}
+
+
+# --- 5. PSPLIB ------------------------------------------------------------------------------
+
+
+def psplib(cfg: Config) -> dict[str, Any]:
+    from benchmarks.psplib_core import read_instance, solve_rcpsp
+
+    known = {}
+    table = Path(PSPLIB_DIR) / "makespans.csv"
+    if table.exists():
+        with table.open() as fh:
+            known = {row["file"]: row for row in csv.DictReader(fh)}
+    rows = []
+    for name, limit, most in cfg.psplib_sets:
+        files = sorted(glob.glob(str(Path(PSPLIB_DIR) / name / "*.sm")))[:most]
+        for f in files:
+            res = solve_rcpsp(read_instance(f), limit, WORKERS)
+            ref = known.get(f"{name}/{Path(f).name}", {})
+            lb, best = int(ref.get("lower_bound", 0) or 0), int(ref.get("best_known", 0) or 0)
+            closed = lb == best and lb > 0
+            row = {"set": name, "name": res.name, "makespan": res.makespan, "status": res.status,
+                   "lower_bound": res.lower_bound, "seconds": res.seconds, "time_limit": limit,
+                   "known_lower_bound": lb or None, "best_known": best or None, "open": not closed}
+            # A correct solver never beats a proven bound, and claims optimality only at the optimum.
+            row["sound"] = not ((res.makespan is not None and lb and res.makespan < lb)
+                                or (res.lower_bound > (best or res.lower_bound))
+                                or (closed and res.status == "OPTIMAL" and res.makespan != best))
+            row["optimal_known"] = closed and res.status == "OPTIMAL" and res.makespan == best
+            rows.append(row)
+    return {"directory": PSPLIB_DIR, "workers": WORKERS, "rows": rows}
+
+
+# --- 6. Sweep throughput --------------------------------------------------------------------
+
+
+def sweep(cfg: Config) -> dict[str, Any]:
+    """The sweep helper's measurement (benchmarks.sweep_throughput) on the historical case."""
+    try:
+        from benchmarks.sweep_throughput import measure_one
+    except ImportError as exc:  # pragma: no cover - the sweep helper's module is missing
+        return {"error": f"benchmarks.sweep_throughput not available: {exc}"}
+    spec = {"case": os.path.relpath(HISTORICAL, ROOT), "scenario": "halving-met", "lever": "levers.north_share",
+            "low": 0.3, "high": 1.0, "points": cfg.sweep_points, "workers": WORKERS, "time_limit": 60.0}
+    m = measure_one("local", cfg.sweep_points, case=HISTORICAL, scenario="halving-met", workers=WORKERS,
+                    time_limit=60.0, lever="levers.north_share", low=0.3, high=1.0)
+    out = dict(spec)
+    out |= {"seconds": m.seconds, "points_per_s": m.points_per_s, "steady_points_per_s": m.steady_points_per_s,
+            "first_point_s": m.first_point_s, "mean_solve_s": m.mean_solve_s, "go_points": m.go,
+            "points_in_5_min": round(m.points_per_s * 300)}
+    return out
+
+
+# --- 7. Techniques ------------------------------------------------------------------------
+
+
+VARIANTS: dict[str, dict[str, bool]] = {
+    "all on (default)": {},
+    "no warm start": {"warm_start": False},
+    "no relaxation bounds": {"relaxation_bound": False},
+    "no symmetry breaking": {"symmetry_breaking": False},
+    "CP-SAT default portfolio": {"lp_subsolvers": False},
+    "all off": {"warm_start": False, "relaxation_bound": False, "symmetry_breaking": False, "lp_subsolvers": False},
+}
+
+
+def technique_run(name: str, variant: str, limit: float) -> dict[str, Any]:
+    from planner.solve import Tuning, plan_case
+
+    inst = load_named(name)
+    outcome = plan_case(inst, _options(limit), Tuning(**VARIANTS[variant]))
+    row = outcome_row(inst, outcome)
+    return {"instance": name, "variant": variant, **{k: row[k] for k in ("status", "x_day", "x_bound", "seconds", "proven_seconds")},
+            "x_proven": row["x_day"] is not None and row["x_day"] == row["x_bound"]}
+
+
+def techniques(cfg: Config) -> dict[str, Any]:
+    rows = [technique_run(name, variant, cfg.technique_limit) for name in cfg.techniques for variant in VARIANTS]
+    return {"time_limit": cfg.technique_limit, "rows": rows}
+
+
+# --- 8. Profile ---------------------------------------------------------------------------
+
+
+def profile_run(units: int, time_limit: float) -> dict[str, Any]:
+    """Where the time goes on one synthetic case, from the YAML file to the JSON result."""
+    import tempfile
+
+    from benchmarks.generate import generate
+    from models.instance import Instance
+    from models.scenarios import load
+    from planner.result import build_result
+    from planner.solve import plan_case
+
+    folder = tempfile.mkdtemp(prefix="kantokuen-profile-")
+    path = generate(units, 0).write(os.path.join(folder, f"synthetic_{units}.yaml"))
+    phases: dict[str, float] = {}
+    t = time.perf_counter()
+    loaded = load(path)
+    phases["load and validate YAML"] = time.perf_counter() - t
+    t = time.perf_counter()
+    inst = Instance(loaded.case)
+    _ = inst.units, inst.strength, inst.force_needed, inst.halving_holds
+    phases["compile instance"] = time.perf_counter() - t
+    options = _options(time_limit)
+    outcome = plan_case(inst, options)
+    labels = {"relaxation_bound": "relaxation bounds", "build": "build CP-SAT model", "warm_start": "warm start (list scheduling)",
+              "verify": "verify plan"}
+    for key, seconds in outcome.timings.items():
+        phases[labels.get(key, key.replace("solve_", "CP-SAT stage: "))] = seconds
+    t = time.perf_counter()
+    result = build_result(loaded, inst, outcome, options, [], [])
+    phases["build result (criteria, usage, re-verify)"] = time.perf_counter() - t
+    t = time.perf_counter()
+    text = result.model_dump_json()
+    Path(folder, "result.json").write_text(text)
+    phases["JSON output"] = time.perf_counter() - t
+    total = sum(phases.values())
+    return {"units": units, "time_limit": time_limit, "status": outcome.status.value,
+            "phases": [{"phase": k, "seconds": round(v, 3), "share": round(v / total, 3)} for k, v in phases.items()],
+            "total_seconds": round(total, 3), "result_bytes": len(text)}
+
+
+def profile(cfg: Config) -> dict[str, Any]:
+    return isolated(profile_run, 1000, 10.0 if cfg.quick else 30.0)
+
+
+# --- The whole run --------------------------------------------------------------------------
+
+
+def run_all(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
+    """Every benchmark in turn; the results as one JSON-able dict."""
+    started = time.perf_counter()
+    results: dict[str, Any] = {
+        "command": "python -m benchmarks run" + (" --quick" if cfg.quick else ""),
+        "mode": "quick" if cfg.quick else "full",
+        "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+        "machine": machine(), "versions": versions(), "config": _config_json(cfg),
+    }
+    steps: list[tuple[str, Callable[[], Any]]] = [
+        ("historical", lambda: historical(cfg)),
+        ("milp", lambda: milp(cfg)),
+        ("scaling", lambda: scaling(cfg)),
+        ("greedy", lambda: greedy_vs_planner(cfg, results["scaling"]["rows"], results["historical"]["rows"])),
+        ("psplib", lambda: psplib(cfg)),
+        ("techniques", lambda: techniques(cfg)),
+        ("profile", lambda: profile(cfg)),
+        ("sweep", lambda: sweep(cfg)),
+    ]
+    for name, step in steps:
+        t = time.perf_counter()
+        log(f"[{time.perf_counter() - started:7.1f} s] {name} ...")
+        try:
+            results[name] = step()
+        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not lose the others
+            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+            print(f"benchmark {name} failed: {exc!r}", file=sys.stderr)
+        results.setdefault("durations", {})[name] = round(time.perf_counter() - t, 1)
+    results["duration_seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def _config_json(cfg: Config) -> dict[str, Any]:
+    from dataclasses import asdict
+
+    return asdict(cfg)

@@ -1,0 +1,108 @@
+"""The planner's speed-ups that the benchmarks measure keep every answer the same.
+
+Warm start, relaxation bounds, symmetry breaking and the LP subsolvers (planner.solve.Tuning)
+must change only how fast an answer comes, never the answer: same status and same proven
+objective with every technique on or off. The relaxation bounds must be true bounds.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import pytest
+
+from benchmarks.generate import generate
+from models.instance import Instance
+from models.plan import Status
+from models.scenarios import load
+from models.verify import verify
+from planner.heuristics import fluid_bound, iterated_list_schedule, relaxation_bound
+from planner.solve import SolveOptions, Tuning, plan_case
+from tests.factory import day, division, make
+
+TEACHING = str(Path(__file__).resolve().parents[2] / "cases" / "teaching" / "two_divisions.yaml")
+OPTIONS = SolveOptions(time_limit=30, workers=1)
+ALL_OFF = Tuning(warm_start=False, relaxation_bound=False, symmetry_breaking=False, lp_subsolvers=False)
+PROVEN = ("x_day", "north_share_pct", "ton_days")
+
+
+def _brute_force_fluid(capacity: int, jobs: list[tuple[int, int, int]]) -> int:
+    """Exact min over integer schedules of max(day used + tail), days 0..release+len(jobs)."""
+    last = max(r for r, _, _ in jobs) + len(jobs)
+    best = None
+    for days in itertools.product(*[range(r, last + 1) for r, _, _ in jobs]):
+        load: dict[int, int] = {}
+        for d, (_, _, tons) in zip(days, jobs, strict=True):
+            load[d] = load.get(d, 0) + tons
+        if all(v <= capacity for v in load.values()):
+            value = max(d + q for d, (_, q, _) in zip(days, jobs, strict=True))
+            best = value if best is None else min(best, value)
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_fluid_bound_is_a_lower_bound(seed: int) -> None:
+    """On random small job sets the fluid bound never exceeds the exact optimum."""
+    import random
+
+    rng = random.Random(seed)
+    capacity = rng.choice([4, 6, 10])
+    jobs = [(rng.randint(0, 3), rng.randint(0, 3), rng.randint(1, capacity)) for _ in range(rng.randint(1, 5))]
+    assert fluid_bound(capacity, jobs) <= _brute_force_fluid(capacity, jobs)
+
+
+def test_fluid_bound_is_tight_for_identical_echelons() -> None:
+    """Three 4,800 t echelons landing at a 9,600 t/day port: the third lands a day later."""
+    assert fluid_bound(9600, [(10, 2, 4800)] * 3) == 13
+    assert fluid_bound(9600, [(10, 2, 4800)] * 2) == 12
+
+
+def _cases(tmp_path) -> list[Instance]:
+    cases = [Instance(load(TEACHING, s).case) for s in (None, "small-pool")]
+    cases += [Instance(generate(n, seed).load(str(tmp_path)).case) for n, seed in ((8, 0), (8, 1), (20, 0), (20, 1))]
+    cases.append(Instance(generate(10, 3, north_share="auto").load(str(tmp_path)).case))
+    # Optional units in a count group (symmetry breaking orders the committed ones first).
+    cases.append(Instance(make({"units.div": division(count=3), "units.extra": division(count=3, required=False),
+                                "ports.moji.tons_per_day": 16000, "fronts.east.initial_strength": 3})))
+    return cases
+
+
+def test_every_technique_keeps_the_answer(tmp_path) -> None:
+    """Each technique alone off, and all off: the same status and proven objective as default."""
+    for inst in _cases(tmp_path):
+        default = plan_case(inst, OPTIONS)
+        assert default.status == Status.OPTIMAL
+        assert default.plan is not None and verify(inst, default.plan) == []
+        for tuning in (ALL_OFF, Tuning(warm_start=False), Tuning(relaxation_bound=False),
+                       Tuning(symmetry_breaking=False), Tuning(lp_subsolvers=False)):
+            other = plan_case(inst, OPTIONS, tuning)
+            assert other.status == default.status, (inst.case.name, tuning)
+            assert {t: other.objective.get(t) for t in PROVEN} == {t: default.objective.get(t) for t in PROVEN}
+
+
+def test_relaxation_bound_is_below_the_optimum(tmp_path) -> None:
+    """The X-Day relaxation bound never exceeds the proven optimal X-Day."""
+    for inst in _cases(tmp_path):
+        outcome = plan_case(inst, SolveOptions(time_limit=30, workers=1), ALL_OFF)
+        assert outcome.plan is not None
+        bound = relaxation_bound(inst)
+        assert bound is not None and bound <= outcome.plan.x_day
+
+
+def test_relaxation_no_go_agrees_with_the_search() -> None:
+    """When not even the relaxation has an X-Day, the plain search also proves no-go."""
+    inst = Instance(make({"criteria.decision_deadline.date": day(5)}))
+    assert relaxation_bound(inst) is None
+    assert plan_case(inst, OPTIONS).status == Status.INFEASIBLE
+    assert plan_case(inst, OPTIONS, ALL_OFF).status == Status.INFEASIBLE
+
+
+def test_warm_start_is_deterministic_and_verified(tmp_path) -> None:
+    """Iterated list scheduling with one seed gives one plan, and it passes the verifier."""
+    inst = Instance(generate(60, 5).load(str(tmp_path)).case)
+    first = iterated_list_schedule(inst, passes=6, seed=1)
+    again = iterated_list_schedule(inst, passes=6, seed=1)
+    assert first.plan is not None and first.plan == again.plan
+    assert verify(inst, first.plan) == []
