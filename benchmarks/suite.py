@@ -53,10 +53,10 @@ FULL = Config(
     milp_synthetic=((100, 0), (100, 1)),
     scaling=((100, 10.0, 3), (300, 10.0, 3), (1000, 2.0, 3), (1000, 30.0, 2), (3000, 30.0, 1),
              (5000, 10.0, 2), (5000, 60.0, 1)),
-    greedy_cases=tuple((n, seed, 10.0 if n < 1000 else 15.0) for n in (100, 300, 1000) for seed in (1, 2, 3, 4)),
-    psplib_sets=(("j30", 60.0, None), ("j60", 20.0, None), ("j120", 20.0, None)),
+    greedy_cases=tuple((n, seed, 10.0) for n in (100, 300, 1000) for seed in (1, 2, 3)),
+    psplib_sets=(("j30", 60.0, None), ("j60", 15.0, None), ("j120", 15.0, None)),
     sweep_points=1000,
-    techniques=("halving-met", "early-order-movement", "max-north-34div", "syn100/1", "syn300/1", "syn1000/1"),
+    techniques=("halving-met", "early-order-movement", "auto-share", "max-north-34div", "syn300/1", "syn1000/1"),
     technique_limit=10.0,
 )
 
