@@ -52,11 +52,13 @@ class Status(StrEnum):
 
 
 class CriterionResult(Frozen):
-    """A named criterion at the plan's X-Day: whether it holds and by how much."""
+    """A named criterion at the plan's X-Day: whether it holds and by how much. For a no-go
+    there is no plan to measure: `holds` is false for the members of the conflict and None
+    (not evaluated) for the others."""
 
     name: str
     enabled: bool
-    holds: bool
+    holds: bool | None
     margin: float | None = Field(None, description="Slack in the criterion's own unit (>= 0 holds).")
     unit: str = ""
     detail: str = ""

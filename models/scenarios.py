@@ -108,6 +108,12 @@ def set_path(data: Any, path: Path, value: Any) -> Path:
     return (*spelled, last)
 
 
+def _within(path: str, key: str) -> bool:
+    """A later override of `key` replaces an earlier one of `path` when `path` lies inside it;
+    an earlier override of a whole entity (`units.x`) stays, and the later one refines it."""
+    return path == key or path.startswith(key + ".")
+
+
 def _overlap(a: str, b: str) -> bool:
     return a == b or a.startswith(b + ".") or b.startswith(a + ".")
 
@@ -177,7 +183,7 @@ def load(file: str, scenario: str | None = None, sets: tuple[str, ...] | list[st
         if key in seen_sets:
             raise CaseError(Problem(f"--set '{key}' is given twice", hint="give each field once"))
         seen_sets.append(key)
-        overrides = [o for o in overrides if not _overlap(o.path, key)]
+        overrides = [o for o in overrides if not _within(o.path, key)]
         overrides.append(Override(key, value, "--set", "--set", None))
     case = apply_overrides(doc, overrides) if overrides else base
     return LoadedCase(case, file, scenario, tuple(overrides), doc)
@@ -186,6 +192,6 @@ def load(file: str, scenario: str | None = None, sets: tuple[str, ...] | list[st
 def with_overrides(loaded: LoadedCase, assignments: dict[str, Any], origin: str = "--vary") -> LoadedCase:
     """A loaded case with more overrides on top (used by sweeps and breakeven)."""
     doc = loaded.doc
-    overrides = [o for o in loaded.overrides if not any(_overlap(o.path, k) for k in assignments)]
+    overrides = [o for o in loaded.overrides if not any(_within(o.path, k) for k in assignments)]
     overrides += [Override(k, v, origin, origin, None) for k, v in assignments.items()]
     return LoadedCase(apply_overrides(doc, overrides), loaded.file, loaded.scenario, tuple(overrides), doc)

@@ -99,9 +99,10 @@ def criteria_results(inst: Instance, plan: Plan | None, conflict: list[str]) -> 
     for name in ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals"):
         enabled = bool(getattr(crit, name).enabled)
         if plan is None:
-            out.append(CriterionResult(name=name, enabled=enabled, holds=enabled and name not in conflict
-                                       if enabled else True,
-                                       detail="in the conflict" if name in conflict else ""))
+            out.append(CriterionResult(name=name, enabled=enabled,
+                                       holds=(False if name in conflict else None) if enabled else True,
+                                       detail="in the conflict" if name in conflict else
+                                       ("not evaluated (no plan)" if enabled else "")))
             continue
         margin, unit, detail = _margin(inst, plan, name)
         out.append(CriterionResult(name=name, enabled=enabled, holds=(not enabled) or margin >= 0,

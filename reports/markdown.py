@@ -49,7 +49,7 @@ def result_markdown(result: Result) -> str:
         lines.append("")
     lines += ["## Criteria", "", "| criterion | holds | margin | detail |", "|---|---|---|---|"]
     for c in result.criteria:
-        holds = "off" if not c.enabled else ("yes" if c.holds else "**no**")
+        holds = "off" if not c.enabled else ("—" if c.holds is None else ("yes" if c.holds else "**no**"))
         margin = f"{c.margin:g} {c.unit}" if c.margin is not None else ""
         lines.append(f"| {CRITERION_LABELS.get(c.name, c.name)} | {holds} | {margin} | {_cell(c.detail)} |")
     lines.append("")

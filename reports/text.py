@@ -37,7 +37,7 @@ def criteria_table(result: Result) -> Table:
         if not c.enabled:
             table.add_row(CRITERION_LABELS.get(c.name, c.name), "off", "", "")
             continue
-        holds = Text("yes", "green") if c.holds else Text("no", "red")
+        holds = Text("—") if c.holds is None else (Text("yes", "green") if c.holds else Text("no", "red"))
         margin = f"{c.margin:g} {c.unit}" if c.margin is not None else ""
         table.add_row(CRITERION_LABELS.get(c.name, c.name), holds, margin, c.detail)
     return table

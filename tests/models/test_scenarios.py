@@ -120,3 +120,15 @@ def test_no_op_override_keeps_the_hash() -> None:
     same = with_overrides(base, {"shipping.pool.0.tons": 20000})
     assert case_hash(same.case) == case_hash(base.case)
     assert case_hash(load(MINI, "small-pool").case) != case_hash(base.case)
+
+
+def test_set_refines_an_entity_a_scenario_adds(tmp_path: Path) -> None:
+    """A scenario adds a whole unit; --set changes one of its fields: both apply."""
+    text = Path(MINI).read_text() + ("  more:\n    overrides:\n      units.extra: {name: Extra, origin: korea, men: 1000,"
+                                      " lift_tons: 1000, mobilization_days: 1, front: east, moves: [{rail: korea_front}],"
+                                      " source: TEXTBOOK}\n")
+    path = tmp_path / "case.yaml"
+    path.write_text(text)
+    loaded = load(str(path), "more", ["units.extra.mobilization_days=3"])
+    assert loaded.case.units["extra"].mobilization_days == 3
+    assert [o.path for o in loaded.overrides] == ["units.extra", "units.extra.mobilization_days"]
