@@ -23,19 +23,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from models.case import CRITERION_LABELS
 from models.errors import CaseError, Problem
 from models.plan import Result
 
 LEVERS = ("mobilization_order", "north_share", "withdrawal_scale")
 CRITERIA = ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals")
-CRITERION_LABELS = {
-    "halving": "Halving (Soviet strength)",
-    "force_ratio": "Force ratio",
-    "decision_deadline": "Decision deadline",
-    "weather": "Weather deadline",
-    "south_readiness": "South readiness",
-    "required_arrivals": "Required units arrived",
-}
 SECTIONS = {
     "inputs": "Inputs",
     "verdict": "Verdict",

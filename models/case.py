@@ -335,6 +335,14 @@ class Criteria(Strict):
 
 
 CRITERIA = ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals")
+CRITERION_LABELS = {
+    "halving": "Halving (Soviet strength)",
+    "force_ratio": "Force ratio",
+    "decision_deadline": "Decision deadline",
+    "weather": "Weather deadline",
+    "south_readiness": "South readiness",
+    "required_arrivals": "Required units arrived",
+}
 
 
 class Scenario(Strict):

@@ -6,16 +6,8 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from models.case import CRITERION_LABELS
 from models.plan import Result
-
-CRITERION_LABELS = {
-    "halving": "Halving (Soviet strength)",
-    "force_ratio": "Force ratio",
-    "decision_deadline": "Decision deadline",
-    "weather": "Weather deadline",
-    "south_readiness": "South readiness",
-    "required_arrivals": "Required units arrived",
-}
 
 
 def verdict_line(result: Result) -> Text:
