@@ -49,7 +49,9 @@ class Config:
 
 FULL = Config(
     quick=False, repeats=5, historical_limit=60.0,
-    milp_scenarios=("halving-met", "crash-schedule", "early-order-movement", "auto-share"), milp_limit=60.0,
+    # The other no-go scenarios are decided by date arithmetic alone in both (milliseconds).
+    milp_scenarios=("halving-met", "crash-schedule", "early-order-movement", "auto-share", "max-north-34div"),
+    milp_limit=60.0,
     milp_synthetic=((100, 0), (100, 1)),
     scaling=((100, 10.0, 3), (300, 10.0, 3), (1000, 2.0, 3), (1000, 30.0, 2), (3000, 30.0, 1),
              (5000, 10.0, 2), (5000, 60.0, 1)),

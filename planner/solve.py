@@ -273,12 +273,12 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
 
     lower = relaxation_bound(inst) if tuning.relaxation_bound else 0
     mark = lap("relaxation_bound", started)
+    if lower is None:
+        # Not even the relaxation has an X-Day: a proven no-go, no model and no search needed.
+        return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, ("x_day",), timings)
     m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
     stages = ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
     mark = lap("build", mark)
-    if lower is None:
-        # Not even the resource-free relaxation has an X-Day: a proven no-go, no search needed.
-        return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, ("x_day",), timings)
     incumbent = _warm_start(inst, options, lower) if tuning.warm_start else None
     mark = lap("warm_start", mark)
     m.cp.add(m.x_day >= lower)
