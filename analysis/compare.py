@@ -23,12 +23,11 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from models.case import CRITERION_LABELS
+from models.case import CRITERIA, CRITERION_LABELS
 from models.errors import CaseError, Problem
 from models.plan import Result
 
 LEVERS = ("mobilization_order", "north_share", "withdrawal_scale")
-CRITERIA = ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals")
 SECTIONS = {
     "inputs": "Inputs",
     "verdict": "Verdict",
