@@ -428,7 +428,7 @@ def certificates(search: _Search, good: int, bad: int, options: SolveOptions) ->
                             explanation=["No answer within the time limit just past the threshold."])
         return meets, fails, solves, 0
     core = minimal_conflict(q.inst, time_limit=options.time_limit)
-    fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=list(core.members) or ["movement"],
+    fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=list(core.members),
                         explanation=describe(q.inst, core))
     return meets, fails, solves, core.checks
 

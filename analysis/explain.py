@@ -17,6 +17,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from models.case import HORIZON_MEMBER
 from models.instance import Instance
 from models.plan import Result, Status
 from models.scenarios import LoadedCase
@@ -136,9 +137,9 @@ def explain_case(loaded: LoadedCase, options: SolveOptions, max_conflicts: int =
 def _no_go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any],
            max_conflicts: int) -> ExplainReport:
     first = minimal_conflict(inst, time_limit=options.time_limit)
-    result = build_result(loaded, inst, outcome, options, list(first.members) or ["movement"], describe(inst, first))
+    result = build_result(loaded, inst, outcome, options, list(first.members), describe(inst, first))
     if not first.feasible_without_criteria:
-        movement = ConflictMember(name="movement", kind="movement", label="the movement itself",
+        movement = ConflictMember(name=HORIZON_MEMBER, kind="movement", label="the movement itself",
                                   sentence=result.explanation[0])
         return ExplainReport(**head, verdict="no-go", conflicts=[ConflictReport(members=[movement], checks=first.checks)],
                              movement_impossible=True, solves=1 + first.checks, result=result)

@@ -335,6 +335,11 @@ class Criteria(Strict):
 
 
 CRITERIA = ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals")
+HORIZON_MEMBER = "calendar.horizon_days"
+"""The conflict member of a no-go whose movement cannot be done within the planning horizon.
+A required unit must be committed and complete its move by the horizon even when the
+`required_arrivals` criterion is off: that criterion only ties the arrivals to X-Day."""
+HORIZON_LABEL = "the planning horizon (required units must complete their moves within it)"
 CRITERION_LABELS = {
     "halving": "Halving (Soviet strength)",
     "force_ratio": "Force ratio",

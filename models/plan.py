@@ -125,6 +125,36 @@ class Usage(TypedDict, total=False):
     rail: dict[str, RailUsage]
 
 
+class Exclusion(TypedDict):
+    """X-Days first..last ruled out by one reason (models.certify lists the reasons)."""
+
+    rule: str
+    first: int
+    last: int
+    front: NotRequired[str]
+    numbers: dict[str, int]
+
+
+class RequiredBy(TypedDict, total=False):
+    """A lower bound on the last required arrival: one unit, or a facility and its units."""
+
+    day: int
+    unit: str
+    facility: str
+    units: list[str]
+
+
+class Certificate(TypedDict, total=False):
+    """Why no X-Day is possible, as arithmetic the verifier re-checks (models.certify); kind
+    `full_model` when only CP-SAT's proof on the full model stands."""
+
+    kind: Literal["criteria", "relaxation", "full_model"]
+    exclusions: list[Exclusion]
+    required_by: RequiredBy
+    open_day: int
+    note: str
+
+
 class Result(Frozen):
     """What `kantokuen solve --json` prints; every plan in it has passed the verifier."""
 
@@ -150,7 +180,12 @@ class Result(Frozen):
     north_share: float | None = Field(None, description="North share of the pool used by the plan (0..1).")
     objective: dict[str, float]
     bound: dict[str, float]
-    verified: bool
+    verified: bool = Field(description="A plan: it passed the independent verifier. A no-go: its "
+                           "certificate passed the verifier (see `verification` when false).")
+    verification: str = Field("", description="Why `verified` is false, when it is.")
+    certificate: Certificate | None = Field(
+        None, description="For a no-go: why no X-Day in 0..horizon is possible, checked by the "
+        "verifier without a solver.")
     criteria: list[CriterionResult]
     force_ratio: dict[str, ForceRow] = Field(default_factory=dict)
     shipping: dict[str, float] = Field(default_factory=dict)

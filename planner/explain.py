@@ -18,6 +18,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
+from models.case import HORIZON_MEMBER
 from models.instance import BP, MILLI, Instance, share_bp
 from models.plan import Plan, Status
 from models.verify import verify
@@ -90,7 +91,10 @@ class Conflict:
 
     @property
     def members(self) -> tuple[str, ...]:
-        """Criteria names, then levers as `levers.<name>`."""
+        """Criteria names, then levers as `levers.<name>`; the horizon (`calendar.horizon_days`)
+        alone when the movement itself cannot be done within it."""
+        if not self.feasible_without_criteria and not self.criteria:
+            return (HORIZON_MEMBER,)
         return self.criteria + tuple(lever_member(lever) for lever in self.levers)
 
 
@@ -401,7 +405,9 @@ def describe(inst: Instance, conflict: Conflict) -> list[str]:
     if not conflict.feasible_without_criteria:
         return ["The required units cannot all be mobilized and moved within the planning horizon "
                 f"({inst.horizon} days from {pretty(case.calendar.start)}), whatever the criteria and "
-                "however early the order: shipping, port or rail capacity is too small."]
+                "however early the order: shipping, port or rail capacity is too small (a required "
+                "unit must complete its move within the horizon even with the required-arrivals "
+                "criterion off)."]
     lines = [_criterion_sentence(inst, name) for name in conflict.criteria]
     relaxed = relaxed_levers(inst)
     lines += [_lever_sentence(inst, lever, relaxed.get(lever)) for lever in conflict.levers]

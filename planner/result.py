@@ -7,11 +7,12 @@ from typing import Any
 from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
 from models import __version__
+from models.case import Case
 from models.instance import BP, MILLI, Instance
 from models.loader import build_case
 from models.plan import CriterionResult, Plan, Result, Status
 from models.scenarios import LoadedCase, case_hash
-from models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use, verify
+from models.verify import Violation, combat_arrived, port_loads, rail_loads, shipping_in_use, verify
 from planner.explain import describe, minimal_conflict
 from planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
 
@@ -25,7 +26,7 @@ def solve(loaded: LoadedCase, options: SolveOptions | None = None) -> Result:
     explanation: list[str] = []
     if outcome.status == Status.INFEASIBLE:
         core = minimal_conflict(inst, time_limit=max(options.time_limit / 4, 5.0))
-        conflict = list(core.members) or ["movement"]
+        conflict = list(core.members)
         explanation = describe(inst, core)
     return build_result(loaded, inst, outcome, options, conflict, explanation)
 
@@ -37,6 +38,7 @@ def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: 
     if plan is not None and verify(inst, plan):
         raise PlannerBug(verify(inst, plan))
     lag = inst.decision_lag
+    verified, verification = verification_of(case, outcome)
     return Result(
         case=case.name,
         case_file=loaded.file,
@@ -56,7 +58,9 @@ def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: 
         north_share=plan.north_share_bp / BP if plan else None,
         objective={k: float(v) for k, v in outcome.objective.items()},
         bound={k: float(v) for k, v in outcome.bound.items()},
-        verified=plan is not None,
+        verified=verified,
+        verification=verification,
+        certificate=outcome.certificate if plan is None else None,
         criteria=criteria_results(inst, plan, conflict),
         force_ratio=force_ratios(inst, plan) if plan else {},
         shipping=shipping_summary(inst, plan) if plan else {},
@@ -71,6 +75,28 @@ def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: 
         version=__version__,
         ortools_version=ortools_version,
     )
+
+
+def verification_of(case: Case, outcome: Outcome) -> tuple[bool, str]:
+    """Whether the answer is verified, and why not when it is not. A plan was verified when it
+    was made; a no-go is verified when the verifier accepts its certificate (a certificate the
+    verifier rejects is a planner bug); a no-go proven only by CP-SAT on the full model, and no
+    answer in time, are not verified, and say so."""
+    if outcome.plan is not None:
+        return True, ""
+    certificate = outcome.certificate
+    if outcome.status != Status.INFEASIBLE or certificate is None:
+        return False, "no plan and no proof of a no-go: nothing to verify"
+    if certificate.get("kind") == "full_model":
+        return False, str(certificate.get("note", "no certificate"))
+    try:  # TEMP(lead): until the independent verifier's helpers land in models.verify
+        from models.certify import check_certificate
+    except ImportError:
+        return False, "TEMP: certificate checker not available yet"
+    problems = check_certificate(case, certificate)
+    if problems:
+        raise PlannerBug([Violation("certificate", p) for p in problems])
+    return True, ""
 
 
 _BASE_HASHES: dict[int, tuple[object, str]] = {}

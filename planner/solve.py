@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 from models.instance import Instance
 from models.plan import Plan, Status, UnitPlan
 from models.verify import Violation, objective_terms, verify
+from planner.certificate import no_go_certificate
 from planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
 from planner.model import Model, build, symmetry_groups
 
@@ -57,6 +58,7 @@ class Outcome:
     seconds: float
     stages: tuple[str, ...] = ()
     timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (build, warm_start, solve_<stage>, verify)
+    certificate: dict[str, Any] | None = None  # a no-go's certificate (planner.certificate)
 
 
 def map_status(code: Any) -> Status:
@@ -274,8 +276,14 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
     lower = relaxation_bound(inst) if tuning.relaxation_bound else 0
     mark = lap("relaxation_bound", started)
     if lower is None:
-        # Not even the relaxation has an X-Day: a proven no-go, no model and no search needed.
-        return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, ("x_day",), timings)
+        # Not even the relaxation has an X-Day: a no-go with no model and no search, provided
+        # its certificate is one the verifier can check; otherwise the full model decides.
+        certificate = no_go_certificate(inst)
+        mark = lap("certificate", mark)
+        if certificate["kind"] != "full_model":
+            return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started,
+                           ("x_day",), timings, certificate)
+        lower = 0
     m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
     stages = ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
     mark = lap("build", mark)
@@ -306,7 +314,10 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
         mark = lap(f"solve_{term}", mark)
         stage_status = map_status(code)
         if stage_status == Status.INFEASIBLE and incumbent is None:
-            return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started, tuple(stages[: i + 1]), timings)
+            certificate = no_go_certificate(inst)
+            mark = lap("certificate", mark)
+            return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started,
+                           tuple(stages[: i + 1]), timings, certificate)
         if stage_status == Status.INFEASIBLE:
             raise PlannerBug([Violation("solve", f"stage {term} infeasible although a verified plan exists")])
         if stage_status in (Status.OPTIMAL, Status.FEASIBLE):

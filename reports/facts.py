@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from models.case import ASSUMPTION, Case
+from models.case import ASSUMPTION, HORIZON_LABEL, HORIZON_MEMBER, Case
 from models.plan import CriterionResult, Result
 from models.provenance import source_usage, unsourced
+from reports.certificate import certificate_lines
 from reports.text import CRITERION_LABELS
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
@@ -369,6 +370,11 @@ class View:
                          "margin": margin, "detail": self.in_words(c.detail) if c.detail != "in the conflict" else ""})
         return rows
 
+    @property
+    def certificate_lines(self) -> list[str]:
+        """A no-go's proof: which X-Days each reason rules out (reports.certificate)."""
+        return certificate_lines(self.result)
+
     def in_words(self, text: str) -> str:
         """Planner detail text for a reader: ISO dates written out, front ids as names."""
         text = ISO_DATE.sub(lambda m: long_date(m.group(0)), text)
@@ -382,8 +388,8 @@ class View:
             if member in LEVER_LABELS:
                 value = self.result.levers.get(member.split(".", 1)[1])
                 parts.append(LEVER_LABELS[member] + (f" = {value_text(member, value)}" if value is not None else ""))
-            elif member == "movement":
-                parts.append("the movement itself (no plan fits the resources)")
+            elif member == HORIZON_MEMBER:
+                parts.append(HORIZON_LABEL)
             else:
                 parts.append(CRITERION_LABELS.get(member, words(member)))
         return " + ".join(parts)

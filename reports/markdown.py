@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from models.plan import Result
+from reports.certificate import certificate_lines
 from reports.charts import lever_label
 from reports.facts import (
     Subject,
@@ -43,6 +44,9 @@ def result_markdown(result: Result) -> str:
         lines.append(f"- {_cell(line)}")
     if result.explanation:
         lines.append("")
+    proof = certificate_lines(result)
+    if proof:
+        lines += [_cell(proof[0]), ""] + [f"- {_cell(line)}" for line in proof[1:]] + [""]
     if result.overrides:
         lines += ["## Overrides", "", "| field | value | set by |", "|---|---|---|"]
         lines += [f"| `{_cell(o['path'])}` | {_cell(o['value'])} | {_cell(o['origin'])} |" for o in result.overrides]
@@ -128,6 +132,9 @@ def _result_lines(v: View, route_words: Callable[[View, str], str], several: boo
         lines += [f"These cannot all hold together: {_md(v.conflict_text)}.", ""]
     if r.explanation:
         lines += ["**Why not:**", ""] + [f"- {_md(v.in_words(line))}" for line in r.explanation] + [""]
+    proof = certificate_lines(r)
+    if proof:
+        lines += [_md(proof[0]), ""] + [f"- {_md(v.in_words(line))}" for line in proof[1:]] + [""]
     if v.subject.case_note:
         lines += [f"> Note: {_md(v.subject.case_note)}.", ""]
     lines += ["### Criteria", ""]

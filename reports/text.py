@@ -8,6 +8,7 @@ from rich.text import Text
 
 from models.case import CRITERION_LABELS
 from models.plan import Result
+from reports.certificate import certificate_lines
 
 
 def verdict_line(result: Result) -> Text:
@@ -44,6 +45,8 @@ def render(result: Result, console: Console, max_units: int = 25) -> None:
         parts.append(Text("overrides: " + ", ".join(f"{o['path']}={o['value']} ({o['origin']})" for o in result.overrides)))
     for line in result.explanation:
         parts.append(Text("• " + line, "red"))
+    for i, line in enumerate(certificate_lines(result)):
+        parts.append(Text(("  " if i else "") + line))
     parts.append(criteria_table(result))
     if result.force_ratio:
         forces = Table(title="Forces at X-Day (division-equivalents)", title_justify="left")
