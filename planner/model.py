@@ -175,9 +175,8 @@ def shipping_pool_capacity(m: Model) -> None:
         return
     pool = inst.pool
     peak = max(pool)
-    # The pool changes stepwise (it may grow or shrink); a fixed "reserved" interval per step
-    # takes up what the pool lacks of its peak, so one cumulative with the peak capacity
-    # enforces every day's limit.
+    # The pool grows stepwise; a fixed "reserved" interval per step takes up what is not yet
+    # requisitioned, so one cumulative with the peak capacity enforces every day's limit.
     segments: list[tuple[int, int, int]] = []
     start = 0
     for day in range(1, inst.horizon + 2):
