@@ -136,16 +136,12 @@ def depot_capacity(m: Model) -> None:
 
 
 def sea_voyage(m: Model) -> None:
-    """A unit going by sea sails once at its port (ready + travel days); a rail-only unit entrains
-    once ready."""
+    """A unit going by sea sails once at its port (ready + travel days)."""
     for u in m.units:
         for k, move in enumerate(u.spec.moves):
-            lit = u.move_lits[k]
-            if move.sea is None:
-                _enforce(m.cp.add(u.entrain >= u.ready), lit)
-            else:
+            if move.sea is not None:
                 assert u.sail is not None
-                _enforce(m.cp.add(u.sail >= u.ready + move.travel_to_port_days), lit)
+                _enforce(m.cp.add(u.sail >= u.ready + move.travel_to_port_days), u.move_lits[k])
 
 
 def _sea_moves(m: Model) -> list[tuple[UnitVars, int]]:
@@ -175,8 +171,9 @@ def shipping_pool_capacity(m: Model) -> None:
         return
     pool = inst.pool
     peak = max(pool)
-    # The pool grows stepwise; a fixed "reserved" interval per step takes up what is not yet
-    # requisitioned, so one cumulative with the peak capacity enforces every day's limit.
+    # The pool changes stepwise (it may grow or shrink); a fixed "reserved" interval per step
+    # takes up what the pool lacks of its peak, so one cumulative with the peak capacity
+    # enforces every day's limit.
     segments: list[tuple[int, int, int]] = []
     start = 0
     for day in range(1, inst.horizon + 2):
@@ -229,9 +226,13 @@ def rail_capacity(m: Model) -> None:
     for u in m.units:
         for k, move in enumerate(u.spec.moves):
             lit = u.move_lits[k]
+            # The railhead: the debarkation port for a sea move, the unit's region once it is
+            # ready for a rail-only move (DESIGN rule 5).
             if move.sea is not None:
                 assert u.sail is not None
                 _enforce(m.cp.add(u.entrain >= u.sail + move.sail_days), lit)
+            else:
+                _enforce(m.cp.add(u.entrain >= u.ready), lit)
             _enforce(m.cp.add(u.arrive == u.entrain + move.transit_days), lit)
             by_line[move.rail].append((_interval(m, u, k, u.entrain, 1, "entrain"), u.spec.lift))
     for line, items in by_line.items():
