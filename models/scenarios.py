@@ -3,16 +3,29 @@
 Precedence: command-line `--set` > scenario > the scenarios it extends > base case.
 Two overrides of one scenario that touch the same field (or one inside the other) are an
 error, and so are two parents that set one field differently: the scenario must decide.
+
+A dotted path follows the case schema (models/case.py), not just the file: a section the
+schema fills in by default (`soviet_reaction`, `criteria.south_readiness`, ...) can be
+overridden although the file leaves it out. A name the schema does not know, an id missing
+from a collection (`units.nope.men`) or a list item past the end is an error; a whole new
+entity (`units.newdiv: {...}`) is allowed.
 """
 
 from __future__ import annotations
 
 import copy
 import datetime as dt
+import difflib
 import hashlib
 import json
+import re
+import types
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any, Union, get_args, get_origin
+
+from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from models.case import Case
 from models.errors import CaseError, Problem
@@ -83,29 +96,129 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     return key, value
 
 
+class PathError(Exception):
+    """An override's dotted path that names nothing the case or its schema knows."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.message, self.hint = message, hint
+
+
+def _shape(annotation: Any) -> Any:
+    """What a field holds, seen through `Annotated` and `X | None`: a model, a `dict[str, X]`
+    collection, a `tuple[X, ...]` list, or a plain value (`Fraction | 'auto'` is a value)."""
+    origin = get_origin(annotation)
+    if origin is Annotated:
+        return _shape(get_args(annotation)[0])
+    if origin in (Union, types.UnionType):
+        shapes = [_shape(a) for a in get_args(annotation) if a is not type(None)]
+        return next((s for s in shapes if _kind(s) != "value"), annotation)
+    return annotation
+
+
+def _kind(shape: Any) -> str:
+    if isinstance(shape, type) and issubclass(shape, BaseModel):
+        return "model"
+    if get_origin(shape) is dict:
+        return "collection"
+    if get_origin(shape) in (tuple, list):
+        return "list"
+    return "any" if shape is Any else "value"
+
+
+def _item(shape: Any) -> Any:
+    """The shape of one entry of a collection or list."""
+    args = get_args(shape)
+    return _shape(args[1] if get_origin(shape) is dict else args[0])
+
+
+def _noun(shape: Any) -> tuple[str, str]:
+    """`SeaRoute` → ('sea route', 'sea routes'): what an entry of a collection is called."""
+    if _kind(shape) != "model":
+        return "key", "keys"
+    name = re.sub(r"(?<!^)(?=[A-Z])", " ", shape.__name__).lower()
+    return name, name + "s"
+
+
+def _hint(names: Iterable[str], wrong: str, what: str) -> str:
+    """Close matches of a misspelt name first, then (a few of) the names there are."""
+    names = list(names)
+    close = difflib.get_close_matches(wrong, names, n=3)
+    known = ", ".join(names[:20]) + (", ..." if len(names) > 20 else "") or "none"
+    guess = f"did you mean {' or '.join(close)}? " if close else ""
+    return f"{guess}{what}: {known}"
+
+
+def _empty_section(info: FieldInfo) -> Any:
+    """The raw form of a defaulted section the case file leaves out: what validation would
+    fill in (the default's explicitly set fields; {} when the default is the model's own)."""
+    default = info.get_default(call_default_factory=True)
+    if isinstance(default, BaseModel):
+        return default.model_dump(exclude_unset=True)
+    if isinstance(default, dict | tuple | list):
+        return copy.deepcopy(list(default) if isinstance(default, tuple) else default)
+    return [] if _kind(_shape(info.annotation)) == "list" else {}
+
+
+def _holds_fields(raw: Any, kind: str) -> bool:
+    """Raw data a path can step into: a mapping for a model or collection, a list for a list."""
+    return (kind == "list" and isinstance(raw, list)) or (
+        kind in ("model", "collection") and isinstance(raw, dict))
+
+
+def _step(target: Any, shape: Any, part: str | int, path: Path, depth: int,
+          last: bool) -> tuple[str | int, Any]:
+    """One step of an override's path: the raw container's key for `part`, and the shape of
+    what it holds. A section the schema knows but the file leaves out is created, so that the
+    override lands and validation fills in the rest; anything else missing is a PathError."""
+    here = dotted(path[:depth]) or "the case"
+    kind = _kind(shape)
+    if kind == "any" and isinstance(target, dict | list):  # free-form data: taken as written
+        return (str(part) if isinstance(target, dict) else part), Any
+    if not _holds_fields(target, kind):
+        # a single value, or a section an earlier override replaced with something else
+        raise PathError(f"{here} is a single value: it has no field '{part}'", f"set {here} itself")
+    name = str(part)  # a mapping is keyed by the id as written, even one that looks like a number
+    if kind == "model":
+        fields = shape.model_fields
+        if name not in fields:
+            raise PathError(f"'{name}' is not a field of {here}",
+                            _hint(fields, name, f"fields of {here}"))
+        child = _shape(fields[name].annotation)
+        if not last and name not in target and _kind(child) in ("model", "collection", "list"):
+            target[name] = _empty_section(fields[name])
+        return name, child
+    if kind == "collection":
+        if not last and name not in target:  # the last step may add a whole new entity
+            noun, nouns = _noun(_item(shape))
+            raise PathError(f"no {noun} '{name}'", _hint(target, name, f"known {nouns}"))
+        return name, _item(shape)
+    if not isinstance(part, int) or part >= len(target):  # a list: only its items
+        what = f"no item {part}" if isinstance(part, int) else f"'{part}' is not an item number"
+        have = {0: "no items", 1: "one item, 0"}.get(len(target), f"items 0..{len(target) - 1}")
+        raise PathError(f"{what} in {here}", f"it has {have}")
+    return part, _item(shape)
+
+
 def set_path(data: Any, path: Path, value: Any) -> Path:
-    """Set a field inside raw case data; the parent must exist. Returns the path as the data
-    spells it (mapping keys as text, list positions as numbers)."""
-    target = data
+    """Set a field inside raw case data, following the case schema (models/case.py) from
+    `Case` down. Sections the schema fills in by default are created when the file leaves
+    them out; an unknown field, an id the collection lacks (unless it is the last step: a
+    whole new entity) or a list item past the end is a PathError. Returns the path as the
+    data spells it (mapping keys as text, list positions as numbers)."""
+    if path[0] == "scenarios":  # applied before any override: changing them here would be lost
+        raise PathError("scenarios cannot be overridden", "edit the case file's `scenarios:`")
+    target: Any = data
+    shape: Any = Case
     spelled: list[str | int] = []
-    for depth, part in enumerate(path[:-1]):
-        key = str(part) if isinstance(target, dict) else part
-        try:
-            target = target[key]
-        except (KeyError, IndexError, TypeError):
-            raise KeyError(dotted(path[: depth + 1])) from None
+    for depth, part in enumerate(path):
+        key, shape = _step(target, shape, part, path, depth, last=depth == len(path) - 1)
         spelled.append(key)
-    last = path[-1]
-    if isinstance(target, list):
-        if not isinstance(last, int) or last >= len(target):
-            raise KeyError(dotted(path))
-        target[last] = value
-    elif isinstance(target, dict):
-        last = str(last)
-        target[last] = value
-    else:
-        raise KeyError(dotted(path))
-    return (*spelled, last)
+        if depth == len(path) - 1:
+            target[key] = value
+        else:
+            target = target[key]
+    return tuple(spelled)
 
 
 def _within(path: str, key: str) -> bool:
@@ -157,9 +270,8 @@ def apply_overrides(doc: Document, overrides: list[Override]) -> Case:
     for ov in overrides:
         try:
             path = set_path(data, split_path(ov.path), copy.deepcopy(ov.value))
-        except KeyError as missing:
-            problems.append(Problem(f"no field '{missing.args[0]}' in the case", ov.file, ov.line, ov.path,
-                                    hint="check the path against the case file"))
+        except PathError as wrong:
+            problems.append(Problem(wrong.message, ov.file, ov.line, ov.path, wrong.hint))
             continue
         where[path] = (ov.file, ov.line or 0)
     data["scenarios"] = doc.data.get("scenarios", {})

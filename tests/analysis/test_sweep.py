@@ -92,8 +92,9 @@ def test_bad_specs_say_what_is_wrong(text: str, why: str) -> None:
     ("levers.north_share=0.9:0.3:0.1", "Error: --vary: levers.north_share=0.9:0.3:0.1: START is "
      "after END (ranges are START:END:STEP with END included (0.3:0.9:0.1, 1941-06-25:1941-08-01:7d), "
      "lists are a,b,c)\n"),
-    ("levers.nort_share=0.5,0.6", "Error: --vary: levers.nort_share: extra inputs are not permitted "
-     "(with --vary levers.nort_share=0.5) (remove it or check its spelling against `kantokuen schema`)\n"),
+    ("levers.nort_share=0.5,0.6", "Error: --vary: levers.nort_share: 'nort_share' is not a field of levers "
+     "(with --vary levers.nort_share=0.5) (did you mean north_share? fields of levers: mobilization_order, "
+     "north_share, withdrawal_scale)\n"),
     ("levers.north_share=0.5:1.5:0.5", "Error: --vary: levers.north_share: input should be less than or equal "
      "to 1 (with --vary levers.north_share=1.5) (give a smaller number)\n"),
     ("levers.mobilization_order=1941-07-01,1941-09-01", f"Error: {TEACHING}:64: criteria.decision_deadline.date: "

@@ -91,10 +91,10 @@ BAD_SETS = [
                                "(e.g. --set levers.north_share=0.7)"]),
     (["levers.north_share=[1"], ["Error: <input>: --set 'levers.north_share=[1': cannot read the value '[1' "
                                  "(quote text values)"]),
-    (["levers.nope=1"], ["Error: --set: levers.nope: extra inputs are not permitted "
-                         "(remove it or check its spelling against `kantokuen schema`)"]),
-    (["units.nowhere.men=1"], ["Error: --set: units.nowhere.men: no field 'units.nowhere' in the case "
-                               "(check the path against the case file)"]),
+    (["levers.nope=1"], ["Error: --set: levers.nope: 'nope' is not a field of levers "
+                         "(fields of levers: mobilization_order, north_share, withdrawal_scale)"]),
+    (["units.nowhere.men=1"], ["Error: --set: units.nowhere.men: no unit 'nowhere' "
+                               "(known units: home_div, korea_div)"]),
     (["levers.north_share=2"], ["Error: --set: levers.north_share: input should be less than or equal to 1 "
                                 "(give a smaller number)"]),
     (["levers.north_share=true"], ["Error: --set: levers.north_share: input should be a number, not true "
@@ -169,8 +169,8 @@ def test_a_malformed_vary_is_one_line_and_no_store(tmp_path: Path, vary: str, me
 
 
 @pytest.mark.parametrize(("varies", "expected"), [
-    (["levers.nope=1,2"], "Error: --vary: levers.nope: extra inputs are not permitted (with --vary levers.nope=1)"),
-    (["units.nowhere.men=1,2"], "Error: --vary: units.nowhere.men: no field 'units.nowhere' in the case "
+    (["levers.nope=1,2"], "Error: --vary: levers.nope: 'nope' is not a field of levers (with --vary levers.nope=1)"),
+    (["units.nowhere.men=1,2"], "Error: --vary: units.nowhere.men: no unit 'nowhere' "
                                 "(with --vary units.nowhere.men=1)"),
     (["levers.north_share=0.5,1.5"], "Error: --vary: levers.north_share: input should be less than or equal to 1 "
                                      "(with --vary levers.north_share=1.5)"),

@@ -75,8 +75,9 @@ def test_override_of_unknown_field_names_the_scenario_line(tmp_path: Path) -> No
     with pytest.raises(CaseError) as info:
         load(str(path), "north-70")
     line = next(i for i, t in enumerate(text.splitlines(), 1) if "north_shar:" in t)
-    assert str(info.value) == (f"{path}:{line}: levers.north_shar: extra inputs are not permitted "
-                               "(remove it or check its spelling against `kantokuen schema`)")
+    assert str(info.value) == (f"{path}:{line}: levers.north_shar: 'north_shar' is not a field of levers "
+                               "(did you mean north_share? fields of levers: mobilization_order, north_share, "
+                               "withdrawal_scale)")
 
 
 def test_parents_setting_one_field_differently_conflict(tmp_path: Path) -> None:
