@@ -317,7 +317,8 @@ def _case_data(units: int, seed: int, templates: list[_Template], resources: dic
                north_share: float | Literal["auto"], criteria: dict[str, Any], fronts: dict[str, Any]) -> dict[str, Any]:
     south_day = 30
     pool = resources["pool"]
-    pool_then = max(step["tons"] for step in pool if step["date"] <= _date(south_day))
+    # The pool on the South's day: the latest step on or before it (steps are in date order).
+    pool_then = [step["tons"] for step in pool if step["date"] <= _date(south_day)][-1]
     # Auto: the South's need caps the North at 80%; fixed: the South is comfortably served.
     share = 0.7 if north_share == "auto" else north_share
     south_fraction = 0.2 if north_share == "auto" else (1 - share) * 0.9

@@ -177,7 +177,7 @@ def outcome_row(inst: Any, outcome: Any) -> dict[str, Any]:
            "x_gap": round((x - xb) / x, 4) if x and xb is not None else None,
            "objective": outcome.objective, "bound": outcome.bound, "seconds": round(outcome.seconds, 3),
            "timings": outcome.timings,
-           "verified": outcome.plan is not None and not verify(inst, outcome.plan)}
+           "verified": outcome.plan is not None and not verify(inst.case, outcome.plan)}
     for term in ("ton_days",):
         if term in outcome.objective and outcome.bound.get(term):
             row[f"{term}_gap"] = round((outcome.objective[term] - outcome.bound[term]) / max(outcome.objective[term], 1), 4)
@@ -234,7 +234,7 @@ def milp_vs_cpsat(name: str, limit: float) -> dict[str, Any]:
     inst = load_named(name)
     cp = plan_case(inst, _options(max(limit, 10.0)))
     mi = solve_milp(inst, limit, threads=WORKERS)
-    milp_ok = mi.plan is None or not verify(inst, mi.plan)
+    milp_ok = mi.plan is None or not verify(inst.case, mi.plan)
     proven_terms = [t for t in cp.objective if t != "arrival_days"]
     answered = mi.status.value in ("OPTIMAL", "INFEASIBLE") and cp.status.value in ("OPTIMAL", "INFEASIBLE")
     same = (mi.status.value == cp.status.value and all(mi.objective.get(t) == cp.objective.get(t) for t in proven_terms)

@@ -1,14 +1,19 @@
-"""A case compiled to whole days and integers: what the planner solves and the verifier checks.
+"""A case compiled to whole days and integers: the tables the planner solves with.
 
-Both sides read the same instance, so they agree on the data; they disagree only if one of
-them breaks a rule. Strength and combat values are in milli-division-equivalents, shares in
-basis points (1/10,000), so every rule is exact integer arithmetic.
+The verifier (`models.verify`) does not read these tables: it recomputes every number from the
+`Case` in its own code, so a mistake here shows up as a plan the verifier rejects. The two
+sides agree by following the same written rules (DESIGN.md §1b, README "The rules"), exactly:
+strength and combat values are in milli-division-equivalents, shares in basis points
+(1/10,000); a case number is read as the decimal it is written as (`Fraction(str(x))`), a
+strength or combat value is that exact value rounded half-to-even to a thousandth, and every
+criterion is then exact integer or rational arithmetic, with no tolerances.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from fractions import Fraction
 from functools import cached_property
 
 from models.case import Case
@@ -58,9 +63,19 @@ def unit_ids(key: str, count: int) -> list[str]:
     return [f"{key}-{i:0{width}d}" for i in range(1, count + 1)]
 
 
+def decimal(value: float) -> Fraction:
+    """A case number as the exact decimal it is written as (0.1 → 1/10, not the binary float)."""
+    return Fraction(str(value))
+
+
 def share_bp(value: float) -> int:
-    """A North share as basis points."""
-    return round(value * BP)
+    """A North share as basis points (the written decimal, rounded half to even)."""
+    return round(decimal(value) * BP)
+
+
+def milli(value: float) -> int:
+    """Division-equivalents as thousandths (the written decimal, rounded half to even)."""
+    return round(decimal(value) * MILLI)
 
 
 @dataclass(frozen=True)
@@ -86,7 +101,7 @@ class Instance:
             moves = tuple(self._move(i, m.sea, m.rail, unit.travel_to_port_days) for i, m in enumerate(unit.moves))
             for uid in unit_ids(key, unit.count):
                 out.append(UnitSpec(uid, key, unit.name, unit.origin, unit.men, unit.lift_tons,
-                                    unit.mobilization_days, earliest, round(unit.combat_value * MILLI),
+                                    unit.mobilization_days, earliest, milli(unit.combat_value),
                                     unit.front, unit.required, moves))
         return tuple(out)
 
@@ -100,9 +115,13 @@ class Instance:
 
     @cached_property
     def pool(self) -> tuple[int, ...]:
-        """Army shipping pool (tons) on each day 0..horizon: the latest step on or before the day."""
-        steps = [(self.case.day(s.date), s.tons) for s in self.case.shipping.pool]
-        return tuple(max((t for d, t in steps if d <= day), default=0) for day in range(self.horizon + 1))
+        """Army shipping pool (tons) on each day 0..horizon: the latest step on or before the
+        day (each step holds until the next, which may be smaller); 0 before the first step."""
+        steps = sorted((self.case.day(s.date), s.tons) for s in self.case.shipping.pool)
+        out = []
+        for day in range(self.horizon + 1):
+            out.append(next((t for d, t in reversed(steps) if d <= day), 0))
+        return tuple(out)
 
     @property
     def fixed_share_bp(self) -> int | None:
@@ -116,7 +135,8 @@ class Instance:
 
     @cached_property
     def south_max_share_bp(self) -> int | None:
-        """Largest North share that leaves the South every requirement, or None if none can."""
+        """Largest North share that leaves the South every requirement (each measured on the
+        pool of its day, clamped into the horizon), or None if none can."""
         limit = BP
         for req in self.case.shipping.south_requirements.values():
             day = min(max(self.case.day(req.by), 0), self.horizon)
@@ -126,7 +146,7 @@ class Instance:
             if pool == 0:
                 return None
             # (BP - share) * pool >= tons * BP  ⇔  share <= BP - ceil(tons * BP / pool)
-            limit = min(limit, BP - math.ceil(req.tons * BP / pool))
+            limit = min(limit, BP - -(-req.tons * BP // pool))
         return limit if limit >= 0 else None
 
     @cached_property
@@ -138,17 +158,19 @@ class Instance:
 
     @cached_property
     def force_needed(self) -> dict[str, tuple[int, ...]]:
-        """Japanese combat value each front needs on each day: ratio × factor × Soviet strength."""
+        """Japanese combat value each front needs on each day (milli): the exact ceiling of
+        ratio × Soviet factor × Soviet strength, the case's decimals taken as written."""
         crit = self.case.criteria.force_ratio
-        factor = crit.ratio * crit.soviet_factor
-        return {f: tuple(math.ceil(factor * s - 1e-9) for s in days) for f, days in self.strength.items()}
+        factor = decimal(crit.ratio) * decimal(crit.soviet_factor)
+        return {f: tuple(math.ceil(factor * s) for s in days) for f, days in self.strength.items()}
 
     @cached_property
     def halving_holds(self) -> tuple[bool, ...]:
-        """Whether the Far East total is at most the fraction of its day-0 level, per day."""
-        fraction = self.case.criteria.halving.fraction
+        """Whether the Far East total is at most the fraction of its day-0 level, per day
+        (exactly: total(d) ≤ fraction × total(0) on the milli values)."""
+        fraction = decimal(self.case.criteria.halving.fraction)
         totals = [sum(days[d] for days in self.strength.values()) for d in range(self.horizon + 1)]
-        return tuple(t <= fraction * totals[0] + 1e-9 for t in totals)
+        return tuple(t <= fraction * totals[0] for t in totals)
 
     @property
     def decision_lag(self) -> int:

@@ -3,16 +3,37 @@
 This module is the executable form of DESIGN.md §1b. Each `check_<rule>` states one rule in
 domain words and returns *all* its violations. The planner has one constraint family per
 rule with the same name; a test fails if either side lacks the other.
+
+The verifier reads the `Case` itself and recomputes every number it checks in its own plain
+code: the units after `count:` expansion, their earliest starts and moves, the pool per day,
+North capacity, port and rail loads, Soviet strength, the force needed, the decision day and
+the weather. It imports only the case schema and the plan types, never the planner's tables
+(`models.instance`, `models.soviet`, `planner/`): two implementations that must agree, so a
+mistake in either shows up as a disagreement instead of passing every check.
+
+Numbers are exact integers. Strength and combat value are in milli-division-equivalents
+(`MILLI`), shares in basis points (`BP`). A case number is taken as the decimal it is written
+as (`Fraction(str(x))`: 0.1 is one tenth, not the nearest binary float); a Soviet strength is
+that exact value rounded half-to-even to a thousandth of a division-equivalent; the force
+needed is the exact ceiling of ratio × Soviet factor × strength; halving holds when the total
+on the decision day is at most fraction × the day-0 total, exactly.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
+import math
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+from typing import NamedTuple
 
-from models.instance import BP, Instance, MoveOption, UnitSpec
+from models.case import Case, Front, Move, Unit
 from models.plan import Plan, UnitPlan
+
+MILLI = 1000  # strength and combat unit: 1 division-equivalent = 1000
+BP = 10_000  # share unit: 100% = 10,000 basis points
 
 
 @dataclass(frozen=True)
@@ -24,92 +45,343 @@ class Violation:
         return f"[{self.rule}] {self.message}"
 
 
-Pairs = list[tuple[UnitSpec, UnitPlan]]
+# --- The case, recomputed: units, pool, Soviet strength, criteria days -----------------------
 
 
-def _committed(inst: Instance, plan: Plan) -> Pairs:
-    by_id = {u.id: u for u in plan.units}
-    return [(spec, by_id[spec.id]) for spec in inst.units if spec.id in by_id and by_id[spec.id].committed]
+@dataclass(frozen=True)
+class MoveFacts:
+    """One allowed way for a unit to reach its front: an optional sea leg, then a rail leg.
+    A rail-only move has no ports and no days at sea or on the way to a port."""
+
+    sea: str | None
+    embark: str | None
+    debark: str | None
+    sail_days: int
+    cycle_days: int
+    travel_to_port_days: int
+    rail: str
+    transit_days: int
 
 
-def _move(spec: UnitSpec, up: UnitPlan) -> MoveOption:
-    assert up.move is not None
-    return spec.moves[up.move]
+@dataclass(frozen=True)
+class UnitFacts:
+    """One unit after `count:` expansion; combat value in milli-division-equivalents."""
+
+    id: str
+    template: str
+    name: str
+    origin: str
+    men: int
+    lift: int
+    combat: int
+    front: str
+    required: bool
+    earliest_start: int
+    mobilization_days: int
+    moves: tuple[MoveFacts, ...]
 
 
-def check_route_choice(inst: Instance, plan: Plan) -> list[str]:
+def exact(value: float) -> Fraction:
+    """A case number as the decimal it is written as (0.1 is exactly one tenth)."""
+    return Fraction(str(value))
+
+
+def to_milli(value: Fraction) -> int:
+    """An exact number of division-equivalents in thousandths, rounded half to even."""
+    return round(value * MILLI)
+
+
+def _ids(key: str, count: int) -> list[str]:
+    """A `count:` entry's unit ids: the key itself for one unit, else key-1..key-n with the
+    number zero-padded to as many digits as n has (key-01..key-12)."""
+    if count == 1:
+        return [key]
+    digits = len(str(count))
+    return [key + "-" + str(n).zfill(digits) for n in range(1, count + 1)]
+
+
+def _move_facts(case: Case, unit: Unit, move: Move) -> MoveFacts:
+    line = case.rail[move.rail]
+    if move.sea is None:
+        return MoveFacts(None, None, None, 0, 0, 0, move.rail, line.transit_days)
+    route = case.sea_routes[move.sea]
+    return MoveFacts(move.sea, route.embark, route.debark, route.sail_days, route.cycle_days,
+                     unit.travel_to_port_days, move.rail, line.transit_days)
+
+
+def expand_units(case: Case) -> list[UnitFacts]:
+    """Every unit of the case after `count:` expansion, in case order. A unit may start
+    mobilizing on the order day, or on its own `available` day if that is later."""
+    out = []
+    for key, unit in case.units.items():
+        available = case.day(unit.available) if unit.available is not None else 0
+        earliest = max(case.order_day, available)
+        moves = tuple(_move_facts(case, unit, move) for move in unit.moves)
+        combat = to_milli(exact(unit.combat_value))
+        for uid in _ids(key, unit.count):
+            out.append(UnitFacts(uid, key, unit.name, unit.origin, unit.men, unit.lift_tons,
+                                 combat, unit.front, unit.required, earliest,
+                                 unit.mobilization_days, moves))
+    return out
+
+
+def earliest_arrival(unit: UnitFacts, move: MoveFacts) -> int:
+    """Day the unit reaches its front by `move` with every resource free: it starts mobilizing
+    as early as it may, then goes to the port, sails (sea moves) and rides the railway."""
+    at_sea = move.sail_days if move.sea is not None else 0
+    return (unit.earliest_start + unit.mobilization_days + move.travel_to_port_days + at_sea
+            + move.transit_days)
+
+
+def pool_on(case: Case, day: int) -> int:
+    """Army shipping pool (tons) on a day: the latest step dated on or before it (each step
+    holds until the next, whether the next is larger or smaller); 0 before the first step."""
+    steps = [step for step in case.shipping.pool if case.day(step.date) <= day]
+    if not steps:
+        return 0
+    return max(steps, key=lambda step: step.date).tons
+
+
+def north_capacity(share_bp: int, pool: int) -> int:
+    """North tons for a share of a pool: floor(share × pool)."""
+    return share_bp * pool // BP
+
+
+def fixed_share_bp(case: Case) -> int | None:
+    """The case's North share in basis points, or None when the planner chooses it (`auto`)."""
+    share = case.levers.north_share
+    return None if share == "auto" else round(exact(share) * BP)
+
+
+def _requirement_day(case: Case, by_day: int) -> int:
+    """A South requirement is measured on its day, clamped into the horizon 0..horizon."""
+    return min(max(by_day, 0), case.calendar.horizon_days)
+
+
+def south_shortfalls(case: Case, share_bp: int) -> list[str]:
+    """One message per South requirement that the South's share ((1 − North share) × pool on
+    the requirement's day) does not meet."""
+    out = []
+    for key, req in case.shipping.south_requirements.items():
+        pool = pool_on(case, _requirement_day(case, case.day(req.by)))
+        south = (BP - share_bp) * pool
+        if south < req.tons * BP:
+            out.append(f"{key}: South has {south // BP:,} t on {req.by}, needs {req.tons:,} t")
+    return out
+
+
+def withdrawn_by(case: Case, front: Front, day: int) -> Fraction:
+    """Division-equivalents the front has sent west by a day (history scale): none on day 0
+    and before, linear between the schedule's points (from 0 on day 0), flat after the last."""
+    if day <= 0:
+        return Fraction(0)
+    last_day, last = 0, Fraction(0)
+    for point in front.withdrawals:
+        point_day, total = case.day(point.date), exact(point.cumulative)
+        if day <= point_day:
+            # Point days increase and day > 0, so point_day > last_day here.
+            return last + (total - last) * (day - last_day) / (point_day - last_day)
+        last_day, last = point_day, total
+    return last
+
+
+def detection(case: Case) -> int | None:
+    """Day the Soviets detect Japanese mobilization (order day + lag); None without a reaction."""
+    reaction = case.soviet_reaction
+    return case.order_day + reaction.detection_lag_days if reaction.enabled else None
+
+
+def strength_on(case: Case, day: int) -> dict[str, int]:
+    """Soviet strength per front on one day (milli-div.-eq.), DESIGN rule 6, exactly: initial
+    strength − withdrawal scale × withdrawn (halted at detection when the reaction halts
+    withdrawals), plus the front's share of the reinforcements: the Trans-Siberian rate × days
+    since detection, never lifting the Far East total above the ceiling; never below the floor."""
+    reaction = case.soviet_reaction
+    detected = detection(case)
+    scale = exact(case.levers.withdrawal_scale)
+    until = day
+    if detected is not None and reaction.halt_withdrawals:
+        until = min(day, detected)
+    base = {key: exact(front.initial_strength) - scale * withdrawn_by(case, front, until)
+            for key, front in case.fronts.items()}
+    reinforced = Fraction(0)
+    if detected is not None and day > detected:
+        room = max(Fraction(0), exact(reaction.ceiling) - sum(base.values()))
+        reinforced = min(exact(reaction.reinforce_per_day) * (day - detected), room)
+    out = {}
+    for key, front in case.fronts.items():
+        value = max(exact(front.floor), base[key] + exact(front.reinforcement_share) * reinforced)
+        out[key] = to_milli(value)
+    return out
+
+
+def soviet_strength(case: Case) -> dict[str, list[int]]:
+    """Soviet strength per front (milli-div.-eq.) on every day 0..horizon."""
+    out: dict[str, list[int]] = {key: [] for key in case.fronts}
+    for day in range(case.calendar.horizon_days + 1):
+        for key, value in strength_on(case, day).items():
+            out[key].append(value)
+    return out
+
+
+def _needed(case: Case, soviet: int) -> int:
+    """Japanese combat value (milli) a front needs against a Soviet strength: the exact ceiling
+    of ratio × Soviet factor × strength."""
+    crit = case.criteria.force_ratio
+    return math.ceil(exact(crit.ratio) * exact(crit.soviet_factor) * soviet)
+
+
+def force_needed(case: Case, strength: dict[str, list[int]]) -> dict[str, list[int]]:
+    """Japanese combat value each front needs on each day of a strength table."""
+    return {front: [_needed(case, s) for s in days] for front, days in strength.items()}
+
+
+def halving_holds(case: Case, strength: dict[str, list[int]], decision_day: int) -> bool:
+    """Whether Soviet Far East strength on the decision day is at most the halving fraction of
+    its day-0 level (exactly, on the milli values)."""
+    total = sum(days[decision_day] for days in strength.values())
+    initial = sum(days[0] for days in strength.values())
+    return total <= exact(case.criteria.halving.fraction) * initial
+
+
+def decision_lag(case: Case) -> int:
+    """Days from the go decision to the attack: decision day = X-Day − this."""
+    return case.criteria.decision_deadline.decision_to_attack_days
+
+
+def deadline_day(case: Case) -> int:
+    """The decision deadline as a day number."""
+    return case.day(case.criteria.decision_deadline.date)
+
+
+def latest_weather_x_day(case: Case) -> int:
+    """Latest X-Day whose campaign still ends by the weather deadline."""
+    weather = case.criteria.weather
+    return case.day(weather.deadline) - weather.campaign_days
+
+
+# --- One verification: the case's numbers and the plan's units, computed once ---------------
+
+
+class Placed(NamedTuple):
+    """A committed unit with its plan and the move it takes."""
+
+    unit: UnitFacts
+    up: UnitPlan
+    move: MoveFacts
+
+
+class Facts:
+    """What the checks read, computed once per call from the case and the plan."""
+
+    def __init__(self, case: Case, plan: Plan) -> None:
+        self.case = case
+        self.plan = plan
+        self.horizon = case.calendar.horizon_days
+        self._strength: dict[int, dict[str, int]] = {}
+
+    def enabled(self, criterion: str) -> bool:
+        return bool(getattr(self.case.criteria, criterion).enabled)
+
+    @cached_property
+    def units(self) -> list[UnitFacts]:
+        return expand_units(self.case)
+
+    @cached_property
+    def pool(self) -> list[int]:
+        """Pool tons on each day 0..horizon."""
+        return [pool_on(self.case, day) for day in range(self.horizon + 1)]
+
+    def strength(self, day: int) -> dict[str, int]:
+        """Soviet strength per front on a day (only the days a check looks at are computed)."""
+        if day not in self._strength:
+            self._strength[day] = strength_on(self.case, day)
+        return self._strength[day]
+
+    @cached_property
+    def placed(self) -> list[Placed]:
+        """Committed units whose move and timeline are complete (route_choice reports the
+        others), matched to the case's units by id."""
+        by_id = {up.id: up for up in self.plan.units}
+        out = []
+        for unit in self.units:
+            up = by_id.get(unit.id)
+            if up is None or not up.committed or up.move is None:
+                continue
+            if not 0 <= up.move < len(unit.moves):
+                continue
+            move = unit.moves[up.move]
+            legs = [up.mobilize, up.ready, up.entrain, up.arrive]
+            if move.sea is not None:
+                legs += [up.sail, up.debark]
+            if all(day is not None for day in legs):
+                out.append(Placed(unit, up, move))
+        return out
+
+
+# --- The rules ----------------------------------------------------------------------------
+
+
+def check_route_choice(f: Facts) -> list[str]:
     """Every unit appears once; a committed unit takes exactly one of its allowed moves with a full
     timeline inside the horizon; a required unit is always committed."""
     out = []
-    ids = [u.id for u in plan.units]
-    known = {s.id for s in inst.units}
-    for uid in sorted(set(ids)):
-        if ids.count(uid) > 1:
-            out.append(f"{uid} appears {ids.count(uid)} times")
-    for uid in sorted(set(ids) - known):
+    times = Counter(u.id for u in f.plan.units)
+    known = {u.id for u in f.units}
+    for uid in sorted(times):
+        if times[uid] > 1:
+            out.append(f"{uid} appears {times[uid]} times")
+    for uid in sorted(set(times) - known):
         out.append(f"{uid} is not a unit of the case")
-    by_id = {u.id: u for u in plan.units}
-    for spec in inst.units:
-        up = by_id.get(spec.id)
+    by_id = {u.id: u for u in f.plan.units}
+    for unit in f.units:
+        up = by_id.get(unit.id)
         if up is None:
-            out.append(f"{spec.id} is missing from the plan")
+            out.append(f"{unit.id} is missing from the plan")
             continue
         if not up.committed:
-            if spec.required:
-                out.append(f"{spec.id} is required but not committed")
+            if unit.required:
+                out.append(f"{unit.id} is required but not committed")
             continue
-        if up.move is None or not 0 <= up.move < len(spec.moves):
-            out.append(f"{spec.id} takes move {up.move}, not one of its {len(spec.moves)} allowed moves")
+        if up.move is None or not 0 <= up.move < len(unit.moves):
+            out.append(f"{unit.id} takes move {up.move}, not one of its {len(unit.moves)} "
+                       "allowed moves")
             continue
         legs = [up.mobilize, up.ready, up.entrain, up.arrive]
-        if _move(spec, up).sea is not None:
+        if unit.moves[up.move].sea is not None:
             legs += [up.sail, up.debark]
         if any(day is None for day in legs):
-            out.append(f"{spec.id} has an incomplete timeline")
-        elif any(not 0 <= day <= inst.horizon for day in legs if day is not None):
-            out.append(f"{spec.id} moves outside days 0..{inst.horizon}")
+            out.append(f"{unit.id} has an incomplete timeline")
+        elif any(not 0 <= day <= f.horizon for day in legs if day is not None):
+            out.append(f"{unit.id} moves outside days 0..{f.horizon}")
     return out
 
 
-def _timed(inst: Instance, plan: Plan) -> Pairs:
-    """Committed units whose timeline is complete (the others are reported by route_choice)."""
-    return [(s, u) for s, u in _committed(inst, plan)
-            if not check_route_choice_unit(s, u)]
-
-
-def check_route_choice_unit(spec: UnitSpec, up: UnitPlan) -> bool:
-    """True when the unit's chosen move or timeline is unusable."""
-    if up.move is None or not 0 <= up.move < len(spec.moves):
-        return True
-    needed = [up.mobilize, up.ready, up.entrain, up.arrive]
-    if spec.moves[up.move].sea is not None:
-        needed += [up.sail, up.debark]
-    return any(day is None for day in needed)
-
-
-def check_mobilization_after_order(inst: Instance, plan: Plan) -> list[str]:
+def check_mobilization_after_order(f: Facts) -> list[str]:
     """A unit starts mobilizing no earlier than the order (and its own availability), and is
     ready exactly its mobilization days later."""
     out = []
-    for spec, up in _timed(inst, plan):
+    for unit, up, _ in f.placed:
         assert up.mobilize is not None and up.ready is not None
-        if up.mobilize < spec.earliest_start:
-            out.append(f"{spec.id} starts mobilizing on day {up.mobilize}, before day {spec.earliest_start}")
-        if up.ready != up.mobilize + spec.mobilization_days:
-            out.append(f"{spec.id} is ready on day {up.ready}, not {up.mobilize + spec.mobilization_days}")
+        if up.mobilize < unit.earliest_start:
+            out.append(f"{unit.id} starts mobilizing on day {up.mobilize}, "
+                       f"before day {unit.earliest_start}")
+        if up.ready != up.mobilize + unit.mobilization_days:
+            out.append(f"{unit.id} is ready on day {up.ready}, "
+                       f"not {up.mobilize + unit.mobilization_days}")
     return out
 
 
-def check_depot_capacity(inst: Instance, plan: Plan) -> list[str]:
+def check_depot_capacity(f: Facts) -> list[str]:
     """In a region with a depot capacity, the men mobilizing at once never exceed it."""
     load: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for spec, up in _timed(inst, plan):
+    for unit, up, _ in f.placed:
         assert up.mobilize is not None
-        for day in range(up.mobilize, up.mobilize + spec.mobilization_days):
-            load[spec.origin][day] += spec.men
+        for day in range(up.mobilize, up.mobilize + unit.mobilization_days):
+            load[unit.origin][day] += unit.men
     out = []
     for region, days in load.items():
-        cap = inst.case.regions[region].depot_men
+        cap = f.case.regions[region].depot_men
         if cap is None:
             continue
         out += [f"{region}: {men:,} men mobilizing on day {d} > depot capacity {cap:,}"
@@ -117,204 +389,210 @@ def check_depot_capacity(inst: Instance, plan: Plan) -> list[str]:
     return out
 
 
-def check_sea_voyage(inst: Instance, plan: Plan) -> list[str]:
+def check_sea_voyage(f: Facts) -> list[str]:
     """A unit going by sea sails no earlier than ready + travel to port, and reaches the
     debarkation port exactly the route's sailing days later; a rail-only unit does not sail."""
     out = []
-    for spec, up in _timed(inst, plan):
-        move = _move(spec, up)
+    for unit, up, move in f.placed:
         if move.sea is None:
             if up.sail is not None or up.debark is not None:
-                out.append(f"{spec.id} moves by rail only but has a sea leg")
+                out.append(f"{unit.id} moves by rail only but has a sea leg")
             continue
         assert up.sail is not None and up.ready is not None and up.debark is not None
-        if up.sail < up.ready + move.travel_to_port_days:
-            out.append(f"{spec.id} sails on day {up.sail}, before reaching the port on day {up.ready + move.travel_to_port_days}")
+        at_port = up.ready + move.travel_to_port_days
+        if up.sail < at_port:
+            out.append(f"{unit.id} sails on day {up.sail}, "
+                       f"before reaching the port on day {at_port}")
         if up.debark != up.sail + move.sail_days:
-            out.append(f"{spec.id} debarks on day {up.debark}, not {up.sail + move.sail_days}")
+            out.append(f"{unit.id} debarks on day {up.debark}, not {up.sail + move.sail_days}")
     return out
 
 
-def shipping_in_use(inst: Instance, plan: Plan) -> list[int]:
-    """North tons held per day: a unit holds its lift from sailing for the route's cycle days."""
-    used = [0] * (inst.horizon + 1)
-    for spec, up in _timed(inst, plan):
-        move = _move(spec, up)
+def _shipping_in_use(f: Facts) -> list[int]:
+    used = [0] * (f.horizon + 1)
+    for unit, up, move in f.placed:
         if move.sea is None or up.sail is None:
             continue
-        for day in range(max(up.sail, 0), min(up.sail + move.cycle_days, inst.horizon + 1)):
-            used[day] += spec.lift
+        for day in range(max(up.sail, 0), min(up.sail + move.cycle_days, f.horizon + 1)):
+            used[day] += unit.lift
     return used
 
 
-def check_shipping_pool_capacity(inst: Instance, plan: Plan) -> list[str]:
-    """North shipping held on a day is at most the North share of the pool available that day,
-    and the share is the case's fixed share (or, when `auto`, a whole percent)."""
+def check_shipping_pool_capacity(f: Facts) -> list[str]:
+    """North shipping held on a day is at most the North share of the pool available that day
+    (the latest pool step on or before it), and the share is the case's fixed share (or, when
+    `auto`, a whole percent)."""
     out = []
-    fixed = inst.fixed_share_bp
-    if fixed is not None and plan.north_share_bp != fixed:
-        out.append(f"North share {plan.north_share_bp / 100:g}% differs from the case's {fixed / 100:g}%")
-    if fixed is None and (plan.north_share_bp % 100 or not 0 <= plan.north_share_bp <= BP):
-        out.append(f"auto North share {plan.north_share_bp / 100:g}% is not a whole percent in 0..100")
-    for day, tons in enumerate(shipping_in_use(inst, plan)):
-        if tons * BP > plan.north_share_bp * inst.pool[day]:
+    share = f.plan.north_share_bp
+    fixed = fixed_share_bp(f.case)
+    if fixed is not None and share != fixed:
+        out.append(f"North share {share / 100:g}% differs from the case's {fixed / 100:g}%")
+    if fixed is None and (share % 100 or not 0 <= share <= BP):
+        out.append(f"auto North share {share / 100:g}% is not a whole percent in 0..100")
+    for day, tons in enumerate(_shipping_in_use(f)):
+        if tons * BP > share * f.pool[day]:
             out.append(f"day {day}: {tons:,} t at sea > North capacity "
-                       f"{inst.north_capacity(day, plan.north_share_bp):,} t")
+                       f"{north_capacity(share, f.pool[day]):,} t")
     # A ship that sails near the horizon still has to come back: its cycle must end in time.
-    for spec, up in _timed(inst, plan):
-        move = _move(spec, up)
-        if move.sea is not None and up.sail is not None and up.sail + move.cycle_days > inst.horizon + 1:
-            out.append(f"{spec.id} sails on day {up.sail}; its ship is not back by the horizon")
+    for unit, up, move in f.placed:
+        back = up.sail + move.cycle_days if move.sea is not None and up.sail is not None else 0
+        if back > f.horizon + 1:
+            out.append(f"{unit.id} sails on day {up.sail}; its ship is not back by the horizon")
     return out
 
 
-def port_loads(inst: Instance, plan: Plan, leg: str) -> dict[str, dict[int, int]]:
-    """Tons loaded (leg='embark', on the sailing day) or unloaded (leg='debark') per port per day."""
+def _port_loads(f: Facts, leg: str) -> dict[str, dict[int, int]]:
     out: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for spec, up in _timed(inst, plan):
-        move = _move(spec, up)
+    for unit, up, move in f.placed:
         port, day = (move.embark, up.sail) if leg == "embark" else (move.debark, up.debark)
         if port is not None and day is not None:
-            out[port][day] += spec.lift
+            out[port][day] += unit.lift
     return out
 
 
-def _port_check(inst: Instance, plan: Plan, leg: str, verb: str) -> list[str]:
+def _port_check(f: Facts, leg: str, verb: str) -> list[str]:
     out = []
-    for port, days in port_loads(inst, plan, leg).items():
-        cap = inst.case.ports[port].tons_per_day
-        out += [f"{port}: {tons:,} t {verb} on day {d} > {cap:,} t/day" for d, tons in sorted(days.items()) if tons > cap]
+    for port, days in _port_loads(f, leg).items():
+        cap = f.case.ports[port].tons_per_day
+        out += [f"{port}: {tons:,} t {verb} on day {d} > {cap:,} t/day"
+                for d, tons in sorted(days.items()) if tons > cap]
     return out
 
 
-def check_embarkation_throughput(inst: Instance, plan: Plan) -> list[str]:
+def check_embarkation_throughput(f: Facts) -> list[str]:
     """Tons loaded at an embarkation port on one day (units sailing that day) ≤ its tons/day."""
-    return _port_check(inst, plan, "embark", "loaded")
+    return _port_check(f, "embark", "loaded")
 
 
-def check_debarkation_throughput(inst: Instance, plan: Plan) -> list[str]:
+def check_debarkation_throughput(f: Facts) -> list[str]:
     """Tons unloaded at a debarkation port on one day (units arriving that day) ≤ its tons/day."""
-    return _port_check(inst, plan, "debark", "unloaded")
+    return _port_check(f, "debark", "unloaded")
 
 
-def rail_loads(inst: Instance, plan: Plan) -> dict[str, dict[int, int]]:
-    """Tons entrained per rail line per day."""
+def _rail_loads(f: Facts) -> dict[str, dict[int, int]]:
     out: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for spec, up in _timed(inst, plan):
+    for unit, up, move in f.placed:
         if up.entrain is not None:
-            out[_move(spec, up).rail][up.entrain] += spec.lift
+            out[move.rail][up.entrain] += unit.lift
     return out
 
 
-def check_rail_capacity(inst: Instance, plan: Plan) -> list[str]:
+def check_rail_capacity(f: Facts) -> list[str]:
     """A unit entrains no earlier than it reaches the railhead (debarkation, or ready for a
     rail-only unit), takes its lift of the line's tons/day that day, and arrives at its front
     exactly the line's transit days later."""
     out = []
-    for spec, up in _timed(inst, plan):
-        move = _move(spec, up)
+    for unit, up, move in f.placed:
         assert up.entrain is not None and up.arrive is not None and up.ready is not None
         railhead = up.debark if move.sea is not None else up.ready
         assert railhead is not None
         if up.entrain < railhead:
-            out.append(f"{spec.id} entrains on day {up.entrain}, before reaching the railhead on day {railhead}")
+            out.append(f"{unit.id} entrains on day {up.entrain}, "
+                       f"before reaching the railhead on day {railhead}")
         if up.arrive != up.entrain + move.transit_days:
-            out.append(f"{spec.id} arrives on day {up.arrive}, not {up.entrain + move.transit_days}")
-    for line, days in rail_loads(inst, plan).items():
-        cap = inst.case.rail[line].tons_per_day
-        out += [f"{line}: {tons:,} t entrained on day {d} > {cap:,} t/day" for d, tons in sorted(days.items()) if tons > cap]
+            out.append(f"{unit.id} arrives on day {up.arrive}, "
+                       f"not {up.entrain + move.transit_days}")
+    for line, days in _rail_loads(f).items():
+        cap = f.case.rail[line].tons_per_day
+        out += [f"{line}: {tons:,} t entrained on day {d} > {cap:,} t/day"
+                for d, tons in sorted(days.items()) if tons > cap]
     return out
 
 
-def check_required_arrivals(inst: Instance, plan: Plan) -> list[str]:
+def check_required_arrivals(f: Facts) -> list[str]:
     """Every required unit has arrived at its front by X-Day."""
-    if not inst.enabled("required_arrivals"):
+    if not f.enabled("required_arrivals"):
         return []
-    return [f"{s.id} arrives on day {u.arrive}, after X-Day {plan.x_day}"
-            for s, u in _timed(inst, plan) if s.required and u.arrive is not None and u.arrive > plan.x_day]
+    x = f.plan.x_day
+    return [f"{unit.id} arrives on day {up.arrive}, after X-Day {x}" for unit, up, _ in f.placed
+            if unit.required and up.arrive is not None and up.arrive > x]
 
 
-def combat_arrived(inst: Instance, plan: Plan, day: int) -> dict[str, int]:
-    """Japanese combat value (milli-div.-eq.) arrived at each front by a day."""
-    out = {f: 0 for f in inst.case.fronts}
-    for spec, up in _timed(inst, plan):
+def _combat_arrived(f: Facts, day: int) -> dict[str, int]:
+    out = dict.fromkeys(f.case.fronts, 0)
+    for unit, up, _ in f.placed:
         if up.arrive is not None and up.arrive <= day:
-            out[spec.front] += spec.combat
+            out[unit.front] += unit.combat
     return out
 
 
-def _x_in_horizon(inst: Instance, plan: Plan) -> bool:
-    return 0 <= plan.x_day <= inst.horizon
+def _x_in_horizon(f: Facts) -> bool:
+    return 0 <= f.plan.x_day <= f.horizon
 
 
-def check_force_ratio(inst: Instance, plan: Plan) -> list[str]:
+def check_force_ratio(f: Facts) -> list[str]:
     """On each front, the combat value arrived by X-Day is at least ratio × Soviet factor ×
-    Soviet strength on X-Day."""
-    if not inst.enabled("force_ratio") or not _x_in_horizon(inst, plan):
+    Soviet strength on X-Day (the exact ceiling, in milli-div.-eq.)."""
+    if not f.enabled("force_ratio") or not _x_in_horizon(f):
         return []
-    arrived = combat_arrived(inst, plan, plan.x_day)
-    return [f"{f}: {arrived[f] / 1000:g} div.-eq. arrived < {need[plan.x_day] / 1000:g} needed on X-Day"
-            for f, need in inst.force_needed.items() if arrived[f] < need[plan.x_day]]
+    x = f.plan.x_day
+    arrived = _combat_arrived(f, x)
+    out = []
+    for front, soviet in f.strength(x).items():
+        need = _needed(f.case, soviet)
+        if arrived[front] < need:
+            out.append(f"{front}: {arrived[front] / MILLI:g} div.-eq. arrived < "
+                       f"{need / MILLI:g} needed on X-Day")
+    return out
 
 
-def check_halving_criterion(inst: Instance, plan: Plan) -> list[str]:
+def check_halving_criterion(f: Facts) -> list[str]:
     """On the decision day (X-Day − decision-to-attack days), Soviet Far East strength is at most
     the halving fraction of its initial level."""
-    if not inst.enabled("halving"):
+    if not f.enabled("halving"):
         return []
-    decision = plan.x_day - inst.decision_lag
-    if not 0 <= decision <= inst.horizon:
-        return [f"decision day {decision} is outside days 0..{inst.horizon}"]
-    if inst.halving_holds[decision]:
+    decision = f.plan.x_day - decision_lag(f.case)
+    if not 0 <= decision <= f.horizon:
+        return [f"decision day {decision} is outside days 0..{f.horizon}"]
+    total = sum(f.strength(decision).values())
+    initial = sum(f.strength(0).values())
+    fraction = f.case.criteria.halving.fraction
+    if total <= exact(fraction) * initial:
         return []
-    total = sum(days[decision] for days in inst.strength.values()) / 1000
-    initial = sum(days[0] for days in inst.strength.values()) / 1000
-    return [f"Soviet strength on decision day {decision} is {total:g} of {initial:g} div.-eq., above "
-            f"{inst.case.criteria.halving.fraction:g} of it"]
+    return [f"Soviet strength on decision day {decision} is {total / MILLI:g} of "
+            f"{initial / MILLI:g} div.-eq., above {fraction:g} of it"]
 
 
-def check_decision_deadline(inst: Instance, plan: Plan) -> list[str]:
+def check_decision_deadline(f: Facts) -> list[str]:
     """The decision day (X-Day − decision-to-attack days) is no later than the decision deadline."""
-    if not inst.enabled("decision_deadline"):
+    if not f.enabled("decision_deadline"):
         return []
-    decision = plan.x_day - inst.decision_lag
-    if decision > inst.decision_deadline_day:
-        return [f"decision day {decision} is after the deadline, day {inst.decision_deadline_day}"]
+    decision = f.plan.x_day - decision_lag(f.case)
+    deadline = deadline_day(f.case)
+    if decision > deadline:
+        return [f"decision day {decision} is after the deadline, day {deadline}"]
     return []
 
 
-def check_weather_deadline(inst: Instance, plan: Plan) -> list[str]:
+def check_weather_deadline(f: Facts) -> list[str]:
     """X-Day plus the campaign days ends no later than the weather deadline."""
-    if not inst.enabled("weather") or plan.x_day <= inst.weather_last_x_day:
+    latest = latest_weather_x_day(f.case)
+    if not f.enabled("weather") or f.plan.x_day <= latest:
         return []
-    return [f"X-Day {plan.x_day} + campaign ends after the weather deadline (latest X-Day {inst.weather_last_x_day})"]
+    return [f"X-Day {f.plan.x_day} + campaign ends after the weather deadline "
+            f"(latest X-Day {latest})"]
 
 
-def check_south_readiness(inst: Instance, plan: Plan) -> list[str]:
+def check_south_readiness(f: Facts) -> list[str]:
     """The South's share of the pool meets each South requirement by its date."""
-    if not inst.enabled("south_readiness"):
+    if not f.enabled("south_readiness"):
         return []
-    out = []
-    for key, req in inst.case.shipping.south_requirements.items():
-        day = min(max(inst.case.day(req.by), 0), inst.horizon)
-        south = (BP - plan.north_share_bp) * inst.pool[day]
-        if south < req.tons * BP:
-            out.append(f"{key}: South has {south // BP:,} t on {req.by}, needs {req.tons:,} t")
-    return out
+    return south_shortfalls(f.case, f.plan.north_share_bp)
 
 
-def check_x_day_in_horizon(inst: Instance, plan: Plan) -> list[str]:
+def check_x_day_in_horizon(f: Facts) -> list[str]:
     """X-Day and the decision day fall within the planning horizon."""
-    if not _x_in_horizon(inst, plan):
-        return [f"X-Day {plan.x_day} is outside days 0..{inst.horizon}"]
+    if not _x_in_horizon(f):
+        return [f"X-Day {f.plan.x_day} is outside days 0..{f.horizon}"]
     # The planner holds the decision inside the horizon even with the halving and deadline
     # criteria off; without this check the two would disagree on what a valid plan is.
-    if plan.x_day - inst.decision_lag < 0:
-        return [f"decision day {plan.x_day - inst.decision_lag} (X-Day − {inst.decision_lag} days) is before day 0"]
+    lag = decision_lag(f.case)
+    if f.plan.x_day - lag < 0:
+        return [f"decision day {f.plan.x_day - lag} (X-Day − {lag} days) is before day 0"]
     return []
 
 
-CheckFn = Callable[[Instance, Plan], list[str]]
+CheckFn = Callable[[Facts], list[str]]
 
 CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("route_choice", check_route_choice),
@@ -335,17 +613,43 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
 )
 
 
-def verify(inst: Instance, plan: Plan) -> list[Violation]:
+def verify(case: Case, plan: Plan) -> list[Violation]:
     """Every violation of every rule by the plan (empty: the plan is valid)."""
-    return [Violation(rule, msg) for rule, check in CHECKS for msg in check(inst, plan)]
+    facts = Facts(case, plan)
+    return [Violation(rule, msg) for rule, check in CHECKS for msg in check(facts)]
 
 
-def objective_terms(inst: Instance, plan: Plan) -> dict[str, int]:
+# --- Measures of a plan (for results and reports), by the verifier's arithmetic --------------
+
+
+def shipping_in_use(case: Case, plan: Plan) -> list[int]:
+    """North tons held per day: a unit holds its lift from sailing for the route's cycle days."""
+    return _shipping_in_use(Facts(case, plan))
+
+
+def port_loads(case: Case, plan: Plan, leg: str) -> dict[str, dict[int, int]]:
+    """Tons loaded (leg='embark', on the sailing day) or unloaded (leg='debark') per port and
+    day."""
+    return _port_loads(Facts(case, plan), leg)
+
+
+def rail_loads(case: Case, plan: Plan) -> dict[str, dict[int, int]]:
+    """Tons entrained per rail line per day."""
+    return _rail_loads(Facts(case, plan))
+
+
+def combat_arrived(case: Case, plan: Plan, day: int) -> dict[str, int]:
+    """Japanese combat value (milli-div.-eq.) arrived at each front by a day."""
+    return _combat_arrived(Facts(case, plan), day)
+
+
+def objective_terms(case: Case, plan: Plan) -> dict[str, int]:
     """The objective terms recomputed from the plan, in lexicographic order of priority:
     X-Day; North share (percent, counted only when `auto`); shipping ton-days (Σ lift × cycle
     days of every sea movement); arrival days (Σ arrival day of committed units, the tidy-up)."""
-    timed = _timed(inst, plan)
-    ton_days = sum(s.lift * _move(s, u).cycle_days for s, u in timed if _move(s, u).sea is not None)
-    arrival_days = sum(u.arrive or 0 for _, u in timed)
-    share = plan.north_share_bp // 100 if inst.fixed_share_bp is None else 0
-    return {"x_day": plan.x_day, "north_share_pct": share, "ton_days": ton_days, "arrival_days": arrival_days}
+    placed = Facts(case, plan).placed
+    ton_days = sum(unit.lift * move.cycle_days for unit, _, move in placed if move.sea is not None)
+    arrival_days = sum(up.arrive or 0 for _, up, _ in placed)
+    share = plan.north_share_bp // 100 if fixed_share_bp(case) is None else 0
+    return {"x_day": plan.x_day, "north_share_pct": share, "ton_days": ton_days,
+            "arrival_days": arrival_days}

@@ -79,19 +79,21 @@ def resource_loads(inst: Instance, plan: Plan) -> dict[str, tuple[list[int], lis
     days = range(inst.horizon + 1)
     case = inst.case
     out: dict[str, tuple[list[int], list[int]]] = {
-        "shipping": (shipping_in_use(inst, plan), [inst.north_capacity(d, plan.north_share_bp) for d in days])}
+        "shipping": (shipping_in_use(inst.case, plan), [inst.north_capacity(d, plan.north_share_bp) for d in days])}
     for leg, what in (("embark", "loading"), ("debark", "unloading")):
-        loads = port_loads(inst, plan, leg)
+        loads = port_loads(inst.case, plan, leg)
         for p, port in case.ports.items():
             out[f"port:{p}:{what}"] = ([loads.get(p, {}).get(d, 0) for d in days], [port.tons_per_day] * len(days))
-    rails = rail_loads(inst, plan)
+    rails = rail_loads(inst.case, plan)
     for r, line in case.rail.items():
         out[f"rail:{r}"] = ([rails.get(r, {}).get(d, 0) for d in days], [line.tons_per_day] * len(days))
+    timelines = {u.id: u for u in plan.units}  # matched by id, as the verifier does
     for region, reg in case.regions.items():
         if reg.depot_men is None:
             continue
         men = [0] * len(days)
-        for spec, up in zip(inst.units, plan.units, strict=True):
+        for spec in inst.units:
+            up = timelines[spec.id]
             if spec.origin == region and up.committed and up.mobilize is not None:
                 for d in range(up.mobilize, min(up.mobilize + spec.mobilization_days, inst.horizon + 1)):
                     men[d] += spec.men
@@ -220,7 +222,8 @@ class Chain:
 
 def last_unit(inst: Instance, plan: Plan) -> tuple[UnitSpec, Any] | None:
     """The committed unit arriving last by X-Day (ties: the one that sailed last, then by id)."""
-    pairs = [(s, u) for s, u in zip(inst.units, plan.units, strict=True)
+    timelines = {u.id: u for u in plan.units}  # matched by id, as the verifier does
+    pairs = [(s, u) for s, u in ((s, timelines[s.id]) for s in inst.units)
              if u.committed and u.arrive is not None and u.arrive <= plan.x_day]
     if not pairs:
         return None
@@ -362,4 +365,4 @@ def _own_use(inst: Instance, spec: UnitSpec, up: Any) -> dict[tuple[str, int], i
 
 def combat_at(inst: Instance, plan: Plan) -> dict[str, float]:
     """Japanese combat value (division-equivalents) arrived per front at X-Day."""
-    return {f: v / MILLI for f, v in combat_arrived(inst, plan, plan.x_day).items()}
+    return {f: v / MILLI for f, v in combat_arrived(inst.case, plan, plan.x_day).items()}

@@ -496,7 +496,7 @@ def earliest_x_day(inst: Instance, options: SolveOptions, first_solution: bool =
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return EarliestX(status, None)
     plan = extract_plan(m, solver)
-    violations = verify(inst, plan)
+    violations = verify(inst.case, plan)
     if violations:
         raise PlannerBug(violations)
     return EarliestX(status, plan, round(solver.best_objective_bound))

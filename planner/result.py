@@ -8,9 +8,9 @@ from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
 from models import __version__
 from models.case import Case
-from models.instance import BP, MILLI, Instance
+from models.instance import BP, MILLI, Instance, UnitSpec
 from models.loader import build_case
-from models.plan import CriterionResult, Plan, Result, Status
+from models.plan import CriterionResult, Plan, Result, Status, UnitPlan
 from models.scenarios import LoadedCase, case_hash
 from models.verify import Violation, combat_arrived, port_loads, rail_loads, shipping_in_use, verify
 from planner.explain import describe, minimal_conflict
@@ -35,8 +35,9 @@ def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: 
                  conflict: list[str], explanation: list[str]) -> Result:
     case = inst.case
     plan = outcome.plan
-    if plan is not None and verify(inst, plan):
-        raise PlannerBug(verify(inst, plan))
+    violations = verify(case, plan) if plan is not None else []
+    if violations:
+        raise PlannerBug(violations)
     lag = inst.decision_lag
     verified, verification = verification_of(case, outcome)
     return Result(
@@ -146,7 +147,7 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
         limit = case.criteria.halving.fraction * initial
         return round(limit - total, 3), "div.-eq.", f"Soviet {total:g} of {initial:g} div.-eq. on the decision day (limit {limit:g})"
     if name == "force_ratio":
-        arrived = combat_arrived(inst, plan, x)
+        arrived = combat_arrived(case, plan, x)
         margins = {f: (arrived[f] - need[x]) / MILLI for f, need in inst.force_needed.items()}
         worst = min(margins, key=lambda f: margins[f])
         return round(margins[worst], 3), "div.-eq.", f"tightest front: {worst}"
@@ -163,7 +164,7 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
             day = min(max(case.day(req.by), 0), inst.horizon)
             slack.append((BP - plan.north_share_bp) * inst.pool[day] // BP - req.tons)
         return float(min(slack)), "t", "South tons beyond its tightest requirement"
-    arrivals = [u.arrive for u, s in zip(plan.units, inst.units, strict=True) if s.required and u.arrive is not None]
+    arrivals = [u.arrive for s, u in paired(inst, plan) if s.required and u.arrive is not None]
     last = max(arrivals, default=x)
     return float(x - last), "days", f"last required unit arrives {case.date(last)}"
 
@@ -171,7 +172,7 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
 def force_ratios(inst: Instance, plan: Plan) -> dict[str, dict[str, float]]:
     """Per front at X-Day: Japanese combat value arrived, Soviet strength, and their ratio."""
     x = plan.x_day
-    arrived = combat_arrived(inst, plan, x)
+    arrived = combat_arrived(inst.case, plan, x)
     factor = inst.case.criteria.force_ratio.soviet_factor
     out = {}
     for front, strength in inst.strength.items():
@@ -185,12 +186,12 @@ def force_ratios(inst: Instance, plan: Plan) -> dict[str, dict[str, float]]:
 
 def shipping_summary(inst: Instance, plan: Plan) -> dict[str, float]:
     """North and South tons at the peak of the pool and the most the North had at sea."""
-    used = shipping_in_use(inst, plan)
+    used = shipping_in_use(inst.case, plan)
     peak_pool = max(inst.pool)
     north = plan.north_share_bp * peak_pool // BP
     return {"pool_peak": float(peak_pool), "north_tons": float(north), "south_tons": float(peak_pool - north),
             "north_share": plan.north_share_bp / BP, "north_peak_at_sea": float(max(used, default=0)),
-            "sea_tons_moved": float(sum(s.lift for s, u in zip(inst.units, plan.units, strict=True)
+            "sea_tons_moved": float(sum(s.lift for s, u in paired(inst, plan)
                                         if u.committed and u.sail is not None))}
 
 
@@ -198,7 +199,7 @@ def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
     """Per unit: the route taken and the date of each leg."""
     case = inst.case
     out = []
-    for spec, up in zip(inst.units, plan.units, strict=True):
+    for spec, up in paired(inst, plan):
         row: dict[str, Any] = {"id": spec.id, "name": spec.name, "template": spec.template, "front": spec.front,
                                "men": spec.men, "lift": spec.lift, "combat": spec.combat / MILLI,
                                "required": spec.required, "committed": up.committed}
@@ -215,11 +216,11 @@ def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
 def usage(inst: Instance, plan: Plan) -> dict[str, Any]:
     """Shipping, port and rail use per day against capacity (lists indexed by day)."""
     days = range(inst.horizon + 1)
-    ports_in = port_loads(inst, plan, "embark")
-    ports_out = port_loads(inst, plan, "debark")
-    rails = rail_loads(inst, plan)
+    ports_in = port_loads(inst.case, plan, "embark")
+    ports_out = port_loads(inst.case, plan, "debark")
+    rails = rail_loads(inst.case, plan)
     return {
-        "shipping": {"used": shipping_in_use(inst, plan),
+        "shipping": {"used": shipping_in_use(inst.case, plan),
                      "north_capacity": [inst.north_capacity(d, plan.north_share_bp) for d in days],
                      "pool": list(inst.pool)},
         "ports": {p: {"capacity": port.tons_per_day,
@@ -239,11 +240,18 @@ def strength_series(inst: Instance, plan: Plan | None) -> dict[str, dict[str, li
     }
     if plan is not None:
         arrivals = {f: [0] * (inst.horizon + 1) for f in inst.case.fronts}
-        for spec, up in zip(inst.units, plan.units, strict=True):
+        for spec, up in paired(inst, plan):
             if up.committed and up.arrive is not None:
                 arrivals[spec.front][up.arrive] += spec.combat
         out["japanese"] = {f: [v / MILLI for v in _running_sum(a)] for f, a in arrivals.items()}
     return out
+
+
+def paired(inst: Instance, plan: Plan) -> list[tuple[UnitSpec, UnitPlan]]:
+    """Each unit of the case (in case order) with its own timeline, matched by id as the
+    verifier matches them: a plan may list its units in any order."""
+    by_id = {up.id: up for up in plan.units}
+    return [(spec, by_id[spec.id]) for spec in inst.units]
 
 
 def _running_sum(values: list[int]) -> list[int]:

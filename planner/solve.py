@@ -175,7 +175,7 @@ def _warm_start(inst: Instance, options: SolveOptions, lower: int | None) -> Pla
     sched = iterated_list_schedule(inst, warm_start_passes(inst, options.time_limit), options.seed, lower)
     if sched.plan is None:
         return None
-    violations = verify(inst, sched.plan)
+    violations = verify(inst.case, sched.plan)
     if violations:
         raise PlannerBug(violations)
     return sched.plan
@@ -236,7 +236,7 @@ def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple
     bound = simple_bounds(inst).get(term) if plan is not None else None
     if plan is None or bound is None:
         return None
-    value = objective_terms(inst, plan)[term]
+    value = objective_terms(inst.case, plan)[term]
     if value <= bound or (term == TIDY and value <= (1 + TIDY_GAP) * bound):
         return value, bound
     return None
@@ -331,7 +331,7 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
             return Outcome(no_answer, None, {}, {}, elapsed, tuple(stages[: i + 1]), timings)
         else:
             # No plan from this stage in time: keep the incumbent, whose value is an upper bound.
-            value = objective_terms(inst, incumbent)[term]
+            value = objective_terms(inst.case, incumbent)[term]
             bound[term] = lower if term == "x_day" else 0
         if stage_status == Status.OPTIMAL:
             m.cp.add(expr == value)
@@ -340,9 +340,9 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
                 status = Status.FEASIBLE
             m.cp.add(expr <= value)
     assert incumbent is not None
-    violations = verify(inst, incumbent)
+    violations = verify(inst.case, incumbent)
     mark = lap("verify", mark)
     if violations:
         raise PlannerBug(violations)
-    objective = {term: objective_terms(inst, incumbent)[term] for term in stages}
+    objective = {term: objective_terms(inst.case, incumbent)[term] for term in stages}
     return Outcome(status, incumbent, objective, bound, time.perf_counter() - started, tuple(stages), timings)

@@ -291,9 +291,9 @@ def _capacities(draw: st.DrawFn, data: Data, plan: Plan) -> None:
     extra = st.sampled_from([0, 0, 500, 2000, 10_000])
     need = _max_lift_using(data["units"], data)
     for leg in ("embark", "debark"):
-        for port, days in port_loads(inst, plan, leg).items():
+        for port, days in port_loads(inst.case, plan, leg).items():
             need[port] = max(need.get(port, 0), max(days.values()))
-    for line, days in rail_loads(inst, plan).items():
+    for line, days in rail_loads(inst.case, plan).items():
         need[line] = max(need.get(line, 0), max(days.values()))
     for key, port in data["ports"].items():
         port["tons_per_day"] = max(1, need.get(key, 0)) + draw(extra)
@@ -302,7 +302,7 @@ def _capacities(draw: st.DrawFn, data: Data, plan: Plan) -> None:
     for region in ("home", "korea"):
         if draw(st.booleans()):
             data["regions"][region]["depot_men"] = max(1, _peak_men(inst, plan, region)) + draw(extra)
-    used = shipping_in_use(inst, plan)
+    used = shipping_in_use(inst.case, plan)
     data["shipping"] = {"pool": _pool_steps(draw, data, used, plan.north_share_bp)}
 
 
@@ -339,7 +339,7 @@ def _south_requirements(draw: st.DrawFn, inst: Instance, bp: int) -> Data:
 
 def _force_ratio_for(inst: Instance, plan: Plan, factor: float, q: float) -> float:
     """A ratio (2 decimals) the witness meets at its X-Day: `q` of the largest it could meet."""
-    arrived = combat_arrived(inst, plan, plan.x_day)
+    arrived = combat_arrived(inst.case, plan, plan.x_day)
     strength = {f: s[plan.x_day] for f, s in inst.strength.items()}
     limits = [arrived[f] / (factor * s) for f, s in strength.items() if s > 0 and factor > 0]
     best = min(limits, default=5.0)
@@ -391,7 +391,7 @@ def _criteria(draw: st.DrawFn, data: Data, plan: Plan, lag: int) -> None:
     while True:
         crit["force_ratio"]["ratio"] = ratio
         inst = Instance(Case.model_validate(data))
-        arrived = combat_arrived(inst, plan, x)
+        arrived = combat_arrived(inst.case, plan, x)
         if all(arrived[f] >= need[x] for f, need in inst.force_needed.items()) or ratio == 0:
             break
         ratio = max(0.0, round(ratio - 0.01, 2))
@@ -450,7 +450,7 @@ def witnessed_cases(draw: st.DrawFn, sizes: Sizes = SMALL, share: str = "any") -
     data["shipping"]["south_requirements"] = _south_requirements(draw, inst, bp)
     draw(_criteria(data, plan, lag))
     case = Case.model_validate(data)
-    problems = verify(Instance(case), plan)
+    problems = verify(case, plan)
     if problems:  # the generator's own promise: a failure here is a bug in the verifier or here
         raise AssertionError(f"witness plan fails verification: {[str(p) for p in problems]}")
     return Witnessed(data, case, plan)

@@ -16,7 +16,7 @@ def test_known_plan_passes_the_verifier(units: int, tmp_path) -> None:
     gen = generate(units, seed=1)
     inst = Instance(gen.load(str(tmp_path)).case)
     assert len(inst.units) == units
-    assert verify(inst, gen.known_plan) == []
+    assert verify(inst.case, gen.known_plan) == []
 
 
 def test_auto_share_case_is_valid(tmp_path) -> None:
@@ -25,7 +25,7 @@ def test_auto_share_case_is_valid(tmp_path) -> None:
     gen = generate(40, seed=2, north_share="auto")
     inst = Instance(gen.load(str(tmp_path)).case)
     assert inst.fixed_share_bp is None
-    assert verify(inst, gen.known_plan) == []
+    assert verify(inst.case, gen.known_plan) == []
 
 
 def test_same_seed_same_case_other_seed_other_case() -> None:

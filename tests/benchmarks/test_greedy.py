@@ -23,7 +23,7 @@ def test_teaching_case(scenario: str | None, x_day: int) -> None:
     inst = Instance(load(TEACHING, scenario).case)
     result = greedy(inst)
     assert result.x_day == x_day
-    assert result.plan is not None and verify(inst, result.plan) == []
+    assert result.plan is not None and verify(inst.case, result.plan) == []
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
@@ -32,7 +32,7 @@ def test_greedy_plan_verifies_and_planner_is_no_worse(seed: int, tmp_path) -> No
     (proven here) is never later than the greedy's."""
     inst = Instance(generate(12, seed).load(str(tmp_path)).case)
     result = greedy(inst)
-    assert result.plan is not None and verify(inst, result.plan) == []
+    assert result.plan is not None and verify(inst.case, result.plan) == []
     outcome = plan_case(inst, SolveOptions(time_limit=20, workers=1))
     assert outcome.plan is not None and outcome.plan.x_day <= result.x_day
 

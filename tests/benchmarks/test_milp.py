@@ -24,7 +24,7 @@ def _agree(inst: Instance) -> None:
     cp = plan_case(inst, SolveOptions(time_limit=30, workers=1))
     assert milp.status == cp.status == Status.OPTIMAL
     assert {t: milp.objective.get(t) for t in PROVEN if t in cp.objective} == {t: cp.objective[t] for t in PROVEN if t in cp.objective}
-    assert milp.plan is not None and verify(inst, milp.plan) == []
+    assert milp.plan is not None and verify(inst.case, milp.plan) == []
     assert milp.proven_seconds is not None
 
 

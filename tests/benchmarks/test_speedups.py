@@ -74,7 +74,7 @@ def test_every_technique_keeps_the_answer(tmp_path) -> None:
     for inst in _cases(tmp_path):
         default = plan_case(inst, OPTIONS)
         assert default.status == Status.OPTIMAL
-        assert default.plan is not None and verify(inst, default.plan) == []
+        assert default.plan is not None and verify(inst.case, default.plan) == []
         for tuning in (ALL_OFF, Tuning(warm_start=False), Tuning(relaxation_bound=False),
                        Tuning(symmetry_breaking=False), Tuning(lp_subsolvers=False)):
             other = plan_case(inst, OPTIONS, tuning)
@@ -105,4 +105,4 @@ def test_warm_start_is_deterministic_and_verified(tmp_path) -> None:
     first = iterated_list_schedule(inst, passes=6, seed=1)
     again = iterated_list_schedule(inst, passes=6, seed=1)
     assert first.plan is not None and first.plan == again.plan
-    assert verify(inst, first.plan) == []
+    assert verify(inst.case, first.plan) == []

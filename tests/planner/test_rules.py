@@ -23,7 +23,7 @@ OPTIONS = SolveOptions(time_limit=20, workers=1, seed=0)
 def solve(changes: dict[str, Any] | None = None) -> Outcome:
     outcome = plan_case(Instance(make(changes)), OPTIONS)
     if outcome.plan is not None:
-        assert verify(Instance(make(changes)), outcome.plan) == []
+        assert verify(make(changes), outcome.plan) == []
     return outcome
 
 

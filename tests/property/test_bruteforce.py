@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from hypothesis import event, given, reject, settings
 
-from models.instance import Instance
 from models.loader import load_case
 from tests.conftest import examples
 from tests.factory import make
@@ -20,7 +19,7 @@ LARGER = Sizes(max_templates=4, max_count=2, max_units=4, max_fronts=2, max_leg_
 def _agree(data: dict, budget: int = 200_000) -> None:
     case = case_of(data)
     try:
-        brute = earliest_x_day(Instance(case), budget)
+        brute = earliest_x_day(case, budget)
     except SearchTooLarge:
         # The oracle gave up, not the planner: counted in the statistics, and another case drawn.
         event("exhaustive search too large: case not compared")
@@ -46,8 +45,8 @@ def test_planner_x_day_equals_the_exhaustive_search_on_larger_tiny_cases(data: d
 def test_exhaustive_search_finds_the_hand_worked_answers() -> None:
     """The brute force itself, against answers worked by hand: one division lands on day 7
     (ready day 4, one day at sea, two on the railway); the teaching case's X-Day is day 8."""
-    assert earliest_x_day(Instance(make()))[0] == 7  # type: ignore[index]
-    assert earliest_x_day(Instance(make({"calendar.horizon_days": 6}))) is None
+    assert earliest_x_day(make())[0] == 7  # type: ignore[index]
+    assert earliest_x_day(make({"calendar.horizon_days": 6})) is None
     teaching = load_case("cases/teaching/two_divisions.yaml")
     short = teaching.model_copy(update={"calendar": teaching.calendar.model_copy(update={"horizon_days": 12})})
-    assert earliest_x_day(Instance(short))[0] == 8  # type: ignore[index]
+    assert earliest_x_day(short)[0] == 8  # type: ignore[index]

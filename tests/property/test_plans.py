@@ -25,8 +25,8 @@ def test_every_plan_passes_the_verifier_and_scores_its_objective(data: dict) -> 
         assert outcome.status == Status.INFEASIBLE
         return
     inst = Instance(case)
-    assert verify(inst, outcome.plan) == []
-    terms = objective_terms(inst, outcome.plan)
+    assert verify(case, outcome.plan) == []
+    terms = objective_terms(case, outcome.plan)
     assert set(outcome.objective) == ({"x_day", "ton_days", "arrival_days"} | ({"north_share_pct"} if inst.fixed_share_bp is None else set()))
     assert outcome.objective == {k: terms[k] for k in outcome.objective}
     assert all(outcome.bound[k] == outcome.objective[k] for k in outcome.objective)  # proven optimal

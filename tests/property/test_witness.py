@@ -23,8 +23,8 @@ def test_a_witnessed_case_is_go_no_later_than_its_witness(w: Witnessed) -> None:
     outcome = solve(w.case)
     assert outcome.status == Status.OPTIMAL, "a case with a valid plan was reported no-go"
     assert outcome.plan is not None
-    mine = objective_terms(w.instance, outcome.plan)
-    witness = objective_terms(w.instance, w.plan)
+    mine = objective_terms(w.case, outcome.plan)
+    witness = objective_terms(w.case, w.plan)
     order = ["x_day", "north_share_pct", "ton_days"]
     assert [mine[k] for k in order] <= [witness[k] for k in order]
 
@@ -40,7 +40,7 @@ def test_decision_day_before_day_zero_is_invalid() -> None:
                           "criteria.decision_deadline.decision_to_attack_days": 10}))
     plan = Plan(x_day=7, north_share_bp=10_000, units=(
         UnitPlan(id="div", move=0, mobilize=0, ready=4, sail=4, debark=5, entrain=5, arrive=7),))
-    assert [v.rule for v in verify(inst, plan)] == ["x_day_in_horizon"]
+    assert [v.rule for v in verify(inst.case, plan)] == ["x_day_in_horizon"]
 
 
 @pytest.mark.parametrize("required", [False, True])
