@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
 from models import __version__
 from models.case import Case
+from models.certify import check_certificate
 from models.instance import BP, MILLI, Instance, UnitSpec
 from models.loader import build_case
 from models.plan import CriterionResult, Plan, Result, Status, UnitPlan
@@ -16,19 +18,34 @@ from models.verify import Violation, combat_arrived, port_loads, rail_loads, shi
 from planner.explain import describe, minimal_conflict
 from planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
 
+EXPLAIN_CHECK_SHARE = 0.25
+"""Each CP-SAT check of a no-go's explanation may use this share of the time limit (counted in
+deterministic time, like the planner's stages), and never more than is left before the deadline:
+no one hard check can starve the others, and most checks need no solve at all."""
+
 
 def solve(loaded: LoadedCase, options: SolveOptions | None = None) -> Result:
-    """Solve a loaded case; the returned plan (if any) has passed the verifier."""
+    """Solve a loaded case; the returned plan (if any) has passed the verifier.
+
+    The time limit bounds the whole: one deadline for planning and, for a no-go, the search for
+    its conflict, which gets what planning left (`explain_seconds`). A check of the conflict that
+    runs out of time is reported as not checked, never as a claim."""
     options = options or SolveOptions()
+    deadline = time.perf_counter() + options.time_limit
     inst = Instance(loaded.case)
-    outcome = plan_case(inst, options)
+    outcome = plan_case(inst, options, deadline=deadline)
     conflict: list[str] = []
     explanation: list[str] = []
+    explain_seconds = 0.0
     if outcome.status == Status.INFEASIBLE:
-        core = minimal_conflict(inst, time_limit=max(options.time_limit / 4, 5.0))
+        started = time.perf_counter()
+        core = minimal_conflict(inst, time_limit=EXPLAIN_CHECK_SHARE * options.time_limit,
+                                deadline=deadline)
         conflict = list(core.members)
         explanation = describe(inst, core)
-    return build_result(loaded, inst, outcome, options, conflict, explanation)
+        explain_seconds = time.perf_counter() - started
+    result = build_result(loaded, inst, outcome, options, conflict, explanation)
+    return result.model_copy(update={"explain_seconds": round(explain_seconds, 3)})
 
 
 def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: SolveOptions,
@@ -71,6 +88,7 @@ def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: 
         conflict=conflict,
         explanation=explanation,
         solve_seconds=round(outcome.seconds, 3),
+        timings=dict(outcome.timings),
         seed=options.seed,
         workers=options.num_workers,
         version=__version__,
@@ -90,10 +108,6 @@ def verification_of(case: Case, outcome: Outcome) -> tuple[bool, str]:
         return False, "no plan and no proof of a no-go: nothing to verify"
     if certificate.get("kind") == "full_model":
         return False, str(certificate.get("note", "no certificate"))
-    try:  # TEMP(lead): until the independent verifier's helpers land in models.verify
-        from models.certify import check_certificate
-    except ImportError:
-        return False, "TEMP: certificate checker not available yet"
     problems = check_certificate(case, certificate)
     if problems:
         raise PlannerBug([Violation("certificate", p) for p in problems])

@@ -109,7 +109,7 @@ def test_a_reason_that_does_not_hold_is_refused() -> None:
     # The halving criterion is off in this case: it rules out nothing.
     cert["exclusions"][1]["rule"] = "halving"
     problems = check_certificate(case, cert)
-    assert problems[0].startswith("halving does not rule out day 7")
+    assert problems[0].startswith("halving (east) does not rule out day 7")
 
 
 def test_wrong_numbers_are_refused() -> None:
