@@ -85,9 +85,10 @@ def set_option(f: Callable[..., Any]) -> Callable[..., Any]:
                          help="Override a field by dotted path (beats the scenario); repeatable.")(f)
 
 
-def solver_options(f: Callable[..., Any]) -> Callable[..., Any]:
+def solver_options(f: Callable[..., Any],
+                   time_help: str = "Seconds each solve may use.") -> Callable[..., Any]:
     f = click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-                     help="Seconds the solver may use.")(f)
+                     help=time_help)(f)
     f = click.option("--workers", type=click.IntRange(min=0), default=0,
                      help="Solver threads (0: all cores).")(f)
     f = click.option("--seed", type=int, default=0, show_default=True, help="Random seed (results are "
@@ -129,11 +130,17 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
                f"{len(case.scenarios)} scenarios checked" + (f"; scenario '{scenario}'" if scenario else ""))
 
 
+def whole_command_limit(f: Callable[..., Any]) -> Callable[..., Any]:
+    return solver_options(f, "Seconds the whole command may use: planning and, for a no-go, "
+                          "finding its conflict (checks that run out of time are reported as "
+                          "not checked).")
+
+
 @main.command()
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
 @scenario_option
 @set_option
-@solver_options
+@whole_command_limit
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
 @click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
               help="Output format.")

@@ -26,6 +26,7 @@ import psplib
 from ortools.sat.python import cp_model
 
 from models.plan import Status
+from planner.solver import new_solver, run
 
 
 @dataclass(frozen=True)
@@ -189,11 +190,11 @@ def solve_rcpsp(p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int 
     cp.minimize(makespan)
     for s, g in zip(starts, greedy, strict=True):
         cp.add_hint(s, g)
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(time_limit - (time.perf_counter() - started), 0.05)
-    solver.parameters.num_workers = workers
-    solver.parameters.random_seed = seed
-    code = solver.solve(cp)
+    # The planner's solver factory: CP-SAT's portfolio, interleaved (deterministic) on several
+    # workers, what is left of the time limit in deterministic time and as the wall-clock cap.
+    left = time_limit - (time.perf_counter() - started)
+    solver = new_solver(left, workers=workers, seed=seed, search="portfolio", wall_cap=left)
+    code = run(solver, cp).code
     status = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
               cp_model.INFEASIBLE: Status.INFEASIBLE}.get(code, Status.UNKNOWN)
     value = round(solver.objective_value) if status in (Status.OPTIMAL, Status.FEASIBLE) else None

@@ -198,6 +198,15 @@ class Result(Frozen):
                                 "and lever settings (`levers.<name>`) that cannot hold together.")
     explanation: list[str] = Field(default_factory=list)
     solve_seconds: float
+    explain_seconds: float = Field(
+        0.0, description="Seconds spent explaining a no-go (finding its conflict) after the solve, "
+        "within the same time limit; 0 when there was nothing to explain.")
+    timings: dict[str, float] = Field(
+        default_factory=dict, description="Seconds per planner phase (relaxation_bound, build, "
+        "warm_start, solve_<stage>, verify). wall_cap_<stage>: the wall-clock cap (seconds), not "
+        "the deterministic budget, ended that stage, so its answer may depend on machine load. "
+        "presolve_retry_<stage>: CP-SAT's presolve crashed on the hints and the stage was solved "
+        "again without them (seconds lost).")
     seed: int
     workers: int
     version: str

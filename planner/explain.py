@@ -4,14 +4,18 @@ A minimal set of conflicting criteria *and lever settings*. CP-SAT's assumption 
 (one worker, no objective) gives a first, not necessarily minimal, set of criteria; a deletion
 filter then drops every member (criterion or lever) whose removal leaves the case infeasible,
 and minimality is re-checked at the end: dropping any remaining member makes the case
-feasible. Dropping a criterion switches it off; dropping a lever relaxes it (see
-`relaxed_levers`). Each member is then stated in domain words with how far it would have to
-move, everything else as in the case. (What binds a go is in `planner.binding`.)
+feasible. Each check is settled by arithmetic when it can be (the relaxation rules out every
+X-Day, or a list schedule finds a plan), else by CP-SAT within its budget; a check that runs
+out of time is "not checked", never a claim. Dropping a criterion switches it off; dropping a
+lever relaxes it (see `relaxed_levers`). Each member is then stated in domain words with how
+far it would have to move, everything else as in the case. (What binds a go is in
+`planner.binding`.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -22,8 +26,10 @@ from models.case import HORIZON_MEMBER
 from models.instance import BP, MILLI, Instance, share_bp
 from models.plan import Plan, Status
 from models.verify import verify
+from planner.heuristics import relaxation_bound
 from planner.model import build
-from planner.solve import PlannerBug, SolveOptions, extract_plan, map_status
+from planner.solve import PlannerBug, SolveOptions, extract_plan, list_plan, map_status
+from planner.solver import new_solver, run
 
 CRITERION_NAMES = {
     "halving": "halving criterion",
@@ -80,14 +86,17 @@ class Conflict:
     """A minimal conflicting set: criteria that cannot hold together at these lever settings.
 
     Empty with `feasible_without_criteria=False`: the movement itself cannot be done within
-    the horizon, whatever the criteria and however the levers are relaxed.
+    the horizon, whatever the criteria and however the levers are relaxed. `unchecked`: the
+    members whose check (is the case feasible without it?) ran out of time; they stay in the
+    conflict, which is then not proven minimal, and nothing is claimed about them.
     """
 
     criteria: tuple[str, ...]
     feasible_without_criteria: bool
     levers: tuple[str, ...] = ()
     proven_minimal: bool = True
-    checks: int = 0
+    checks: int = 0  # CP-SAT solves used (checks settled by arithmetic are free)
+    unchecked: tuple[str, ...] = ()
 
     @property
     def members(self) -> tuple[str, ...]:
@@ -98,37 +107,87 @@ class Conflict:
         return self.criteria + tuple(lever_member(lever) for lever in self.levers)
 
 
-def _feasibility_solver(time_limit: float) -> cp_model.CpSolver:
-    # Assumption cores are only reliable with one worker; one worker also keeps the checks
-    # deterministic.
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = max(time_limit, 0.05)
-    return solver
+MIN_CHECK_SECONDS = 0.05
+"""A check with less wall-clock time than this left before its deadline is not run: it could
+only end 'not checked'."""
+
+QUICK_PASSES = 4
+"""List-scheduling passes a feasibility check tries before CP-SAT (a plan found settles it)."""
 
 
-def feasible_with(inst: Instance, active: Iterable[str], time_limit: float = 30.0) -> bool | None:
-    """Whether some plan meets the resources and the given criteria (None: undecided in time)."""
+def seconds_left(deadline: float | None) -> float | None:
+    """Wall-clock seconds left before `deadline` (a `time.perf_counter()` value); None: no
+    deadline."""
+    return None if deadline is None else deadline - time.perf_counter()
+
+
+def _out_of_time(left: float | None) -> bool:
+    return left is not None and left < MIN_CHECK_SECONDS
+
+
+def quick_feasible(inst: Instance) -> bool | None:
+    """Whether some plan meets the resources and the instance's criteria, when arithmetic can
+    tell without CP-SAT: no when the relaxation leaves no X-Day (the criteria that depend on
+    X-Day alone, every unit at its earliest arrival, the ports' and rail lines' fluid bounds)
+    or the South's requirements rule out the North share; yes when a list schedule finds a
+    plan (which the verifier passes). None: CP-SAT must decide."""
+    if relaxation_bound(inst) is None or not _south_allows(inst):
+        return False
+    return True if list_plan(inst, QUICK_PASSES) is not None else None
+
+
+def _south_allows(inst: Instance) -> bool:
+    """South readiness as the model states it: the North share within the South's limit."""
+    if "south_readiness" not in enforced_criteria(inst):
+        return True
+    limit, fixed = inst.south_max_share_bp, inst.fixed_share_bp
+    return limit is not None and (fixed is None or fixed <= limit)
+
+
+def feasible_with(inst: Instance, active: Iterable[str], time_limit: float = 30.0,
+                  deadline: float | None = None) -> bool | None:
+    """Whether some plan meets the resources and the given criteria (None: not decided in
+    time). See `feasibility`."""
+    return feasibility(inst, active, time_limit, deadline)[0]
+
+
+def feasibility(inst: Instance, active: Iterable[str], time_limit: float = 30.0,
+                deadline: float | None = None) -> tuple[bool | None, bool]:
+    """(whether some plan meets the resources and the given criteria, whether CP-SAT was
+    needed). Cheap checks first (`quick_feasible`); then one CP-SAT worker with a budget of
+    `time_limit` seconds, capped by what is left before `deadline`. None: not decided in time
+    (not checked), never a claim either way."""
     wanted = set(active)
+    off = [n for n in enforced_criteria(inst) if n not in wanted]
+    quick = quick_feasible(with_criteria_off(inst, off))
+    if quick is not None:
+        return quick, False
+    left = seconds_left(deadline)
+    if _out_of_time(left):
+        return None, False
     m = build(inst, criteria_as_assumptions=True)
     for name, lit in m.criteria.items():
         m.cp.add(lit == (1 if name in wanted else 0))
-    code = _feasibility_solver(time_limit).solve(m.cp)
+    code = run(new_solver(time_limit, search="feasibility", wall_cap=left), m.cp).code
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True
+        return True, True
     if code == cp_model.INFEASIBLE:
-        return False
-    return None
+        return False, True
+    return None, True
 
 
-def assumption_core(inst: Instance, time_limit: float = 30.0) -> tuple[str, ...] | None:
+def assumption_core(inst: Instance, time_limit: float = 30.0,
+                    deadline: float | None = None) -> tuple[str, ...] | None:
     """Criteria that CP-SAT's assumption core blames (not minimal), or None when the case is
     feasible or undecided. One worker and no objective: otherwise the core is unreliable."""
+    left = seconds_left(deadline)
+    if _out_of_time(left):
+        return None
     m = build(inst, criteria_as_assumptions=True)
     by_index = {lit.index: name for name, lit in m.criteria.items()}
     m.cp.add_assumptions(list(m.criteria.values()))
-    solver = _feasibility_solver(time_limit)
-    if solver.solve(m.cp) != cp_model.INFEASIBLE:
+    solver = new_solver(time_limit, search="feasibility", wall_cap=left)
+    if run(solver, m.cp).code != cp_model.INFEASIBLE:
         return None
     blamed = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index}
     return tuple(name for name in m.criteria if name in blamed)
@@ -181,13 +240,16 @@ def with_criteria_off(inst: Instance, names: Iterable[str]) -> Instance:
 class _Oracle:
     """Feasibility of a set of members: active criteria enforced, inactive levers relaxed.
 
-    Answers are cached by member set; `checks` counts the CP-SAT solves actually run.
+    Answers are cached by member set; `checks` counts the CP-SAT solves actually run. Each
+    solve gets `time_limit` seconds, capped by what is left before `deadline`.
     """
 
-    def __init__(self, inst: Instance, relaxed: dict[str, Any], time_limit: float) -> None:
+    def __init__(self, inst: Instance, relaxed: dict[str, Any], time_limit: float,
+                 deadline: float | None = None) -> None:
         self.inst = inst
         self.relaxed = relaxed
         self.time_limit = time_limit
+        self.deadline = deadline
         self.checks = 0
         self._answers: dict[frozenset[str], bool | None] = {}
         self._instances: dict[frozenset[str], Instance] = {}
@@ -199,9 +261,11 @@ class _Oracle:
             if kept not in self._instances:
                 self._instances[kept] = with_levers(
                     self.inst, {k: v for k, v in self.relaxed.items() if k not in kept})
-            self.checks += 1
             criteria = [n for n in key if not n.startswith(LEVER_PREFIX)]
-            self._answers[key] = feasible_with(self._instances[kept], criteria, self.time_limit)
+            verdict, solved = feasibility(self._instances[kept], criteria, self.time_limit,
+                                          self.deadline)
+            self.checks += solved
+            self._answers[key] = verdict
         return self._answers[key]
 
 
@@ -214,21 +278,23 @@ criteria as assumptions (not fixed) presolves poorly, and the deletion filter do
 
 
 def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = True,
-                     check_movement: bool = True) -> Conflict:
+                     check_movement: bool = True, deadline: float | None = None) -> Conflict:
     """A minimal set of criteria and lever settings that cannot hold together.
 
     Start from the assumption core plus every relaxable lever, drop each member whose removal
     keeps the case infeasible (deletion filter), then re-check every member tested before a
-    later removal, until dropping any member makes the case feasible. A check that runs out
-    of time keeps its member and marks the conflict as not proven minimal. `check_movement`
-    first asks whether the movement can be done at all (no criteria, levers relaxed).
+    later removal, until dropping any member makes the case feasible. Each check is settled by
+    arithmetic when it can be (`quick_feasible`), else by CP-SAT within `time_limit` seconds
+    and what is left before `deadline`. A check that runs out of time keeps its member, which
+    is listed as unchecked, and the conflict is not proven minimal. `check_movement` first
+    asks whether the movement can be done at all (no criteria, levers relaxed).
     """
     relaxed = relaxed_levers(inst) if levers else {}
-    oracle = _Oracle(inst, relaxed, time_limit)
+    oracle = _Oracle(inst, relaxed, time_limit, deadline)
     lever_members = [lever_member(lever) for lever in relaxed]
     if check_movement and oracle.feasible([]) is False:
         return Conflict((), False, checks=oracle.checks)
-    core_criteria = assumption_core(inst, min(time_limit, ASSUMPTION_CORE_SECONDS))
+    core_criteria = assumption_core(inst, min(time_limit, ASSUMPTION_CORE_SECONDS), deadline)
     oracle.checks += 1
     # The deletion filter drops the members it tries first whenever it can, so among several
     # conflicts the one it finds keeps the members tried last. Criteria are tried in reverse
@@ -265,7 +331,8 @@ def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = Tr
     if not core:
         # Everything relaxed and still infeasible: the movement itself cannot be done.
         return Conflict((), False, checks=oracle.checks)
-    return Conflict(criteria, True, kept_levers, not undecided, oracle.checks)
+    unchecked = tuple(n for n in criteria + tuple(map(lever_member, kept_levers)) if n in undecided)
+    return Conflict(criteria, True, kept_levers, not undecided, oracle.checks, unchecked)
 
 
 def relax_member(inst: Instance, name: str) -> Instance:
@@ -285,7 +352,7 @@ def conflict_context(inst: Instance, conflict: Conflict) -> Instance:
 
 
 def other_conflicts(inst: Instance, first: Conflict, time_limit: float = 30.0,
-                    limit: int = 3) -> tuple[list[Conflict], int]:
+                    limit: int = 3, deadline: float | None = None) -> tuple[list[Conflict], int]:
     """Further minimal conflicts, up to `limit` in all: for each member of the first, drop it
     alone; if the case is still infeasible, another conflict (without that member) remains.
     A go needs every conflict dissolved, so each one found is a separate reason for the no-go."""
@@ -297,10 +364,11 @@ def other_conflicts(inst: Instance, first: Conflict, time_limit: float = 30.0,
         if len(found) >= limit:
             break
         reduced = relax_member(inst, name)
-        checks += 1
-        if feasible_with(reduced, enforced_criteria(reduced), time_limit) is not False:
+        verdict, solved = feasibility(reduced, enforced_criteria(reduced), time_limit, deadline)
+        checks += solved
+        if verdict is not False:
             continue
-        more = minimal_conflict(reduced, time_limit, check_movement=False)
+        more = minimal_conflict(reduced, time_limit, check_movement=False, deadline=deadline)
         checks += more.checks
         if more.members and all(set(more.members) != set(c.members) for c in found):
             found.append(more)
@@ -381,6 +449,10 @@ def _halving_sentence(inst: Instance) -> str:
             f"{gap.fraction:.0%}")
     if gap.scale_needed is None:
         text += ": no withdrawal rate would get there by then"
+    elif gap.scale_needed <= gap.scale:
+        # Halving holds on that day: it is in a conflict only together with other members.
+        text += (f", which the case's withdrawal rate (scale {gap.scale:g}) meets by then "
+                 f"(scale ≥ {gap.scale_needed:g} would do)")
     elif gap.scale > 0:
         factor = gap.scale_needed / gap.scale
         text += (f": withdrawals would have to be {factor:.1f}× faster" if factor >= 1.1 else
@@ -408,12 +480,20 @@ def describe(inst: Instance, conflict: Conflict) -> list[str]:
                 "however early the order: shipping, port or rail capacity is too small (a required "
                 "unit must complete its move within the horizon even with the required-arrivals "
                 "criterion off)."]
-    lines = [_criterion_sentence(inst, name) for name in conflict.criteria]
+    lines = [unchecked_sentence(name) if name in conflict.unchecked
+             else _criterion_sentence(inst, name) for name in conflict.criteria]
     relaxed = relaxed_levers(inst)
-    lines += [_lever_sentence(inst, lever, relaxed.get(lever)) for lever in conflict.levers]
+    lines += [unchecked_sentence(lever_member(lever)) if lever_member(lever) in conflict.unchecked
+              else _lever_sentence(inst, lever, relaxed.get(lever)) for lever in conflict.levers]
     if not conflict.proven_minimal:
         lines.append("(Some checks ran out of time: this set conflicts, but may not be minimal.)")
     return lines
+
+
+def unchecked_sentence(name: str) -> str:
+    """A conflict member whose check ran out of time: flagged, and no distance claimed."""
+    return (f"The {member_label(name)}: not checked (the check whether the case is feasible "
+            "without it ran out of time), so it may not belong to this conflict.")
 
 
 def _criterion_sentence(inst: Instance, name: str) -> str:
@@ -479,20 +559,23 @@ class EarliestX:
 
 
 def earliest_x_day(inst: Instance, options: SolveOptions, first_solution: bool = False,
-                   at_most: int | None = None) -> EarliestX:
+                   at_most: int | None = None, deadline: float | None = None) -> EarliestX:
     """Minimize X-Day only (or, with `first_solution`, stop at the first plan found: enough to
     know the answer is a go), optionally with X-Day capped at `at_most`; the plan found is
-    verified like every plan the tool uses."""
+    verified like every plan the tool uses. The solve is the planner's X-Day stage: the same
+    search, a budget of the time limit in deterministic time (so the same seed and workers
+    give the same answer), capped by what is left before `deadline`."""
+    left = seconds_left(deadline)
+    if _out_of_time(left):
+        return EarliestX(Status.TIME_LIMIT, None)
     m = build(inst)
     if at_most is not None:
         m.cp.add(m.x_day <= at_most)
     m.cp.minimize(m.x_day)
-    solver = cp_model.CpSolver()
+    solver = new_solver(options.time_limit, workers=options.num_workers, seed=options.seed,
+                        wall_cap=left)
     solver.parameters.stop_after_first_solution = first_solution
-    solver.parameters.max_time_in_seconds = max(options.time_limit, 0.05)
-    solver.parameters.num_workers = options.num_workers
-    solver.parameters.random_seed = options.seed
-    status = map_status(solver.solve(m.cp))
+    status = map_status(run(solver, m.cp).code)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
         return EarliestX(status, None)
     plan = extract_plan(m, solver)
@@ -522,24 +605,30 @@ class Member:
 @dataclass
 class _Counter:
     solves: int = 0
+    deadline: float | None = None  # every solve is capped by what is left before it
 
 
 SCOPE_NOTE = " (That dissolves this conflict only: another conflict remains, so moving it alone is not enough for a go.)"
 
 
-def explain_conflict(inst: Instance, conflict: Conflict, options: SolveOptions) -> tuple[list[Member], int]:
+def explain_conflict(inst: Instance, conflict: Conflict, options: SolveOptions,
+                     deadline: float | None = None) -> tuple[list[Member], int]:
     """Each member of a minimal conflict with how far it would have to move, and the number of
     CP-SAT solves used. The distance is sought, in turn, (1) with everything else as in the
     case: moving this member alone gives a go; (2) with the levers outside the conflict at
     their loosest and every criterion in force; (3) on the case reduced to the conflict
     (`conflict_context`): how far it must move to dissolve this conflict. The sentence says
-    which."""
+    which. A member whose check ran out of time (`Conflict.unchecked`) gets no distance."""
     loose = {k: v for k, v in relaxed_levers(inst).items() if k not in conflict.levers}
     loosened = with_levers(inst, loose)
     ctx = conflict_context(inst, conflict)
-    count = _Counter()
+    count = _Counter(deadline=deadline)
     members = []
     for name in conflict.members:
+        if name in conflict.unchecked:
+            kind = "lever" if name.startswith(LEVER_PREFIX) else "criterion"
+            members.append(Member(name, kind, member_label(name), unchecked_sentence(name)))
+            continue
         member = _distance(inst, name, options, count)
         if member is None and loose:
             member = _distance(loosened, name, options, count)
@@ -581,7 +670,7 @@ def _distance(inst: Instance, name: str, options: SolveOptions, count: _Counter)
 
 def _earliest_without(inst: Instance, names: list[str], options: SolveOptions, count: _Counter) -> EarliestX:
     count.solves += 1
-    return earliest_x_day(with_criteria_off(inst, names), options)
+    return earliest_x_day(with_criteria_off(inst, names), options, deadline=count.deadline)
 
 
 def _found(alone: EarliestX) -> str:
@@ -663,16 +752,28 @@ def _force_short_of_all_units(inst: Instance) -> str:
 def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _Counter) -> Member | None:
     """The value of a lever at which the instance becomes feasible: bisection over its grid
     (days, percents, hundredths), relying on the answer being monotone in the lever (which the
-    property tests check); None when even the relaxed value does not make it feasible."""
+    property tests check); None when even the relaxed value does not make it feasible. The
+    value found always works (a check said so); when some check of a smaller change ran out of
+    time, the sentence says a smaller change may also work instead of claiming it would not."""
     case = inst.case
     name = lever_member(lever)
     label = LEVER_NAMES[lever]
     relaxed = relaxed_levers(inst).get(lever)
     criteria = enforced_criteria(inst)
+    unsure: list[Any] = []  # values whose check ran out of time
 
     def feasible(value: Any) -> bool | None:
-        count.solves += 1
-        return feasible_with(with_levers(inst, {lever: value}), criteria, options.time_limit)
+        verdict, solved = feasibility(with_levers(inst, {lever: value}), criteria,
+                                      options.time_limit, count.deadline)
+        count.solves += solved
+        if verdict is None:
+            unsure.append(value)
+        return verdict
+
+    def member(sentence: str, current: str, needed: str) -> Member:
+        if unsure:
+            sentence += " (Some checks ran out of time: a smaller change may also work.)"
+        return Member(name, "lever", label, sentence, current, needed)
 
     if relaxed is None:
         return None
@@ -682,9 +783,9 @@ def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _C
         if found is None:
             return None
         latest = order - dt.timedelta(days=found)
-        return Member(name, "lever", label,
-                      f"The mobilization order goes out on {pretty(order)}; it would have to go out by "
-                      f"{pretty(latest)} ({days(found)} earlier).", str(order), latest.isoformat())
+        return member(f"The mobilization order goes out on {pretty(order)}; it would have to go "
+                      f"out by {pretty(latest)} ({days(found)} earlier).", str(order),
+                      latest.isoformat())
     if lever == "north_share":
         assert case.levers.north_share != "auto"
         now = share_bp(case.levers.north_share) // 100
@@ -692,9 +793,9 @@ def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _C
         found = _loosest(top - now, lambda k: feasible((now + k) / 100))
         if found is None:
             return None
-        return Member(name, "lever", label,
-                      f"The North gets {now}% of the shipping pool; it would need at least {now + found}% (the "
-                      f"South allows up to {top}%).", f"{now}%", f"{now + found}%")
+        return member(f"The North gets {now}% of the shipping pool; it would need at least "
+                      f"{now + found}% (the South allows up to {top}%).", f"{now}%",
+                      f"{now + found}%")
     scale = case.levers.withdrawal_scale
     steps = round((GENEROUS_WITHDRAWAL_SCALE - scale) * 100)
     # Below the scale at which halving can hold at all, nothing works: start the search there.
@@ -707,9 +808,8 @@ def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _C
         return None
     needed_scale = round(scale + found / 100, 2)
     faster = f", {needed_scale / scale:.1f}× the case's rate" if scale > 0 and needed_scale / scale >= 1.1 and scale != 1 else ""
-    return Member(name, "lever", label,
-                  f"The Soviet withdrawal rate is {scale:g}× history; it would have to be at least "
-                  f"{needed_scale:g}× history{faster}.", f"{scale:g}", f"{needed_scale:g}")
+    return member(f"The Soviet withdrawal rate is {scale:g}× history; it would have to be at "
+                  f"least {needed_scale:g}× history{faster}.", f"{scale:g}", f"{needed_scale:g}")
 
 
 def enforced_criteria(inst: Instance) -> list[str]:

@@ -12,7 +12,6 @@ has passed it.
 from __future__ import annotations
 
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -25,15 +24,8 @@ from models.verify import Violation, objective_terms, verify
 from planner.certificate import no_go_certificate
 from planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
 from planner.model import Model, build, symmetry_groups
-
-
-class PlannerBug(RuntimeError):
-    """A plan failed the independent verifier: a bug in the planner, never a user error."""
-
-    def __init__(self, violations: list[Violation]) -> None:
-        self.violations = violations
-        shown = "; ".join(str(v) for v in violations[:5])
-        super().__init__(f"planner produced a plan that fails verification: {shown}")
+from planner.solver import DETERMINISTIC_PER_SECOND, Run, Search, new_solver, run
+from planner.solver import PlannerBug as PlannerBug  # callers import it from here too
 
 
 @dataclass(frozen=True)
@@ -57,7 +49,9 @@ class Outcome:
     bound: dict[str, int]
     seconds: float
     stages: tuple[str, ...] = ()
-    timings: dict[str, float] = field(default_factory=dict)  # seconds per phase (build, warm_start, solve_<stage>, verify)
+    # Seconds per phase (build, warm_start, solve_<stage>, verify); wall_cap_<stage>: the wall
+    # cap (seconds) ended that stage; presolve_retry_<stage>: seconds lost to the presolve crash.
+    timings: dict[str, float] = field(default_factory=dict)
     certificate: dict[str, Any] | None = None  # a no-go's certificate (planner.certificate)
 
 
@@ -69,32 +63,9 @@ def map_status(code: Any) -> Status:
         return Status.FEASIBLE
     if code == cp_model.INFEASIBLE:
         return Status.INFEASIBLE
+    if code == cp_model.MODEL_INVALID:  # `planner.solver.run` raises first, with CP-SAT's message
+        raise PlannerBug(["CP-SAT status MODEL_INVALID"], "CP-SAT rejected the planner's model")
     return Status.UNKNOWN
-
-
-SUBSOLVERS = ("default_lp", "max_lp")
-INTERLEAVE_BATCH = 1  # one search task at a time: a stage ends as soon as one task proves it
-
-
-def _solver(options: SolveOptions, seconds: float, tuning_subsolvers: bool = True) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.max_time_in_seconds = max(seconds, 0.05)
-    solver.parameters.num_workers = options.num_workers
-    solver.parameters.random_seed = options.seed
-    # Same seed and worker count → same plan, even with several workers: interleaved search is
-    # CP-SAT's deterministic parallel mode. Within it, the two LP-based full searches (default
-    # and max linearization) prove X-Day and no-go far faster than the default portfolio on
-    # these models, and a single worker interleaves them too (BENCHMARKS.md, "CP-SAT parameters").
-    if tuning_subsolvers:
-        solver.parameters.interleave_search = True
-        solver.parameters.subsolvers.extend(SUBSOLVERS)
-        solver.parameters.interleave_batch_size = INTERLEAVE_BATCH
-    else:
-        solver.parameters.interleave_search = options.num_workers > 1
-    # CP-SAT's own SIGINT handler stops a search cleanly on Ctrl-C, but installing it from a
-    # worker thread (Dask workers) crashes the process: only the main thread may use it.
-    solver.parameters.catch_sigint_signal = threading.current_thread() is threading.main_thread()
-    return solver
 
 
 def _hint(m: Model, solver: cp_model.CpSolver) -> None:
@@ -117,16 +88,6 @@ def _decision_vars(m: Model) -> list[cp_model.IntVar]:
         if u.arrived_by_x is not None:
             out.append(u.arrived_by_x)
     return out
-
-
-def _solve_stage(m: Model, solver: cp_model.CpSolver) -> Any:
-    """Solve one stage; if CP-SAT's presolve crashes on the previous stage's hint (seen with
-    OR-Tools 9.15: `IndexError: absl::btree_map::at`), solve the stage again without hints."""
-    try:
-        return solver.solve(m.cp)
-    except IndexError:
-        m.cp.clear_hints()  # type: ignore[no-untyped-call]
-        return solver.solve(m.cp)
 
 
 def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
@@ -162,17 +123,27 @@ class Tuning:
     lp_subsolvers: bool = True  # interleave the default and max-LP searches (else CP-SAT's portfolio)
 
 
+WARM_START_SHARE = 0.1  # of the time limit, for the warm start (the stages' budget is the rest)
+
+
 def warm_start_passes(inst: Instance, time_limit: float) -> int:
     """Perturbed list-scheduling passes for the warm start: about a tenth of the time limit at
     ~30 µs per unit and pass, between 4 and 64. A count, not a clock, so results stay
     deterministic."""
     per_pass = 30e-6 * max(len(inst.units), 1)
-    return max(4, min(64, int(0.1 * time_limit / per_pass)))
+    return max(4, min(64, int(WARM_START_SHARE * time_limit / per_pass)))
 
 
 def _warm_start(inst: Instance, options: SolveOptions, lower: int | None) -> Plan | None:
     """A verified list-scheduling plan, or None when list scheduling finds no X-Day."""
-    sched = iterated_list_schedule(inst, warm_start_passes(inst, options.time_limit), options.seed, lower)
+    return list_plan(inst, warm_start_passes(inst, options.time_limit), options.seed, lower)
+
+
+def list_plan(inst: Instance, passes: int, seed: int = 0,
+              stop_at: int | None = None) -> Plan | None:
+    """The best of `passes` list schedules as a plan the verifier has passed, or None when list
+    scheduling finds no X-Day (which proves nothing: CP-SAT may still find one)."""
+    sched = iterated_list_schedule(inst, passes, seed, stop_at)
     if sched.plan is None:
         return None
     violations = verify(inst.case, sched.plan)
@@ -242,30 +213,52 @@ def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple
     return None
 
 
-def _stage_budget(deadline: float, stage: int, stages: int, time_limit: float) -> float:
-    """The first stage decides go/no-go and X-Day: most of the time; the other proven stages
-    share the rest but for a small reserve, which is the tidy-up's (last stage) budget."""
-    remaining = deadline - time.perf_counter()
-    reserve = min(remaining, TIDY_SHARE * time_limit)
+def _stage_budget(left: float, stage: int, stages: int, time_limit: float) -> float:
+    """The first stage decides go/no-go and X-Day: most of the `left` seconds; the other proven
+    stages share the rest but for a small reserve, which is the tidy-up's (last stage) budget."""
+    reserve = min(left, TIDY_SHARE * time_limit)
     if stage == stages - 1:
         return reserve
     proven_left = stages - 1 - stage
-    return (remaining - reserve) * (0.7 if stage == 0 else 1 / proven_left)
+    return (left - reserve) * (0.7 if stage == 0 else 1 / proven_left)
 
 
-def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = None) -> Outcome:
+def _note_run(timings: dict[str, float], term: str, done: Run, solver: cp_model.CpSolver) -> None:
+    """Put in the timings what makes a stage's answer less than reproducible or cost more: the
+    wall cap ended it (its answer may depend on machine load), or its first attempt crashed in
+    presolve and it was solved again without hints (seconds lost)."""
+    if done.wall_capped:
+        timings[f"wall_cap_{term}"] = round(solver.parameters.max_time_in_seconds, 4)
+    if done.presolve_retry is not None:
+        timings[f"presolve_retry_{term}"] = round(done.presolve_retry, 4)
+
+
+def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = None,
+              deadline: float | None = None) -> Outcome:
     """Earliest X-Day and its plan, lexicographically optimal in the secondary terms.
 
     A warm start (iterated list scheduling) gives a verified plan before any search; when its
     X-Day equals the relaxation bound, X-Day is proven without search. Each CP-SAT stage starts
     from the best plan so far, so a stage that runs out of time keeps that plan (FEASIBLE);
     OPTIMAL means every stage was proven.
+
+    Stage budgets come from a ledger of the time limit, not from the clock: each stage is
+    charged the deterministic time it used (at the rate `planner.solver` grants it), the warm
+    start its nominal share, so what a later stage gets does not depend on machine load. The
+    clock only caps every stage at the deadline (`deadline`, a `time.perf_counter()` value, when
+    the caller's is sooner than the time limit from now); a stage it ends is in `timings` as
+    `wall_cap_<term>`, and a stage solved again after the presolve crash as
+    `presolve_retry_<term>`.
     """
     tuning = tuning or Tuning()
     started = time.perf_counter()
     # Extracting and verifying the plan takes ~0.1 ms per unit after the last stage: keep it
     # inside the time limit.
-    deadline = started + options.time_limit - min(0.1 * options.time_limit, 1e-4 * len(inst.units))
+    extraction = min(0.1 * options.time_limit, 1e-4 * len(inst.units))
+    deadline = min(started + options.time_limit, deadline or float("inf")) - extraction
+    warm_share = WARM_START_SHARE * options.time_limit if tuning.warm_start else 0.0
+    left = options.time_limit - extraction - warm_share  # seconds of budget for the stages
+    search: Search = "lp" if tuning.lp_subsolvers else "portfolio"
     timings: dict[str, float] = {}
 
     def lap(name: str, since: float) -> float:
@@ -307,12 +300,16 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
             m.cp.add(expr <= value)
             continue
         m.cp.minimize(expr)
-        solver = _solver(options, _stage_budget(deadline, i, len(stages), options.time_limit), tuning.lp_subsolvers)
+        solver = new_solver(_stage_budget(left, i, len(stages), options.time_limit),
+                            workers=options.num_workers, seed=options.seed, search=search,
+                            wall_cap=deadline - time.perf_counter())
         if term == TIDY:
             solver.parameters.relative_gap_limit = TIDY_GAP
-        code = _solve_stage(m, solver)
+        done = run(solver, m.cp)
         mark = lap(f"solve_{term}", mark)
-        stage_status = map_status(code)
+        left -= solver.deterministic_time / DETERMINISTIC_PER_SECOND[search]
+        _note_run(timings, term, done, solver)
+        stage_status = map_status(done.code)
         if stage_status == Status.INFEASIBLE and incumbent is None:
             certificate = no_go_certificate(inst)
             mark = lap("certificate", mark)
@@ -326,9 +323,9 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
             bound[term] = round(solver.best_objective_bound)
             _hint(m, solver)
         elif incumbent is None:
-            elapsed = time.perf_counter() - started
-            no_answer = Status.TIME_LIMIT if elapsed >= options.time_limit * 0.95 else Status.UNKNOWN
-            return Outcome(no_answer, None, {}, {}, elapsed, tuple(stages[: i + 1]), timings)
+            # No plan and no proof within the stage's budget (deterministic, or the wall cap).
+            return Outcome(Status.TIME_LIMIT, None, {}, {}, time.perf_counter() - started,
+                           tuple(stages[: i + 1]), timings)
         else:
             # No plan from this stage in time: keep the incumbent, whose value is an upper bound.
             value = objective_terms(inst.case, incumbent)[term]
