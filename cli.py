@@ -474,6 +474,8 @@ def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None
     read from the two ends), and reports the threshold, the bracket, a verified plan at the
     threshold, the conflict just past it, and the number of solves. Says so when there is
     no threshold in the range or the answer is not monotone. --time-limit applies to each solve.
+    Where monotonicity is not guaranteed (the order date or the withdrawal scale with a Soviet
+    reaction) it solves every value instead (at most 200) and names two witnesses if not monotone.
 
     \b
     Example:

@@ -1,12 +1,19 @@
 """Breakeven: the value of one lever at which the answer flips.
 
-The answer (go, or X-Day by a date) is monotone in each lever: an earlier order, a larger North
-share, faster Soviet withdrawals never make X-Day later (the property suite checks this). So
-the threshold is found by bisection over the lever's grid — whole days for dates, whole percents
-for the North share, steps of the tolerance for other numbers — with few solves. The direction
-comes from the two ends of the range. Evaluations that contradict monotonicity (a middle value
-flipping while both ends agree, or X-Day getting later toward the side that meets the target)
-are reported as such, never papered over.
+Where the answer (go, or X-Day by a date) is monotone in the lever — more shipping, a larger
+North share, later deadlines, and, without a Soviet reaction, an earlier order or faster Soviet
+withdrawals never make X-Day later (the property suite checks this) — the threshold is found by
+bisection over the lever's grid — whole days for dates, whole percents for the North share,
+steps of the tolerance for other numbers — with few solves. The direction comes from the two
+ends of the range. Evaluations that contradict monotonicity (a middle value flipping while both
+ends agree, or X-Day getting later toward the side that meets the target) are reported as such,
+with the values that show it, never papered over.
+
+Where monotonicity is not guaranteed (`monotonicity_doubt`: the Soviet reaction can make an
+earlier order or faster withdrawals hurt, DESIGN §1c), nothing is assumed: every value of the
+grid is solved (at most MAX_SCAN; a larger grid is scanned at a coarser step, and the answer says
+so). If the answers are not monotone, the result says "not monotone" and gives two witnesses:
+a value that should help more, and its worse answer, next to the one it should beat.
 
 Certificates on each side: the verified plan at the threshold, and just past it either the
 minimal conflict that makes it a no-go, or the X-Day that misses the target.
@@ -26,6 +33,7 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from models.case import Case
 from models.errors import CaseError, Problem
 from models.instance import BP, Instance
 from models.plan import Result, Status
@@ -74,7 +82,9 @@ class Target:
         if answer.plan is None:
             return None
         limit = self.limit(inst)
-        return limit is None or answer.plan.x_day <= limit
+        if limit is None or answer.plan.x_day <= limit:
+            return True
+        return False if answer.status == Status.OPTIMAL else None  # a later plan may yet improve
 
 
 TARGET_FORM = re.compile(r"^\s*x-?day\s*<=\s*(\S+)\s*$", re.IGNORECASE)
@@ -227,6 +237,70 @@ def default_range(loaded: LoadedCase, path: str, kind: str, value: Any) -> tuple
                             hint=f"e.g. --range 0:{2 * value:g}"))
 
 
+# --- Where the answer is monotone ---------------------------------------------------------
+
+MAX_SCAN = 200  # solves a scan may take: a larger grid is scanned at a coarser step
+
+
+@dataclass(frozen=True)
+class Doubt:
+    """Why the answer may not be monotone in a lever, and the way the lever is meant to help."""
+
+    reason: str
+    helps: str  # "up": larger values should help (faster withdrawals); "down": an earlier order
+
+
+def monotonicity_doubt(case: Case, path: str) -> Doubt | None:
+    """Why the answer may fail to be monotone in this lever on this case, or None where
+    monotonicity is guaranteed (DESIGN §1c). The Soviet reaction takes it away from two levers:
+
+    - The order date, when the reaction does anything (halts withdrawals that would happen, or
+      brings reinforcements). Detection is the order day plus a lag, so an earlier order is
+      detected earlier: withdrawals halt and reinforcements start sooner, and X-Day can get
+      later or a go turn into a no-go.
+    - The withdrawal scale, when several fronts share reinforcements that can reach the Far
+      East ceiling by the last day X-Day may fall on. Faster withdrawals from one front free
+      room under the ceiling, which the reinforcements fill and share out: another front, and
+      with floors the total, may grow stronger. Below the ceiling, or with one front, faster
+      withdrawals only weaken the fronts. Whether the ceiling can be reached is judged from the
+      initial strengths (before any withdrawal): a safe side, which at worst solves every value.
+
+    Every other way of helping (more shipping, a larger North share, later deadlines, and these
+    two levers without the reaction) only widens what a plan may do: the old plan still works."""
+    reaction = case.soviet_reaction
+    if not reaction.enabled:
+        return None
+    if path == "levers.mobilization_order":
+        halts = (reaction.halt_withdrawals and case.levers.withdrawal_scale > 0
+                 and any(front.withdrawals for front in case.fronts.values()))
+        if halts or reaction.reinforce_per_day > 0:
+            return Doubt("the Soviets react to the order: an earlier order is detected earlier, so "
+                         "their withdrawals halt and their reinforcements start earlier", "down")
+    shared = len(case.fronts) > 1 and reaction.reinforce_per_day > 0
+    if path == "levers.withdrawal_scale" and shared:
+        days = _last_x_day(case) - (case.order_day + reaction.detection_lag_days)
+        initial = sum(front.initial_strength for front in case.fronts.values())
+        # a hair's margin: a tie in floating point counts as reached (then every value is solved)
+        if days > 0 and initial + reaction.reinforce_per_day * days > reaction.ceiling - 1e-9:
+            return Doubt(f"Soviet reinforcements can reach the Far East ceiling "
+                         f"({reaction.ceiling:g}) before X-Day: faster withdrawals from one front "
+                         "free room under it, which the reinforcements fill and share out among "
+                         "the fronts", "up")
+    return None
+
+
+def _last_x_day(case: Case) -> int:
+    """The last day X-Day may fall on: the horizon, or earlier by the enabled deadlines."""
+    crit = case.criteria
+    last = case.calendar.horizon_days
+    if crit.weather.enabled:
+        last = min(last, case.day(crit.weather.deadline) - crit.weather.campaign_days)
+    if crit.decision_deadline.enabled:
+        deadline = crit.decision_deadline
+        last = min(last, case.day(deadline.date) + deadline.decision_to_attack_days)
+    return last
+
+
 # --- The search --------------------------------------------------------------------------
 
 
@@ -265,11 +339,19 @@ class Breakeven(BaseModel):
     target: str
     range: list[str]
     step: str
+    method: str = Field("bisection", description="bisection (the answer is monotone in the "
+                        "lever) | scan (not guaranteed: every value of the range was solved)")
+    scan_reason: str | None = Field(None, description="Why the lever was scanned: why "
+                                    "monotonicity is not guaranteed on this case")
     outcome: str = Field(description="threshold | always | never | not-monotone | undecided")
     direction: str | None = Field(None, description="up: larger values meet the target; down: smaller ones")
     threshold: str | None = None
     bracket: list[str] = Field(default_factory=list, description="[value that fails, value that meets the target]")
     message: str
+    witnesses: list[Evaluation] = Field(
+        default_factory=list, description="With not-monotone: the values whose answers show it "
+        "(two: the value that should do better, then the one with the worse answer; three when "
+        "bisection finds both ends agreeing and the middle not)")
     meets: Certificate | None = None
     fails: Certificate | None = None
     evaluations: list[Evaluation] = Field(default_factory=list)
@@ -292,17 +374,21 @@ class _Point:
 
 
 class _Search:
-    """Evaluates lever values once each, remembering every answer."""
+    """Evaluates lever values once each, remembering every answer. A bisection asks the target's
+    yes/no question; a scan (`earliest`) proves each value's earliest X-Day, so answers compare."""
 
-    def __init__(self, loaded: LoadedCase, grid: Grid, target: Target, options: SolveOptions) -> None:
+    def __init__(self, loaded: LoadedCase, grid: Grid, target: Target, options: SolveOptions,
+                 earliest: bool = False) -> None:
         self.loaded, self.grid, self.target, self.options = loaded, grid, target, options
+        self.earliest = earliest
         self.points: dict[int, _Point] = {}
 
     def at(self, k: int) -> _Point:
         if k not in self.points:
             loaded = with_overrides(self.loaded, {self.grid.path: self.grid.value(k)}, ORIGIN)
             inst = Instance(loaded.case)
-            answer = self.target.ask(inst, self.options)
+            answer = (earliest_x_day(inst, self.options) if self.earliest
+                      else self.target.ask(inst, self.options))
             self.points[k] = _Point(loaded, inst, answer, self.target.holds(inst, answer))
         return self.points[k]
 
@@ -313,21 +399,26 @@ class _Search:
             return p.answer.status.value
         return "NO-GO" if self.target.by is None else f"no X-Day by {self.target.by.isoformat()}"
 
+    def evaluation(self, k: int) -> Evaluation:
+        p = self.points[k]
+        x = p.answer.x_day
+        return Evaluation(value=self.grid.text(k), status=p.answer.status.value,
+                          verdict=self._verdict(p), go=p.answer.plan is not None,
+                          x_day=p.inst.case.date(x).isoformat() if x is not None else None,
+                          earliest=p.answer.status == Status.OPTIMAL, holds=p.holds)
+
     def evaluations(self) -> list[Evaluation]:
-        out = []
-        for k in sorted(self.points):
-            p = self.points[k]
-            x = p.answer.x_day
-            out.append(Evaluation(value=self.grid.text(k), status=p.answer.status.value, verdict=self._verdict(p),
-                                  go=p.answer.plan is not None,
-                                  x_day=p.inst.case.date(x).isoformat() if x is not None else None,
-                                  earliest=p.answer.status == Status.OPTIMAL, holds=p.holds))
-        return out
+        return [self.evaluation(k) for k in sorted(self.points)]
 
 
 def breakeven(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: SolveOptions,
-              certify: bool = True) -> Breakeven:
-    """Bisect the lever's grid for the value at which the answer flips to meeting the target."""
+              certify: bool = True, max_scan: int = MAX_SCAN) -> Breakeven:
+    """The value of the lever at which the answer flips to meeting the target: by bisection
+    where the answer is monotone in the lever, by solving every value where that is not
+    guaranteed (`monotonicity_doubt`)."""
+    doubt = monotonicity_doubt(loaded.case, path)
+    if doubt is not None:
+        return _scan(loaded, path, target, grid, options, doubt, certify, max_scan)
     search = _Search(loaded, grid, target, options)
     n = grid.steps
     low, high = search.at(0), search.at(n)
@@ -343,11 +434,12 @@ def breakeven(loaded: LoadedCase, path: str, target: Target, grid: Grid, options
         return done("undecided", f"No answer within the time limit at {path} = {grid.text(k)}; "
                     "raise --time-limit.")
     if low.holds == high.holds:
-        mid = search.at(n // 2) if n >= 2 else None
-        if mid is not None and mid.holds is not None and mid.holds != low.holds:
-            return done("not-monotone", f"Not monotone: the target is {_met(low.holds)} at both ends of the "
-                        f"range but {_met(mid.holds)} at {grid.text(n // 2)}; narrow --range or scan it with "
-                        "`kantokuen sweep`.")
+        middle = search.at(n // 2) if n >= 2 else None
+        if middle is not None and middle.holds is not None and middle.holds != low.holds:
+            return done("not-monotone", f"Not monotone: the target is {_met(low.holds)} at both "
+                        f"ends of the range but {_met(middle.holds)} at {grid.text(n // 2)}; "
+                        "narrow --range or scan it with `kantokuen sweep`.",
+                        witnesses=[search.evaluation(k) for k in (0, n // 2, n)])
         outcome = "always" if low.holds else "never"
         advice = ("widen --range, or run `kantokuen explain` at the loose end to see what else stands in the way"
                   if not low.holds else "the threshold, if any, lies outside the range")
@@ -363,47 +455,163 @@ def breakeven(loaded: LoadedCase, path: str, target: Target, grid: Grid, options
                         f"threshold lies between {grid.text(bad)} and {grid.text(good)}.",
                         direction=direction, bracket=[grid.text(bad), grid.text(good)])
         good, bad = (mid, bad) if point.holds else (good, mid)
-    contradiction = x_day_contradiction(search, good > bad)
+    pair = x_day_contradiction(search, good > bad)
+    extra = _threshold(search, good, bad, certify)
+    if pair:
+        return done("not-monotone", _contradiction(search, *pair) + " " + extra.pop("message"),
+                    witnesses=[search.evaluation(k) for k in pair], **extra)
+    return done("threshold", extra.pop("message"), **extra)
+
+
+def _threshold(search: _Search, good: int, bad: int, certify: bool) -> dict[str, Any]:
+    """The threshold between adjacent values `bad` (misses the target) and `good` (meets it),
+    its message, and the certificates on both sides."""
+    grid = search.grid
+    direction = "up" if good > bad else "down"
     if grid.kind == "date":
         word = "on or after" if direction == "up" else "on or before"
     else:
         word = "at least" if direction == "up" else "at most"
-    message = (f"The target ({target.text}) is met for {path} {word} {grid.text(good)}, and missed at "
-               f"{grid.text(bad)}.")
-    extra: dict[str, Any] = {"direction": direction, "threshold": grid.text(good),
+    message = (f"The target ({search.target.text}) is met for {grid.path} {word} "
+               f"{grid.text(good)}, and missed at {grid.text(bad)}.")
+    extra: dict[str, Any] = {"message": message, "direction": direction,
+                             "threshold": grid.text(good),
                              "bracket": [grid.text(bad), grid.text(good)]}
     if certify:
-        meets, fails, cert_solves, checks = certificates(search, good, bad, options)
+        meets, fails, cert_solves, checks = certificates(search, good, bad, search.options)
         extra.update(meets=meets, fails=fails, certificate_solves=cert_solves, explanation_checks=checks)
-    if contradiction:
-        return done("not-monotone", contradiction + " " + message, **extra)
-    return done("threshold", message, **extra)
+    return extra
+
+
+def _scan(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: SolveOptions,
+          doubt: Doubt, certify: bool, max_scan: int) -> Breakeven:
+    """Solve every value of the grid (at most `max_scan`: a larger grid gets a coarser step) and
+    read the answers as they are: a threshold where the target flips once, and "not monotone"
+    with two witnesses wherever a value that should help more has a worse answer."""
+    values = grid.steps + 1
+    coarser = ""
+    if values > max_scan:
+        factor = math.ceil(grid.steps / max(1, max_scan - 1))
+        grid = Grid(grid.path, grid.kind, grid.lo, grid.hi, grid.step * factor)
+        coarser = (f" The range holds {values} values, more than the {max_scan} solves a scan "
+                   f"may take, so only every {factor}th was solved (step {grid.step_text}); "
+                   "narrow --range for a finer answer.")
+    search = _Search(loaded, grid, target, options, earliest=True)
+    n = grid.steps
+    points = [search.at(k) for k in range(n + 1)]
+    scanned = (f"The answer is not guaranteed monotone in {path} here ({doubt.reason}), so "
+               f"every value of the range was solved instead of bisecting.{coarser}")
+    base = {"case": loaded.case.name, "scenario": loaded.scenario, "lever": path, "kind": grid.kind,
+            "target": target.text, "range": [grid.text(0), grid.text(n)], "step": grid.step_text,
+            "method": "scan", "scan_reason": doubt.reason}
+    pair = _against(search, doubt.helps)
+    witnesses = [search.evaluation(k) for k in pair] if pair else []
+    lead = _contradiction(search, *pair) + " " if pair else ""
+
+    def done(outcome: str, message: str, **extra: Any) -> Breakeven:
+        if pair and outcome != "undecided":
+            outcome = "not-monotone"
+        return Breakeven(**base, outcome=outcome, message=lead + message + " " + scanned,
+                         witnesses=witnesses, evaluations=search.evaluations(),
+                         solves=len(search.points), **extra)
+
+    undecided = [grid.text(k) for k, p in enumerate(points) if p.holds is None]
+    if undecided:
+        return done("undecided", f"No answer within the time limit at {path} = "
+                    f"{', '.join(undecided)}; raise --time-limit.")
+    holds = [bool(p.holds) for p in points]
+    flips = [k for k in range(1, n + 1) if holds[k] != holds[k - 1]]
+    if not flips:
+        return done("always" if holds[0] else "never", f"No threshold in {grid.text(0)} .. "
+                    f"{grid.text(n)}: the target ({target.text}) is {_met(holds[0])} at every "
+                    "value.")
+    if len(flips) > 1:
+        met = ", ".join(_runs(grid, [k for k in range(n + 1) if holds[k]]))
+        return done("not-monotone",
+                    f"No single threshold: the target ({target.text}) is met only at {met}.")
+    k = flips[0]
+    good, bad = (k, k - 1) if holds[k] else (k - 1, k)
+    extra = _threshold(search, good, bad, certify)
+    return done("threshold", extra.pop("message"), **extra)
+
+
+def _runs(grid: Grid, ks: list[int]) -> list[str]:
+    """Grid indexes as runs of consecutive values: '1941-07-02 .. 1941-07-05', '1941-07-09'."""
+    runs: list[list[int]] = []
+    for k in ks:
+        if runs and runs[-1][-1] == k - 1:
+            runs[-1].append(k)
+        else:
+            runs.append([k])
+    return [grid.text(r[0]) if len(r) == 1 else f"{grid.text(r[0])} .. {grid.text(r[-1])}"
+            for r in runs]
 
 
 def _met(holds: bool) -> str:
     return "met" if holds else "missed"
 
 
-def x_day_contradiction(search: _Search, good_is_up: bool) -> str | None:
+def _worse(after: EarliestX, before: EarliestX) -> bool:
+    """`after` is a proven worse answer than `before`: a no-go against a go, or a later
+    earliest X-Day (only proven-optimal X-Days compare)."""
+    if after.status == Status.INFEASIBLE:
+        return before.plan is not None
+    return (after.status == before.status == Status.OPTIMAL and after.x_day is not None
+            and before.x_day is not None and after.x_day > before.x_day)
+
+
+def _against(search: _Search, helps: str) -> tuple[int, int] | None:
+    """Two values whose answers contradict the lever helping in direction `helps`: walking the
+    grid the helpful way, the first value with a worse answer than the best before it, and that
+    best one (the nearest, on ties). Answers not proven (time limit) are left out."""
+    best: int | None = None
+    for k in sorted(search.points, reverse=helps == "down"):
+        answer = search.points[k].answer
+        if answer.status not in (Status.OPTIMAL, Status.INFEASIBLE):
+            continue
+        if best is not None and _worse(answer, search.points[best].answer):
+            return best, k
+        best = k  # at least as good as every value before it
+    return None
+
+
+def x_day_contradiction(search: _Search, good_is_up: bool) -> tuple[int, int] | None:
     """A sign that the answer is not monotone: toward the side that meets the target, X-Day
-    must never get later (only proven-optimal X-Days are compared)."""
+    must never get later (only proven-optimal X-Days are compared). Returns the two values:
+    the one with the earlier X-Day, then the one closer to that side with a later X-Day."""
     points = sorted((k, p) for k, p in search.points.items()
                     if p.answer.plan is not None and p.answer.status == Status.OPTIMAL)
     if not good_is_up:
         points.reverse()
     for (k1, p1), (k2, p2) in zip(points, points[1:], strict=False):
-        x1, x2 = p1.answer.x_day, p2.answer.x_day
-        assert x1 is not None and x2 is not None
-        if x2 > x1:
-            g = search.grid
-            return (f"Not monotone: X-Day is {p1.inst.case.date(x1)} at {g.text(k1)} but later, "
-                    f"{p2.inst.case.date(x2)}, at {g.text(k2)} (closer to the side that meets the target).")
+        if _worse(p2.answer, p1.answer):
+            return k1, k2
     return None
+
+
+def _answer_text(search: _Search, k: int) -> str:
+    e = search.evaluation(k)
+    if e.x_day is None:
+        return e.verdict
+    return f"GO with X-Day {e.x_day}" + ("" if e.earliest else " (first plan found)")
+
+
+def _contradiction(search: _Search, before: int, after: int) -> str:
+    """The two witnesses in words: `after` lies further the way the lever should help, and
+    its answer is worse."""
+    grid = search.grid
+    if grid.kind == "date":
+        further = "later" if after > before else "earlier"
+    else:
+        further = "larger" if after > before else "smaller"
+    return (f"Not monotone: {grid.path} = {grid.text(before)} gives "
+            f"{_answer_text(search, before)}, but {grid.text(after)}, {further}, gives "
+            f"{_answer_text(search, after)}.")
 
 
 def certificates(search: _Search, good: int, bad: int, options: SolveOptions) -> tuple[Certificate, Certificate, int, int]:
     """The verified plan at the threshold; just past it, the conflict (no-go) or, for an X-Day
-    target, the earliest X-Day it does get."""
+    target, the earliest X-Day it does get (already known after a scan)."""
     grid = search.grid
     p = search.points[good]
     outcome = plan_case(p.inst, options)
@@ -415,8 +623,8 @@ def certificates(search: _Search, good: int, bad: int, options: SolveOptions) ->
     by = search.target.by
     later = None
     if by is not None:
-        later = earliest_x_day(q.inst, options)
-        solves += 1
+        later = q.answer if search.earliest else earliest_x_day(q.inst, options)
+        solves += 0 if search.earliest else 1
     if later is not None and later.plan is not None:
         x = q.inst.case.date(later.plan.x_day)
         proof = "the earliest possible" if later.status == Status.OPTIMAL else "the best found within the time limit"
@@ -428,7 +636,7 @@ def certificates(search: _Search, good: int, bad: int, options: SolveOptions) ->
                             explanation=["No answer within the time limit just past the threshold."])
         return meets, fails, solves, 0
     core = minimal_conflict(q.inst, time_limit=options.time_limit)
-    fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=list(core.members),
+    fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=list(core.members) or ["movement"],
                         explanation=describe(q.inst, core))
     return meets, fails, solves, core.checks
 
@@ -448,6 +656,16 @@ def _x_text(e: Evaluation) -> str:
     return e.x_day if e.earliest else f"{e.x_day} (first plan found)"
 
 
+def witness_lines(b: Breakeven) -> list[str]:
+    """The witnesses of a not-monotone answer, one line each: value, verdict, X-Day."""
+    return [f"{w.value}: {w.verdict}" + (f", X-Day {_x_text(w)}" if w.x_day else "")
+            for w in b.witnesses]
+
+
+def _solved_what(b: Breakeven) -> str:
+    return "earliest X-Day" if b.method == "scan" else "yes/no"
+
+
 def render_breakeven(b: Breakeven, console: Console) -> None:
     name = b.case + (f" / {b.scenario}" if b.scenario else "")
     parts: list[Any] = [Text.assemble(("Breakeven ", "bold"), f"{b.lever} for target '{b.target}' ({name})"),
@@ -455,6 +673,9 @@ def render_breakeven(b: Breakeven, console: Console) -> None:
     style = {"threshold": "bold green", "not-monotone": "bold red", "undecided": "bold yellow"}.get(b.outcome, "bold")
     head = f"Threshold {b.threshold}: " if b.outcome == "threshold" else ""
     parts.append(Text(head + b.message, style))
+    if b.witnesses:
+        parts.append(Text("Witnesses:", "bold red"))
+        parts += [Text("    • " + line) for line in witness_lines(b)]
     for cert in (b.meets, b.fails):
         if cert is None:
             continue
@@ -474,8 +695,9 @@ def render_breakeven(b: Breakeven, console: Console) -> None:
         table.add_row(e.value, e.verdict, _x_text(e),
                       {True: "met", False: "missed", None: "?"}[e.holds])
     parts.append(table)
-    parts.append(Text(f"Solves: {b.total_solves} — {b.solves} lever values (yes/no), {b.certificate_solves} for the "
-                      f"certificates, {b.explanation_checks} feasibility checks for the conflict."))
+    parts.append(Text(f"Solves: {b.total_solves} — {b.solves} lever values ({_solved_what(b)}), "
+                      f"{b.certificate_solves} for the certificates, {b.explanation_checks} "
+                      "feasibility checks for the conflict."))
     console.print(Group(*parts))
 
 
@@ -483,6 +705,8 @@ def breakeven_markdown(b: Breakeven) -> str:
     name = b.case + (f" / {b.scenario}" if b.scenario else "")
     lines = [f"# Breakeven of `{b.lever}` for target `{b.target}`", "", f"Case {name}; range {b.range[0]} .. "
              f"{b.range[1]}, step {b.step}.", "", f"**{b.outcome}** — {b.message}", ""]
+    if b.witnesses:
+        lines += ["Witnesses:", "", *(f"- {line}" for line in witness_lines(b)), ""]
     for cert in (b.meets, b.fails):
         if cert is None:
             continue
@@ -494,6 +718,7 @@ def breakeven_markdown(b: Breakeven) -> str:
     lines += ["", "| value | verdict | X-Day | target |", "|---|---|---|---|"]
     for e in b.evaluations:
         lines.append(f"| {e.value} | {e.verdict} | {_x_text(e)} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |")
-    lines += ["", f"Solves: {b.total_solves} ({b.solves} lever values, {b.certificate_solves} for the certificates, "
-              f"{b.explanation_checks} feasibility checks).", ""]
+    lines += ["", f"Solves: {b.total_solves} ({b.solves} lever values ({_solved_what(b)}), "
+              f"{b.certificate_solves} for the certificates, {b.explanation_checks} feasibility "
+              "checks).", ""]
     return "\n".join(lines)

@@ -9,14 +9,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
-from analysis.breakeven import Grid, Target, breakeven, lever_grid, parse_target
+from analysis.breakeven import Grid, Target, breakeven, lever_grid, monotonicity_doubt, parse_target
 from cli import main
 from models.instance import Instance
-from models.scenarios import LoadedCase, with_overrides
+from models.scenarios import LoadedCase, load, with_overrides
 from planner.solve import SolveOptions, plan_case
 from tests.analysis.tiny import SCALE_THRESHOLD, loaded, write
+from tests.factory import day
+from tests.reaction_witnesses import CEILING, EARLY_ORDER, SLOW_UNIT, witness_case, witness_data
 
 ONE = SolveOptions(time_limit=20, workers=1)
 
@@ -105,6 +108,98 @@ def test_not_monotone_is_said(tmp_path: Path) -> None:
     grid = lever_grid(base, "levers.mobilization_order", "1941-07-11:1941-08-10", None)
     found = breakeven(base, "levers.mobilization_order", Target(), grid, ONE)
     assert found.outcome == "not-monotone" and "Not monotone" in found.message
+    assert found.method == "scan" and found.solves == grid.steps + 1 and len(found.witnesses) == 2
+
+
+def witness(tmp_path: Path, changes: dict[str, Any]) -> str:
+    """A hand-worked case of tests/reaction_witnesses.py as a case file."""
+    path = tmp_path / "witness.yaml"
+    path.write_text(yaml.safe_dump(witness_data(changes), sort_keys=False))
+    return str(path)
+
+
+def test_an_earlier_order_can_be_a_no_go_when_the_soviets_react(tmp_path: Path) -> None:
+    """Worked by hand in tests/reaction_witnesses.py: ordering on day 0 is a no-go, on day 1 a go
+    with X-Day day 2. The order is not bisected but scanned, and the witnesses are those two."""
+    base = load(witness(tmp_path, EARLY_ORDER))
+    grid = lever_grid(base, "levers.mobilization_order", f"{day(0)}:{day(3)}", None)
+    found = breakeven(base, "levers.mobilization_order", Target(), grid, ONE)
+    assert (found.method, found.outcome, found.solves) == ("scan", "not-monotone", 4)
+    assert [(w.value, w.verdict, w.x_day) for w in found.witnesses] == [
+        ("1941-07-02", "GO", "1941-07-03"), ("1941-07-01", "NO-GO", None)]
+    assert ("levers.mobilization_order = 1941-07-02 gives GO with X-Day 1941-07-03, but "
+            "1941-07-01, earlier, gives NO-GO.") in found.message
+    assert "the Soviets react to the order" in found.message and found.scan_reason
+    # the target still flips once, so the threshold stands (every value was solved)
+    assert found.threshold == "1941-07-02" and found.direction == "up"
+    assert found.bracket == ["1941-07-01", "1941-07-02"]
+    assert found.fails is not None and found.fails.verdict == "NO-GO"
+    assert [e.x_day for e in found.evaluations] == [None, "1941-07-03", "1941-07-03", "1941-07-04"]
+
+
+def test_an_earlier_order_can_give_a_later_x_day_when_the_soviets_react(tmp_path: Path) -> None:
+    """With the slow optional unit every order is a go, but the day-0 order must wait for it:
+    X-Day 1941-07-10 against 1941-07-03 for the day-1 order. Go at every value, yet not monotone."""
+    base = load(witness(tmp_path, {**EARLY_ORDER, **SLOW_UNIT}))
+    grid = lever_grid(base, "levers.mobilization_order", f"{day(0)}:{day(3)}", None)
+    found = breakeven(base, "levers.mobilization_order", Target(), grid, ONE)
+    assert found.outcome == "not-monotone" and found.threshold is None
+    assert [(w.value, w.x_day) for w in found.witnesses] == [("1941-07-02", "1941-07-03"),
+                                                             ("1941-07-01", "1941-07-10")]
+    assert "met at every value" in found.message
+
+
+def test_a_large_scan_is_capped_at_a_coarser_step(tmp_path: Path) -> None:
+    """Four values, at most three solves: every second day is solved, and the answer says so."""
+    base = load(witness(tmp_path, EARLY_ORDER))
+    grid = lever_grid(base, "levers.mobilization_order", f"{day(0)}:{day(3)}", None)
+    found = breakeven(base, "levers.mobilization_order", Target(), grid, ONE, max_scan=3)
+    assert found.solves == 3 and found.step == "2 days"
+    assert [e.value for e in found.evaluations] == ["1941-07-01", "1941-07-03", "1941-07-04"]
+    assert "more than the 3 solves a scan may take" in found.message
+    assert [w.value for w in found.witnesses] == ["1941-07-03", "1941-07-01"]
+
+
+def test_faster_withdrawals_under_the_ceiling_are_scanned(tmp_path: Path) -> None:
+    """Worked by hand in tests/reaction_witnesses.py: at scale 0.5 a go on day 7; at 1.0 the
+    room freed under the ceiling is filled on the other front: no-go."""
+    base = load(witness(tmp_path, CEILING))
+    grid = lever_grid(base, "levers.withdrawal_scale", "0.5:1", 0.5)
+    found = breakeven(base, "levers.withdrawal_scale", Target(), grid, ONE)
+    assert (found.method, found.outcome) == ("scan", "not-monotone")
+    assert (found.threshold, found.direction) == ("0.5", "down")
+    assert [(w.value, w.verdict, w.x_day) for w in found.witnesses] == [("0.5", "GO", "1941-07-08"),
+                                                                        ("1", "NO-GO", None)]
+
+
+def test_where_monotonicity_is_in_doubt() -> None:
+    """The rule breakeven and the properties share: only the Soviet reaction takes it away."""
+    def doubt(changes: dict[str, Any], lever: str) -> str | None:
+        found = monotonicity_doubt(witness_case(changes), f"levers.{lever}")
+        return found.helps if found else None
+
+    assert doubt(EARLY_ORDER, "mobilization_order") == "down"
+    assert doubt(EARLY_ORDER, "withdrawal_scale") is None  # one front: faster only weakens it
+    assert doubt({**EARLY_ORDER, "soviet_reaction.enabled": False}, "mobilization_order") is None
+    # a reaction that neither halts anything nor reinforces changes nothing
+    no_halt = {**EARLY_ORDER, "soviet_reaction.halt_withdrawals": False}
+    assert doubt(no_halt, "mobilization_order") is None
+    assert doubt(CEILING, "withdrawal_scale") == "up"
+    assert doubt({**CEILING, "soviet_reaction.ceiling": 60.0}, "withdrawal_scale") is None
+    assert doubt(CEILING, "north_share") is None
+
+
+def test_north_share_between_two_no_gos_names_three_values(tmp_path: Path) -> None:
+    """Bisection, not in doubt, still says what it sees: no shipping is a no-go, all of it starves
+    the South, and half of it works; the three values are the witnesses."""
+    changes = {"criteria.halving.enabled": False,
+               "shipping.south_requirements": {"indochina": {"by": day(10), "tons": 5000}}}
+    base = loaded(tmp_path, None, changes)
+    grid = lever_grid(base, "levers.north_share", "0:1", 0.5)
+    found = breakeven(base, "levers.north_share", Target(), grid, ONE)
+    assert (found.method, found.outcome) == ("bisection", "not-monotone")
+    assert [(w.value, w.verdict) for w in found.witnesses] == [("0%", "NO-GO"), ("50%", "GO"),
+                                                                ("100%", "NO-GO")]
 
 
 def test_grid_values() -> None:
@@ -140,6 +235,20 @@ def test_cli_breakeven_text(tmp_path: Path) -> None:
                  "--target", "x-day<=1941-08-10")
     assert result.exit_code == 0, result.output
     assert "Threshold 1941-08-02" in result.stdout and "Solves:" in result.stdout
+
+
+def test_cli_breakeven_gives_the_witnesses(tmp_path: Path) -> None:
+    """The witnesses in the text and in --json."""
+    args = ["breakeven", witness(tmp_path, EARLY_ORDER), "--lever", "levers.mobilization_order",
+            "--range", f"{day(0)}:{day(3)}"]
+    text = run(*args)
+    assert text.exit_code == 0, text.output
+    assert "Witnesses:" in text.stdout and "1941-07-02: GO, X-Day 1941-07-03" in text.stdout
+    assert "1941-07-01: NO-GO" in text.stdout and "earliest X-Day" in text.stdout
+    data = json.loads(run(*args, "--json").stdout)
+    assert (data["outcome"], data["method"]) == ("not-monotone", "scan")
+    assert [(w["value"], w["go"], w["x_day"]) for w in data["witnesses"]] == [
+        ("1941-07-02", True, "1941-07-03"), ("1941-07-01", False, None)]
 
 
 @pytest.mark.parametrize(("args", "code", "message"), [

@@ -1,7 +1,13 @@
-"""Monotonicity, the basis of `breakeven`: turning a lever the helpful way never hurts.
+"""Monotonicity, the basis of `breakeven`: turning a lever the helpful way never hurts — where
+it holds.
 
 Each property takes a case (on either side of the go/no-go line), turns one lever the helpful
-way, and checks that a go stays go with an X-Day no later than before.
+way, and checks that a go stays go with an X-Day no later than before. More shipping, a larger
+North share and later deadlines only widen what a plan may do, and leave the Soviet side as it
+was: the old plan still works, whatever the Soviets do. An earlier order and faster withdrawals
+also move the Soviet reaction (DESIGN §1c), and there monotonicity can fail: the properties
+assert it only where `analysis.breakeven.monotonicity_doubt` (the rule breakeven follows) says it
+is guaranteed, and hand-built witnesses (tests/reaction_witnesses.py) show each exception.
 """
 
 from __future__ import annotations
@@ -14,8 +20,11 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from analysis.breakeven import monotonicity_doubt
 from tests.conftest import examples
+from tests.factory import day
 from tests.property.support import solve, x_day
+from tests.reaction_witnesses import CEILING, EARLY_ORDER, SLOW_UNIT, witness_case
 from tests.strategies import case_of, tightened_cases
 
 Data = dict[str, Any]
@@ -63,7 +72,18 @@ def test_a_larger_north_share_never_hurts(data: Data, more: int) -> None:
 @settings(max_examples=examples(40))
 @given(tightened_cases(), st.sampled_from([0.25, 0.5, 1.0, 2.0, 5.0]))
 def test_faster_soviet_withdrawals_never_hurt(data: Data, more: float) -> None:
-    """A larger withdrawal scale (the Soviets strip the Far East faster) never makes X-Day later."""
+    """A larger withdrawal scale (the Soviets strip the Far East faster) never makes X-Day later,
+    unless reaction reinforcements shared by several fronts can reach the ceiling: then the room
+    faster withdrawals free on one front is refilled and shared out, and another front may grow
+    stronger (see the witness below). Such cases keep their reaction, halt and reinforcements,
+    but get a ceiling the reinforcements cannot reach."""
+    if monotonicity_doubt(case_of(data), "levers.withdrawal_scale"):
+        reaction = data["soviet_reaction"]
+        initial = sum(front["initial_strength"] for front in data["fronts"].values())
+        horizon = data["calendar"]["horizon_days"]
+        reaction["ceiling"] = initial + reaction["reinforce_per_day"] * horizon + 1
+        assert monotonicity_doubt(case_of(data), "levers.withdrawal_scale") is None
+
     def faster(d: Data) -> None:
         d["levers"]["withdrawal_scale"] = d["levers"]["withdrawal_scale"] + more
     assert_no_worse(data, helped(data, faster))
@@ -73,8 +93,10 @@ def test_faster_soviet_withdrawals_never_hurt(data: Data, more: float) -> None:
 @given(tightened_cases(), st.integers(1, 5))
 def test_an_earlier_order_never_hurts(data: Data, days: int) -> None:
     """Ordering mobilization earlier (not before the calendar start) never makes X-Day later,
-    when the Soviets do not react to it (see the next test for why they must not)."""
-    data["soviet_reaction"]["enabled"] = False
+    when the Soviets do not react to it: with a reaction that halts withdrawals or brings
+    reinforcements, an earlier order is also detected earlier (see the witnesses below)."""
+    if monotonicity_doubt(case_of(data), "levers.mobilization_order"):
+        data["soviet_reaction"]["enabled"] = False
 
     def earlier(d: Data) -> None:
         start = dt.date.fromisoformat(d["calendar"]["start"])
@@ -97,19 +119,26 @@ def test_a_later_deadline_never_hurts(data: Data, days: int, which: str) -> None
 
 def test_an_earlier_order_can_hurt_when_the_soviets_react() -> None:
     """Found by the property above, and real: the Soviet reaction is keyed to the order (detection
-    = order + lag), so an earlier order also halts Soviet withdrawals earlier. Ordering on day 0
-    halts the front at 0.4375 div.-eq., and 2.5 × that is more than the 1.0 the two units bring:
-    no-go. Ordering on day 1 lets it fall to 0.375 first (0.94 needed): go, X-Day day 2. `breakeven` over the order date must
-    not assume monotonicity when `soviet_reaction` is enabled."""
-    from tests.factory import day, make
+    = order + lag), so an earlier order also halts Soviet withdrawals earlier. Worked by hand in
+    tests/reaction_witnesses.py: ordering on day 0 halts the front at 0.4375 div.-eq., more than
+    the two divisions can beat (no-go); ordering on day 1 lets it fall to 0.375 first (go, X-Day
+    day 2). With a third, slower optional unit the day-0 order is a go, but only on day 9."""
+    def x(changes: dict[str, Any], order: int) -> int | None:
+        return x_day(solve(witness_case({**changes, "levers.mobilization_order": day(order)})))
 
-    changes = {"calendar.horizon_days": 12, "units.div.mobilization_days": 0, "units.div.count": 2,
-               "units.div.lift_tons": 1000, "units.div.combat_value": 0.5, "sea_routes.moji_pusan.sail_days": 0,
-               "sea_routes.moji_pusan.cycle_days": 1, "rail.pusan_front.transit_days": 0,
-               "fronts.east.initial_strength": 0.5,
-               "fronts.east.withdrawals": [{"date": day(2), "cumulative": 0.25}],
-               "levers.withdrawal_scale": 0.5, "criteria.force_ratio.ratio": 5, "criteria.force_ratio.soviet_factor": 0.5,
-               "soviet_reaction": {"enabled": True, "detection_lag_days": 1, "halt_withdrawals": True}}
-    late = x_day(solve(make({**changes, "levers.mobilization_order": day(1)})))
-    early = x_day(solve(make({**changes, "levers.mobilization_order": day(0)})))
-    assert (early, late) == (None, 2)
+    assert [x(EARLY_ORDER, order) for order in range(4)] == [None, 2, 2, 3]
+    assert [x({**EARLY_ORDER, **SLOW_UNIT}, order) for order in range(2)] == [9, 2]
+    assert monotonicity_doubt(witness_case(EARLY_ORDER), "levers.mobilization_order") is not None
+
+
+def test_faster_withdrawals_can_hurt_under_the_reaction_ceiling() -> None:
+    """Worked by hand in tests/reaction_witnesses.py: at scale 0.5 the two fronts sit at the
+    ceiling, no reinforcement comes, and halving holds on day 7 (go). At scale 1.0 the Western
+    front falls to its floor, the ceiling counts the strength it would have had, and the room is
+    filled with reinforcements for the Eastern front from day 4: the total stays above the
+    halving line (no-go). A halt alone is harmless: withdrawals stop, never reverse."""
+    def x(scale: float) -> int | None:
+        return x_day(solve(witness_case({**CEILING, "levers.withdrawal_scale": scale})))
+
+    assert (x(0.5), x(1.0)) == (7, None)
+    assert monotonicity_doubt(witness_case(CEILING), "levers.withdrawal_scale") is not None
