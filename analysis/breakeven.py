@@ -458,7 +458,8 @@ def breakeven(loaded: LoadedCase, path: str, target: Target, grid: Grid, options
     pair = x_day_contradiction(search, good > bad)
     extra = _threshold(search, good, bad, certify)
     if pair:
-        return done("not-monotone", _contradiction(search, *pair) + " " + extra.pop("message"),
+        said = _contradiction(search, *pair, " (closer to the side that meets the target)")
+        return done("not-monotone", said + " " + extra.pop("message"),
                     witnesses=[search.evaluation(k) for k in pair], **extra)
     return done("threshold", extra.pop("message"), **extra)
 
@@ -494,13 +495,13 @@ def _scan(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: So
         factor = math.ceil(grid.steps / max(1, max_scan - 1))
         grid = Grid(grid.path, grid.kind, grid.lo, grid.hi, grid.step * factor)
         coarser = (f" The range holds {values} values, more than the {max_scan} solves a scan "
-                   f"may take, so only every {factor}th was solved (step {grid.step_text}); "
+                   f"may take, so only one value in {factor} was solved (step {grid.step_text}); "
                    "narrow --range for a finer answer.")
     search = _Search(loaded, grid, target, options, earliest=True)
     n = grid.steps
     points = [search.at(k) for k in range(n + 1)]
     scanned = (f"The answer is not guaranteed monotone in {path} here ({doubt.reason}), so "
-               f"every value of the range was solved instead of bisecting.{coarser}")
+               f"the range was solved value by value instead of bisecting.{coarser}")
     base = {"case": loaded.case.name, "scenario": loaded.scenario, "lever": path, "kind": grid.kind,
             "target": target.text, "range": [grid.text(0), grid.text(n)], "step": grid.step_text,
             "method": "scan", "scan_reason": doubt.reason}
@@ -596,16 +597,16 @@ def _answer_text(search: _Search, k: int) -> str:
     return f"GO with X-Day {e.x_day}" + ("" if e.earliest else " (first plan found)")
 
 
-def _contradiction(search: _Search, before: int, after: int) -> str:
-    """The two witnesses in words: `after` lies further the way the lever should help, and
-    its answer is worse."""
+def _contradiction(search: _Search, before: int, after: int, toward: str = "") -> str:
+    """The two witnesses in words: `after` lies further the way the lever should help
+    (`toward` says why, when the reason is not given elsewhere), and its answer is worse."""
     grid = search.grid
     if grid.kind == "date":
         further = "later" if after > before else "earlier"
     else:
         further = "larger" if after > before else "smaller"
     return (f"Not monotone: {grid.path} = {grid.text(before)} gives "
-            f"{_answer_text(search, before)}, but {grid.text(after)}, {further}, gives "
+            f"{_answer_text(search, before)}, but {grid.text(after)}, {further}{toward}, gives "
             f"{_answer_text(search, after)}.")
 
 

@@ -202,6 +202,19 @@ def test_north_share_between_two_no_gos_names_three_values(tmp_path: Path) -> No
                                                                 ("100%", "NO-GO")]
 
 
+def test_bisection_names_the_pair_it_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Were the order bisected with the reaction on (the rule switched off here), X-Day getting
+    later toward the side that meets the target is reported with the two values that show it."""
+    monkeypatch.setattr("analysis.breakeven.monotonicity_doubt", lambda case, path: None)
+    base = load(witness(tmp_path, {**EARLY_ORDER, **SLOW_UNIT}))
+    grid = lever_grid(base, "levers.mobilization_order", f"{day(0)}:{day(3)}", None)
+    found = breakeven(base, "levers.mobilization_order", parse_target("x-day<=1941-07-04"), grid, ONE)
+    assert (found.method, found.outcome, found.threshold) == ("bisection", "not-monotone", "1941-07-02")
+    assert [(w.value, w.x_day) for w in found.witnesses] == [("1941-07-02", "1941-07-03"),
+                                                             ("1941-07-04", "1941-07-04")]
+    assert "1941-07-04, later (closer to the side that meets the target)" in found.message
+
+
 def test_grid_values() -> None:
     grid = Grid("levers.withdrawal_scale", "float", 0.0, 10.0, 0.01)
     assert (grid.steps, grid.value(313), grid.value(1000)) == (1000, 3.13, 10.0)
