@@ -75,7 +75,8 @@ def both_ways(tmp_path: Path, data: dict[str, Any], values: dict[str, Any]) -> I
 DEFAULTED = [
     ({"criteria.required_arrivals.enabled": False}, {"criteria.required_arrivals.enabled": False}),
     ({"criteria.south_readiness.enabled": False}, {"criteria.south_readiness.enabled": False}),
-    ({"criteria.halving.fraction": 0.3}, {"criteria.halving.fraction": 0.3, "criteria.halving.enabled": True}),
+    ({"criteria.halving.fraction": 0.3},
+     {"criteria.halving.fraction": 0.3, "criteria.halving.enabled": True}),
     ({"criteria.force_ratio.soviet_factor": 0.75},
      {"criteria.force_ratio.soviet_factor": 0.75, "criteria.force_ratio.ratio": 2.0}),
     ({"criteria.force_ratio.ratio": 1.25}, {"criteria.force_ratio.ratio": 1.25}),
@@ -84,13 +85,15 @@ DEFAULTED = [
     ({"soviet_reaction.detection_lag_days": 3}, {"soviet_reaction.detection_lag_days": 3,
                                                  "soviet_reaction.enabled": False}),
     ({"soviet_reaction.reinforce_per_day": 0.5}, {"soviet_reaction.reinforce_per_day": 0.5}),
-    ({"soviet_reaction.ceiling": 40}, {"soviet_reaction.ceiling": 40.0, "soviet_reaction.halt_withdrawals": True}),
+    ({"soviet_reaction.ceiling": 40},
+     {"soviet_reaction.ceiling": 40.0, "soviet_reaction.halt_withdrawals": True}),
     ({"fronts.east.floor": 0.5}, {"fronts.east.floor": 0.5}),
     ({"calendar.horizon_days": 45}, {"calendar.horizon_days": 45}),
 ]
 
 
-@pytest.mark.parametrize(("values", "expected"), DEFAULTED, ids=[next(iter(v)) for v, _ in DEFAULTED])
+@pytest.mark.parametrize(("values", "expected"), DEFAULTED,
+                         ids=[next(iter(v)) for v, _ in DEFAULTED])
 def test_a_defaulted_section_the_file_leaves_out_is_overridable(
         tmp_path: Path, values: dict[str, Any], expected: dict[str, Any]) -> None:
     """The override lands and the rest of the section keeps the schema's defaults."""
@@ -165,8 +168,9 @@ FIELDS = [(dotted, prop, outer) for path, prop, outer in defaulted_scalars(SCHEM
 
 def test_the_walk_finds_the_fields_of_the_issue() -> None:
     paths = {path for path, _, _ in FIELDS}
-    assert {"criteria.required_arrivals.enabled", "criteria.south_readiness.enabled", "criteria.halving.fraction",
-            "criteria.force_ratio.soviet_factor", "soviet_reaction.enabled", "soviet_reaction.detection_lag_days",
+    assert {"criteria.required_arrivals.enabled", "criteria.south_readiness.enabled",
+            "criteria.halving.fraction", "criteria.force_ratio.soviet_factor",
+            "soviet_reaction.enabled", "soviet_reaction.detection_lag_days",
             "soviet_reaction.reinforce_per_day", "soviet_reaction.ceiling", "fronts.east.floor",
             "calendar.horizon_days", "units.home_div.count", "levers.withdrawal_scale"} <= paths
     assert len(paths) > 50 and NOT_FREE.isdisjoint(paths)
@@ -187,20 +191,26 @@ def test_every_defaulted_field_is_overridable_where_the_file_omits_it(
 
 @pytest.mark.parametrize(("text", "message"), [
     ("criteria.halvng.fraction=0.3",
-     "--set: criteria.halvng.fraction: 'halvng' is not a field of criteria (did you mean halving? fields of "
-     "criteria: halving, force_ratio, decision_deadline, weather, south_readiness, required_arrivals)"),
+     "--set: criteria.halvng.fraction: 'halvng' is not a field of criteria (did you mean "
+     "halving? fields of criteria: halving, force_ratio, decision_deadline, weather, "
+     "south_readiness, required_arrivals)"),
     ("soviet_reaction.enabeld=true",
-     "--set: soviet_reaction.enabeld: 'enabeld' is not a field of soviet_reaction (did you mean enabled? fields "
-     "of soviet_reaction: source, note, enabled, detection_lag_days, halt_withdrawals, reinforce_per_day, "
-     "ceiling)"),
-    ("units.nope.men=1", "--set: units.nope.men: no unit 'nope' (known units: home_div, korea_div)"),
+     "--set: soviet_reaction.enabeld: 'enabeld' is not a field of soviet_reaction (did you mean "
+     "enabled? fields of soviet_reaction: source, note, enabled, detection_lag_days, "
+     "halt_withdrawals, reinforce_per_day, ceiling)"),
+    ("units.nope.men=1",
+     "--set: units.nope.men: no unit 'nope' (known units: home_div, korea_div)"),
     ("units.home_dvi.men=1",
-     "--set: units.home_dvi.men: no unit 'home_dvi' (did you mean home_div? known units: home_div, korea_div)"),
-    ("sea_routes.moji_psan.sail_days=2", "--set: sea_routes.moji_psan.sail_days: no sea route 'moji_psan' "
-     "(did you mean moji_pusan? known sea routes: moji_pusan)"),
-    ("shipping.pool.1.tons=5", "--set: shipping.pool.1.tons: no item 1 in shipping.pool (it has one item, 0)"),
+     "--set: units.home_dvi.men: no unit 'home_dvi' (did you mean home_div? known units: "
+     "home_div, korea_div)"),
+    ("sea_routes.moji_psan.sail_days=2",
+     "--set: sea_routes.moji_psan.sail_days: no sea route 'moji_psan' (did you mean moji_pusan? "
+     "known sea routes: moji_pusan)"),
+    ("shipping.pool.1.tons=5",
+     "--set: shipping.pool.1.tons: no item 1 in shipping.pool (it has one item, 0)"),
     ("fronts.east.withdrawals.0.cumulative=1",
-     "--set: fronts.east.withdrawals.0.cumulative: no item 0 in fronts.east.withdrawals (it has no items)"),
+     "--set: fronts.east.withdrawals.0.cumulative: no item 0 in fronts.east.withdrawals "
+     "(it has no items)"),
     ("levers.north_share.x=1",
      "--set: levers.north_share.x: levers.north_share is a single value: it has no field 'x' "
      "(set levers.north_share itself)"),
@@ -216,14 +226,15 @@ def test_an_unknown_field_in_a_scenario_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(CaseError) as info:
         load(path, "s")
     line = next(i for i, t in enumerate(Path(path).read_text().splitlines(), 1) if "ceilng" in t)
-    assert str(info.value).startswith(f"{path}:{line}: soviet_reaction.ceilng: 'ceilng' is not a field of "
-                                      "soviet_reaction (did you mean ceiling?")
+    assert str(info.value).startswith(f"{path}:{line}: soviet_reaction.ceilng: 'ceilng' is not a "
+                                      "field of soviet_reaction (did you mean ceiling?")
 
 
 def test_a_new_entity_is_still_allowed_whole() -> None:
-    extra = ("units.extra={name: Extra, origin: korea, men: 1000, lift_tons: 1000, mobilization_days: 1,"
-             " front: east, moves: [{rail: korea_front}], source: TEXTBOOK}")
-    loaded = load(str(MINI), None, [extra, "shipping.south_requirements.indochina={by: 1941-07-20, tons: 0}"])
+    extra = ("units.extra={name: Extra, origin: korea, men: 1000, lift_tons: 1000, "
+             "mobilization_days: 1, front: east, moves: [{rail: korea_front}], source: TEXTBOOK}")
+    south = "shipping.south_requirements.indochina={by: 1941-07-20, tons: 0}"
+    loaded = load(str(MINI), None, [extra, south])
     assert loaded.case.units["extra"].men == 1000
     assert loaded.case.shipping.south_requirements["indochina"].tons == 0
 
@@ -231,8 +242,8 @@ def test_a_new_entity_is_still_allowed_whole() -> None:
 def test_a_value_the_schema_refuses_in_a_created_section_names_the_set() -> None:
     with pytest.raises(CaseError) as info:
         load(str(MINI), None, ["soviet_reaction.detection_lag_days=-1"])
-    assert str(info.value) == ("--set: soviet_reaction.detection_lag_days: input should be greater than or "
-                               "equal to 0 (give a larger number)")
+    assert str(info.value) == ("--set: soviet_reaction.detection_lag_days: input should be greater "
+                               "than or equal to 0 (give a larger number)")
 
 
 def test_solve_takes_a_defaulted_section_from_the_command_line() -> None:
