@@ -37,13 +37,13 @@ from typing import Any
 
 from models.case import Case
 from models.verify import (
-    BP,
     MoveFacts,
     UnitFacts,
     deadline_day,
     decision_lag,
     earliest_arrival,
     expand_units,
+    fixed_share_bp,
     force_needed,
     halving_holds,
     latest_weather_x_day,
@@ -143,8 +143,8 @@ def _south_fails(facts: _Facts) -> bool:
     """The South misses a requirement whatever the X-Day (fixed share, or share 0 when auto)."""
     if not facts.enabled("south_readiness"):
         return False
-    share = facts.case.levers.north_share
-    return bool(south_shortfalls(facts.case, 0 if share == "auto" else round(share * BP)))
+    share = fixed_share_bp(facts.case)
+    return bool(south_shortfalls(facts.case, 0 if share is None else share))
 
 
 def _rule_holds(facts: _Facts, rule: str, x: int, front: str | None, last: int | None) -> bool:

@@ -68,7 +68,7 @@ def make(changes: dict[str, Any] | None = None, data: dict[str, Any] | None = No
         if value is None:
             del target[parts[-1]]
         else:
-            target[parts[-1]] = value
+            target[parts[-1]] = copy.deepcopy(value)  # a later change inside it must not edit the caller's dict
     return Case.model_validate(data)
 
 
