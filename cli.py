@@ -14,9 +14,9 @@ from typing import Any
 import click
 from rich.console import Console
 
-from models.errors import CaseError
-from models.loader import dotted
-from models.provenance import unsourced
+from kantokuen.models.errors import CaseError
+from kantokuen.models.loader import dotted
+from kantokuen.models.provenance import unsourced
 
 EXIT_BAD_INPUT = 1
 EXIT_NO_ANSWER = 3
@@ -108,7 +108,7 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
       kantokuen validate cases/kantokuen_1941.yaml
       kantokuen validate cases/kantokuen_1941.yaml --scenario halving-met --set levers.north_share=0.8
     """
-    from models.scenarios import load
+    from kantokuen.models.scenarios import load
 
     loaded = load(case_file, scenario, sets)
     others = [] if scenario else list(loaded.case.scenarios)
@@ -156,11 +156,11 @@ def solve(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limi
       kantokuen solve cases/kantokuen_1941.yaml --scenario historical
       kantokuen solve cases/kantokuen_1941.yaml --set levers.withdrawal_scale=3.5 --json -o r.json
     """
-    from models.plan import Status
-    from models.scenarios import load
-    from planner.result import solve as solve_case
-    from planner.solve import SolveOptions
-    from reports.inputs import check_output
+    from kantokuen.models.plan import Status
+    from kantokuen.models.scenarios import load
+    from kantokuen.planner.result import solve as solve_case
+    from kantokuen.planner.solve import SolveOptions
+    from kantokuen.reports.inputs import check_output
 
     check_output(output)  # a missing folder fails now, not after the solve
     loaded = load(case_file, scenario, sets)
@@ -175,9 +175,9 @@ def solve(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limi
 
 def emit(result: Any, fmt: str, output: str | None) -> None:
     """Render a result as text, Markdown or JSON to stdout or, atomically, to a file."""
-    from reports.files import atomic_write_text
-    from reports.markdown import result_markdown
-    from reports.text import render
+    from kantokuen.reports.files import atomic_write_text
+    from kantokuen.reports.markdown import result_markdown
+    from kantokuen.reports.text import render
 
     if fmt == "json":
         text = result.model_dump_json(indent=2)
@@ -210,7 +210,7 @@ def schema(indent: int) -> None:
     Example:
       kantokuen schema > kantokuen.schema.json
     """
-    from models.case import Case
+    from kantokuen.models.case import Case
 
     click.echo(json.dumps(Case.model_json_schema(), indent=indent))
 
@@ -257,12 +257,18 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
       kantokuen sweep --store s.sqlite --csv points.csv
       kantokuen sweep CASE --vary ... --store s.sqlite --executor dask --scheduler tcp://host:8786
     """
-    from analysis import store as st
-    from analysis.executors import make_executor
-    from analysis.sweep import SweepProgress, plan_sweep, print_summary, run_sweep, summarize
-    from models.scenarios import load
-    from reports.files import atomic_write_text
-    from reports.inputs import check_output
+    from kantokuen.analysis import store as st
+    from kantokuen.analysis.executors import make_executor
+    from kantokuen.analysis.sweep import (
+        SweepProgress,
+        plan_sweep,
+        print_summary,
+        run_sweep,
+        summarize,
+    )
+    from kantokuen.models.scenarios import load
+    from kantokuen.reports.files import atomic_write_text
+    from kantokuen.reports.inputs import check_output
 
     console = Console()
     keys: list[str] | None = None
@@ -335,13 +341,13 @@ def report(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str,
       kantokuen report a.json b.json --format md -o compare.md
       kantokuen report --store sweep.sqlite --html sweep.html
     """
-    from models.plan import Status
-    from planner.solve import SolveOptions
-    from reports.files import atomic_write_text
-    from reports.html import render_html
-    from reports.inputs import check_output, solved_subjects, subjects_from_files
-    from reports.markdown import report_markdown
-    from reports.sweep import read_store
+    from kantokuen.models.plan import Status
+    from kantokuen.planner.solve import SolveOptions
+    from kantokuen.reports.files import atomic_write_text
+    from kantokuen.reports.html import render_html
+    from kantokuen.reports.inputs import check_output, solved_subjects, subjects_from_files
+    from kantokuen.reports.markdown import report_markdown
+    from kantokuen.reports.sweep import read_store
 
     if not inputs and not store:
         raise click.UsageError("give a CASE, RESULT.json files, or --store SWEEP.sqlite")
@@ -376,7 +382,7 @@ def report(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str,
 def _show(fmt: str, output: str | None, as_json: Callable[[], str], as_md: Callable[[], str],
           as_text: Callable[[Console], None]) -> None:
     """Print (or atomically write) a report as rich text, Markdown or JSON."""
-    from reports.files import atomic_write_text
+    from kantokuen.reports.files import atomic_write_text
 
     if fmt == "text":
         console = Console(record=output is not None, width=120 if output else None,
@@ -427,16 +433,16 @@ def compare(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str
       kantokuen compare cases/kantokuen_1941.yaml -s historical -s halving-met -s early-order
       kantokuen compare a.json b.json --format md -o comparison.md
     """
-    from analysis.compare import (
+    from kantokuen.analysis.compare import (
         compare_results,
         comparison_json,
         comparison_markdown,
         gather,
         render_comparison,
     )
-    from models.plan import Status
-    from planner.solve import SolveOptions
-    from reports.inputs import check_output
+    from kantokuen.models.plan import Status
+    from kantokuen.planner.solve import SolveOptions
+    from kantokuen.reports.inputs import check_output
 
     check_output(output)
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
@@ -483,11 +489,16 @@ def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None
       kantokuen breakeven cases/kantokuen_1941.yaml -s halving-met --lever levers.mobilization_order \\
           --target "x-day<=1941-09-01"
     """
-    from analysis.breakeven import breakeven as find_breakeven
-    from analysis.breakeven import breakeven_markdown, lever_grid, parse_target, render_breakeven
-    from models.scenarios import load
-    from planner.solve import SolveOptions
-    from reports.inputs import check_output
+    from kantokuen.analysis.breakeven import breakeven as find_breakeven
+    from kantokuen.analysis.breakeven import (
+        breakeven_markdown,
+        lever_grid,
+        parse_target,
+        render_breakeven,
+    )
+    from kantokuen.models.scenarios import load
+    from kantokuen.planner.solve import SolveOptions
+    from kantokuen.reports.inputs import check_output
 
     check_output(output)
     try:
@@ -530,10 +541,10 @@ def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_li
       kantokuen explain cases/kantokuen_1941.yaml --scenario historical
       kantokuen explain cases/kantokuen_1941.yaml --scenario halving-met --json -o why.json
     """
-    from analysis.explain import explain_case, explanation_markdown, render_explanation
-    from models.scenarios import load
-    from planner.solve import SolveOptions
-    from reports.inputs import check_output
+    from kantokuen.analysis.explain import explain_case, explanation_markdown, render_explanation
+    from kantokuen.models.scenarios import load
+    from kantokuen.planner.solve import SolveOptions
+    from kantokuen.reports.inputs import check_output
 
     check_output(output)
     loaded = load(case_file, scenario, sets)

@@ -33,12 +33,12 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from models.case import Case
-from models.errors import CaseError, Problem
-from models.instance import BP, Instance
-from models.plan import Result, Status
-from models.scenarios import LoadedCase, split_path, with_overrides
-from planner.explain import (
+from kantokuen.models.case import Case
+from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.instance import BP, Instance
+from kantokuen.models.plan import Result, Status
+from kantokuen.models.scenarios import LoadedCase, split_path, with_overrides
+from kantokuen.planner.explain import (
     GENEROUS_WITHDRAWAL_SCALE,
     EarliestX,
     describe,
@@ -46,8 +46,8 @@ from planner.explain import (
     minimal_conflict,
     south_share_limit_bp,
 )
-from planner.result import build_result
-from planner.solve import SolveOptions, plan_case
+from kantokuen.planner.result import build_result
+from kantokuen.planner.solve import SolveOptions, plan_case
 
 ORIGIN = "breakeven"
 

@@ -23,9 +23,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from models.case import CRITERIA, CRITERION_LABELS
-from models.errors import CaseError, Problem
-from models.plan import Result
+from kantokuen.models.case import CRITERIA, CRITERION_LABELS
+from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.plan import Result
 
 LEVERS = ("mobilization_order", "north_share", "withdrawal_scale")
 SECTIONS = {
@@ -442,8 +442,8 @@ def gather(inputs: list[str], scenarios: list[str], sets: list[str], options: An
     """The results to compare: saved result files as they are, or one case solved under each
     scenario (the base case first when only one scenario is named). Also says whether they
     were solved here."""
-    from models.scenarios import load
-    from planner.result import solve
+    from kantokuen.models.scenarios import load
+    from kantokuen.planner.result import solve
 
     if inputs and all(looks_like_result(p) for p in inputs):
         if scenarios or sets:

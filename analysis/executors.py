@@ -26,12 +26,12 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.connection import Connection
 from typing import TYPE_CHECKING, Any
 
-from models.errors import CaseError, Problem
+from kantokuen.models.errors import CaseError, Problem
 
 if TYPE_CHECKING:
-    from analysis.sweep import Point, SolvePoint
-    from models.scenarios import LoadedCase
-    from planner.solve import SolveOptions
+    from kantokuen.analysis.sweep import Point, SolvePoint
+    from kantokuen.models.scenarios import LoadedCase
+    from kantokuen.planner.solve import SolveOptions
 
 #: Tries of a point that raises (not a bad-input answer) before it is recorded as an error.
 ATTEMPTS = 3
@@ -100,7 +100,7 @@ class LocalExecutor:
 
     def _pool(self, base: LoadedCase, options: SolveOptions, solve: SolvePoint) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["analysis.sweep", "planner.result"])
+        context.set_forkserver_preload(["kantokuen.analysis.sweep", "kantokuen.planner.result"])
         # Only this process holds `alive`: when it dies, every worker sees the pipe close.
         watch, self._alive = context.Pipe(duplex=False)
         return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,

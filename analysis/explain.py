@@ -17,14 +17,20 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from models.case import HORIZON_MEMBER
-from models.instance import Instance
-from models.plan import Result, Status
-from models.scenarios import LoadedCase
-from planner.binding import critical_chain, saturated_resources, what_binds
-from planner.explain import days, describe, explain_conflict, minimal_conflict, other_conflicts
-from planner.result import build_result
-from planner.solve import SolveOptions, plan_case
+from kantokuen.models.case import HORIZON_MEMBER
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Result, Status
+from kantokuen.models.scenarios import LoadedCase
+from kantokuen.planner.binding import critical_chain, saturated_resources, what_binds
+from kantokuen.planner.explain import (
+    days,
+    describe,
+    explain_conflict,
+    minimal_conflict,
+    other_conflicts,
+)
+from kantokuen.planner.result import build_result
+from kantokuen.planner.solve import SolveOptions, plan_case
 
 CRITERION_LABELS = {
     "halving": "halving criterion",

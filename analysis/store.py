@@ -28,7 +28,7 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from typing import Any
 
-from models.errors import CaseError, Problem
+from kantokuen.models.errors import CaseError, Problem
 
 SCHEMA_VERSION = "1"
 

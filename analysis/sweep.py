@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Protocol
 
-from analysis import store as st
-from models import __version__
-from models.errors import CaseError, Problem
-from models.loader import MAX_INT, read_value, shown
-from models.scenarios import LoadedCase, with_overrides
+from kantokuen.analysis import store as st
+from kantokuen.models import __version__
+from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.loader import MAX_INT, read_value, shown
+from kantokuen.models.scenarios import LoadedCase, with_overrides
 
 if TYPE_CHECKING:
-    from planner.solve import SolveOptions
+    from kantokuen.planner.solve import SolveOptions
 
 #: CP-SAT workers per point: one, so answers are independent of parallelism (and deterministic).
 POINT_CP_WORKERS = 1
@@ -193,7 +193,7 @@ class SweepPlan:
 
 def plan_sweep(base: LoadedCase, varies: Iterable[str], time_limit: float = 60.0, seed: int = 0) -> SweepPlan:
     """Parse the axes, build the grid, and check every point's overrides before anything runs."""
-    from planner.solve import SolveOptions
+    from kantokuen.planner.solve import SolveOptions
 
     axes = tuple(parse_vary(text) for text in varies)
     if not axes:
@@ -259,9 +259,9 @@ def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions)
     back as `{"error": ...}` at once; anything else (out of memory, a lost worker) raises, and the
     executor retries it elsewhere before recording it as an error.
     """
-    from models.instance import Instance
-    from planner.result import build_result
-    from planner.solve import PlannerBug, plan_case
+    from kantokuen.models.instance import Instance
+    from kantokuen.planner.result import build_result
+    from kantokuen.planner.solve import PlannerBug, plan_case
 
     started = time.perf_counter()
     try:

@@ -21,7 +21,7 @@ NOTES = ROOT / "benchmarks" / "NOTES.md"
 
 
 def _write(path: Path, text: str) -> None:
-    from reports.files import atomic_write_text
+    from kantokuen.reports.files import atomic_write_text
 
     atomic_write_text(str(path), text)
 

@@ -27,10 +27,10 @@ from typing import Any, Literal
 
 import yaml
 
-from models.case import Case
-from models.instance import BP, Instance
-from models.plan import Plan, UnitPlan
-from models.scenarios import LoadedCase, load
+from kantokuen.models.case import Case
+from kantokuen.models.instance import BP, Instance
+from kantokuen.models.plan import Plan, UnitPlan
+from kantokuen.models.scenarios import LoadedCase, load
 
 START = dt.date(1941, 6, 22)
 HORIZON = 150
@@ -232,7 +232,7 @@ def _random_plan(rng: random.Random, inst: Instance, share_bp: int) -> tuple[Uni
     """A plan drawn by serial scheduling in random order: each unit takes a random allowed move,
     waits up to 5 days after its earliest start, then takes the first day every resource has
     room; an optional unit stays home with probability 0.3. None if a required unit does not fit."""
-    from planner.heuristics import Profiles
+    from kantokuen.planner.heuristics import Profiles
 
     profiles = Profiles(inst, share_bp)
     order = list(inst.units)

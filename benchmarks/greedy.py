@@ -22,9 +22,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from models.instance import Instance
-from models.plan import Plan
-from planner.heuristics import RULES, largest_share, list_schedule
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Plan
+from kantokuen.planner.heuristics import RULES, largest_share, list_schedule
 
 
 @dataclass(frozen=True)

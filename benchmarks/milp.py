@@ -29,8 +29,8 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from models.instance import BP, Instance, UnitSpec
-from models.plan import Plan, Status, UnitPlan
+from kantokuen.models.instance import BP, Instance, UnitSpec
+from kantokuen.models.plan import Plan, Status, UnitPlan
 
 
 @dataclass

@@ -25,8 +25,8 @@ from typing import Any
 import psplib
 from ortools.sat.python import cp_model
 
-from models.plan import Status
-from planner.solver import new_solver, run
+from kantokuen.models.plan import Status
+from kantokuen.planner.solver import new_solver, run
 
 
 @dataclass(frozen=True)

@@ -150,8 +150,8 @@ def isolated(fn: Callable[..., dict[str, Any]], *args: Any) -> dict[str, Any]:
 def load_named(name: str) -> Any:
     """An Instance by name: `synN/S` is the synthetic case of N units and seed S, anything else
     a scenario of the historical case."""
-    from models.instance import Instance
-    from models.scenarios import load
+    from kantokuen.models.instance import Instance
+    from kantokuen.models.scenarios import load
 
     if name.startswith("syn"):
         from benchmarks.generate import instance
@@ -162,14 +162,14 @@ def load_named(name: str) -> Any:
 
 
 def _options(time_limit: float, workers: int = WORKERS) -> Any:
-    from planner.solve import SolveOptions
+    from kantokuen.planner.solve import SolveOptions
 
     return SolveOptions(time_limit=time_limit, workers=workers, seed=0)
 
 
 def outcome_row(inst: Any, outcome: Any) -> dict[str, Any]:
     """The numbers of one planner answer; the plan (if any) is re-verified here."""
-    from models.verify import verify
+    from kantokuen.models.verify import verify
 
     x = outcome.objective.get("x_day")
     xb = outcome.bound.get("x_day")
@@ -187,7 +187,7 @@ def outcome_row(inst: Any, outcome: Any) -> dict[str, Any]:
 
 def proven_seconds(outcome: Any) -> float | None:
     """When the status-deciding stages were done: the answer minus the best-effort tidy-up."""
-    from planner.solve import TIDY
+    from kantokuen.planner.solve import TIDY
 
     if outcome.status.value not in ("OPTIMAL", "INFEASIBLE"):
         return None
@@ -200,8 +200,8 @@ def proven_seconds(outcome: Any) -> float | None:
 def historical(cfg: Config) -> dict[str, Any]:
     """Every scenario: planner answer (repeated), the greedy baseline's X-Day."""
     from benchmarks.greedy import greedy
-    from models.scenarios import load
-    from planner.solve import plan_case
+    from kantokuen.models.scenarios import load
+    from kantokuen.planner.solve import plan_case
 
     scenarios = list(load(HISTORICAL).case.scenarios)
     rows = []
@@ -228,8 +228,8 @@ def historical(cfg: Config) -> dict[str, Any]:
 def milp_vs_cpsat(name: str, limit: float) -> dict[str, Any]:
     """Both solvers on one instance, the MILP's plan checked by the verifier."""
     from benchmarks.milp import solve_milp
-    from models.verify import verify
-    from planner.solve import plan_case
+    from kantokuen.models.verify import verify
+    from kantokuen.planner.solve import plan_case
 
     inst = load_named(name)
     cp = plan_case(inst, _options(max(limit, 10.0)))
@@ -271,8 +271,8 @@ def scaling_run(units: int, seed: int, time_limit: float) -> dict[str, Any]:
     """Generate, greedy baseline and one planner run on a synthetic case (in its own process)."""
     from benchmarks.generate import generate
     from benchmarks.greedy import greedy
-    from models.instance import Instance
-    from planner.solve import plan_case
+    from kantokuen.models.instance import Instance
+    from kantokuen.planner.solve import plan_case
 
     t0 = time.perf_counter()
     gen = generate(units, seed)
@@ -400,7 +400,7 @@ VARIANTS: dict[str, dict[str, bool]] = {
 
 
 def technique_run(name: str, variant: str, limit: float) -> dict[str, Any]:
-    from planner.solve import Tuning, plan_case
+    from kantokuen.planner.solve import Tuning, plan_case
 
     inst = load_named(name)
     outcome = plan_case(inst, _options(limit), Tuning(**VARIANTS[variant]))
@@ -422,10 +422,10 @@ def profile_run(units: int, time_limit: float) -> dict[str, Any]:
     import tempfile
 
     from benchmarks.generate import generate
-    from models.instance import Instance
-    from models.scenarios import load
-    from planner.result import build_result
-    from planner.solve import plan_case
+    from kantokuen.models.instance import Instance
+    from kantokuen.models.scenarios import load
+    from kantokuen.planner.result import build_result
+    from kantokuen.planner.solve import plan_case
 
     folder = tempfile.mkdtemp(prefix="kantokuen-profile-")
     path = generate(units, 0).write(os.path.join(folder, f"synthetic_{units}.yaml"))

@@ -28,9 +28,9 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
-from analysis.executors import DaskExecutor, LocalExecutor
-from analysis.sweep import SweepRun, plan_sweep, run_sweep
-from models.scenarios import load
+from kantokuen.analysis.executors import DaskExecutor, LocalExecutor
+from kantokuen.analysis.sweep import SweepRun, plan_sweep, run_sweep
+from kantokuen.models.scenarios import load
 
 TEACHING = str(Path(__file__).resolve().parents[1] / "cases" / "teaching" / "two_divisions.yaml")
 

@@ -35,8 +35,8 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from models.case import Case
-from models.verify import (
+from kantokuen.models.case import Case
+from kantokuen.models.verify import (
     MoveFacts,
     UnitFacts,
     deadline_day,

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from models.case import Case
+from kantokuen.models.case import Case
 
 MILLI = 1000  # strength unit: 1 division-equivalent = 1000
 BP = 10_000  # share unit: 100% = 10,000 basis points
@@ -152,7 +152,7 @@ class Instance:
     @cached_property
     def strength(self) -> dict[str, tuple[int, ...]]:
         """Soviet strength per front per day (milli-division-equivalents), DESIGN rule 6."""
-        from models.soviet import strength_table
+        from kantokuen.models.soviet import strength_table
 
         return strength_table(self.case, self.horizon)
 

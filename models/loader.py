@@ -15,9 +15,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from models.case import Case
-from models.errors import CaseError, Problem
-from models.references import check_case
+from kantokuen.models.case import Case
+from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.references import check_case
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000

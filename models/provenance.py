@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from models.case import Case, Sourced
+from kantokuen.models.case import Case, Sourced
 
 
 def _entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourced, Sourced | None]]:

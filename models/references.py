@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from models.case import ASSUMPTION, Case, Move, Sourced
+from kantokuen.models.case import ASSUMPTION, Case, Move, Sourced
 
 Finding = tuple[tuple[str | int, ...], str, str | None]
 

@@ -27,9 +27,17 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from models.case import Case
-from models.errors import CaseError, Problem
-from models.loader import Document, Path, build_case, dotted, load_document, read_value, shown
+from kantokuen.models.case import Case
+from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.loader import (
+    Document,
+    Path,
+    build_case,
+    dotted,
+    load_document,
+    read_value,
+    shown,
+)
 
 
 @dataclass(frozen=True)

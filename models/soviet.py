@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
-from models.case import Case, Front
+from kantokuen.models.case import Case, Front
 
 MILLI = 1000
 

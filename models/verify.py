@@ -29,8 +29,8 @@ from fractions import Fraction
 from functools import cached_property
 from typing import NamedTuple
 
-from models.case import Case, Front, Move, Unit
-from models.plan import Plan, UnitPlan
+from kantokuen.models.case import Case, Front, Move, Unit
+from kantokuen.models.plan import Plan, UnitPlan
 
 MILLI = 1000  # strength and combat unit: 1 division-equivalent = 1000
 BP = 10_000  # share unit: 100% = 10,000 basis points

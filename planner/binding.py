@@ -12,11 +12,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from models.case import Case
-from models.instance import BP, MILLI, Instance, UnitSpec
-from models.plan import Plan, Status
-from models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use
-from planner.explain import (
+from kantokuen.models.case import Case
+from kantokuen.models.instance import BP, MILLI, Instance, UnitSpec
+from kantokuen.models.plan import Plan, Status
+from kantokuen.models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use
+from kantokuen.planner.explain import (
     CRITERION_NAMES,
     GENEROUS_WITHDRAWAL_SCALE,
     LEVER_NAMES,
@@ -30,7 +30,7 @@ from planner.explain import (
     with_criteria_off,
     with_levers,
 )
-from planner.solve import SolveOptions
+from kantokuen.planner.solve import SolveOptions
 
 # --- Go: what binds ----------------------------------------------------------------------
 

@@ -15,8 +15,8 @@ import math
 from collections import defaultdict
 from typing import Any
 
-from models.instance import Instance
-from planner.heuristics import _capacity, _resource_uses, earliest_arrival, south_holds
+from kantokuen.models.instance import Instance
+from kantokuen.planner.heuristics import _capacity, _resource_uses, earliest_arrival, south_holds
 
 REASON_ORDER = ("decision_before_start", "movement", "south_readiness", "decision_deadline",
                 "weather", "halving", "required_arrivals", "force_ratio")

@@ -22,14 +22,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models.case import HORIZON_MEMBER
-from models.instance import BP, MILLI, Instance, share_bp
-from models.plan import Plan, Status
-from models.verify import verify
-from planner.heuristics import relaxation_bound
-from planner.model import build
-from planner.solve import PlannerBug, SolveOptions, extract_plan, list_plan, map_status
-from planner.solver import new_solver, run
+from kantokuen.models.case import HORIZON_MEMBER
+from kantokuen.models.instance import BP, MILLI, Instance, share_bp
+from kantokuen.models.plan import Plan, Status
+from kantokuen.models.verify import verify
+from kantokuen.planner.heuristics import relaxation_bound
+from kantokuen.planner.model import build
+from kantokuen.planner.solve import PlannerBug, SolveOptions, extract_plan, list_plan, map_status
+from kantokuen.planner.solver import new_solver, run
 
 CRITERION_NAMES = {
     "halving": "halving criterion",

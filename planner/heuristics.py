@@ -34,8 +34,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from models.instance import BP, Instance, MoveOption, UnitSpec
-from models.plan import Plan, UnitPlan
+from kantokuen.models.instance import BP, Instance, MoveOption, UnitSpec
+from kantokuen.models.plan import Plan, UnitPlan
 
 
 class Timeline(NamedTuple):

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from models.instance import BP, Instance, UnitSpec
+from kantokuen.models.instance import BP, Instance, UnitSpec
 
 LinearExpr = cp_model.LinearExprT
 

@@ -7,16 +7,23 @@ from typing import Any
 
 from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
-from models import __version__
-from models.case import Case
-from models.certify import check_certificate
-from models.instance import BP, MILLI, Instance, UnitSpec
-from models.loader import build_case
-from models.plan import CriterionResult, Plan, Result, Status, UnitPlan
-from models.scenarios import LoadedCase, case_hash
-from models.verify import Violation, combat_arrived, port_loads, rail_loads, shipping_in_use, verify
-from planner.explain import describe, minimal_conflict
-from planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
+from kantokuen.models import __version__
+from kantokuen.models.case import Case
+from kantokuen.models.certify import check_certificate
+from kantokuen.models.instance import BP, MILLI, Instance, UnitSpec
+from kantokuen.models.loader import build_case
+from kantokuen.models.plan import CriterionResult, Plan, Result, Status, UnitPlan
+from kantokuen.models.scenarios import LoadedCase, case_hash
+from kantokuen.models.verify import (
+    Violation,
+    combat_arrived,
+    port_loads,
+    rail_loads,
+    shipping_in_use,
+    verify,
+)
+from kantokuen.planner.explain import describe, minimal_conflict
+from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
 
 EXPLAIN_CHECK_SHARE = 0.5
 """Each CP-SAT check of a no-go's explanation may use this share of the time limit (counted in

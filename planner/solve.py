@@ -18,14 +18,14 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from models.instance import Instance
-from models.plan import Plan, Status, UnitPlan
-from models.verify import Violation, objective_terms, verify
-from planner.certificate import no_go_certificate
-from planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
-from planner.model import Model, build, symmetry_groups
-from planner.solver import DETERMINISTIC_PER_SECOND, Run, Search, new_solver, run
-from planner.solver import PlannerBug as PlannerBug  # callers import it from here too
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Plan, Status, UnitPlan
+from kantokuen.models.verify import Violation, objective_terms, verify
+from kantokuen.planner.certificate import no_go_certificate
+from kantokuen.planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
+from kantokuen.planner.model import Model, build, symmetry_groups
+from kantokuen.planner.solver import DETERMINISTIC_PER_SECOND, Run, Search, new_solver, run
+from kantokuen.planner.solver import PlannerBug as PlannerBug  # callers import it from here too
 
 
 @dataclass(frozen=True)

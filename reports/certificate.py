@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from models.plan import Exclusion, RequiredBy, Result
+from kantokuen.models.plan import Exclusion, RequiredBy, Result
 
 
 def _date(result: Result, day: int) -> str:

@@ -29,7 +29,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
-from reports.facts import LEG_LABELS, View, date_of, day_of, short_date, to_date, words  # noqa: E402
+from kantokuen.reports.facts import LEG_LABELS, View, date_of, day_of, short_date, to_date, words  # noqa: E402
 
 LEG_COLORS = {
     "mobilize": "#b59b4a",  # khaki: depots and barracks
@@ -651,7 +651,7 @@ def heatmap_chart(title: str, x_lever: str, x_values: list[Any], y_lever: str | 
 
 
 def lever_label(path: str | None) -> str:
-    from reports.facts import LEVER_LABELS, path_label
+    from kantokuen.reports.facts import LEVER_LABELS, path_label
 
     if not path:
         return ""
@@ -659,7 +659,7 @@ def lever_label(path: str | None) -> str:
 
 
 def lever_value(path: str | None, value: Any) -> str:
-    from reports.facts import value_text
+    from kantokuen.reports.facts import value_text
 
     if value is None:
         return ""

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from models.case import ASSUMPTION, HORIZON_LABEL, HORIZON_MEMBER, Case
-from models.plan import CriterionResult, Result
-from models.provenance import source_usage, unsourced
-from reports.certificate import certificate_lines
-from reports.text import CRITERION_LABELS
+from kantokuen.models.case import ASSUMPTION, HORIZON_LABEL, HORIZON_MEMBER, Case
+from kantokuen.models.plan import CriterionResult, Result
+from kantokuen.models.provenance import source_usage, unsourced
+from kantokuen.reports.certificate import certificate_lines
+from kantokuen.reports.text import CRITERION_LABELS
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 FRONT_REF = re.compile(r"(front: )([A-Za-z0-9_-]+)")

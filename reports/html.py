@@ -16,9 +16,15 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from models import __version__
-from reports.charts import Chart, gantt_chart, shipping_chart, strength_chart, utilization_chart
-from reports.facts import (
+from kantokuen.models import __version__
+from kantokuen.reports.charts import (
+    Chart,
+    gantt_chart,
+    shipping_chart,
+    strength_chart,
+    utilization_chart,
+)
+from kantokuen.reports.facts import (
     LEG_LABELS,
     ComparisonRow,
     Subject,
@@ -28,7 +34,7 @@ from reports.facts import (
     number,
     short_date,
 )
-from reports.sweep import Sweep
+from kantokuen.reports.sweep import Sweep
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OPEN_UNIT_ROWS = 60  # longer unit tables start folded (details/summary needs no script)

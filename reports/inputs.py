@@ -14,11 +14,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.case import Case
-from models.errors import CaseError, Problem
-from models.plan import Result
-from models.scenarios import LoadedCase, load, with_overrides
-from reports.facts import Subject
+from kantokuen.models.case import Case
+from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.plan import Result
+from kantokuen.models.scenarios import LoadedCase, load, with_overrides
+from kantokuen.reports.facts import Subject
 
 HINT_RESULT = "make one with `kantokuen solve CASE --json -o FILE`"
 
@@ -26,7 +26,7 @@ HINT_RESULT = "make one with `kantokuen solve CASE --json -o FILE`"
 def solved_subjects(case_file: str, scenarios: tuple[str, ...], sets: tuple[str, ...],
                     options: Any = None) -> list[Subject]:
     """Solve the case once per scenario (the base case when none is given); every plan is verified."""
-    from planner.result import solve
+    from kantokuen.planner.result import solve
 
     base = load(case_file).case
     loaded_all = [load(case_file, s, sets) for s in (scenarios or (None,))]  # all input errors before solving

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from models.plan import Result
-from reports.certificate import certificate_lines
-from reports.charts import lever_label
-from reports.facts import (
+from kantokuen.models.plan import Result
+from kantokuen.reports.certificate import certificate_lines
+from kantokuen.reports.charts import lever_label
+from kantokuen.reports.facts import (
     Subject,
     View,
     comparison_rows,
@@ -21,8 +21,8 @@ from reports.facts import (
     number,
     short_date,
 )
-from reports.sweep import MAX_PANELS, Sweep
-from reports.text import CRITERION_LABELS
+from kantokuen.reports.sweep import MAX_PANELS, Sweep
+from kantokuen.reports.text import CRITERION_LABELS
 
 
 def _cell(value: object) -> str:
@@ -92,7 +92,7 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 def report_markdown(subjects: list[Subject], sweep: Sweep | None = None) -> str:
     """The report as Markdown: the same facts as the HTML page, as tables (charts as their numbers)."""
-    from reports.html import page_subtitle, page_title, route_words
+    from kantokuen.reports.html import page_subtitle, page_title, route_words
 
     views = [View(s) for s in subjects]
     lines = [f"# {_md(page_title(views, sweep))}", "", _md(page_subtitle(views, sweep)), ""]

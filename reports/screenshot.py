@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from reports.browser import BrowserError, load_page
-from reports.files import atomic_write_bytes
+from kantokuen.reports.browser import BrowserError, load_page
+from kantokuen.reports.files import atomic_write_bytes
 
 
 def main(argv: list[str] | None = None) -> int:

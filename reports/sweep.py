@@ -14,9 +14,9 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from models.errors import CaseError, Problem
-from reports.charts import Chart, heatmap_chart, lever_label, lever_value
-from reports.facts import long_date, short_date
+from kantokuen.models.errors import CaseError, Problem
+from kantokuen.reports.charts import Chart, heatmap_chart, lever_label, lever_value
+from kantokuen.reports.facts import long_date, short_date
 
 REQUIRED_COLUMNS = {"levers", "status", "go", "x_day", "x_day_index", "case_name", "scenario", "error"}
 MAX_PANELS = 6

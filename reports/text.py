@@ -6,9 +6,9 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
-from models.case import CRITERION_LABELS
-from models.plan import Result
-from reports.certificate import certificate_lines
+from kantokuen.models.case import CRITERION_LABELS
+from kantokuen.models.plan import Result
+from kantokuen.reports.certificate import certificate_lines
 
 
 def verdict_line(result: Result) -> Text:

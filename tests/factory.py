@@ -10,9 +10,9 @@ import copy
 import datetime as dt
 from typing import Any
 
-from models.case import Case
-from models.instance import Instance
-from models.scenarios import split_path
+from kantokuen.models.case import Case
+from kantokuen.models.instance import Instance
+from kantokuen.models.scenarios import split_path
 
 START = dt.date(1941, 7, 1)
 

@@ -21,10 +21,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from models.plan import Status
-from models.scenarios import load
-from planner.result import solve
-from planner.solve import SolveOptions
+from kantokuen.models.plan import Status
+from kantokuen.models.scenarios import load
+from kantokuen.planner.result import solve
+from kantokuen.planner.solve import SolveOptions
 
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases"
@@ -81,7 +81,7 @@ def golden_document(case_file: Path, results: dict[str, dict[str, Any]]) -> dict
 
 def update(case_file: Path) -> None:
     """Solve every point of a case and write its golden file; refuse unproven answers."""
-    from reports.files import atomic_write_text
+    from kantokuen.reports.files import atomic_write_text
 
     results = {}
     for point in points(case_file):

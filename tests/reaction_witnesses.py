@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from models.case import Case
+from kantokuen.models.case import Case
 from tests.factory import base_data, day, division
 
 # --- An earlier order is detected earlier -------------------------------------------------

@@ -24,10 +24,10 @@ import yaml
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from models.case import Case
-from models.instance import BP, Instance
-from models.plan import Plan, UnitPlan
-from models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use, verify
+from kantokuen.models.case import Case
+from kantokuen.models.instance import BP, Instance
+from kantokuen.models.plan import Plan, UnitPlan
+from kantokuen.models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use, verify
 
 Data = dict[str, Any]
 
@@ -180,7 +180,7 @@ def _units(draw: st.DrawFn, net: Data, sizes: Sizes, order_day: int) -> Data:
 
 def _expanded(units: Data) -> list[tuple[str, str, Data]]:
     """(unit id, template key, template) after `count:` expansion, in the case's order."""
-    from models.instance import unit_ids
+    from kantokuen.models.instance import unit_ids
 
     return [(uid, key, u) for key, u in units.items() for uid in unit_ids(key, u.get("count", 1))]
 
@@ -594,7 +594,7 @@ def decorated_cases(draw: st.DrawFn, sizes: Sizes = SMALL) -> Data:
             entity["note"] = draw(TEXT.filter(str.strip)) if entity["source"] == "assumption" else draw(TEXT)
     data["scenarios"] = draw(_scenarios(data))
     case = Case.model_validate(data)
-    from models.references import check_case
+    from kantokuen.models.references import check_case
 
     assert not check_case(case), check_case(case)
     return data

@@ -9,7 +9,7 @@ import click
 import pytest
 from click.testing import CliRunner
 
-from cli import main
+from kantokuen.cli import main
 
 MINI = str(Path(__file__).parent / "data" / "mini.yaml")
 

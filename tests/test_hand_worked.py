@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.instance import Instance
-from models.plan import Plan, Status, UnitPlan
-from models.verify import (
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Plan, Status, UnitPlan
+from kantokuen.models.verify import (
     Violation,
     force_needed,
     halving_holds,
@@ -22,7 +22,7 @@ from models.verify import (
     strength_on,
     verify,
 )
-from planner.solve import Outcome, SolveOptions, plan_case
+from kantokuen.planner.solve import Outcome, SolveOptions, plan_case
 from tests.factory import day, make
 from tests.property.bruteforce import earliest_x_day
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from models.plan import Result
-from models.scenarios import load
-from planner.result import solve
-from planner.solve import SolveOptions
+from kantokuen.models.plan import Result
+from kantokuen.models.scenarios import load
+from kantokuen.planner.result import solve
+from kantokuen.planner.solve import SolveOptions
 
 CASE = str(Path(__file__).resolve().parents[1] / "cases" / "kantokuen_1941.yaml")
 OPTIONS = SolveOptions(time_limit=120.0, workers=1, seed=0)

@@ -12,11 +12,18 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from analysis.breakeven import Grid, Target, breakeven, lever_grid, monotonicity_doubt, parse_target
-from cli import main
-from models.instance import Instance
-from models.scenarios import LoadedCase, load, with_overrides
-from planner.solve import SolveOptions, plan_case
+from kantokuen.analysis.breakeven import (
+    Grid,
+    Target,
+    breakeven,
+    lever_grid,
+    monotonicity_doubt,
+    parse_target,
+)
+from kantokuen.cli import main
+from kantokuen.models.instance import Instance
+from kantokuen.models.scenarios import LoadedCase, load, with_overrides
+from kantokuen.planner.solve import SolveOptions, plan_case
 from tests.analysis.tiny import SCALE_THRESHOLD, loaded, write
 from tests.factory import day
 from tests.reaction_witnesses import CEILING, EARLY_ORDER, SLOW_UNIT, witness_case, witness_data
@@ -205,7 +212,7 @@ def test_north_share_between_two_no_gos_names_three_values(tmp_path: Path) -> No
 def test_bisection_names_the_pair_it_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Were the order bisected with the reaction on (the rule switched off here), X-Day getting
     later toward the side that meets the target is reported with the two values that show it."""
-    monkeypatch.setattr("analysis.breakeven.monotonicity_doubt", lambda case, path: None)
+    monkeypatch.setattr("kantokuen.analysis.breakeven.monotonicity_doubt", lambda case, path: None)
     base = load(witness(tmp_path, {**EARLY_ORDER, **SLOW_UNIT}))
     grid = lever_grid(base, "levers.mobilization_order", f"{day(0)}:{day(3)}", None)
     found = breakeven(base, "levers.mobilization_order", parse_target("x-day<=1941-07-04"), grid, ONE)

@@ -9,12 +9,12 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from analysis.compare import compare_results, comparison_markdown, differing
-from cli import main
-from models.plan import Result
-from models.scenarios import with_overrides
-from planner.result import solve
-from planner.solve import SolveOptions
+from kantokuen.analysis.compare import compare_results, comparison_markdown, differing
+from kantokuen.cli import main
+from kantokuen.models.plan import Result
+from kantokuen.models.scenarios import with_overrides
+from kantokuen.planner.result import solve
+from kantokuen.planner.solve import SolveOptions
 from tests.analysis.tiny import loaded, write
 
 ONE = SolveOptions(time_limit=20, workers=1)

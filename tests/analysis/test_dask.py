@@ -17,11 +17,11 @@ from typing import Any
 
 import pytest
 
-from analysis import store as st
-from analysis.executors import DaskExecutor, LocalExecutor
-from analysis.sweep import plan_sweep, run_sweep
-from models.errors import CaseError
-from models.scenarios import load
+from kantokuen.analysis import store as st
+from kantokuen.analysis.executors import DaskExecutor, LocalExecutor
+from kantokuen.analysis.sweep import plan_sweep, run_sweep
+from kantokuen.models.errors import CaseError
+from kantokuen.models.scenarios import load
 from tests.analysis.test_sweep import flaky_solve
 
 pytest.importorskip("distributed")
@@ -85,7 +85,7 @@ def test_worker_killed_mid_sweep_loses_nothing_and_matches_local(tmp_path: Path,
     plan = plan_sweep(load(TEACHING), GRID)
     run_sweep(plan, str(local), LocalExecutor(2))
     store = tmp_path / "dask.sqlite"
-    sweep = subprocess.Popen([sys.executable, "-m", "cli", "sweep", TEACHING, "--vary", GRID[0], "--vary", GRID[1],
+    sweep = subprocess.Popen([sys.executable, "-m", "kantokuen.cli", "sweep", TEACHING, "--vary", GRID[0], "--vary", GRID[1],
                               "--store", str(store), "--executor", "dask", "--scheduler", address],
                              cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                              start_new_session=True)
@@ -148,7 +148,7 @@ def test_unreachable_scheduler_is_bad_input() -> None:
 def test_scheduler_without_dask_executor_is_refused(tmp_path: Path) -> None:
     from click.testing import CliRunner
 
-    from cli import main
+    from kantokuen.cli import main
 
     result = CliRunner().invoke(main, ["sweep", TEACHING, "--vary", "levers.north_share=0.5", "--store",
                                        str(tmp_path / "s.sqlite"), "--scheduler", "tcp://127.0.0.1:1"])

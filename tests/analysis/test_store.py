@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from analysis import store as st
-from models.errors import CaseError
+from kantokuen.analysis import store as st
+from kantokuen.models.errors import CaseError
 
 # The contract with readers (the reports' heat-map): these columns, in this order.
 SCHEMA = ["id", "point_key", "case_name", "case_hash", "scenario", "levers", "status", "go", "x_day",
@@ -117,7 +117,7 @@ def test_missing_and_foreign_files_are_refused(tmp_path: Path) -> None:
 
 HOLDER = """
 import sys, time
-from analysis.store import StoreLock
+from kantokuen.analysis.store import StoreLock
 lock = StoreLock(sys.argv[1]); lock.acquire(); print("locked", flush=True); time.sleep(60)
 """
 
@@ -170,7 +170,7 @@ def test_store_survives_a_writer_killed_mid_stream(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
     writer = f"""
 import sys
-from analysis import store as st
+from kantokuen.analysis import store as st
 sys.path.insert(0, {str(Path(__file__).parent)!r})
 from test_store import row
 conn = st.connect(sys.argv[1], create=True)

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from analysis import store as st
-from analysis.executors import LocalExecutor
-from analysis.sweep import (
+from kantokuen.analysis import store as st
+from kantokuen.analysis.executors import LocalExecutor
+from kantokuen.analysis.sweep import (
     LeverValueSummary,
     changes_only,
     parse_vary,
@@ -28,11 +28,11 @@ from analysis.sweep import (
     solve_point,
     summarize,
 )
-from cli import main
-from models.errors import CaseError
-from models.scenarios import LoadedCase, load, with_overrides
-from planner.result import solve
-from planner.solve import SolveOptions
+from kantokuen.cli import main
+from kantokuen.models.errors import CaseError
+from kantokuen.models.scenarios import LoadedCase, load, with_overrides
+from kantokuen.planner.result import solve
+from kantokuen.planner.solve import SolveOptions
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHING = str(ROOT / "cases" / "teaching" / "two_divisions.yaml")
@@ -272,7 +272,7 @@ BIG_POINTS = 303
 
 
 def start_sweep(store: Path, *extra: str) -> subprocess.Popen[str]:
-    args = [sys.executable, "-m", "cli", "sweep", TEACHING, "--vary", BIG[0], "--vary", BIG[1],
+    args = [sys.executable, "-m", "kantokuen.cli", "sweep", TEACHING, "--vary", BIG[0], "--vary", BIG[1],
             "--store", str(store), "--workers", "2", *extra]
     return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             start_new_session=True)

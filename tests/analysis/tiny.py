@@ -16,8 +16,8 @@ from typing import Any
 
 import yaml
 
-from models.instance import Instance
-from models.scenarios import LoadedCase, load
+from kantokuen.models.instance import Instance
+from kantokuen.models.scenarios import LoadedCase, load
 from tests.factory import base_data, day, division, make
 
 SCALE_THRESHOLD = 3.13

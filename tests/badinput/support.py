@@ -16,7 +16,7 @@ import click.testing
 import yaml
 from click.testing import CliRunner
 
-from cli import main
+from kantokuen.cli import main
 
 MINI = Path(__file__).parent.parent / "data" / "mini.yaml"
 MINI_TEXT = MINI.read_text(encoding="utf-8")

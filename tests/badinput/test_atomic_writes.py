@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-import reports.files
-from reports.files import atomic_write_bytes, atomic_write_text
+import kantokuen.reports.files
+from kantokuen.reports.files import atomic_write_bytes, atomic_write_text
 from tests.badinput.support import FAST, MINI, leftovers, run
 
 OLD = '{"old": "result"}\n'
@@ -64,9 +64,9 @@ def crash_in(monkeypatch: pytest.MonkeyPatch, step: str, error: BaseException) -
 
             return Half()
 
-        monkeypatch.setattr(reports.files.os, "fdopen", fdopen)
+        monkeypatch.setattr(kantokuen.reports.files.os, "fdopen", fdopen)
     else:
-        monkeypatch.setattr(reports.files.os, step, fail)
+        monkeypatch.setattr(kantokuen.reports.files.os, step, fail)
 
 
 @pytest.mark.parametrize("step", ["write", "fsync", "replace"])

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-import models.instance
+import kantokuen.models.instance
 from tests.badinput.support import (
     FAST,
     MINI,
@@ -49,7 +49,7 @@ def never_solve(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("a case was solved despite bad input")
 
-    monkeypatch.setattr(models.instance.Instance, "__init__", refuse)
+    monkeypatch.setattr(kantokuen.models.instance.Instance, "__init__", refuse)
     yield
 
 

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-import models.loader
-from models.loader import MAX_DEPTH, MAX_FILE_BYTES
+import kantokuen.models.loader
+from kantokuen.models.loader import MAX_DEPTH, MAX_FILE_BYTES
 from tests.badinput.support import FAST, MINI_TEXT, assert_bad_input, located, run
 
 
@@ -106,7 +106,7 @@ def test_a_50_mb_file_is_refused_by_its_size_before_parsing(tmp_path: Path, monk
     def never(*args: object, **kwargs: object) -> None:
         raise AssertionError("the 50 MB file was parsed")
 
-    monkeypatch.setattr(models.loader.yaml, "compose", never)
+    monkeypatch.setattr(kantokuen.models.loader.yaml, "compose", never)
     line = one_error("validate", path)
     assert line == (f"Error: {path}: file is 50.0 MB; case files are limited to {MAX_FILE_BYTES // 2**20} MB "
                     "(use `count:` to describe many identical units)")

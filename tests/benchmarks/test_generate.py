@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from benchmarks.generate import generate
-from models.instance import Instance
-from models.verify import verify
+from kantokuen.models.instance import Instance
+from kantokuen.models.verify import verify
 
 
 @pytest.mark.parametrize("units", [3, 10, 57, 200])

@@ -8,10 +8,10 @@ import pytest
 
 from benchmarks.generate import generate
 from benchmarks.greedy import greedy
-from models.instance import Instance
-from models.scenarios import load
-from models.verify import verify
-from planner.solve import SolveOptions, plan_case
+from kantokuen.models.instance import Instance
+from kantokuen.models.scenarios import load
+from kantokuen.models.verify import verify
+from kantokuen.planner.solve import SolveOptions, plan_case
 from tests.factory import day, division, make
 
 TEACHING = str(Path(__file__).resolve().parents[2] / "cases" / "teaching" / "two_divisions.yaml")

@@ -8,11 +8,11 @@ import pytest
 
 from benchmarks.generate import generate
 from benchmarks.milp import solve_milp
-from models.instance import Instance
-from models.plan import Status
-from models.scenarios import load
-from models.verify import verify
-from planner.solve import SolveOptions, plan_case
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.models.scenarios import load
+from kantokuen.models.verify import verify
+from kantokuen.planner.solve import SolveOptions, plan_case
 from tests.factory import day, make
 
 TEACHING = str(Path(__file__).resolve().parents[2] / "cases" / "teaching" / "two_divisions.yaml")

@@ -13,12 +13,12 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from models.instance import Instance
-from models.plan import Status
-from models.scenarios import load
-from models.verify import verify
-from planner.heuristics import fluid_bound, iterated_list_schedule, relaxation_bound
-from planner.solve import SolveOptions, Tuning, plan_case
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.models.scenarios import load
+from kantokuen.models.verify import verify
+from kantokuen.planner.heuristics import fluid_bound, iterated_list_schedule, relaxation_bound
+from kantokuen.planner.solve import SolveOptions, Tuning, plan_case
 from tests.factory import day, division, make
 
 TEACHING = str(Path(__file__).resolve().parents[2] / "cases" / "teaching" / "two_divisions.yaml")

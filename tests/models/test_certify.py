@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 
-from models.certify import check_certificate
-from models.instance import Instance
-from models.scenarios import LoadedCase
-from planner.certificate import no_go_certificate
-from planner.result import build_result
-from planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
+from kantokuen.models.certify import check_certificate
+from kantokuen.models.instance import Instance
+from kantokuen.models.scenarios import LoadedCase
+from kantokuen.planner.certificate import no_go_certificate
+from kantokuen.planner.result import build_result
+from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
 from tests.factory import day, division, make
 
 # Soviet strength 1 on day 0, 0.6 left after 0.4 div.-eq. have gone west by day 20: never

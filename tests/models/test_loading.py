@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from models.errors import CaseError
-from models.loader import load_case
-from models.scenarios import load
+from kantokuen.models.errors import CaseError
+from kantokuen.models.loader import load_case
+from kantokuen.models.scenarios import load
 
 MINI = Path(__file__).parent.parent / "data" / "mini.yaml"
 

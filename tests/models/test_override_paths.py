@@ -16,10 +16,10 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
-from cli import main
-from models.case import Case
-from models.errors import CaseError
-from models.scenarios import LoadedCase, load
+from kantokuen.cli import main
+from kantokuen.models.case import Case
+from kantokuen.models.errors import CaseError
+from kantokuen.models.scenarios import LoadedCase, load
 
 MINI = Path(__file__).parent.parent / "data" / "mini.yaml"
 START = dt.date(1941, 7, 1)  # mini's calendar start

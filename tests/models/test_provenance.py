@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from models.loader import load_case
-from models.provenance import source_usage, unsourced
+from kantokuen.models.loader import load_case
+from kantokuen.models.provenance import source_usage, unsourced
 
 MINI = Path(__file__).parent.parent / "data" / "mini.yaml"
 

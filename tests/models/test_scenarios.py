@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from models.errors import CaseError
-from models.scenarios import case_hash, load, parse_assignment, with_overrides
+from kantokuen.models.errors import CaseError
+from kantokuen.models.scenarios import case_hash, load, parse_assignment, with_overrides
 
 MINI = str(Path(__file__).parent.parent / "data" / "mini.yaml")
 

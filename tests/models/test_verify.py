@@ -6,8 +6,8 @@ from typing import Any
 
 import pytest
 
-from models.plan import Plan, UnitPlan
-from models.verify import (
+from kantokuen.models.plan import Plan, UnitPlan
+from kantokuen.models.verify import (
     CHECKS,
     earliest_arrival,
     expand_units,
@@ -111,7 +111,7 @@ def test_every_violation_of_one_rule_is_reported() -> None:
 def test_units_expand_with_the_ids_the_planner_uses() -> None:
     """`count: 12` gives div-01..div-12 (zero-padded to two digits), `count: 1` the key itself,
     in case order; the same ids as models.instance.unit_ids."""
-    from models.instance import unit_ids
+    from kantokuen.models.instance import unit_ids
 
     case = make({"units.div.count": 12, "units.korea_div": {
         "name": "Korea division", "origin": "korea", "men": 20000, "lift_tons": 6000,

@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from models.instance import Instance
-from models.plan import Status
-from planner.binding import critical_chain, saturated_resources, what_binds
-from planner.explain import (
+from kantokuen.cli import main
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.planner.binding import critical_chain, saturated_resources, what_binds
+from kantokuen.planner.explain import (
     LEVER_PREFIX,
     Conflict,
     describe,
@@ -25,7 +25,7 @@ from planner.explain import (
     with_criteria_off,
     with_levers,
 )
-from planner.solve import SolveOptions, plan_case
+from kantokuen.planner.solve import SolveOptions, plan_case
 from tests.analysis.tiny import SCALE_THRESHOLD, race, write
 from tests.factory import inst as tiny_inst
 

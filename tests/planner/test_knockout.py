@@ -16,10 +16,10 @@ from typing import Any
 import pytest
 from ortools.sat.python import cp_model
 
-from models.plan import Plan, UnitPlan
-from models.verify import verify
-from planner.model import CONSTRAINTS, Model, build
-from planner.solve import extract_plan
+from kantokuen.models.plan import Plan, UnitPlan
+from kantokuen.models.verify import verify
+from kantokuen.planner.model import CONSTRAINTS, Model, build
+from kantokuen.planner.solve import extract_plan
 from tests.factory import day, division, inst
 
 TWO_SMALL = {"units.div.count": 2, "units.div.lift_tons": 6000}

@@ -3,12 +3,17 @@ position: a plan that lists its units in another order reports each unit's own d
 
 from __future__ import annotations
 
-from models.instance import Instance
-from models.loader import load_case
-from models.plan import Plan
-from models.verify import verify
-from planner.result import criteria_results, shipping_summary, strength_series, unit_timelines
-from planner.solve import SolveOptions, plan_case
+from kantokuen.models.instance import Instance
+from kantokuen.models.loader import load_case
+from kantokuen.models.plan import Plan
+from kantokuen.models.verify import verify
+from kantokuen.planner.result import (
+    criteria_results,
+    shipping_summary,
+    strength_series,
+    unit_timelines,
+)
+from kantokuen.planner.solve import SolveOptions, plan_case
 
 
 def test_a_reversed_plan_gives_the_same_unit_rows() -> None:

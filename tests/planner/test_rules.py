@@ -10,11 +10,11 @@ from typing import Any
 
 import pytest
 
-from models.instance import Instance
-from models.plan import Status
-from models.verify import CHECKS, verify
-from planner.model import CONSTRAINTS
-from planner.solve import Outcome, SolveOptions, plan_case
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.models.verify import CHECKS, verify
+from kantokuen.planner.model import CONSTRAINTS
+from kantokuen.planner.solve import Outcome, SolveOptions, plan_case
 from tests.factory import day, division, make
 
 OPTIONS = SolveOptions(time_limit=20, workers=1, seed=0)

@@ -14,16 +14,22 @@ import pytest
 from click.testing import CliRunner
 from ortools.sat.python import cp_model
 
-import planner.explain as explain
-import planner.model as model
-from cli import main
-from models.instance import Instance
-from models.plan import Status
-from models.scenarios import load
-from planner.explain import Conflict, describe, feasible_with, minimal_conflict, quick_feasible
-from planner.result import solve
-from planner.solve import PlannerBug, SolveOptions, plan_case
-from planner.solver import new_solver, run
+import kantokuen.planner.explain as explain
+import kantokuen.planner.model as model
+from kantokuen.cli import main
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.models.scenarios import load
+from kantokuen.planner.explain import (
+    Conflict,
+    describe,
+    feasible_with,
+    minimal_conflict,
+    quick_feasible,
+)
+from kantokuen.planner.result import solve
+from kantokuen.planner.solve import PlannerBug, SolveOptions, plan_case
+from kantokuen.planner.solver import new_solver, run
 from tests.analysis.tiny import race, write
 
 ROOT = Path(__file__).resolve().parents[2]

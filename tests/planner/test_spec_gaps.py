@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.case import HORIZON_MEMBER
-from models.instance import Instance
-from models.plan import Status
-from models.scenarios import LoadedCase
-from planner.result import solve as solve_result
-from planner.solve import SolveOptions, plan_case
+from kantokuen.models.case import HORIZON_MEMBER
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.models.scenarios import LoadedCase
+from kantokuen.planner.result import solve as solve_result
+from kantokuen.planner.solve import SolveOptions, plan_case
 from tests.factory import day, make
 
 OPTIONS = SolveOptions(time_limit=20, workers=1, seed=0)

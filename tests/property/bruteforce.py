@@ -20,9 +20,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from models.case import Case
-from models.plan import Plan, UnitPlan
-from models.verify import (
+from kantokuen.models.case import Case
+from kantokuen.models.plan import Plan, UnitPlan
+from kantokuen.models.verify import (
     BP,
     UnitFacts,
     expand_units,

@@ -8,10 +8,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from models.case import Case
-from models.instance import Instance
-from models.plan import Status
-from planner.solve import Outcome, SolveOptions, plan_case
+from kantokuen.models.case import Case
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.planner.solve import Outcome, SolveOptions, plan_case
 from tests.strategies import to_yaml
 
 # One worker and a fixed seed: a failing example replays exactly. The time limit is far above

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from hypothesis import event, given, reject, settings
 
-from models.loader import load_case
+from kantokuen.models.loader import load_case
 from tests.conftest import examples
 from tests.factory import make
 from tests.property.bruteforce import SearchTooLarge, earliest_x_day

@@ -20,7 +20,7 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from analysis.breakeven import monotonicity_doubt
+from kantokuen.analysis.breakeven import monotonicity_doubt
 from tests.conftest import examples
 from tests.factory import day
 from tests.property.support import solve, x_day

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 
-from models.instance import Instance
-from models.plan import Status
-from models.scenarios import load
-from models.verify import objective_terms, verify
-from planner.result import solve as solve_loaded
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.models.scenarios import load
+from kantokuen.models.verify import objective_terms, verify
+from kantokuen.planner.result import solve as solve_loaded
 from tests.conftest import examples
 from tests.factory import day, division, make
 from tests.property.support import OPTIONS, case_file, solve

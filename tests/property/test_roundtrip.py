@@ -8,10 +8,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from models.case import Case
-from models.errors import CaseError
-from models.loader import load_case
-from models.scenarios import LoadedCase, case_hash, load, with_overrides
+from kantokuen.models.case import Case
+from kantokuen.models.errors import CaseError
+from kantokuen.models.loader import load_case
+from kantokuen.models.scenarios import LoadedCase, case_hash, load, with_overrides
 from tests.conftest import examples
 from tests.property.support import case_file, solve
 from tests.strategies import decorated_cases, to_yaml, witnessed_cases

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from hypothesis import given, settings
 
-from models.instance import Instance
-from models.plan import Status
-from models.verify import objective_terms, verify
-from planner.solve import plan_case
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Status
+from kantokuen.models.verify import objective_terms, verify
+from kantokuen.planner.solve import plan_case
 from tests.conftest import examples
 from tests.property.support import OPTIONS, solve, x_day
 from tests.strategies import Witnessed, witnessed_cases
@@ -33,7 +33,7 @@ def test_decision_day_before_day_zero_is_invalid() -> None:
     """Found by the witness property: the verifier accepted a plan whose decision day
     (X-Day − decision-to-attack days) fell before day 0 when halving and the decision deadline
     were off, which the planner (rightly) never produces."""
-    from models.plan import Plan, UnitPlan
+    from kantokuen.models.plan import Plan, UnitPlan
     from tests.factory import make
 
     inst = Instance(make({"criteria.decision_deadline.enabled": False,

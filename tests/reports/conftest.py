@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from models.scenarios import load
-from planner.result import solve
-from planner.solve import SolveOptions
-from reports.facts import Subject
+from kantokuen.models.scenarios import load
+from kantokuen.planner.result import solve
+from kantokuen.planner.solve import SolveOptions
+from kantokuen.reports.facts import Subject
 
 ROOT = Path(__file__).parent.parent.parent
 TEACHING = ROOT / "cases" / "teaching" / "two_divisions.yaml"
@@ -63,7 +63,7 @@ def no_go(hostile_file: Path) -> Subject:
 @pytest.fixture(scope="session")
 def page_go(go: Subject) -> str:
     """The HTML report of the go result (rendered once: charts take a moment)."""
-    from reports.html import render_html
+    from kantokuen.reports.html import render_html
 
     return render_html([go])
 
@@ -71,6 +71,6 @@ def page_go(go: Subject) -> str:
 @pytest.fixture(scope="session")
 def page_all(go: Subject, go_small_pool: Subject, no_go: Subject) -> str:
     """The HTML report comparing the go, small-pool and no-go results."""
-    from reports.html import render_html
+    from kantokuen.reports.html import render_html
 
     return render_html([go, go_small_pool, no_go])

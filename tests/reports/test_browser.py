@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from reports.browser import find_chromium, load_page
-from reports.facts import Subject
-from reports.html import render_html
-from reports.inputs import solved_subjects
-from reports.screenshot import main as screenshot
+from kantokuen.reports.browser import find_chromium, load_page
+from kantokuen.reports.facts import Subject
+from kantokuen.reports.html import render_html
+from kantokuen.reports.inputs import solved_subjects
+from kantokuen.reports.screenshot import main as screenshot
 
 from .conftest import OPTIONS, ROOT, SCRIPT
 from .test_sweep_report import make_store
@@ -39,7 +39,7 @@ def test_result_and_comparison_load_cleanly(go: Subject, go_small_pool: Subject,
     """One result, and a comparison with a no-go and a sweep, load without errors or requests."""
     open_report(tmp_path / "one.html", page_go)
     store = make_store(tmp_path / "s.sqlite", [({"levers.north_share": s}, 1, 8, None) for s in (0.5, 0.7)])
-    from reports.sweep import read_store
+    from kantokuen.reports.sweep import read_store
 
     open_report(tmp_path / "all.html", render_html([go, go_small_pool, no_go], read_store(str(store))))
 

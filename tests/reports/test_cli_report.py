@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from cli import main
-from reports.facts import Subject
+from kantokuen.cli import main
+from kantokuen.reports.facts import Subject
 
 from .conftest import TEACHING
 

@@ -7,11 +7,11 @@ import html
 import re
 from pathlib import Path
 
-from models.provenance import source_usage
-from reports.charts import MAX_UNIT_ROWS, gantt_rows
-from reports.facts import Subject, View, comparison_rows
-from reports.html import render_html
-from reports.inputs import subject_from_file
+from kantokuen.models.provenance import source_usage
+from kantokuen.reports.charts import MAX_UNIT_ROWS, gantt_rows
+from kantokuen.reports.facts import Subject, View, comparison_rows
+from kantokuen.reports.html import render_html
+from kantokuen.reports.inputs import subject_from_file
 
 from .conftest import SCRIPT, TEACHING, subject
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import html
 import re
 
-from reports.facts import Subject, View, long_date
-from reports.markdown import report_markdown, result_markdown, strength_table
+from kantokuen.reports.facts import Subject, View, long_date
+from kantokuen.reports.markdown import report_markdown, result_markdown, strength_table
 
 
 def facts_of(view: View) -> list[str]:

@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from models.errors import CaseError
-from reports.html import render_html
-from reports.markdown import report_markdown
-from reports.sweep import read_store
+from kantokuen.models.errors import CaseError
+from kantokuen.reports.html import render_html
+from kantokuen.reports.markdown import report_markdown
+from kantokuen.reports.sweep import read_store
 
 COLUMNS = ("id INTEGER PRIMARY KEY, point_key TEXT UNIQUE, case_name TEXT, case_hash TEXT, scenario TEXT, "
            "levers TEXT, status TEXT, go INTEGER, x_day TEXT, x_day_index INTEGER, decision_day TEXT, "
