@@ -56,8 +56,11 @@ class ErrorBoundary(click.Group):
         except Exception as exc:  # our own bug: say so, never a bare traceback
             if debug:
                 raise
-            click.echo(f"Error: internal error (a bug, please report; rerun with --debug): "
-                       f"{type(exc).__name__}: {one_line(str(exc))}", err=True)
+            click.echo(
+                f"Error: internal error (a bug, please report; rerun with --debug): "
+                f"{type(exc).__name__}: {one_line(str(exc))}",
+                err=True,
+            )
             ctx.exit(EXIT_BUG)
 
 
@@ -77,22 +80,41 @@ def main(debug: bool) -> None:
 
 
 def scenario_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--scenario", "-s", default=None, help="Named scenario of the case to apply.")(f)
+    return click.option(
+        "--scenario", "-s", default=None, help="Named scenario of the case to apply."
+    )(f)
 
 
 def set_option(f: Callable[..., Any]) -> Callable[..., Any]:
-    return click.option("--set", "sets", multiple=True, metavar="KEY=VALUE",
-                         help="Override a field by dotted path (beats the scenario); repeatable.")(f)
+    return click.option(
+        "--set",
+        "sets",
+        multiple=True,
+        metavar="KEY=VALUE",
+        help="Override a field by dotted path (beats the scenario); repeatable.",
+    )(f)
 
 
-def solver_options(f: Callable[..., Any],
-                   time_help: str = "Seconds each solve may use.") -> Callable[..., Any]:
-    f = click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-                     help=time_help)(f)
-    f = click.option("--workers", type=click.IntRange(min=0), default=0,
-                     help="Solver threads (0: all cores).")(f)
-    f = click.option("--seed", type=int, default=0, show_default=True, help="Random seed (results are "
-                     "deterministic for a fixed seed and worker count).")(f)
+def solver_options(
+    f: Callable[..., Any], time_help: str = "Seconds each solve may use."
+) -> Callable[..., Any]:
+    f = click.option(
+        "--time-limit",
+        type=click.FloatRange(min=0.1),
+        default=60.0,
+        show_default=True,
+        help=time_help,
+    )(f)
+    f = click.option(
+        "--workers", type=click.IntRange(min=0), default=0, help="Solver threads (0: all cores)."
+    )(f)
+    f = click.option(
+        "--seed",
+        type=int,
+        default=0,
+        show_default=True,
+        help="Random seed (results are deterministic for a fixed seed and worker count).",
+    )(f)
     return f
 
 
@@ -122,18 +144,27 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
         raise CaseError(problems)
     for path in unsourced(loaded.case):
         line = loaded.doc.line_of(path)
-        click.echo(f"Warning: {case_file}:{line}: {dotted(path)}: no source for its numbers "
-                   f"(add `source:` naming a `sources:` entry, or `source: assumption` with a `note:`)", err=True)
+        click.echo(
+            f"Warning: {case_file}:{line}: {dotted(path)}: no source for its numbers "
+            f"(add `source:` naming a `sources:` entry, or `source: assumption` with a `note:`)",
+            err=True,
+        )
     case = loaded.case
     units = sum(u.count for u in case.units.values())
-    click.echo(f"OK: {case_file}: case '{case.name}', {units} units after expansion, "
-               f"{len(case.scenarios)} scenarios checked" + (f"; scenario '{scenario}'" if scenario else ""))
+    click.echo(
+        f"OK: {case_file}: case '{case.name}', {units} units after expansion, "
+        f"{len(case.scenarios)} scenarios checked"
+        + (f"; scenario '{scenario}'" if scenario else "")
+    )
 
 
 def whole_command_limit(f: Callable[..., Any]) -> Callable[..., Any]:
-    return solver_options(f, "Seconds the whole command may use: planning and, for a no-go, "
-                          "finding its conflict (checks that run out of time are reported as "
-                          "not checked).")
+    return solver_options(
+        f,
+        "Seconds the whole command may use: planning and, for a no-go, "
+        "finding its conflict (checks that run out of time are reported as "
+        "not checked).",
+    )
 
 
 @main.command()
@@ -142,13 +173,36 @@ def whole_command_limit(f: Callable[..., Any]) -> Callable[..., Any]:
 @set_option
 @whole_command_limit
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-@click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text", show_default=True,
-              help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the result to this file (atomically) instead of standard output.")
-@click.option("--fail-on-no-go", is_flag=True, help="Exit 4 when the answer is no-go (for scripts).")
-def solve(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limit: float, workers: int,
-          seed: int, as_json: bool, fmt: str, output: str | None, fail_on_no_go: bool) -> None:
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "md", "json"]),
+    default="text",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the result to this file (atomically) instead of standard output.",
+)
+@click.option(
+    "--fail-on-no-go", is_flag=True, help="Exit 4 when the answer is no-go (for scripts)."
+)
+def solve(
+    case_file: str,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    as_json: bool,
+    fmt: str,
+    output: str | None,
+    fail_on_no_go: bool,
+) -> None:
     """Find the earliest X-Day and its verified plan, or prove no-go and say why.
 
     \b
@@ -184,7 +238,9 @@ def emit(result: Any, fmt: str, output: str | None) -> None:
     elif fmt == "md":
         text = result_markdown(result)
     else:
-        console = Console(record=output is not None, width=120, file=None if output is None else _devnull())
+        console = Console(
+            record=output is not None, width=120, file=None if output is None else _devnull()
+        )
         render(result, console)
         if output is None:
             return
@@ -217,32 +273,84 @@ def schema(indent: int) -> None:
 
 @main.command()
 @click.argument("case_file", metavar="[CASE]", required=False, type=click.Path(dir_okay=True))
-@click.option("--vary", "varies", multiple=True, metavar="LEVER=SPEC",
-              help="A lever and its values: START:END:STEP (END included; numbers, or dates with a step "
-                   "like 7d or 2w) or a list a,b,c. Repeat for a grid (the product).")
+@click.option(
+    "--vary",
+    "varies",
+    multiple=True,
+    metavar="LEVER=SPEC",
+    help="A lever and its values: START:END:STEP (END included; numbers, or dates with a step "
+    "like 7d or 2w) or a list a,b,c. Repeat for a grid (the product).",
+)
 @scenario_option
 @set_option
-@click.option("--store", required=True, type=click.Path(dir_okay=False),
-              help="SQLite file that keeps every finished point; rerunning the same sweep resumes.")
-@click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Points solved in parallel (default: all cores). Each point uses ONE CP-SAT worker, "
-                   "so answers never depend on this. Dask: workers of the LocalCluster.")
-@click.option("--executor", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Local process pool, or a Dask cluster (pip install -e '.[dask]').")
-@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None,
-              help="Dask scheduler to use (default: start a LocalCluster on this machine).")
-@click.option("--retry-failed", is_flag=True,
-              help="Also solve again the stored points that errored or gave no answer in time.")
-@click.option("--time-limit", type=click.FloatRange(min=0.1), default=60.0, show_default=True,
-              help="Seconds the solver may use per point.")
+@click.option(
+    "--store",
+    required=True,
+    type=click.Path(dir_okay=False),
+    help="SQLite file that keeps every finished point; rerunning the same sweep resumes.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Points solved in parallel (default: all cores). Each point uses ONE CP-SAT worker, "
+    "so answers never depend on this. Dask: workers of the LocalCluster.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Local process pool, or a Dask cluster (pip install -e '.[dask]').",
+)
+@click.option(
+    "--scheduler",
+    metavar="tcp://HOST:PORT",
+    default=None,
+    help="Dask scheduler to use (default: start a LocalCluster on this machine).",
+)
+@click.option(
+    "--retry-failed",
+    is_flag=True,
+    help="Also solve again the stored points that errored or gave no answer in time.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may use per point.",
+)
 @click.option("--seed", type=int, default=0, show_default=True, help="Random seed of every point.")
-@click.option("--csv", "csv_file", type=click.Path(dir_okay=False), default=None,
-              help="Export the points (of this sweep; of the whole store without CASE) as CSV.")
-@click.option("--json", "json_file", type=click.Path(dir_okay=False), default=None,
-              help="Export the points as a JSON array.")
-def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, sets: tuple[str, ...],
-          store: str, workers: int | None, executor: str, scheduler: str | None, retry_failed: bool,
-          time_limit: float, seed: int, csv_file: str | None, json_file: str | None) -> None:
+@click.option(
+    "--csv",
+    "csv_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Export the points (of this sweep; of the whole store without CASE) as CSV.",
+)
+@click.option(
+    "--json",
+    "json_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Export the points as a JSON array.",
+)
+def sweep(
+    case_file: str | None,
+    varies: tuple[str, ...],
+    scenario: str | None,
+    sets: tuple[str, ...],
+    store: str,
+    workers: int | None,
+    executor: str,
+    scheduler: str | None,
+    retry_failed: bool,
+    time_limit: float,
+    seed: int,
+    csv_file: str | None,
+    json_file: str | None,
+) -> None:
     """Solve a grid of counterfactuals in parallel, storing each answer as it finishes.
 
     Every point is the case (with --scenario and --set) plus one value of each --vary lever,
@@ -279,22 +387,33 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
         title = f"Store {store}"
     else:
         if not varies:
-            raise click.UsageError("give at least one --vary LEVER=SPEC (or omit CASE to summarize the store)")
+            raise click.UsageError(
+                "give at least one --vary LEVER=SPEC (or omit CASE to summarize the store)"
+            )
         for target in (store, csv_file, json_file):  # fail before solving, not after the whole grid
             check_output(target)
         plan = plan_sweep(load(case_file, scenario, sets), varies, time_limit, seed)
         runner = make_executor(executor, workers, scheduler)
         progress = SweepProgress(Console(stderr=True))
         try:
-            run = run_sweep(plan, store, runner, retry_failed=retry_failed, listener=progress,
-                            command=" ".join(sys.argv))
+            run = run_sweep(
+                plan,
+                store,
+                runner,
+                retry_failed=retry_failed,
+                listener=progress,
+                command=" ".join(sys.argv),
+            )
         except st.StoreBusy as busy:
             raise click.ClickException(busy.line) from None
         finally:
             progress.stop()
         if run.interrupted:
-            click.echo(f"Interrupted: {run.solved} points solved in this run, {run.skipped + run.solved} of "
-                       f"{run.total} stored in {store}; run the same command again to resume.", err=True)
+            click.echo(
+                f"Interrupted: {run.solved} points solved in this run, {run.skipped + run.solved} of "
+                f"{run.total} stored in {store}; run the same command again to resume.",
+                err=True,
+            )
             sys.exit(run.exit_code)
         keys = [p.key for p in plan.points]
         order = [a.path for a in plan.axes]
@@ -303,8 +422,11 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
     summary = summarize(rows, order)
     print_summary(summary, console, f"{title}: {len(rows)} points")
     if summary.errors:
-        click.echo(f"Warning: {summary.errors} points failed (their errors are in the store); "
-                   "rerun with --retry-failed to solve them again", err=True)
+        click.echo(
+            f"Warning: {summary.errors} points failed (their errors are in the store); "
+            "rerun with --retry-failed to solve them again",
+            err=True,
+        )
     if csv_file:
         atomic_write_text(csv_file, st.to_csv(rows))
     if json_file:
@@ -312,22 +434,57 @@ def sweep(case_file: str | None, varies: tuple[str, ...], scenario: str | None, 
 
 
 @main.command()
-@click.argument("inputs", metavar="CASE | RESULT.json ...", nargs=-1, type=click.Path(dir_okay=True))
-@click.option("--scenario", "-s", "scenarios", multiple=True,
-              help="Scenario of CASE to solve and report; repeat to compare several.")
+@click.argument(
+    "inputs", metavar="CASE | RESULT.json ...", nargs=-1, type=click.Path(dir_okay=True)
+)
+@click.option(
+    "--scenario",
+    "-s",
+    "scenarios",
+    multiple=True,
+    help="Scenario of CASE to solve and report; repeat to compare several.",
+)
 @set_option
 @solver_options
-@click.option("--store", type=click.Path(dir_okay=False), default=None,
-              help="Sweep store (SQLite from `kantokuen sweep`): add its X-Day heat-map.")
-@click.option("--html", "html_file", type=click.Path(dir_okay=False), default=None,
-              help="Write the self-contained HTML report to this file (atomically).")
-@click.option("--format", "fmt", type=click.Choice(["html", "md"]), default=None,
-              help="Report format for -o (or standard output); md: the same facts as Markdown tables.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the --format report to this file (atomically) instead of standard output.")
-def report(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str, ...], time_limit: float,
-           workers: int, seed: int, store: str | None, html_file: str | None, fmt: str | None,
-           output: str | None) -> None:
+@click.option(
+    "--store",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Sweep store (SQLite from `kantokuen sweep`): add its X-Day heat-map.",
+)
+@click.option(
+    "--html",
+    "html_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the self-contained HTML report to this file (atomically).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["html", "md"]),
+    default=None,
+    help="Report format for -o (or standard output); md: the same facts as Markdown tables.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the --format report to this file (atomically) instead of standard output.",
+)
+def report(
+    inputs: tuple[str, ...],
+    scenarios: tuple[str, ...],
+    sets: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    store: str | None,
+    html_file: str | None,
+    fmt: str | None,
+    output: str | None,
+) -> None:
     """Write a report a historian can read: verdict, criteria, movements, forces, sources.
 
     Give a CASE (solved once per --scenario, or as written), or RESULT.json files saved by
@@ -356,20 +513,36 @@ def report(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str,
     results = [p for p in inputs if p.lower().endswith(".json")]
     cases = [p for p in inputs if p not in results]
     if cases and (results or len(cases) > 1):
-        raise click.UsageError("give one CASE, or only RESULT.json files (saved with `solve --json -o`)")
+        raise click.UsageError(
+            "give one CASE, or only RESULT.json files (saved with `solve --json -o`)"
+        )
     if results and (scenarios or sets):
-        raise click.UsageError("--scenario and --set apply to a CASE; a saved result already has its own")
+        raise click.UsageError(
+            "--scenario and --set apply to a CASE; a saved result already has its own"
+        )
     check_output(html_file)
     check_output(output)
     sweep_store = read_store(store) if store else None
-    subjects = solved_subjects(cases[0], scenarios, sets, SolveOptions(time_limit=time_limit, workers=workers,
-                                                                       seed=seed)) if cases else []
+    subjects = (
+        solved_subjects(
+            cases[0],
+            scenarios,
+            sets,
+            SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+        )
+        if cases
+        else []
+    )
     subjects += subjects_from_files(tuple(results))
     if html_file:
         atomic_write_text(html_file, render_html(subjects, sweep_store))
         click.echo(f"Wrote {html_file}", err=True)
     if fmt:
-        text = render_html(subjects, sweep_store) if fmt == "html" else report_markdown(subjects, sweep_store)
+        text = (
+            render_html(subjects, sweep_store)
+            if fmt == "html"
+            else report_markdown(subjects, sweep_store)
+        )
         if output:
             atomic_write_text(output, text)
             click.echo(f"Wrote {output}", err=True)
@@ -379,14 +552,22 @@ def report(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str,
         sys.exit(EXIT_NO_ANSWER)
 
 
-def _show(fmt: str, output: str | None, as_json: Callable[[], str], as_md: Callable[[], str],
-          as_text: Callable[[Console], None]) -> None:
+def _show(
+    fmt: str,
+    output: str | None,
+    as_json: Callable[[], str],
+    as_md: Callable[[], str],
+    as_text: Callable[[Console], None],
+) -> None:
     """Print (or atomically write) a report as rich text, Markdown or JSON."""
     from kantokuen.reports.files import atomic_write_text
 
     if fmt == "text":
-        console = Console(record=output is not None, width=120 if output else None,
-                          file=_devnull() if output else None)
+        console = Console(
+            record=output is not None,
+            width=120 if output else None,
+            file=_devnull() if output else None,
+        )
         as_text(console)
         if output is None:
             return
@@ -400,27 +581,58 @@ def _show(fmt: str, output: str | None, as_json: Callable[[], str], as_md: Calla
 
 
 def report_options(f: Callable[..., Any]) -> Callable[..., Any]:
-    f = click.option("-o", "--output", type=click.Path(dir_okay=False), default=None,
-                     help="Write to this file (atomically) instead of standard output.")(f)
-    f = click.option("--format", "fmt", type=click.Choice(["text", "md", "json"]), default="text",
-                     show_default=True, help="Output format.")(f)
+    f = click.option(
+        "-o",
+        "--output",
+        type=click.Path(dir_okay=False),
+        default=None,
+        help="Write to this file (atomically) instead of standard output.",
+    )(f)
+    f = click.option(
+        "--format",
+        "fmt",
+        type=click.Choice(["text", "md", "json"]),
+        default="text",
+        show_default=True,
+        help="Output format.",
+    )(f)
     f = click.option("--json", "as_json", is_flag=True, help="Same as --format json.")(f)
     return f
 
 
 @main.command()
 @click.argument("inputs", nargs=-1, required=True, metavar="CASE | RESULT.json...")
-@click.option("--scenario", "-s", "scenarios", multiple=True,
-              help="Scenario to compare; repeat it. With only one, the base case is compared with it.")
+@click.option(
+    "--scenario",
+    "-s",
+    "scenarios",
+    multiple=True,
+    help="Scenario to compare; repeat it. With only one, the base case is compared with it.",
+)
 @set_option
 @solver_options
 @report_options
-@click.option("--max-units", type=click.IntRange(min=0), default=20, show_default=True,
-              help="Units whose arrival moved to list in text/Markdown (all of them in JSON).")
+@click.option(
+    "--max-units",
+    type=click.IntRange(min=0),
+    default=20,
+    show_default=True,
+    help="Units whose arrival moved to list in text/Markdown (all of them in JSON).",
+)
 @click.option("--diff-only", is_flag=True, help="Show only the rows that differ (text/Markdown).")
-def compare(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str, ...], time_limit: float,
-            workers: int, seed: int, as_json: bool, fmt: str, output: str | None, max_units: int,
-            diff_only: bool) -> None:
+def compare(
+    inputs: tuple[str, ...],
+    scenarios: tuple[str, ...],
+    sets: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    as_json: bool,
+    fmt: str,
+    output: str | None,
+    max_units: int,
+    diff_only: bool,
+) -> None:
     """Compare scenarios of a case, or saved results, side by side.
 
     Inputs first (case version, scenario, levers, overrides), then outputs (verdict, X-Day,
@@ -448,32 +660,67 @@ def compare(inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     results, solved = gather(list(inputs), list(scenarios), list(sets), options)
     comparison = compare_results(results)
-    _show("json" if as_json else fmt, output, lambda: comparison_json(comparison),
-          lambda: comparison_markdown(comparison, max_units, diff_only),
-          lambda c: render_comparison(comparison, c, max_units, diff_only))
+    _show(
+        "json" if as_json else fmt,
+        output,
+        lambda: comparison_json(comparison),
+        lambda: comparison_markdown(comparison, max_units, diff_only),
+        lambda c: render_comparison(comparison, c, max_units, diff_only),
+    )
     if solved and any(r.status in (Status.TIME_LIMIT, Status.UNKNOWN) for r in results):
         sys.exit(EXIT_NO_ANSWER)
 
 
 @main.command()
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
-@click.option("--lever", required=True, metavar="PATH",
-              help="Dotted path of the lever: levers.withdrawal_scale, levers.mobilization_order, "
-              "levers.north_share, or any numeric or date field.")
-@click.option("--target", "target_text", default="go", show_default=True, metavar="go|x-day<=DATE",
-              help="What the answer must be: go, or go with X-Day on or before a date.")
+@click.option(
+    "--lever",
+    required=True,
+    metavar="PATH",
+    help="Dotted path of the lever: levers.withdrawal_scale, levers.mobilization_order, "
+    "levers.north_share, or any numeric or date field.",
+)
+@click.option(
+    "--target",
+    "target_text",
+    default="go",
+    show_default=True,
+    metavar="go|x-day<=DATE",
+    help="What the answer must be: go, or go with X-Day on or before a date.",
+)
 @scenario_option
 @set_option
-@click.option("--range", "range_text", default=None, metavar="LO:HI",
-              help="Search range (default: calendar start..earliest deadline for the order; 0..the South's "
-              "limit for the North share; 0..10 for the withdrawal scale).")
-@click.option("--tolerance", type=click.FloatRange(min=0, min_open=True), default=None,
-              help="Step of the search (default: 1 day, 1 percent, 0.01, or 1 for whole numbers).")
+@click.option(
+    "--range",
+    "range_text",
+    default=None,
+    metavar="LO:HI",
+    help="Search range (default: calendar start..earliest deadline for the order; 0..the South's "
+    "limit for the North share; 0..10 for the withdrawal scale).",
+)
+@click.option(
+    "--tolerance",
+    type=click.FloatRange(min=0, min_open=True),
+    default=None,
+    help="Step of the search (default: 1 day, 1 percent, 0.01, or 1 for whole numbers).",
+)
 @solver_options
 @report_options
-def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None, sets: tuple[str, ...],
-              range_text: str | None, tolerance: float | None, time_limit: float, workers: int, seed: int,
-              as_json: bool, fmt: str, output: str | None) -> None:
+def breakeven(
+    case_file: str,
+    lever: str,
+    target_text: str,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    range_text: str | None,
+    tolerance: float | None,
+    time_limit: float,
+    workers: int,
+    seed: int,
+    as_json: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
     """Find the value of one lever at which the answer flips (what would it take?).
 
     Bisects the lever's range, relying on the answer being monotone in it (the direction is
@@ -512,8 +759,13 @@ def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None
         raise click.BadParameter(str(exc), param_hint="--range") from None
     options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
     found = find_breakeven(loaded, lever, target, grid, options)
-    _show("json" if as_json else fmt, output, lambda: found.model_dump_json(indent=2),
-          lambda: breakeven_markdown(found), lambda c: render_breakeven(found, c))
+    _show(
+        "json" if as_json else fmt,
+        output,
+        lambda: found.model_dump_json(indent=2),
+        lambda: breakeven_markdown(found),
+        lambda c: render_breakeven(found, c),
+    )
     if found.outcome == "undecided":
         sys.exit(EXIT_NO_ANSWER)
 
@@ -524,10 +776,25 @@ def breakeven(case_file: str, lever: str, target_text: str, scenario: str | None
 @set_option
 @solver_options
 @report_options
-@click.option("--max-conflicts", type=click.IntRange(min=1), default=3, show_default=True,
-              help="For a no-go, look for up to this many minimal conflicts (each a separate reason).")
-def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_limit: float, workers: int,
-            seed: int, as_json: bool, fmt: str, output: str | None, max_conflicts: int) -> None:
+@click.option(
+    "--max-conflicts",
+    type=click.IntRange(min=1),
+    default=3,
+    show_default=True,
+    help="For a no-go, look for up to this many minimal conflicts (each a separate reason).",
+)
+def explain(
+    case_file: str,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    as_json: bool,
+    fmt: str,
+    output: str | None,
+    max_conflicts: int,
+) -> None:
     """Why no-go (a minimal conflict, and how far each member is off), or what binds a go.
 
     For a no-go: the smallest set of criteria and lever settings that cannot hold together
@@ -548,9 +815,16 @@ def explain(case_file: str, scenario: str | None, sets: tuple[str, ...], time_li
 
     check_output(output)
     loaded = load(case_file, scenario, sets)
-    report = explain_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), max_conflicts)
-    _show("json" if as_json else fmt, output, lambda: report.model_dump_json(indent=2),
-          lambda: explanation_markdown(report), lambda c: render_explanation(report, c))
+    report = explain_case(
+        loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), max_conflicts
+    )
+    _show(
+        "json" if as_json else fmt,
+        output,
+        lambda: report.model_dump_json(indent=2),
+        lambda: explanation_markdown(report),
+        lambda c: render_explanation(report, c),
+    )
     if report.verdict == "no-answer":
         sys.exit(EXIT_NO_ANSWER)
 

@@ -158,8 +158,13 @@ def current_value(loaded: LoadedCase, path: str) -> Any:
         try:
             data = data[part]
         except (KeyError, IndexError, TypeError):
-            raise CaseError(Problem(f"--lever {path}: no such field in the case", loaded.file,
-                                    hint="give a dotted path such as levers.withdrawal_scale")) from None
+            raise CaseError(
+                Problem(
+                    f"--lever {path}: no such field in the case",
+                    loaded.file,
+                    hint="give a dotted path such as levers.withdrawal_scale",
+                )
+            ) from None
     return data
 
 
@@ -167,7 +172,9 @@ def _end(text: str, kind: str, path: str) -> Any:
     """One end of --range, read as YAML (dates, numbers; `30%` for a share)."""
     raw = text.strip()
     try:
-        value = float(raw[:-1]) / 100 if kind == "share" and raw.endswith("%") else yaml.safe_load(raw)
+        value = (
+            float(raw[:-1]) / 100 if kind == "share" and raw.endswith("%") else yaml.safe_load(raw)
+        )
     except (yaml.YAMLError, ValueError):
         value = None
     if kind == "date":
@@ -179,7 +186,9 @@ def _end(text: str, kind: str, path: str) -> Any:
     return value
 
 
-def lever_grid(loaded: LoadedCase, path: str, range_text: str | None, tolerance: float | None) -> Grid:
+def lever_grid(
+    loaded: LoadedCase, path: str, range_text: str | None, tolerance: float | None
+) -> Grid:
     """The search grid of a lever, from the case, --range and --tolerance.
 
     Defaults: the order from the calendar start to the earliest deadline; the North share from
@@ -192,8 +201,14 @@ def lever_grid(loaded: LoadedCase, path: str, range_text: str | None, tolerance:
     elif isinstance(value, dt.date):
         kind = "date"
     elif isinstance(value, bool) or not isinstance(value, int | float):
-        raise CaseError(Problem(f"--lever {path}: the field holds {type(value).__name__} values, not a "
-                                "number or a date", loaded.file, hint="choose a numeric or date field"))
+        raise CaseError(
+            Problem(
+                f"--lever {path}: the field holds {type(value).__name__} values, not a "
+                "number or a date",
+                loaded.file,
+                hint="choose a numeric or date field",
+            )
+        )
     else:
         kind = "int" if isinstance(value, int) else "float"
     if range_text is not None:
@@ -227,14 +242,21 @@ def default_range(loaded: LoadedCase, path: str, kind: str, value: Any) -> tuple
         ends += [crit.weather.deadline] if crit.weather.enabled else []
         return start, min(ends)
     if kind == "date":
-        return max(start, case.levers.mobilization_order), start + dt.timedelta(days=case.calendar.horizon_days)
+        return max(start, case.levers.mobilization_order), start + dt.timedelta(
+            days=case.calendar.horizon_days
+        )
     if kind == "share":
         limit = south_share_limit_bp(Instance(case))
         return 0.0, (limit if limit is not None else BP) / BP
     if path == "levers.withdrawal_scale":
         return 0.0, GENEROUS_WITHDRAWAL_SCALE
-    raise CaseError(Problem(f"--lever {path}: give --range LO:HI for this field", loaded.file,
-                            hint=f"e.g. --range 0:{2 * value:g}"))
+    raise CaseError(
+        Problem(
+            f"--lever {path}: give --range LO:HI for this field",
+            loaded.file,
+            hint=f"e.g. --range 0:{2 * value:g}",
+        )
+    )
 
 
 # --- Where the answer is monotone ---------------------------------------------------------
@@ -271,21 +293,30 @@ def monotonicity_doubt(case: Case, path: str) -> Doubt | None:
     if not reaction.enabled:
         return None
     if path == "levers.mobilization_order":
-        halts = (reaction.halt_withdrawals and case.levers.withdrawal_scale > 0
-                 and any(front.withdrawals for front in case.fronts.values()))
+        halts = (
+            reaction.halt_withdrawals
+            and case.levers.withdrawal_scale > 0
+            and any(front.withdrawals for front in case.fronts.values())
+        )
         if halts or reaction.reinforce_per_day > 0:
-            return Doubt("the Soviets react to the order: an earlier order is detected earlier, so "
-                         "their withdrawals halt and their reinforcements start earlier", "down")
+            return Doubt(
+                "the Soviets react to the order: an earlier order is detected earlier, so "
+                "their withdrawals halt and their reinforcements start earlier",
+                "down",
+            )
     shared = len(case.fronts) > 1 and reaction.reinforce_per_day > 0
     if path == "levers.withdrawal_scale" and shared:
         days = _last_x_day(case) - (case.order_day + reaction.detection_lag_days)
         initial = sum(front.initial_strength for front in case.fronts.values())
         # a hair's margin: a tie in floating point counts as reached (then every value is solved)
         if days > 0 and initial + reaction.reinforce_per_day * days > reaction.ceiling - 1e-9:
-            return Doubt(f"Soviet reinforcements can reach the Far East ceiling "
-                         f"({reaction.ceiling:g}) before X-Day: faster withdrawals from one front "
-                         "free room under it, which the reinforcements fill and share out among "
-                         "the fronts", "up")
+            return Doubt(
+                f"Soviet reinforcements can reach the Far East ceiling "
+                f"({reaction.ceiling:g}) before X-Day: faster withdrawals from one front "
+                "free room under it, which the reinforcements fill and share out among "
+                "the fronts",
+                "up",
+            )
     return None
 
 
@@ -312,7 +343,9 @@ class Evaluation(BaseModel):
     verdict: str = Field(description="GO, NO-GO, or for an X-Day target: no X-Day by the date")
     go: bool
     x_day: str | None
-    earliest: bool = Field(False, description="x_day is the proven earliest (not just the first plan found)")
+    earliest: bool = Field(
+        False, description="x_day is the proven earliest (not just the first plan found)"
+    )
     holds: bool | None
 
 
@@ -326,7 +359,9 @@ class Certificate(BaseModel):
     decision_day: str | None = None
     conflict: list[str] = Field(default_factory=list)
     explanation: list[str] = Field(default_factory=list)
-    result: Result | None = Field(None, description="The full result (a verified plan on the go side).")
+    result: Result | None = Field(
+        None, description="The full result (a verified plan on the go side)."
+    )
 
 
 class Breakeven(BaseModel):
@@ -339,26 +374,42 @@ class Breakeven(BaseModel):
     target: str
     range: list[str]
     step: str
-    method: str = Field("bisection", description="bisection (the answer is monotone in the "
-                        "lever) | scan (not guaranteed: every value of the range was solved)")
-    scan_reason: str | None = Field(None, description="Why the lever was scanned: why "
-                                    "monotonicity is not guaranteed on this case")
+    method: str = Field(
+        "bisection",
+        description="bisection (the answer is monotone in the "
+        "lever) | scan (not guaranteed: every value of the range was solved)",
+    )
+    scan_reason: str | None = Field(
+        None,
+        description="Why the lever was scanned: why monotonicity is not guaranteed on this case",
+    )
     outcome: str = Field(description="threshold | always | never | not-monotone | undecided")
-    direction: str | None = Field(None, description="up: larger values meet the target; down: smaller ones")
+    direction: str | None = Field(
+        None, description="up: larger values meet the target; down: smaller ones"
+    )
     threshold: str | None = None
-    bracket: list[str] = Field(default_factory=list, description="[value that fails, value that meets the target]")
+    bracket: list[str] = Field(
+        default_factory=list, description="[value that fails, value that meets the target]"
+    )
     message: str
     witnesses: list[Evaluation] = Field(
-        default_factory=list, description="With not-monotone: the values whose answers show it "
+        default_factory=list,
+        description="With not-monotone: the values whose answers show it "
         "(two: the value that should do better, then the one with the worse answer; three when "
-        "bisection finds both ends agreeing and the middle not)")
+        "bisection finds both ends agreeing and the middle not)",
+    )
     meets: Certificate | None = None
     fails: Certificate | None = None
     evaluations: list[Evaluation] = Field(default_factory=list)
     solves: int = Field(0, description="Solves of the lever values (X-Day only)")
-    certificate_solves: int = Field(0, description="Solves for the certificates: the full plan at the threshold "
-                                    "(and, for an X-Day target, the earliest X-Day just past it)")
-    explanation_checks: int = Field(0, description="Feasibility checks for the conflict just past it")
+    certificate_solves: int = Field(
+        0,
+        description="Solves for the certificates: the full plan at the threshold "
+        "(and, for an X-Day target, the earliest X-Day just past it)",
+    )
+    explanation_checks: int = Field(
+        0, description="Feasibility checks for the conflict just past it"
+    )
 
     @property
     def total_solves(self) -> int:
@@ -377,8 +428,14 @@ class _Search:
     """Evaluates lever values once each, remembering every answer. A bisection asks the target's
     yes/no question; a scan (`earliest`) proves each value's earliest X-Day, so answers compare."""
 
-    def __init__(self, loaded: LoadedCase, grid: Grid, target: Target, options: SolveOptions,
-                 earliest: bool = False) -> None:
+    def __init__(
+        self,
+        loaded: LoadedCase,
+        grid: Grid,
+        target: Target,
+        options: SolveOptions,
+        earliest: bool = False,
+    ) -> None:
         self.loaded, self.grid, self.target, self.options = loaded, grid, target, options
         self.earliest = earliest
         self.points: dict[int, _Point] = {}
@@ -387,8 +444,11 @@ class _Search:
         if k not in self.points:
             loaded = with_overrides(self.loaded, {self.grid.path: self.grid.value(k)}, ORIGIN)
             inst = Instance(loaded.case)
-            answer = (earliest_x_day(inst, self.options) if self.earliest
-                      else self.target.ask(inst, self.options))
+            answer = (
+                earliest_x_day(inst, self.options)
+                if self.earliest
+                else self.target.ask(inst, self.options)
+            )
             self.points[k] = _Point(loaded, inst, answer, self.target.holds(inst, answer))
         return self.points[k]
 
@@ -402,17 +462,29 @@ class _Search:
     def evaluation(self, k: int) -> Evaluation:
         p = self.points[k]
         x = p.answer.x_day
-        return Evaluation(value=self.grid.text(k), status=p.answer.status.value,
-                          verdict=self._verdict(p), go=p.answer.plan is not None,
-                          x_day=p.inst.case.date(x).isoformat() if x is not None else None,
-                          earliest=p.answer.status == Status.OPTIMAL, holds=p.holds)
+        return Evaluation(
+            value=self.grid.text(k),
+            status=p.answer.status.value,
+            verdict=self._verdict(p),
+            go=p.answer.plan is not None,
+            x_day=p.inst.case.date(x).isoformat() if x is not None else None,
+            earliest=p.answer.status == Status.OPTIMAL,
+            holds=p.holds,
+        )
 
     def evaluations(self) -> list[Evaluation]:
         return [self.evaluation(k) for k in sorted(self.points)]
 
 
-def breakeven(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: SolveOptions,
-              certify: bool = True, max_scan: int = MAX_SCAN) -> Breakeven:
+def breakeven(
+    loaded: LoadedCase,
+    path: str,
+    target: Target,
+    grid: Grid,
+    options: SolveOptions,
+    certify: bool = True,
+    max_scan: int = MAX_SCAN,
+) -> Breakeven:
     """The value of the lever at which the answer flips to meeting the target: by bisection
     where the answer is monotone in the lever, by solving every value where that is not
     guaranteed (`monotonicity_doubt`)."""
@@ -422,45 +494,77 @@ def breakeven(loaded: LoadedCase, path: str, target: Target, grid: Grid, options
     search = _Search(loaded, grid, target, options)
     n = grid.steps
     low, high = search.at(0), search.at(n)
-    base = {"case": loaded.case.name, "scenario": loaded.scenario, "lever": path, "kind": grid.kind,
-            "target": target.text, "range": [grid.text(0), grid.text(n)], "step": grid.step_text}
+    base = {
+        "case": loaded.case.name,
+        "scenario": loaded.scenario,
+        "lever": path,
+        "kind": grid.kind,
+        "target": target.text,
+        "range": [grid.text(0), grid.text(n)],
+        "step": grid.step_text,
+    }
 
     def done(outcome: str, message: str, **extra: Any) -> Breakeven:
-        return Breakeven(**base, outcome=outcome, message=message, evaluations=search.evaluations(),
-                         solves=len(search.points), **extra)
+        return Breakeven(
+            **base,
+            outcome=outcome,
+            message=message,
+            evaluations=search.evaluations(),
+            solves=len(search.points),
+            **extra,
+        )
 
     if low.holds is None or high.holds is None:
         k = 0 if low.holds is None else n
-        return done("undecided", f"No answer within the time limit at {path} = {grid.text(k)}; "
-                    "raise --time-limit.")
+        return done(
+            "undecided",
+            f"No answer within the time limit at {path} = {grid.text(k)}; raise --time-limit.",
+        )
     if low.holds == high.holds:
         middle = search.at(n // 2) if n >= 2 else None
         if middle is not None and middle.holds is not None and middle.holds != low.holds:
-            return done("not-monotone", f"Not monotone: the target is {_met(low.holds)} at both "
-                        f"ends of the range but {_met(middle.holds)} at {grid.text(n // 2)}; "
-                        "narrow --range or scan it with `kantokuen sweep`.",
-                        witnesses=[search.evaluation(k) for k in (0, n // 2, n)])
+            return done(
+                "not-monotone",
+                f"Not monotone: the target is {_met(low.holds)} at both "
+                f"ends of the range but {_met(middle.holds)} at {grid.text(n // 2)}; "
+                "narrow --range or scan it with `kantokuen sweep`.",
+                witnesses=[search.evaluation(k) for k in (0, n // 2, n)],
+            )
         outcome = "always" if low.holds else "never"
-        advice = ("widen --range, or run `kantokuen explain` at the loose end to see what else stands in the way"
-                  if not low.holds else "the threshold, if any, lies outside the range")
-        return done(outcome, f"No threshold in {grid.text(0)} .. {grid.text(n)}: the target ({target.text}) is "
-                    f"{_met(low.holds)} at both ends (and, the answer being monotone, in between); {advice}.")
+        advice = (
+            "widen --range, or run `kantokuen explain` at the loose end to see what else stands in the way"
+            if not low.holds
+            else "the threshold, if any, lies outside the range"
+        )
+        return done(
+            outcome,
+            f"No threshold in {grid.text(0)} .. {grid.text(n)}: the target ({target.text}) is "
+            f"{_met(low.holds)} at both ends (and, the answer being monotone, in between); {advice}.",
+        )
     good, bad = (n, 0) if high.holds else (0, n)
     direction = "up" if high.holds else "down"
     while abs(good - bad) > 1:
         mid = (good + bad) // 2
         point = search.at(mid)
         if point.holds is None:
-            return done("undecided", f"No answer within the time limit at {path} = {grid.text(mid)}; the "
-                        f"threshold lies between {grid.text(bad)} and {grid.text(good)}.",
-                        direction=direction, bracket=[grid.text(bad), grid.text(good)])
+            return done(
+                "undecided",
+                f"No answer within the time limit at {path} = {grid.text(mid)}; the "
+                f"threshold lies between {grid.text(bad)} and {grid.text(good)}.",
+                direction=direction,
+                bracket=[grid.text(bad), grid.text(good)],
+            )
         good, bad = (mid, bad) if point.holds else (good, mid)
     pair = x_day_contradiction(search, good > bad)
     extra = _threshold(search, good, bad, certify)
     if pair:
         said = _contradiction(search, *pair, " (closer to the side that meets the target)")
-        return done("not-monotone", said + " " + extra.pop("message"),
-                    witnesses=[search.evaluation(k) for k in pair], **extra)
+        return done(
+            "not-monotone",
+            said + " " + extra.pop("message"),
+            witnesses=[search.evaluation(k) for k in pair],
+            **extra,
+        )
     return done("threshold", extra.pop("message"), **extra)
 
 
@@ -473,19 +577,34 @@ def _threshold(search: _Search, good: int, bad: int, certify: bool) -> dict[str,
         word = "on or after" if direction == "up" else "on or before"
     else:
         word = "at least" if direction == "up" else "at most"
-    message = (f"The target ({search.target.text}) is met for {grid.path} {word} "
-               f"{grid.text(good)}, and missed at {grid.text(bad)}.")
-    extra: dict[str, Any] = {"message": message, "direction": direction,
-                             "threshold": grid.text(good),
-                             "bracket": [grid.text(bad), grid.text(good)]}
+    message = (
+        f"The target ({search.target.text}) is met for {grid.path} {word} "
+        f"{grid.text(good)}, and missed at {grid.text(bad)}."
+    )
+    extra: dict[str, Any] = {
+        "message": message,
+        "direction": direction,
+        "threshold": grid.text(good),
+        "bracket": [grid.text(bad), grid.text(good)],
+    }
     if certify:
         meets, fails, cert_solves, checks = certificates(search, good, bad, search.options)
-        extra.update(meets=meets, fails=fails, certificate_solves=cert_solves, explanation_checks=checks)
+        extra.update(
+            meets=meets, fails=fails, certificate_solves=cert_solves, explanation_checks=checks
+        )
     return extra
 
 
-def _scan(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: SolveOptions,
-          doubt: Doubt, certify: bool, max_scan: int) -> Breakeven:
+def _scan(
+    loaded: LoadedCase,
+    path: str,
+    target: Target,
+    grid: Grid,
+    options: SolveOptions,
+    doubt: Doubt,
+    certify: bool,
+    max_scan: int,
+) -> Breakeven:
     """Solve every value of the grid (at most `max_scan`: a larger grid gets a coarser step) and
     read the answers as they are: a threshold where the target flips once, and "not monotone"
     with two witnesses wherever a value that should help more has a worse answer."""
@@ -494,17 +613,29 @@ def _scan(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: So
     if values > max_scan:
         factor = math.ceil(grid.steps / max(1, max_scan - 1))
         grid = Grid(grid.path, grid.kind, grid.lo, grid.hi, grid.step * factor)
-        coarser = (f" The range holds {values} values, more than the {max_scan} solves a scan "
-                   f"may take, so only one value in {factor} was solved (step {grid.step_text}); "
-                   "narrow --range for a finer answer.")
+        coarser = (
+            f" The range holds {values} values, more than the {max_scan} solves a scan "
+            f"may take, so only one value in {factor} was solved (step {grid.step_text}); "
+            "narrow --range for a finer answer."
+        )
     search = _Search(loaded, grid, target, options, earliest=True)
     n = grid.steps
     points = [search.at(k) for k in range(n + 1)]
-    scanned = (f"The answer is not guaranteed monotone in {path} here ({doubt.reason}), so "
-               f"the range was solved value by value instead of bisecting.{coarser}")
-    base = {"case": loaded.case.name, "scenario": loaded.scenario, "lever": path, "kind": grid.kind,
-            "target": target.text, "range": [grid.text(0), grid.text(n)], "step": grid.step_text,
-            "method": "scan", "scan_reason": doubt.reason}
+    scanned = (
+        f"The answer is not guaranteed monotone in {path} here ({doubt.reason}), so "
+        f"the range was solved value by value instead of bisecting.{coarser}"
+    )
+    base = {
+        "case": loaded.case.name,
+        "scenario": loaded.scenario,
+        "lever": path,
+        "kind": grid.kind,
+        "target": target.text,
+        "range": [grid.text(0), grid.text(n)],
+        "step": grid.step_text,
+        "method": "scan",
+        "scan_reason": doubt.reason,
+    }
     pair = _against(search, doubt.helps)
     witnesses = [search.evaluation(k) for k in pair] if pair else []
     lead = _contradiction(search, *pair) + " " if pair else ""
@@ -512,24 +643,37 @@ def _scan(loaded: LoadedCase, path: str, target: Target, grid: Grid, options: So
     def done(outcome: str, message: str, **extra: Any) -> Breakeven:
         if pair and outcome != "undecided":
             outcome = "not-monotone"
-        return Breakeven(**base, outcome=outcome, message=lead + message + " " + scanned,
-                         witnesses=witnesses, evaluations=search.evaluations(),
-                         solves=len(search.points), **extra)
+        return Breakeven(
+            **base,
+            outcome=outcome,
+            message=lead + message + " " + scanned,
+            witnesses=witnesses,
+            evaluations=search.evaluations(),
+            solves=len(search.points),
+            **extra,
+        )
 
     undecided = [grid.text(k) for k, p in enumerate(points) if p.holds is None]
     if undecided:
-        return done("undecided", f"No answer within the time limit at {path} = "
-                    f"{', '.join(undecided)}; raise --time-limit.")
+        return done(
+            "undecided",
+            f"No answer within the time limit at {path} = "
+            f"{', '.join(undecided)}; raise --time-limit.",
+        )
     holds = [bool(p.holds) for p in points]
     flips = [k for k in range(1, n + 1) if holds[k] != holds[k - 1]]
     if not flips:
-        return done("always" if holds[0] else "never", f"No threshold in {grid.text(0)} .. "
-                    f"{grid.text(n)}: the target ({target.text}) is {_met(holds[0])} at every "
-                    "value.")
+        return done(
+            "always" if holds[0] else "never",
+            f"No threshold in {grid.text(0)} .. "
+            f"{grid.text(n)}: the target ({target.text}) is {_met(holds[0])} at every "
+            "value.",
+        )
     if len(flips) > 1:
         met = ", ".join(_runs(grid, [k for k in range(n + 1) if holds[k]]))
-        return done("not-monotone",
-                    f"No single threshold: the target ({target.text}) is met only at {met}.")
+        return done(
+            "not-monotone", f"No single threshold: the target ({target.text}) is met only at {met}."
+        )
     k = flips[0]
     good, bad = (k, k - 1) if holds[k] else (k - 1, k)
     extra = _threshold(search, good, bad, certify)
@@ -544,8 +688,9 @@ def _runs(grid: Grid, ks: list[int]) -> list[str]:
             runs[-1].append(k)
         else:
             runs.append([k])
-    return [grid.text(r[0]) if len(r) == 1 else f"{grid.text(r[0])} .. {grid.text(r[-1])}"
-            for r in runs]
+    return [
+        grid.text(r[0]) if len(r) == 1 else f"{grid.text(r[0])} .. {grid.text(r[-1])}" for r in runs
+    ]
 
 
 def _met(holds: bool) -> str:
@@ -557,8 +702,12 @@ def _worse(after: EarliestX, before: EarliestX) -> bool:
     earliest X-Day (only proven-optimal X-Days compare)."""
     if after.status == Status.INFEASIBLE:
         return before.plan is not None
-    return (after.status == before.status == Status.OPTIMAL and after.x_day is not None
-            and before.x_day is not None and after.x_day > before.x_day)
+    return (
+        after.status == before.status == Status.OPTIMAL
+        and after.x_day is not None
+        and before.x_day is not None
+        and after.x_day > before.x_day
+    )
 
 
 def _against(search: _Search, helps: str) -> tuple[int, int] | None:
@@ -580,8 +729,11 @@ def x_day_contradiction(search: _Search, good_is_up: bool) -> tuple[int, int] | 
     """A sign that the answer is not monotone: toward the side that meets the target, X-Day
     must never get later (only proven-optimal X-Days are compared). Returns the two values:
     the one with the earlier X-Day, then the one closer to that side with a later X-Day."""
-    points = sorted((k, p) for k, p in search.points.items()
-                    if p.answer.plan is not None and p.answer.status == Status.OPTIMAL)
+    points = sorted(
+        (k, p)
+        for k, p in search.points.items()
+        if p.answer.plan is not None and p.answer.status == Status.OPTIMAL
+    )
     if not good_is_up:
         points.reverse()
     for (k1, p1), (k2, p2) in zip(points, points[1:], strict=False):
@@ -605,12 +757,16 @@ def _contradiction(search: _Search, before: int, after: int, toward: str = "") -
         further = "later" if after > before else "earlier"
     else:
         further = "larger" if after > before else "smaller"
-    return (f"Not monotone: {grid.path} = {grid.text(before)} gives "
-            f"{_answer_text(search, before)}, but {grid.text(after)}, {further}{toward}, gives "
-            f"{_answer_text(search, after)}.")
+    return (
+        f"Not monotone: {grid.path} = {grid.text(before)} gives "
+        f"{_answer_text(search, before)}, but {grid.text(after)}, {further}{toward}, gives "
+        f"{_answer_text(search, after)}."
+    )
 
 
-def certificates(search: _Search, good: int, bad: int, options: SolveOptions) -> tuple[Certificate, Certificate, int, int]:
+def certificates(
+    search: _Search, good: int, bad: int, options: SolveOptions
+) -> tuple[Certificate, Certificate, int, int]:
     """The verified plan at the threshold; just past it, the conflict (no-go) or, for an X-Day
     target, the earliest X-Day it does get (already known after a scan)."""
     grid = search.grid
@@ -618,8 +774,14 @@ def certificates(search: _Search, good: int, bad: int, options: SolveOptions) ->
     outcome = plan_case(p.inst, options)
     solves = 1
     result = build_result(p.loaded, p.inst, outcome, options, [], [])
-    meets = Certificate(value=grid.text(good), holds=True, verdict=_result_verdict(result), x_day=result.x_day,
-                        decision_day=result.decision_day, result=result)
+    meets = Certificate(
+        value=grid.text(good),
+        holds=True,
+        verdict=_result_verdict(result),
+        x_day=result.x_day,
+        decision_day=result.decision_day,
+        result=result,
+    )
     q = search.points[bad]
     by = search.target.by
     later = None
@@ -628,17 +790,37 @@ def certificates(search: _Search, good: int, bad: int, options: SolveOptions) ->
         solves += 0 if search.earliest else 1
     if later is not None and later.plan is not None:
         x = q.inst.case.date(later.plan.x_day)
-        proof = "the earliest possible" if later.status == Status.OPTIMAL else "the best found within the time limit"
-        fails = Certificate(value=grid.text(bad), holds=False, verdict="GO", x_day=x.isoformat(),
-                            explanation=[f"No X-Day on or before {by} is possible (proven); X-Day {x} is {proof}."])
+        proof = (
+            "the earliest possible"
+            if later.status == Status.OPTIMAL
+            else "the best found within the time limit"
+        )
+        fails = Certificate(
+            value=grid.text(bad),
+            holds=False,
+            verdict="GO",
+            x_day=x.isoformat(),
+            explanation=[f"No X-Day on or before {by} is possible (proven); X-Day {x} is {proof}."],
+        )
         return meets, fails, solves, 0
-    if q.answer.status != Status.INFEASIBLE or (later is not None and later.status != Status.INFEASIBLE):
-        fails = Certificate(value=grid.text(bad), holds=False, verdict="NO ANSWER",
-                            explanation=["No answer within the time limit just past the threshold."])
+    if q.answer.status != Status.INFEASIBLE or (
+        later is not None and later.status != Status.INFEASIBLE
+    ):
+        fails = Certificate(
+            value=grid.text(bad),
+            holds=False,
+            verdict="NO ANSWER",
+            explanation=["No answer within the time limit just past the threshold."],
+        )
         return meets, fails, solves, 0
     core = minimal_conflict(q.inst, time_limit=options.time_limit)
-    fails = Certificate(value=grid.text(bad), holds=False, verdict="NO-GO", conflict=list(core.members) or ["movement"],
-                        explanation=describe(q.inst, core))
+    fails = Certificate(
+        value=grid.text(bad),
+        holds=False,
+        verdict="NO-GO",
+        conflict=list(core.members) or ["movement"],
+        explanation=describe(q.inst, core),
+    )
     return meets, fails, solves, core.checks
 
 
@@ -659,8 +841,10 @@ def _x_text(e: Evaluation) -> str:
 
 def witness_lines(b: Breakeven) -> list[str]:
     """The witnesses of a not-monotone answer, one line each: value, verdict, X-Day."""
-    return [f"{w.value}: {w.verdict}" + (f", X-Day {_x_text(w)}" if w.x_day else "")
-            for w in b.witnesses]
+    return [
+        f"{w.value}: {w.verdict}" + (f", X-Day {_x_text(w)}" if w.x_day else "")
+        for w in b.witnesses
+    ]
 
 
 def _solved_what(b: Breakeven) -> str:
@@ -669,9 +853,13 @@ def _solved_what(b: Breakeven) -> str:
 
 def render_breakeven(b: Breakeven, console: Console) -> None:
     name = b.case + (f" / {b.scenario}" if b.scenario else "")
-    parts: list[Any] = [Text.assemble(("Breakeven ", "bold"), f"{b.lever} for target '{b.target}' ({name})"),
-                        Text(f"range {b.range[0]} .. {b.range[1]}, step {b.step}")]
-    style = {"threshold": "bold green", "not-monotone": "bold red", "undecided": "bold yellow"}.get(b.outcome, "bold")
+    parts: list[Any] = [
+        Text.assemble(("Breakeven ", "bold"), f"{b.lever} for target '{b.target}' ({name})"),
+        Text(f"range {b.range[0]} .. {b.range[1]}, step {b.step}"),
+    ]
+    style = {"threshold": "bold green", "not-monotone": "bold red", "undecided": "bold yellow"}.get(
+        b.outcome, "bold"
+    )
     head = f"Threshold {b.threshold}: " if b.outcome == "threshold" else ""
     parts.append(Text(head + b.message, style))
     if b.witnesses:
@@ -682,7 +870,9 @@ def render_breakeven(b: Breakeven, console: Console) -> None:
             continue
         line = f"at {cert.value}: {cert.verdict}"
         if cert.x_day:
-            line += f", X-Day {cert.x_day}" + (f" (decision {cert.decision_day})" if cert.decision_day else "")
+            line += f", X-Day {cert.x_day}" + (
+                f" (decision {cert.decision_day})" if cert.decision_day else ""
+            )
         if cert.holds and cert.result is not None and cert.result.verified:
             line += ", verified plan"
         if cert.conflict:
@@ -693,33 +883,52 @@ def render_breakeven(b: Breakeven, console: Console) -> None:
     for col in ("value", "verdict", "X-Day", "target"):
         table.add_column(col)
     for e in b.evaluations:
-        table.add_row(e.value, e.verdict, _x_text(e),
-                      {True: "met", False: "missed", None: "?"}[e.holds])
+        table.add_row(
+            e.value, e.verdict, _x_text(e), {True: "met", False: "missed", None: "?"}[e.holds]
+        )
     parts.append(table)
-    parts.append(Text(f"Solves: {b.total_solves} — {b.solves} lever values ({_solved_what(b)}), "
-                      f"{b.certificate_solves} for the certificates, {b.explanation_checks} "
-                      "feasibility checks for the conflict."))
+    parts.append(
+        Text(
+            f"Solves: {b.total_solves} — {b.solves} lever values ({_solved_what(b)}), "
+            f"{b.certificate_solves} for the certificates, {b.explanation_checks} "
+            "feasibility checks for the conflict."
+        )
+    )
     console.print(Group(*parts))
 
 
 def breakeven_markdown(b: Breakeven) -> str:
     name = b.case + (f" / {b.scenario}" if b.scenario else "")
-    lines = [f"# Breakeven of `{b.lever}` for target `{b.target}`", "", f"Case {name}; range {b.range[0]} .. "
-             f"{b.range[1]}, step {b.step}.", "", f"**{b.outcome}** — {b.message}", ""]
+    lines = [
+        f"# Breakeven of `{b.lever}` for target `{b.target}`",
+        "",
+        f"Case {name}; range {b.range[0]} .. {b.range[1]}, step {b.step}.",
+        "",
+        f"**{b.outcome}** — {b.message}",
+        "",
+    ]
     if b.witnesses:
         lines += ["Witnesses:", "", *(f"- {line}" for line in witness_lines(b)), ""]
     for cert in (b.meets, b.fails):
         if cert is None:
             continue
-        text = f"- at {cert.value}: **{cert.verdict}**" + (f", X-Day {cert.x_day}" if cert.x_day else "")
+        text = f"- at {cert.value}: **{cert.verdict}**" + (
+            f", X-Day {cert.x_day}" if cert.x_day else ""
+        )
         if cert.conflict:
             text += " — conflict: " + ", ".join(cert.conflict)
         lines.append(text)
         lines += [f"  - {e}" for e in cert.explanation]
     lines += ["", "| value | verdict | X-Day | target |", "|---|---|---|---|"]
     for e in b.evaluations:
-        lines.append(f"| {e.value} | {e.verdict} | {_x_text(e)} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |")
-    lines += ["", f"Solves: {b.total_solves} ({b.solves} lever values ({_solved_what(b)}), "
-              f"{b.certificate_solves} for the certificates, {b.explanation_checks} feasibility "
-              "checks).", ""]
+        lines.append(
+            f"| {e.value} | {e.verdict} | {_x_text(e)} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |"
+        )
+    lines += [
+        "",
+        f"Solves: {b.total_solves} ({b.solves} lever values ({_solved_what(b)}), "
+        f"{b.certificate_solves} for the certificates, {b.explanation_checks} feasibility "
+        "checks).",
+        "",
+    ]
     return "\n".join(lines)

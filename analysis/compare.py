@@ -48,7 +48,9 @@ class Row(BaseModel):
     values: list[Any]
     display: list[str]
     deltas: list[float | None] = Field(
-        default_factory=list, description="Change against the first column (days for dates); None if n/a.")
+        default_factory=list,
+        description="Change against the first column (days for dates); None if n/a.",
+    )
     differs: bool
 
 
@@ -56,9 +58,13 @@ class Comparison(BaseModel):
     """Two or more results side by side."""
 
     columns: list[str]
-    warnings: list[str] = Field(default_factory=list, description="Mixed cases or case versions, and the like.")
+    warnings: list[str] = Field(
+        default_factory=list, description="Mixed cases or case versions, and the like."
+    )
     rows: list[Row]
-    moved_units: int = Field(0, description="Units whose arrival date differs between results that have plans.")
+    moved_units: int = Field(
+        0, description="Units whose arrival date differs between results that have plans."
+    )
 
     def row(self, key: str) -> Row:
         for row in self.rows:
@@ -97,7 +103,9 @@ def load_result(path: str) -> Result:
     except UnicodeDecodeError:
         raise CaseError(Problem("not valid UTF-8", path, hint=hint)) from None
     except json.JSONDecodeError as exc:
-        raise CaseError(Problem(f"not valid JSON: {exc.msg}", path, exc.lineno, hint=hint)) from None
+        raise CaseError(
+            Problem(f"not valid JSON: {exc.msg}", path, exc.lineno, hint=hint)
+        ) from None
     except RecursionError:
         raise CaseError(Problem("JSON nested too deeply to be a result", path, hint=hint)) from None
     try:
@@ -105,8 +113,11 @@ def load_result(path: str) -> Result:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"])
-        raise CaseError(Problem(f"not a kantokuen result: {first['msg'].lower()}", path, None,
-                                where or None, hint)) from None
+        raise CaseError(
+            Problem(
+                f"not a kantokuen result: {first['msg'].lower()}", path, None, where or None, hint
+            )
+        ) from None
 
 
 # --- Building the comparison --------------------------------------------------------------
@@ -120,15 +131,22 @@ def compare_results(results: list[Result]) -> Comparison:
     rows = input_rows(results) + verdict_rows(results) + criteria_rows(results)
     rows += shipping_rows(results) + force_rows(results)
     arrivals = arrival_rows(results)
-    return Comparison(columns=columns, warnings=version_warnings(results, columns),
-                      rows=rows + arrivals, moved_units=len(arrivals))
+    return Comparison(
+        columns=columns,
+        warnings=version_warnings(results, columns),
+        rows=rows + arrivals,
+        moved_units=len(arrivals),
+    )
 
 
 def column_labels(results: list[Result]) -> list[str]:
     """Scenario names (`base` without one); the case file tells apart results that share one."""
     labels = [r.scenario or "base" for r in results]
     if len(set(labels)) < len(labels):
-        labels = [f"{os.path.splitext(os.path.basename(r.case_file))[0]}:{label}" for r, label in zip(results, labels, strict=True)]
+        labels = [
+            f"{os.path.splitext(os.path.basename(r.case_file))[0]}:{label}"
+            for r, label in zip(results, labels, strict=True)
+        ]
     seen: dict[str, int] = {}
     out = []
     for label in labels:
@@ -149,28 +167,48 @@ def version_warnings(results: list[Result], columns: list[str]) -> list[str]:
 
     names = [r.case for r in results]
     if len(set(names)) > 1:
-        out.append(f"These results come from different cases ({by(names)}): they are not counterfactuals "
-                   "of one case, so differences are not the effect of the levers alone.")
+        out.append(
+            f"These results come from different cases ({by(names)}): they are not counterfactuals "
+            "of one case, so differences are not the effect of the levers alone."
+        )
         return out
     bases = [r.base_hash for r in results]
     if any(b is None for b in bases):
-        out.append("Some results were saved without a base-case hash: cannot check that they come from "
-                   "the same version of the case file.")
+        out.append(
+            "Some results were saved without a base-case hash: cannot check that they come from "
+            "the same version of the case file."
+        )
     elif len(set(bases)) > 1:
-        out.append(f"These results come from different versions of case '{names[0]}' (base-case hash "
-                   f"{by([b or '' for b in bases])}): differences may come from edits to the case, not "
-                   "only from the scenarios and levers.")
+        out.append(
+            f"These results come from different versions of case '{names[0]}' (base-case hash "
+            f"{by([b or '' for b in bases])}): differences may come from edits to the case, not "
+            "only from the scenarios and levers."
+        )
     versions = [r.version for r in results]
     if len(set(versions)) > 1:
         out.append(f"Results were produced by different versions of the tool ({by(versions)}).")
     return out
 
 
-def _row(section: str, key: str, label: str, values: list[Any], kind: str = "text",
-         display: list[str] | None = None) -> Row:
+def _row(
+    section: str,
+    key: str,
+    label: str,
+    values: list[Any],
+    kind: str = "text",
+    display: list[str] | None = None,
+) -> Row:
     shown = display if display is not None else [fmt(v, kind) for v in values]
-    return Row(section=section, key=key, label=label, kind=kind, values=values, display=shown,
-               deltas=deltas(values, kind), differs=len(set(shown)) > 1)
+    return Row(
+        section=section,
+        key=key,
+        label=label,
+        kind=kind,
+        values=values,
+        display=shown,
+        deltas=deltas(values, kind),
+        differs=len(set(shown)) > 1,
+    )
 
 
 def fmt(value: Any, kind: str) -> str:
@@ -201,8 +239,11 @@ def deltas(values: list[Any], kind: str) -> list[float | None]:
             out.append(None)
         elif kind == "date":
             out.append(float((dt.date.fromisoformat(value) - dt.date.fromisoformat(ref)).days))
-        elif kind in ("tons", "number", "ratio", "share", "days") and not isinstance(value, str | bool) \
-                and not isinstance(ref, str | bool):
+        elif (
+            kind in ("tons", "number", "ratio", "share", "days")
+            and not isinstance(value, str | bool)
+            and not isinstance(ref, str | bool)
+        ):
             out.append(round(float(value) - float(ref), 6))
         else:
             out.append(None)
@@ -220,20 +261,35 @@ def _lever(result: Result, name: str) -> Any:
 
 def input_rows(results: list[Result]) -> list[Row]:
     """The case, its version, the scenario, every lever, and every other override."""
-    rows = [_row("inputs", "case", "case", [r.case for r in results]),
-            _row("inputs", "base_hash", "case version (base hash)", [r.base_hash for r in results]),
-            _row("inputs", "scenario", "scenario", [r.scenario for r in results])]
+    rows = [
+        _row("inputs", "case", "case", [r.case for r in results]),
+        _row("inputs", "base_hash", "case version (base hash)", [r.base_hash for r in results]),
+        _row("inputs", "scenario", "scenario", [r.scenario for r in results]),
+    ]
     kinds = {"mobilization_order": "date", "north_share": "share", "withdrawal_scale": "number"}
     for name in LEVERS:
-        rows.append(_row("inputs", f"levers.{name}", f"levers.{name}", [_lever(r, name) for r in results], kinds[name]))
+        rows.append(
+            _row(
+                "inputs",
+                f"levers.{name}",
+                f"levers.{name}",
+                [_lever(r, name) for r in results],
+                kinds[name],
+            )
+        )
     paths: list[str] = []
     for r in results:
         for o in r.overrides:
             if o["path"] not in paths and not o["path"].startswith("levers."):
                 paths.append(o["path"])
     for path in paths:
-        values = [next((o["value"] for o in r.overrides if o["path"] == path), None) for r in results]
-        shown = [json.dumps(v) if isinstance(v, dict | list) else ("(base)" if v is None else str(v)) for v in values]
+        values = [
+            next((o["value"] for o in r.overrides if o["path"] == path), None) for r in results
+        ]
+        shown = [
+            json.dumps(v) if isinstance(v, dict | list) else ("(base)" if v is None else str(v))
+            for v in values
+        ]
         rows.append(_row("inputs", f"overrides.{path}", path, values, "text", shown))
     return rows
 
@@ -250,13 +306,17 @@ def verdict(result: Result) -> str:
 
 
 def verdict_rows(results: list[Result]) -> list[Row]:
-    rows = [_row("verdict", "verdict", "verdict", [verdict(r) for r in results]),
-            _row("verdict", "status", "solver status", [r.status.value for r in results]),
-            _row("verdict", "x_day", "X-Day", [r.x_day for r in results], "date"),
-            _row("verdict", "decision_day", "decision day", [r.decision_day for r in results], "date")]
+    rows = [
+        _row("verdict", "verdict", "verdict", [verdict(r) for r in results]),
+        _row("verdict", "status", "solver status", [r.status.value for r in results]),
+        _row("verdict", "x_day", "X-Day", [r.x_day for r in results], "date"),
+        _row("verdict", "decision_day", "decision day", [r.decision_day for r in results], "date"),
+    ]
     if any(r.conflict for r in results):
         values = [", ".join(r.conflict) if r.conflict else None for r in results]
-        shown = [" + ".join(member_text(m) for m in r.conflict) if r.conflict else "—" for r in results]
+        shown = [
+            " + ".join(member_text(m) for m in r.conflict) if r.conflict else "—" for r in results
+        ]
         rows.append(_row("verdict", "conflict", "conflict (no-go)", values, "text", shown))
     return rows
 
@@ -288,26 +348,49 @@ def criteria_rows(results: list[Result]) -> list[Row]:
                 shown.append(f"{number} {c.unit}".strip() + ("" if c.holds else " ✗"))
         if all(v == "—" for v in shown):
             continue
-        row = _row("criteria", f"criteria.{name}.margin", CRITERION_LABELS.get(name, name), values, "number", shown)
+        row = _row(
+            "criteria",
+            f"criteria.{name}.margin",
+            CRITERION_LABELS.get(name, name),
+            values,
+            "number",
+            shown,
+        )
         rows.append(row.model_copy(update={"label": row.label + (f" ({unit})" if unit else "")}))
     return rows
 
 
 def shipping_rows(results: list[Result]) -> list[Row]:
     """North share used, North and South tons, the North's peak at sea, units committed."""
+
     def ship(key: str) -> list[Any]:
         return [r.shipping.get(key) for r in results]
 
-    committed = [sum(1 for u in r.units if u.get("committed")) if r.units else None for r in results]
+    committed = [
+        sum(1 for u in r.units if u.get("committed")) if r.units else None for r in results
+    ]
     totals = [len(r.units) if r.units else None for r in results]
     return [
-        _row("shipping", "north_share", "North share used", [r.north_share for r in results], "share"),
+        _row(
+            "shipping", "north_share", "North share used", [r.north_share for r in results], "share"
+        ),
         _row("shipping", "north_tons", "North shipping (peak pool)", ship("north_tons"), "tons"),
         _row("shipping", "south_tons", "South shipping (peak pool)", ship("south_tons"), "tons"),
-        _row("shipping", "north_peak_at_sea", "North peak at sea", ship("north_peak_at_sea"), "tons"),
+        _row(
+            "shipping", "north_peak_at_sea", "North peak at sea", ship("north_peak_at_sea"), "tons"
+        ),
         _row("shipping", "sea_tons_moved", "tons moved by sea", ship("sea_tons_moved"), "tons"),
-        _row("shipping", "units_committed", "units committed", committed, "number",
-             [f"{c} of {t}" if c is not None else "—" for c, t in zip(committed, totals, strict=True)]),
+        _row(
+            "shipping",
+            "units_committed",
+            "units committed",
+            committed,
+            "number",
+            [
+                f"{c} of {t}" if c is not None else "—"
+                for c, t in zip(committed, totals, strict=True)
+            ],
+        ),
     ]
 
 
@@ -317,7 +400,10 @@ def force_rows(results: list[Result]) -> list[Row]:
     for front in fronts:
         cells = [r.force_ratio.get(front) for r in results]
         values = [c["ratio"] if c else None for c in cells]
-        shown = [f"{c['ratio']:.2f} ({c['japanese']:.3g} vs {c['soviet']:.3g})" if c else "—" for c in cells]
+        shown = [
+            f"{c['ratio']:.2f} ({c['japanese']:.3g} vs {c['soviet']:.3g})" if c else "—"
+            for c in cells
+        ]
         rows.append(_row("forces", f"force_ratio.{front}", front, values, "ratio", shown))
     return rows
 
@@ -334,8 +420,10 @@ def arrival_rows(results: list[Result]) -> list[Row]:
         if len(present) < 2:
             continue
         row = _row("arrivals", f"arrive.{uid}", uid, values, "date")
-        shown = [cell if d is None or d == 0 or i == 0 else f"{cell} ({d:+.0f} d)"
-                 for i, (cell, d) in enumerate(zip(row.display, row.deltas, strict=True))]
+        shown = [
+            cell if d is None or d == 0 or i == 0 else f"{cell} ({d:+.0f} d)"
+            for i, (cell, d) in enumerate(zip(row.display, row.deltas, strict=True))
+        ]
         rows.append(row.model_copy(update={"display": shown}))
     rows.sort(key=lambda r: -max((abs(d) for d in r.deltas if d is not None), default=0))
     return rows
@@ -347,7 +435,12 @@ def arrival_rows(results: list[Result]) -> list[Row]:
 def _cell(row: Row, i: int) -> str:
     text = row.display[i]
     delta = row.deltas[i] if i < len(row.deltas) else None
-    if i > 0 and delta and row.section not in ("arrivals",) and row.kind in ("date", "tons", "number", "ratio", "share"):
+    if (
+        i > 0
+        and delta
+        and row.section not in ("arrivals",)
+        and row.kind in ("date", "tons", "number", "ratio", "share")
+    ):
         text += f" ({delta:+g} d)" if row.kind == "date" else f" ({_delta_text(delta, row.kind)})"
     return text
 
@@ -360,14 +453,21 @@ def _delta_text(delta: float, kind: str) -> str:
     return f"{delta:+g}"
 
 
-def _visible(comparison: Comparison, max_units: int, only_differences: bool = False) -> tuple[list[Row], int]:
-    shown = [r for r in comparison.rows if r.section != "arrivals" and (r.differs or not only_differences)]
+def _visible(
+    comparison: Comparison, max_units: int, only_differences: bool = False
+) -> tuple[list[Row], int]:
+    shown = [
+        r
+        for r in comparison.rows
+        if r.section != "arrivals" and (r.differs or not only_differences)
+    ]
     moved = comparison.section("arrivals")
     return shown + moved[:max_units], max(0, len(moved) - max_units)
 
 
-def render_comparison(comparison: Comparison, console: Console, max_units: int = 20,
-                      only_differences: bool = False) -> None:
+def render_comparison(
+    comparison: Comparison, console: Console, max_units: int = 20, only_differences: bool = False
+) -> None:
     """The comparison as one rich table; differing rows marked ≠ in bold, cells unlike the
     first column in yellow."""
     parts: list[Any] = [Text("Warning: " + w, "bold red") for w in comparison.warnings]
@@ -381,10 +481,15 @@ def render_comparison(comparison: Comparison, console: Console, max_units: int =
         if row.section != section:
             section = row.section
             table.add_section()
-            table.add_row(Text(SECTIONS.get(section, section), "bold underline"), *[""] * len(comparison.columns))
+            table.add_row(
+                Text(SECTIONS.get(section, section), "bold underline"),
+                *[""] * len(comparison.columns),
+            )
         label = Text(("≠ " if row.differs else "  ") + row.label, "bold" if row.differs else "")
-        cells = [Text(_cell(row, i), "yellow" if i and row.display[i] != row.display[0] else "")
-                 for i in range(len(comparison.columns))]
+        cells = [
+            Text(_cell(row, i), "yellow" if i and row.display[i] != row.display[0] else "")
+            for i in range(len(comparison.columns))
+        ]
         table.add_row(label, *cells)
     parts.append(table)
     if hidden:
@@ -398,7 +503,9 @@ def _md(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
 
 
-def comparison_markdown(comparison: Comparison, max_units: int = 50, only_differences: bool = False) -> str:
+def comparison_markdown(
+    comparison: Comparison, max_units: int = 50, only_differences: bool = False
+) -> str:
     """The comparison as Markdown tables, one per section; differing cells in bold."""
     lines = ["# Comparison", ""]
     for warning in comparison.warnings:
@@ -438,7 +545,9 @@ def differing(comparison: Comparison, sections: Iterable[str] | None = None) -> 
 # --- Gathering the results to compare -----------------------------------------------------
 
 
-def gather(inputs: list[str], scenarios: list[str], sets: list[str], options: Any) -> tuple[list[Result], bool]:
+def gather(
+    inputs: list[str], scenarios: list[str], sets: list[str], options: Any
+) -> tuple[list[Result], bool]:
     """The results to compare: saved result files as they are, or one case solved under each
     scenario (the base case first when only one scenario is named). Also says whether they
     were solved here."""
@@ -447,18 +556,41 @@ def gather(inputs: list[str], scenarios: list[str], sets: list[str], options: An
 
     if inputs and all(looks_like_result(p) for p in inputs):
         if scenarios or sets:
-            raise CaseError(Problem("--scenario and --set apply to a case file, not to saved results",
-                                    inputs[0], hint="solve the case again, or compare the result files alone"))
+            raise CaseError(
+                Problem(
+                    "--scenario and --set apply to a case file, not to saved results",
+                    inputs[0],
+                    hint="solve the case again, or compare the result files alone",
+                )
+            )
         if len(inputs) < 2:
-            raise CaseError(Problem("one result alone cannot be compared", inputs[0],
-                                    hint="give two or more result files"))
+            raise CaseError(
+                Problem(
+                    "one result alone cannot be compared",
+                    inputs[0],
+                    hint="give two or more result files",
+                )
+            )
         return [load_result(p) for p in inputs], False
     if len(inputs) != 1:
-        raise CaseError(Problem("compare takes one case file with --scenario options, or two or more saved "
-                                "result files", None, hint="e.g. kantokuen compare CASE -s historical -s halving-met"))
+        raise CaseError(
+            Problem(
+                "compare takes one case file with --scenario options, or two or more saved "
+                "result files",
+                None,
+                hint="e.g. kantokuen compare CASE -s historical -s halving-met",
+            )
+        )
     if not scenarios:
-        raise CaseError(Problem("name the scenarios to compare", inputs[0],
-                                hint="e.g. --scenario historical --scenario halving-met"))
+        raise CaseError(
+            Problem(
+                "name the scenarios to compare",
+                inputs[0],
+                hint="e.g. --scenario historical --scenario halving-met",
+            )
+        )
     names: list[str | None] = [None, *scenarios] if len(scenarios) == 1 else list(scenarios)
-    loaded = [load(inputs[0], name, tuple(sets)) for name in names]  # every input checked before solving
+    loaded = [
+        load(inputs[0], name, tuple(sets)) for name in names
+    ]  # every input checked before solving
     return [solve(case, options) for case in loaded], True

@@ -52,7 +52,9 @@ def _describe(exc: BaseException) -> str:
 _WORKER: tuple[Any, Any, Any] | None = None
 
 
-def _init_worker(base: LoadedCase, options: SolveOptions, solve: SolvePoint, client: Connection) -> None:
+def _init_worker(
+    base: LoadedCase, options: SolveOptions, solve: SolvePoint, client: Connection
+) -> None:
     global _WORKER
     _leave_terminal_group()
     threading.Thread(target=_exit_with_client, args=(client,), daemon=True).start()
@@ -98,16 +100,28 @@ class LocalExecutor:
         self.workers = workers or os.cpu_count() or 1
         self._alive: Connection | None = None
 
-    def _pool(self, base: LoadedCase, options: SolveOptions, solve: SolvePoint) -> ProcessPoolExecutor:
+    def _pool(
+        self, base: LoadedCase, options: SolveOptions, solve: SolvePoint
+    ) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["kantokuen.analysis.sweep", "kantokuen.planner.result"])
         # Only this process holds `alive`: when it dies, every worker sees the pipe close.
         watch, self._alive = context.Pipe(duplex=False)
-        return ProcessPoolExecutor(self.workers, mp_context=context, initializer=_init_worker,
-                                   initargs=(base, options, solve, watch))
+        return ProcessPoolExecutor(
+            self.workers,
+            mp_context=context,
+            initializer=_init_worker,
+            initargs=(base, options, solve, watch),
+        )
 
-    def run(self, base: LoadedCase, options: SolveOptions, solve: SolvePoint, points: Iterable[Point],
-            stop: Callable[[], bool]) -> Iterator[tuple[Point, Outcome]]:
+    def run(
+        self,
+        base: LoadedCase,
+        options: SolveOptions,
+        solve: SolvePoint,
+        points: Iterable[Point],
+        stop: Callable[[], bool],
+    ) -> Iterator[tuple[Point, Outcome]]:
         todo = deque(points)
         suspects: deque[Point] = deque()  # in flight when a worker died: re-run one at a time
         solo: Point | None = None  # the suspect now running alone
@@ -141,8 +155,13 @@ class LocalExecutor:
                         if point is solo:  # it ran alone: the death is its own
                             deaths[point.key] = deaths.get(point.key, 0) + 1
                             if deaths[point.key] >= 2:
-                                yield point, _error("the worker process died while solving this point "
-                                                    "(twice, alone); see the system log (out of memory?)")
+                                yield (
+                                    point,
+                                    _error(
+                                        "the worker process died while solving this point "
+                                        "(twice, alone); see the system log (out of memory?)"
+                                    ),
+                                )
                                 continue
                         suspects.append(point)
                         continue
@@ -193,8 +212,13 @@ class DaskExecutor:
 
     name = "dask"
 
-    def __init__(self, workers: int | None = None, scheduler: str | None = None, quiet: bool = True,
-                 connect_timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        scheduler: str | None = None,
+        quiet: bool = True,
+        connect_timeout: float = 15.0,
+    ) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.scheduler = scheduler
         self.quiet = quiet
@@ -204,33 +228,56 @@ class DaskExecutor:
         try:
             from distributed import Client, LocalCluster
         except ImportError:
-            raise CaseError(Problem("--executor dask needs the 'distributed' package",
-                                    hint="pip install -e '.[dask]'")) from None
+            raise CaseError(
+                Problem(
+                    "--executor dask needs the 'distributed' package",
+                    hint="pip install -e '.[dask]'",
+                )
+            ) from None
         if self.quiet:
             logging.getLogger("distributed").setLevel(logging.ERROR)
         if self.scheduler is None:
             # Workers run `dask_setup` below (a preload): Ctrl-C must reach only the client.
-            cluster = LocalCluster(n_workers=self.workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None, preload=[__name__],
-                                   silence_logs=logging.CRITICAL if self.quiet else False)
+            cluster = LocalCluster(
+                n_workers=self.workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                preload=[__name__],
+                silence_logs=logging.CRITICAL if self.quiet else False,
+            )
             return cluster, Client(cluster)
         try:
             client = Client(self.scheduler, timeout=self.connect_timeout)
         except (OSError, TimeoutError) as exc:
-            raise CaseError(Problem(f"cannot reach the Dask scheduler at {self.scheduler}: {exc}",
-                                    path="--scheduler",
-                                    hint="start one with `dask scheduler` and give its tcp://HOST:PORT")) from None
+            raise CaseError(
+                Problem(
+                    f"cannot reach the Dask scheduler at {self.scheduler}: {exc}",
+                    path="--scheduler",
+                    hint="start one with `dask scheduler` and give its tcp://HOST:PORT",
+                )
+            ) from None
         try:
             client.wait_for_workers(1, timeout=60)
         except (OSError, TimeoutError):
             client.close()
-            raise CaseError(Problem(f"no Dask worker joined the scheduler at {self.scheduler} within 60 s",
-                                    path="--scheduler",
-                                    hint=f"start workers with `dask worker {self.scheduler} --nthreads 1`")) from None
+            raise CaseError(
+                Problem(
+                    f"no Dask worker joined the scheduler at {self.scheduler} within 60 s",
+                    path="--scheduler",
+                    hint=f"start workers with `dask worker {self.scheduler} --nthreads 1`",
+                )
+            ) from None
         return None, client
 
-    def run(self, base: LoadedCase, options: SolveOptions, solve: SolvePoint, points: Iterable[Point],
-            stop: Callable[[], bool]) -> Iterator[tuple[Point, Outcome]]:
+    def run(
+        self,
+        base: LoadedCase,
+        options: SolveOptions,
+        solve: SolvePoint,
+        points: Iterable[Point],
+        stop: Callable[[], bool],
+    ) -> Iterator[tuple[Point, Outcome]]:
         from distributed import as_completed
 
         cluster, client = self._connect()
@@ -249,8 +296,14 @@ class DaskExecutor:
                     if point is None:
                         exhausted = True
                         break
-                    future = client.submit(solve, case, point.levers, options, key=f"kantokuen-point-{point.key}",
-                                           retries=ATTEMPTS - 1)
+                    future = client.submit(
+                        solve,
+                        case,
+                        point.levers,
+                        options,
+                        key=f"kantokuen-point-{point.key}",
+                        retries=ATTEMPTS - 1,
+                    )
                     pending[future.key] = (future, point)
                     ready.add(future)
                 if stop() or not pending:
@@ -259,7 +312,9 @@ class DaskExecutor:
                     time.sleep(0.05)
                     continue
                 for future in ready.next_batch(block=False):
-                    if stop():  # a point lost to the interruption is not an error: leave it unsolved
+                    if (
+                        stop()
+                    ):  # a point lost to the interruption is not an error: leave it unsolved
                         return
                     _, point = pending.pop(future.key)
                     yield point, _dask_outcome(future)
@@ -294,14 +349,18 @@ def _dask_outcome(future: Any) -> Outcome:
     except Exception as raised:  # the point failed for good; say why
         exc = raised
     if future.cancelled() or type(exc).__name__ == "FutureCancelledError":
-        return _error(f"cancelled by the Dask scheduler (the case data may have been lost with its workers): "
-                      f"{_describe(exc)}")
+        return _error(
+            f"cancelled by the Dask scheduler (the case data may have been lost with its workers): "
+            f"{_describe(exc)}"
+        )
     if type(exc).__name__ == "KilledWorker":
         return _error(f"Dask workers died while solving this point, too many times: {exc}")
     return _error(f"failed {ATTEMPTS} times: {_describe(exc)}")
 
 
-def make_executor(kind: str, workers: int | None, scheduler: str | None) -> LocalExecutor | DaskExecutor:
+def make_executor(
+    kind: str, workers: int | None, scheduler: str | None
+) -> LocalExecutor | DaskExecutor:
     """The executor named on the command line (`--scheduler` implies Dask)."""
     if scheduler and kind != "dask":
         raise CaseError(Problem("it needs --executor dask", "--scheduler"))

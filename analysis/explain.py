@@ -49,8 +49,11 @@ class ConflictMember(BaseModel):
     sentence: str
     current: str = ""
     needed: str = ""
-    scope: str = Field("case", description="case: moving this member alone gives a go; loosened: it does with "
-                       "the levers outside the conflict at their loosest; conflict: it only dissolves this conflict.")
+    scope: str = Field(
+        "case",
+        description="case: moving this member alone gives a go; loosened: it does with "
+        "the levers outside the conflict at their loosest; conflict: it only dissolves this conflict.",
+    )
 
 
 class ConflictReport(BaseModel):
@@ -114,8 +117,10 @@ class ExplainReport(BaseModel):
     x_day: str | None = None
     decision_day: str | None = None
     conflicts: list[ConflictReport] = Field(
-        default_factory=list, description="Minimal conflicts, the first one found first; a go needs every one of "
-        "them dissolved.")
+        default_factory=list,
+        description="Minimal conflicts, the first one found first; a go needs every one of "
+        "them dissolved.",
+    )
     movement_impossible: bool = False
     zero_slack: list[ZeroSlack] = Field(default_factory=list)
     binds: list[BindingRow] = Field(default_factory=list)
@@ -125,13 +130,19 @@ class ExplainReport(BaseModel):
     result: Result
 
 
-def explain_case(loaded: LoadedCase, options: SolveOptions, max_conflicts: int = 3) -> ExplainReport:
+def explain_case(
+    loaded: LoadedCase, options: SolveOptions, max_conflicts: int = 3
+) -> ExplainReport:
     """Solve the case, then explain the no-go (up to `max_conflicts` minimal conflicts) or
     what binds the go."""
     inst = Instance(loaded.case)
     outcome = plan_case(inst, options)
-    head: dict[str, Any] = {"case": loaded.case.name, "scenario": loaded.scenario,
-                            "overrides": [o.as_json() for o in loaded.overrides], "status": outcome.status.value}
+    head: dict[str, Any] = {
+        "case": loaded.case.name,
+        "scenario": loaded.scenario,
+        "overrides": [o.as_json() for o in loaded.overrides],
+        "status": outcome.status.value,
+    }
     if outcome.status == Status.INFEASIBLE:
         return _no_go(loaded, inst, outcome, options, head, max_conflicts)
     if outcome.plan is None:
@@ -140,29 +151,63 @@ def explain_case(loaded: LoadedCase, options: SolveOptions, max_conflicts: int =
     return _go(loaded, inst, outcome, options, head)
 
 
-def _no_go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any],
-           max_conflicts: int) -> ExplainReport:
+def _no_go(
+    loaded: LoadedCase,
+    inst: Instance,
+    outcome: Any,
+    options: SolveOptions,
+    head: dict[str, Any],
+    max_conflicts: int,
+) -> ExplainReport:
     first = minimal_conflict(inst, time_limit=options.time_limit)
-    result = build_result(loaded, inst, outcome, options, list(first.members), describe(inst, first))
+    result = build_result(
+        loaded, inst, outcome, options, list(first.members), describe(inst, first)
+    )
     if not first.feasible_without_criteria:
-        movement = ConflictMember(name=HORIZON_MEMBER, kind="movement", label="the movement itself",
-                                  sentence=result.explanation[0])
-        return ExplainReport(**head, verdict="no-go", conflicts=[ConflictReport(members=[movement], checks=first.checks)],
-                             movement_impossible=True, solves=1 + first.checks, result=result)
+        movement = ConflictMember(
+            name=HORIZON_MEMBER,
+            kind="movement",
+            label="the movement itself",
+            sentence=result.explanation[0],
+        )
+        return ExplainReport(
+            **head,
+            verdict="no-go",
+            conflicts=[ConflictReport(members=[movement], checks=first.checks)],
+            movement_impossible=True,
+            solves=1 + first.checks,
+            result=result,
+        )
     conflicts, more_checks = other_conflicts(inst, first, options.time_limit, max_conflicts)
     solves = 1 + first.checks + more_checks
     reports = []
     for conflict in conflicts:
         members, used = explain_conflict(inst, conflict, options)
         solves += used
-        reports.append(ConflictReport(
-            members=[ConflictMember(name=m.name, kind=m.kind, label=m.label, sentence=m.sentence, current=m.current,
-                                    needed=m.needed, scope=m.scope) for m in members],
-            minimal=conflict.proven_minimal, checks=conflict.checks))
+        reports.append(
+            ConflictReport(
+                members=[
+                    ConflictMember(
+                        name=m.name,
+                        kind=m.kind,
+                        label=m.label,
+                        sentence=m.sentence,
+                        current=m.current,
+                        needed=m.needed,
+                        scope=m.scope,
+                    )
+                    for m in members
+                ],
+                minimal=conflict.proven_minimal,
+                checks=conflict.checks,
+            )
+        )
     return ExplainReport(**head, verdict="no-go", conflicts=reports, solves=solves, result=result)
 
 
-def _go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any]) -> ExplainReport:
+def _go(
+    loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any]
+) -> ExplainReport:
     plan = outcome.plan
     case = inst.case
     result = build_result(loaded, inst, outcome, options, [], [])
@@ -170,28 +215,73 @@ def _go(loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions,
     def date(day: int | None) -> str | None:
         return case.date(day).isoformat() if day is not None else None
 
-    zero = [ZeroSlack(name=c.name, label=CRITERION_LABELS.get(c.name, c.name), margin=c.margin, unit=c.unit,
-                      detail=c.detail)
-            for c in result.criteria if c.enabled and c.margin is not None and c.margin <= 0
-            and (c.name != "south_readiness" or case.shipping.south_requirements)]  # no requirement: no slack to have
+    zero = [
+        ZeroSlack(
+            name=c.name,
+            label=CRITERION_LABELS.get(c.name, c.name),
+            margin=c.margin,
+            unit=c.unit,
+            detail=c.detail,
+        )
+        for c in result.criteria
+        if c.enabled
+        and c.margin is not None
+        and c.margin <= 0
+        and (c.name != "south_readiness" or case.shipping.south_requirements)
+    ]  # no requirement: no slack to have
     binds = what_binds(inst, plan, options)
-    binding_rows = [BindingRow(name=b.name, kind=b.kind, label=b.label, relaxation=b.relaxation, x_day=date(b.x_day),
-                               days_earlier=b.days_earlier, binds=bool(b.days_earlier and b.days_earlier > 0),
-                               proven=b.proven) for b in binds]
+    binding_rows = [
+        BindingRow(
+            name=b.name,
+            kind=b.kind,
+            label=b.label,
+            relaxation=b.relaxation,
+            x_day=date(b.x_day),
+            days_earlier=b.days_earlier,
+            binds=bool(b.days_earlier and b.days_earlier > 0),
+            proven=b.proven,
+        )
+        for b in binds
+    ]
     binding_rows.sort(key=lambda r: -(r.days_earlier or 0))
-    saturated = [SaturatedRow(resource=s.resource, label=s.label, days=[case.date(d).isoformat() for d in s.days])
-                 for s in saturated_resources(inst, plan)]
+    saturated = [
+        SaturatedRow(
+            resource=s.resource, label=s.label, days=[case.date(d).isoformat() for d in s.days]
+        )
+        for s in saturated_resources(inst, plan)
+    ]
     chain = critical_chain(inst, plan)
     chain_report = None
     if chain is not None:
-        chain_report = ChainReport(unit=chain.unit, name=chain.name, front=chain.front, route=chain.route, note=chain.note,
-                                   legs=[LegRow(leg=leg.name, date=case.date(leg.day).isoformat(),
-                                                earliest=case.date(leg.earliest).isoformat(),
-                                                waited_days=leg.day - leg.earliest, reason=leg.reason)
-                                         for leg in chain.legs])
-    return ExplainReport(**head, verdict="go", x_day=result.x_day, decision_day=result.decision_day, zero_slack=zero,
-                         binds=binding_rows, saturated=saturated, chain=chain_report, solves=1 + len(binds),
-                         result=result)
+        chain_report = ChainReport(
+            unit=chain.unit,
+            name=chain.name,
+            front=chain.front,
+            route=chain.route,
+            note=chain.note,
+            legs=[
+                LegRow(
+                    leg=leg.name,
+                    date=case.date(leg.day).isoformat(),
+                    earliest=case.date(leg.earliest).isoformat(),
+                    waited_days=leg.day - leg.earliest,
+                    reason=leg.reason,
+                )
+                for leg in chain.legs
+            ],
+        )
+    return ExplainReport(
+        **head,
+        verdict="go",
+        x_day=result.x_day,
+        decision_day=result.decision_day,
+        zero_slack=zero,
+        binds=binding_rows,
+        saturated=saturated,
+        chain=chain_report,
+        solves=1 + len(binds),
+        result=result,
+    )
 
 
 # --- Rendering ----------------------------------------------------------------------------
@@ -205,7 +295,10 @@ def date_ranges(isos: list[str], most: int = 4) -> str:
             runs[-1].append(day)
         else:
             runs.append([day])
-    shown = [r[0].isoformat() if len(r) == 1 else f"{r[0].isoformat()}..{r[-1]:%m-%d}" for r in runs[:most]]
+    shown = [
+        r[0].isoformat() if len(r) == 1 else f"{r[0].isoformat()}..{r[-1]:%m-%d}"
+        for r in runs[:most]
+    ]
     text = ", ".join(shown)
     if len(runs) > most:
         text += f" (+{len(runs) - most} more runs)"
@@ -219,16 +312,37 @@ def _title(report: ExplainReport) -> str:
 def render_explanation(report: ExplainReport, console: Console) -> None:
     parts: list[Any] = []
     if report.overrides:
-        parts.append(Text("overrides: " + ", ".join(f"{o['path']}={o['value']} ({o['origin']})" for o in report.overrides)))
+        parts.append(
+            Text(
+                "overrides: "
+                + ", ".join(f"{o['path']}={o['value']} ({o['origin']})" for o in report.overrides)
+            )
+        )
     if report.verdict == "no-answer":
-        parts.insert(0, Text.assemble(("NO ANSWER", "bold yellow"), f"  {_title(report)}: {report.status} within the "
-                                      "time limit; raise --time-limit."))
+        parts.insert(
+            0,
+            Text.assemble(
+                ("NO ANSWER", "bold yellow"),
+                f"  {_title(report)}: {report.status} within the time limit; raise --time-limit.",
+            ),
+        )
     elif report.verdict == "no-go":
-        parts.insert(0, Text.assemble(("NO-GO", "bold red"), f"  {_title(report)}: no X-Day satisfies the criteria."))
+        parts.insert(
+            0,
+            Text.assemble(
+                ("NO-GO", "bold red"), f"  {_title(report)}: no X-Day satisfies the criteria."
+            ),
+        )
         parts += _no_go_parts(report)
     else:
-        parts.insert(0, Text.assemble(("GO", "bold green"), f"  {_title(report)}: X-Day {report.x_day}, decision "
-                                      f"{report.decision_day} (verified plan)."))
+        parts.insert(
+            0,
+            Text.assemble(
+                ("GO", "bold green"),
+                f"  {_title(report)}: X-Day {report.x_day}, decision "
+                f"{report.decision_day} (verified plan).",
+            ),
+        )
         parts += _go_parts(report)
     parts.append(Text(f"Solves: {report.solves}."))
     console.print(Group(*parts))
@@ -239,12 +353,25 @@ def _no_go_parts(report: ExplainReport) -> list[Any]:
         return [Text(report.conflicts[0].members[0].sentence, "red")]
     parts: list[Any] = []
     if len(report.conflicts) > 1:
-        parts.append(Text(f"{len(report.conflicts)} conflicts; a go needs every one of them dissolved.", "bold"))
+        parts.append(
+            Text(
+                f"{len(report.conflicts)} conflicts; a go needs every one of them dissolved.",
+                "bold",
+            )
+        )
     for n, conflict in enumerate(report.conflicts, 1):
-        proof = ("dropping any one of them makes it feasible" if conflict.minimal else
-                 "some checks ran out of time, so it may not be minimal")
+        proof = (
+            "dropping any one of them makes it feasible"
+            if conflict.minimal
+            else "some checks ran out of time, so it may not be minimal"
+        )
         title = f"Conflict {n}" if len(report.conflicts) > 1 else "Minimal conflict"
-        parts.append(Text(f"{title}: {len(conflict.members)} members that cannot hold together ({proof}).", "bold"))
+        parts.append(
+            Text(
+                f"{title}: {len(conflict.members)} members that cannot hold together ({proof}).",
+                "bold",
+            )
+        )
         for i, m in enumerate(conflict.members, 1):
             kind = "lever" if m.kind == "lever" else "criterion"
             parts.append(Text.assemble(f"  {i}. ", (m.label, "bold"), f" ({kind}): ", m.sentence))
@@ -256,28 +383,62 @@ def _no_go_parts(report: ExplainReport) -> list[Any]:
 def _go_parts(report: ExplainReport) -> list[Any]:
     parts: list[Any] = []
     if report.status != "OPTIMAL":
-        parts.append(Text("X-Day is not proven the earliest (time limit): a relaxation may look binding only "
-                          "because it let the solver find a better plan. Raise --time-limit to be sure.", "yellow"))
+        parts.append(
+            Text(
+                "X-Day is not proven the earliest (time limit): a relaxation may look binding only "
+                "because it let the solver find a better plan. Raise --time-limit to be sure.",
+                "yellow",
+            )
+        )
     binding = [b for b in report.binds if b.binds]
     if binding:
-        parts.append(Text("What sets X-Day: " + "; ".join(
-            f"{b.label} ({b.relaxation}: X-Day {days(b.days_earlier or 0)} earlier)" for b in binding), "bold"))
+        parts.append(
+            Text(
+                "What sets X-Day: "
+                + "; ".join(
+                    f"{b.label} ({b.relaxation}: X-Day {days(b.days_earlier or 0)} earlier)"
+                    for b in binding
+                ),
+                "bold",
+            )
+        )
     else:
-        parts.append(Text("What sets X-Day: no single relaxation moves it — several limits bind together "
-                          "(see the resources at capacity and the critical chain).", "bold"))
+        parts.append(
+            Text(
+                "What sets X-Day: no single relaxation moves it — several limits bind together "
+                "(see the resources at capacity and the critical chain).",
+                "bold",
+            )
+        )
     table = Table(title="Each relaxed on its own, X-Day re-solved", title_justify="left")
     for col in ("relaxed", "how", "X-Day", "earlier by"):
         table.add_column(col)
     for b in report.binds:
         style = "bold green" if b.binds else ""
-        earlier = "—" if b.days_earlier is None else f"{b.days_earlier} d" + ("" if b.proven else " (not proven)")
-        table.add_row(Text(b.label, style), b.relaxation, b.x_day or "no answer", Text(earlier, style))
+        earlier = (
+            "—"
+            if b.days_earlier is None
+            else f"{b.days_earlier} d" + ("" if b.proven else " (not proven)")
+        )
+        table.add_row(
+            Text(b.label, style), b.relaxation, b.x_day or "no answer", Text(earlier, style)
+        )
     parts.append(table)
     if report.zero_slack:
-        parts.append(Text("Criteria with zero slack: " + "; ".join(
-            f"{z.label} ({z.margin:g} {z.unit}{', ' + z.detail if z.detail else ''})" for z in report.zero_slack)))
+        parts.append(
+            Text(
+                "Criteria with zero slack: "
+                + "; ".join(
+                    f"{z.label} ({z.margin:g} {z.unit}{', ' + z.detail if z.detail else ''})"
+                    for z in report.zero_slack
+                )
+            )
+        )
     if report.saturated:
-        sat = Table(title="Resources at capacity up to X-Day (no further unit would fit)", title_justify="left")
+        sat = Table(
+            title="Resources at capacity up to X-Day (no further unit would fit)",
+            title_justify="left",
+        )
         sat.add_column("resource")
         sat.add_column("days")
         for s in report.saturated:
@@ -285,7 +446,10 @@ def _go_parts(report: ExplainReport) -> list[Any]:
         parts.append(sat)
     if report.chain is not None:
         c = report.chain
-        chain = Table(title=f"Critical chain: {c.unit} ({c.name}) to {c.front} via {c.route}", title_justify="left")
+        chain = Table(
+            title=f"Critical chain: {c.unit} ({c.name}) to {c.front} via {c.route}",
+            title_justify="left",
+        )
         for col in ("leg", "date", "what held it"):
             chain.add_column(col)
         for leg in c.legs:
@@ -303,24 +467,44 @@ def explanation_markdown(report: ExplainReport) -> str:
         if report.movement_impossible:
             return "\n".join(lines + [report.conflicts[0].members[0].sentence, ""])
         for n, conflict in enumerate(report.conflicts, 1):
-            lines += [f"## Conflict {n} ({'checked minimal' if conflict.minimal else 'not proven minimal'})", ""]
+            lines += [
+                f"## Conflict {n} ({'checked minimal' if conflict.minimal else 'not proven minimal'})",
+                "",
+            ]
             for m in conflict.members:
-                lines.append(f"- **{m.label}** ({m.kind}): {m.sentence}" + (f" *Would work at {m.needed}.*" if m.needed else ""))
+                lines.append(
+                    f"- **{m.label}** ({m.kind}): {m.sentence}"
+                    + (f" *Would work at {m.needed}.*" if m.needed else "")
+                )
             lines.append("")
     else:
-        lines += [f"**GO** — X-Day {report.x_day}, decision {report.decision_day}.", "",
-                  "| relaxed | how | X-Day | earlier by |", "|---|---|---|---|"]
+        lines += [
+            f"**GO** — X-Day {report.x_day}, decision {report.decision_day}.",
+            "",
+            "| relaxed | how | X-Day | earlier by |",
+            "|---|---|---|---|",
+        ]
         for b in report.binds:
             earlier = "—" if b.days_earlier is None else f"{b.days_earlier} d"
-            lines.append(f"| {'**' + b.label + '**' if b.binds else b.label} | {b.relaxation} | {b.x_day or '—'} | {earlier} |")
+            lines.append(
+                f"| {'**' + b.label + '**' if b.binds else b.label} | {b.relaxation} | {b.x_day or '—'} | {earlier} |"
+            )
         if report.saturated:
-            lines += ["", "Resources at capacity: " + "; ".join(f"{s.label}: {date_ranges(s.days)}" for s in report.saturated)]
+            lines += [
+                "",
+                "Resources at capacity: "
+                + "; ".join(f"{s.label}: {date_ranges(s.days)}" for s in report.saturated),
+            ]
         if report.chain is not None:
             c = report.chain
-            lines += ["", f"## Critical chain: {c.unit} ({c.name}) via {c.route}", "", "| leg | date | what held it |",
-                      "|---|---|---|"]
+            lines += [
+                "",
+                f"## Critical chain: {c.unit} ({c.name}) via {c.route}",
+                "",
+                "| leg | date | what held it |",
+                "|---|---|---|",
+            ]
             lines += [f"| {leg.leg} | {leg.date} | {leg.reason} |" for leg in c.legs]
             lines += ["", c.note]
     lines += ["", f"Solves: {report.solves}.", ""]
     return "\n".join(lines)
-

@@ -63,7 +63,9 @@ NO_ANSWER = ("TIME_LIMIT", "UNKNOWN")
 ERROR_STATUS = "ERROR"
 
 _SCHEMA = [
-    "CREATE TABLE IF NOT EXISTS points (" + ", ".join(f"{c} {t}" for c, t in POINT_COLUMNS.items()) + ")",
+    "CREATE TABLE IF NOT EXISTS points ("
+    + ", ".join(f"{c} {t}" for c, t in POINT_COLUMNS.items())
+    + ")",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
     "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, pid INTEGER, executor TEXT, started_at TEXT, "
     "finished_at TEXT, planned INTEGER, solved INTEGER NOT NULL DEFAULT 0, outcome TEXT)",
@@ -76,15 +78,27 @@ def now() -> str:
 
 
 def _not_a_store(path: str, why: str) -> CaseError:
-    return CaseError(Problem(f"not a kantokuen sweep store ({why})", path, path="--store",
-                             hint="give a new file name, or a store written by `kantokuen sweep`"))
+    return CaseError(
+        Problem(
+            f"not a kantokuen sweep store ({why})",
+            path,
+            path="--store",
+            hint="give a new file name, or a store written by `kantokuen sweep`",
+        )
+    )
 
 
 def connect(path: str, create: bool) -> sqlite3.Connection:
     """Open a store in WAL mode with durable commits; create the tables when `create`."""
     if not create and not os.path.exists(path):
-        raise CaseError(Problem("no such sweep store", path, path="--store",
-                                hint="run `kantokuen sweep CASE --vary ... --store FILE` first"))
+        raise CaseError(
+            Problem(
+                "no such sweep store",
+                path,
+                path="--store",
+                hint="run `kantokuen sweep CASE --vary ... --store FILE` first",
+            )
+        )
     # isolation_level=None: we issue BEGIN/COMMIT ourselves, one transaction per point.
     conn = sqlite3.connect(path, timeout=30.0, isolation_level=None)
     try:
@@ -94,7 +108,9 @@ def connect(path: str, create: bool) -> sqlite3.Connection:
             with transaction(conn):  # all tables at once: a reader sees no schema or all of it
                 for statement in _SCHEMA:
                     conn.execute(statement)
-                conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+                conn.execute(
+                    "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
+                )
         if create or not _blank(conn):
             _check_columns(conn, path)
     except sqlite3.DatabaseError as exc:
@@ -172,8 +188,14 @@ class StoreLock:
             try:
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
             except OSError as exc:
-                raise CaseError(Problem(f"cannot create the store here: {exc.strerror}", self.store, path="--store",
-                                        hint="check that the folder exists and is writable")) from None
+                raise CaseError(
+                    Problem(
+                        f"cannot create the store here: {exc.strerror}",
+                        self.store,
+                        path="--store",
+                        hint="check that the folder exists and is writable",
+                    )
+                ) from None
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
@@ -255,18 +277,25 @@ def start_run(conn: sqlite3.Connection, executor: str, planned: int) -> int:
     """
     with transaction(conn):
         conn.execute("UPDATE runs SET outcome = 'killed' WHERE outcome = 'running'")
-        cur = conn.execute("INSERT INTO runs (pid, executor, started_at, planned, solved, outcome) "
-                           "VALUES (?, ?, ?, ?, 0, 'running')", (os.getpid(), executor, now(), planned))
+        cur = conn.execute(
+            "INSERT INTO runs (pid, executor, started_at, planned, solved, outcome) "
+            "VALUES (?, ?, ?, ?, 0, 'running')",
+            (os.getpid(), executor, now(), planned),
+        )
     assert cur.lastrowid is not None
     return cur.lastrowid
 
 
 def finish_run(conn: sqlite3.Connection, run_id: int, outcome: str) -> None:
     with transaction(conn):
-        conn.execute("UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?", (now(), outcome, run_id))
+        conn.execute(
+            "UPDATE runs SET finished_at = ?, outcome = ? WHERE id = ?", (now(), outcome, run_id)
+        )
 
 
-def write_point(conn: sqlite3.Connection, run_id: int, row: dict[str, Any], replace: bool = False) -> None:
+def write_point(
+    conn: sqlite3.Connection, run_id: int, row: dict[str, Any], replace: bool = False
+) -> None:
     """Store one finished point and count it for its run, in one transaction.
 
     A new point is INSERTed, so storing a point twice is an IntegrityError (a bug), never a
@@ -281,15 +310,20 @@ def write_point(conn: sqlite3.Connection, run_id: int, row: dict[str, Any], repl
             if cur.rowcount == 0:
                 replace = False
         if not replace:
-            conn.execute(f"INSERT INTO points ({', '.join(columns)}) VALUES "
-                         f"({', '.join(':' + c for c in columns)})", values)
+            conn.execute(
+                f"INSERT INTO points ({', '.join(columns)}) VALUES "
+                f"({', '.join(':' + c for c in columns)})",
+                values,
+            )
         conn.execute("UPDATE runs SET solved = solved + 1 WHERE id = ?", (run_id,))
 
 
 def set_meta(conn: sqlite3.Connection, items: dict[str, str]) -> None:
     with transaction(conn):
-        conn.executemany("INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                         list(items.items()))
+        conn.executemany(
+            "INSERT INTO meta VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+            list(items.items()),
+        )
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -303,9 +337,14 @@ def decode(row: sqlite3.Row, path: str = "<store>") -> dict[str, Any]:
             try:
                 out[column] = json.loads(out[column])
             except (json.JSONDecodeError, RecursionError):
-                raise CaseError(Problem(f"point {out.get('id')}: column {column} is not valid JSON", path,
-                                        hint="the store was damaged; remove the point or rerun the sweep "
-                                        "into a new store")) from None
+                raise CaseError(
+                    Problem(
+                        f"point {out.get('id')}: column {column} is not valid JSON",
+                        path,
+                        hint="the store was damaged; remove the point or rerun the sweep "
+                        "into a new store",
+                    )
+                ) from None
     if out.get("go") is not None:
         out["go"] = bool(out["go"])
     return out
@@ -363,7 +402,11 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         line = [row.get(c) for c in base[:2]] + [lever_values.get(p) for p in levers]
         line += [_csv_value(row.get(c)) for c in base[2:]]
         line += [margins.get(c) for c in criteria]
-        line.append(json.dumps(row["objective"], sort_keys=True) if row.get("objective") is not None else None)
+        line.append(
+            json.dumps(row["objective"], sort_keys=True)
+            if row.get("objective") is not None
+            else None
+        )
         writer.writerow(["" if v is None else v for v in line])
     return buffer.getvalue()
 

@@ -40,8 +40,10 @@ if TYPE_CHECKING:
 POINT_CP_WORKERS = 1
 #: The most points one sweep may have (a typo in a step should not try to enumerate a billion).
 MAX_POINTS = 1_000_000
-SPEC_HINT = ("ranges are START:END:STEP with END included (0.3:0.9:0.1, 1941-06-25:1941-08-01:7d), "
-             "lists are a,b,c")
+SPEC_HINT = (
+    "ranges are START:END:STEP with END included (0.3:0.9:0.1, 1941-06-25:1941-08-01:7d), "
+    "lists are a,b,c"
+)
 
 # --- axes: parsing `--vary LEVER=SPEC` --------------------------------------------------------
 
@@ -102,7 +104,9 @@ def _list_item(text: str, item: str) -> Any:
     try:
         value = read_value(item, "--vary")
     except CaseError as exc:
-        raise _spec_error(text, f"cannot read the value '{shown(item)}': {exc.problems[0].message}") from None
+        raise _spec_error(
+            text, f"cannot read the value '{shown(item)}': {exc.problems[0].message}"
+        ) from None
     if value is None or isinstance(value, list | dict):
         raise _spec_error(text, f"'{shown(item)}' is not a single value")
     return value
@@ -113,13 +117,19 @@ def number_range(text: str, start: str, end: str, step: str) -> tuple[float | in
     try:
         a, b, s = Decimal(start), Decimal(end), Decimal(step)
     except InvalidOperation:
-        raise _spec_error(text, "START, END and STEP must be numbers (or START and END dates)") from None
+        raise _spec_error(
+            text, "START, END and STEP must be numbers (or START and END dates)"
+        ) from None
     if not all(d.is_finite() and abs(d) <= MAX_INT for d in (a, b, s)):
         raise _spec_error(text, f"numbers must be finite and at most {MAX_INT:,} in size")
     _check_range(text, a <= b, s > 0, int((b - a) / s) + 1 if s > 0 else 0)
     count = int((b - a) / s) + 1
     values = [a + i * s for i in range(count)]
-    if all(d == d.to_integral_value() for d in (a, s)) and "." not in start + step and "e" not in (start + step).lower():
+    if (
+        all(d == d.to_integral_value() for d in (a, s))
+        and "." not in start + step
+        and "e" not in (start + step).lower()
+    ):
         return tuple(int(v) for v in values)
     return tuple(float(v) for v in values)
 
@@ -191,31 +201,50 @@ class SweepPlan:
     case_hash: str = field(default="")
 
 
-def plan_sweep(base: LoadedCase, varies: Iterable[str], time_limit: float = 60.0, seed: int = 0) -> SweepPlan:
+def plan_sweep(
+    base: LoadedCase, varies: Iterable[str], time_limit: float = 60.0, seed: int = 0
+) -> SweepPlan:
     """Parse the axes, build the grid, and check every point's overrides before anything runs."""
     from kantokuen.planner.solve import SolveOptions
 
     axes = tuple(parse_vary(text) for text in varies)
     if not axes:
-        raise CaseError(Problem("nothing to vary", "--vary", hint="give at least one --vary LEVER=SPEC"))
+        raise CaseError(
+            Problem("nothing to vary", "--vary", hint="give at least one --vary LEVER=SPEC")
+        )
     paths = [a.path for a in axes]
     for path in paths:
         if paths.count(path) > 1:
-            raise CaseError(Problem(f"{path} is given twice", "--vary", hint="give each lever once, with a list"))
+            raise CaseError(
+                Problem(
+                    f"{path} is given twice", "--vary", hint="give each lever once, with a list"
+                )
+            )
         clash = next((p for p in paths if p != path and p.startswith(path + ".")), None)
         if clash:
-            raise CaseError(Problem(f"{path} and {clash} touch the same field", "--vary", hint="keep one"))
+            raise CaseError(
+                Problem(f"{path} and {clash} touch the same field", "--vary", hint="keep one")
+            )
     size = 1
     for axis in axes:
         size *= len(axis.values)
     if size > MAX_POINTS:
-        raise CaseError(Problem(f"the grid has {size:,} points (at most {MAX_POINTS:,})", "--vary",
-                                hint="use coarser steps or fewer levers"))
+        raise CaseError(
+            Problem(
+                f"the grid has {size:,} points (at most {MAX_POINTS:,})",
+                "--vary",
+                hint="use coarser steps or fewer levers",
+            )
+        )
     options = SolveOptions(time_limit=time_limit, workers=POINT_CP_WORKERS, seed=seed)
     case_hash = base.case_hash
-    points = tuple(Point(point_key(case_hash, levers, seed, POINT_CP_WORKERS), levers)
-                   for levers in (dict(zip(paths, combo, strict=True))
-                                  for combo in itertools.product(*(a.values for a in axes))))
+    points = tuple(
+        Point(point_key(case_hash, levers, seed, POINT_CP_WORKERS), levers)
+        for levers in (
+            dict(zip(paths, combo, strict=True))
+            for combo in itertools.product(*(a.values for a in axes))
+        )
+    )
     check_points(base, axes, points)
     return SweepPlan(base, axes, points, options, case_hash)
 
@@ -236,15 +265,24 @@ def _check_point(base: LoadedCase, levers: dict[str, Any]) -> None:
         where = ", ".join(f"{k}={_canonical(v)}" for k, v in levers.items())
         first, more = exc.problems[0], len(exc.problems) - 1
         extra = f"; and {more} more problem{'s' * (more > 1)} at this point" if more else ""
-        raise CaseError(Problem(f"{first.message} (with --vary {where}{extra})", first.file, first.line,
-                                first.path, first.hint)) from None
+        raise CaseError(
+            Problem(
+                f"{first.message} (with --vary {where}{extra})",
+                first.file,
+                first.line,
+                first.path,
+                first.hint,
+            )
+        ) from None
 
 
 # --- solving one point (runs in a worker process) ---------------------------------------------
 
 
 class SolvePoint(Protocol):
-    def __call__(self, base: LoadedCase, levers: dict[str, Any], options: SolveOptions) -> dict[str, Any]: ...
+    def __call__(
+        self, base: LoadedCase, levers: dict[str, Any], options: SolveOptions
+    ) -> dict[str, Any]: ...
 
 
 def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions) -> dict[str, Any]:
@@ -269,7 +307,10 @@ def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions)
         inst = Instance(loaded.case)
         result = build_result(loaded, inst, plan_case(inst, options), options, [], [])
     except CaseError as exc:
-        return {"error": "; ".join(str(p) for p in exc.problems), "solve_seconds": time.perf_counter() - started}
+        return {
+            "error": "; ".join(str(p) for p in exc.problems),
+            "solve_seconds": time.perf_counter() - started,
+        }
     except PlannerBug as exc:
         return {"error": f"planner bug: {exc}", "solve_seconds": time.perf_counter() - started}
     return {
@@ -312,8 +353,12 @@ def point_row(plan: SweepPlan, point: Point, outcome: dict[str, Any]) -> dict[st
         "finished_at": st.now(),
     }
     if "error" in outcome:
-        row.update(status=st.ERROR_STATUS, go=None, error=str(outcome["error"])[:4000],
-                   solve_seconds=outcome.get("solve_seconds"))
+        row.update(
+            status=st.ERROR_STATUS,
+            go=None,
+            error=str(outcome["error"])[:4000],
+            solve_seconds=outcome.get("solve_seconds"),
+        )
     else:
         row.update(outcome, error=None)
     return row
@@ -327,8 +372,14 @@ class Executor(Protocol):
 
     name: str
 
-    def run(self, base: LoadedCase, options: SolveOptions, solve: SolvePoint, points: Iterable[Point],
-            stop: Callable[[], bool]) -> Iterator[tuple[Point, dict[str, Any]]]: ...
+    def run(
+        self,
+        base: LoadedCase,
+        options: SolveOptions,
+        solve: SolvePoint,
+        points: Iterable[Point],
+        stop: Callable[[], bool],
+    ) -> Iterator[tuple[Point, dict[str, Any]]]: ...
 
 
 class StopFlag:
@@ -383,9 +434,17 @@ class Listener(Protocol):
     def point(self, row: dict[str, Any]) -> None: ...
 
 
-def run_sweep(plan: SweepPlan, store: str, executor: Executor, *, retry_failed: bool = False,
-              solve: SolvePoint = solve_point, listener: Listener | None = None,
-              stop: StopFlag | None = None, command: str = "") -> SweepRun:
+def run_sweep(
+    plan: SweepPlan,
+    store: str,
+    executor: Executor,
+    *,
+    retry_failed: bool = False,
+    solve: SolvePoint = solve_point,
+    listener: Listener | None = None,
+    stop: StopFlag | None = None,
+    command: str = "",
+) -> SweepRun:
     """Solve every point of the plan not yet in the store, writing each one as it finishes.
 
     Holds the store's lock for the whole run; the store is written by this (client) process only.
@@ -399,16 +458,35 @@ def run_sweep(plan: SweepPlan, store: str, executor: Executor, *, retry_failed: 
             conn.close()
 
 
-def _run_locked(plan: SweepPlan, conn: Any, executor: Executor, retry_failed: bool, solve: SolvePoint,
-                listener: Listener | None, stop: StopFlag, command: str) -> SweepRun:
+def _run_locked(
+    plan: SweepPlan,
+    conn: Any,
+    executor: Executor,
+    retry_failed: bool,
+    solve: SolvePoint,
+    listener: Listener | None,
+    stop: StopFlag,
+    command: str,
+) -> SweepRun:
     stored = st.stored_points(conn, (p.key for p in plan.points))
     replace = {k for k, s in stored.items() if s.needs_retry} if retry_failed else set()
     todo = [p for p in plan.points if p.key not in stored or p.key in replace]
     run = SweepRun(total=len(plan.points), skipped=len(plan.points) - len(todo), todo=len(todo))
-    st.set_meta(conn, {"last_sweep": json.dumps({"case_file": plan.base.file, "scenario": plan.base.scenario,
-                                                 "overrides": [o.as_json() for o in plan.base.overrides],
-                                                 "vary": [f"{a.path}={a.spec}" for a in plan.axes],
-                                                 "command": command}, default=str)})
+    st.set_meta(
+        conn,
+        {
+            "last_sweep": json.dumps(
+                {
+                    "case_file": plan.base.file,
+                    "scenario": plan.base.scenario,
+                    "overrides": [o.as_json() for o in plan.base.overrides],
+                    "vary": [f"{a.path}={a.spec}" for a in plan.axes],
+                    "command": command,
+                },
+                default=str,
+            )
+        },
+    )
     run.run_id = st.start_run(conn, executor.name, len(todo))
     if listener:
         listener.started(run)
@@ -485,7 +563,9 @@ def summarize(rows: list[dict[str, Any]], lever_order: list[str] | None = None) 
             if x_day:
                 cell.go += 1
                 cell.earliest = min(cell.earliest or x_day, x_day)
-    summary.per_lever = {p: sorted(c.values(), key=lambda c: _sort_key(c.value)) for p, c in cells.items()}
+    summary.per_lever = {
+        p: sorted(c.values(), key=lambda c: _sort_key(c.value)) for p, c in cells.items()
+    }
     return summary
 
 
@@ -514,17 +594,25 @@ class SweepProgress:
         )
 
         self.console = console
-        self.progress = Progress(TextColumn("[bold]sweep[/]"), BarColumn(), MofNCompleteColumn(),
-                                 TextColumn("{task.fields[go]} go, {task.fields[failed]} failed"),
-                                 TimeElapsedColumn(), TextColumn("ETA"), TimeRemainingColumn(),
-                                 console=console, transient=False)
+        self.progress = Progress(
+            TextColumn("[bold]sweep[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[go]} go, {task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
         self.task: Any = None
         self.go = self.failed = 0
 
     def started(self, run: SweepRun) -> None:
         if run.skipped:
-            self.console.print(f"{run.skipped} of {run.total} points already in the store; "
-                               f"solving {run.todo}.")
+            self.console.print(
+                f"{run.skipped} of {run.total} points already in the store; solving {run.todo}."
+            )
         self.task = self.progress.add_task("sweep", total=run.todo, go=0, failed=0)
         self.progress.start()
 
@@ -573,8 +661,11 @@ def print_summary(summary: Summary, console: Any, title: str) -> None:
     if summary.earliest:
         example = ", ".join(f"{k}={_value_text(v)}" for k, v in summary.earliest_levers[0].items())
         count = len(summary.earliest_levers)
-        table.add_row("earliest X-Day", f"[bold]{summary.earliest}[/] at {count} point{'s' * (count > 1)}, "
-                      f"{'e.g. ' * (count > 1)}{example}")
+        table.add_row(
+            "earliest X-Day",
+            f"[bold]{summary.earliest}[/] at {count} point{'s' * (count > 1)}, "
+            f"{'e.g. ' * (count > 1)}{example}",
+        )
     else:
         table.add_row("earliest X-Day", "none: no point is go")
     console.print(table)
@@ -586,6 +677,12 @@ def print_summary(summary: Summary, console: Any, title: str) -> None:
         if len(cells) < len(all_cells):
             path += f"\n({len(all_cells)} values; shown where the answer changes)"
         for i, cell in enumerate(cells):
-            breakdown.add_row(path if i == 0 else "", _value_text(cell.value), str(cell.points),
-                              str(cell.go), cell.earliest or "-", end_section=i == len(cells) - 1)
+            breakdown.add_row(
+                path if i == 0 else "",
+                _value_text(cell.value),
+                str(cell.points),
+                str(cell.go),
+                cell.earliest or "-",
+                end_section=i == len(cells) - 1,
+            )
     console.print(breakdown)

@@ -1,9 +1,9 @@
 """Command line of the benchmarks.
 
-    python -m benchmarks run [--quick]                      BENCHMARKS.md + benchmarks/results.json
-    python -m benchmarks report                             BENCHMARKS.md again from results.json
-    python -m benchmarks psplib [--time-limit S] FILE...    one JSON line per RCPSP instance
-    python -m benchmarks generate --units N [--seed S] -o FILE   a synthetic case as YAML
+python -m benchmarks run [--quick]                      BENCHMARKS.md + benchmarks/results.json
+python -m benchmarks report                             BENCHMARKS.md again from results.json
+python -m benchmarks psplib [--time-limit S] FILE...    one JSON line per RCPSP instance
+python -m benchmarks generate --units N [--seed S] -o FILE   a synthetic case as YAML
 """
 
 from __future__ import annotations
@@ -36,11 +36,16 @@ def _report(results: dict) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from benchmarks.suite import FULL, QUICK, run_all
 
-    results = run_all(QUICK if args.quick else FULL, log=lambda s: print(s, file=sys.stderr, flush=True))
+    results = run_all(
+        QUICK if args.quick else FULL, log=lambda s: print(s, file=sys.stderr, flush=True)
+    )
     _write(RESULTS, json.dumps(results, indent=1, default=str) + "\n")
     _report(results)
-    print(f"wrote {REPORT.relative_to(ROOT)} and {RESULTS.relative_to(ROOT)} "
-          f"({results['duration_seconds'] / 60:.1f} min)", file=sys.stderr)
+    print(
+        f"wrote {REPORT.relative_to(ROOT)} and {RESULTS.relative_to(ROOT)} "
+        f"({results['duration_seconds'] / 60:.1f} min)",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -82,29 +87,47 @@ def cmd_generate(args: argparse.Namespace) -> int:
         sys.stdout.write(gen.yaml())
     else:
         gen.write(args.output)
-        print(f"wrote {args.output}: {args.units} units, known plan X-Day day {gen.known_plan.x_day}", file=sys.stderr)
+        print(
+            f"wrote {args.output}: {args.units} units, known plan X-Day day {gen.known_plan.x_day}",
+            file=sys.stderr,
+        )
     return 0
 
 
 def parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = argparse.ArgumentParser(
+        prog="python -m benchmarks",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     sub = p.add_subparsers(dest="command", required=True)
-    run = sub.add_parser("run", help="run the benchmark suite and write BENCHMARKS.md and benchmarks/results.json")
-    run.add_argument("--quick", action="store_true", help="smoke run (about 2 minutes) instead of the full one (about 20)")
+    run = sub.add_parser(
+        "run", help="run the benchmark suite and write BENCHMARKS.md and benchmarks/results.json"
+    )
+    run.add_argument(
+        "--quick",
+        action="store_true",
+        help="smoke run (about 2 minutes) instead of the full one (about 20)",
+    )
     run.set_defaults(fn=cmd_run)
     rep = sub.add_parser("report", help="rewrite BENCHMARKS.md from benchmarks/results.json")
     rep.set_defaults(fn=cmd_report)
     ps = sub.add_parser("psplib", help="solve PSPLIB RCPSP instances: one JSON line per file")
     ps.add_argument("files", nargs="+", metavar="FILE", help="PSPLIB .sm files")
-    ps.add_argument("--time-limit", type=float, default=10.0, help="seconds per instance (default 10)")
+    ps.add_argument(
+        "--time-limit", type=float, default=10.0, help="seconds per instance (default 10)"
+    )
     ps.add_argument("--workers", type=int, default=2, help="CP-SAT workers (default 2)")
     ps.set_defaults(fn=cmd_psplib)
-    gen = sub.add_parser("generate", help="write a seeded synthetic case with a known feasible plan")
+    gen = sub.add_parser(
+        "generate", help="write a seeded synthetic case with a known feasible plan"
+    )
     gen.add_argument("--units", type=int, required=True, help="movement units (at least 3)")
     gen.add_argument("--seed", type=int, default=0)
     gen.add_argument("--share", default="0.7", help="North share (0..1) or auto (default 0.7)")
-    gen.add_argument("-o", "--output", default="-", help="YAML file to write (default: standard output)")
+    gen.add_argument(
+        "-o", "--output", default="-", help="YAML file to write (default: standard output)"
+    )
     gen.set_defaults(fn=cmd_generate)
     return p
 

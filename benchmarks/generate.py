@@ -60,14 +60,26 @@ ROUTES = {
 FRONTS = {"east": "Eastern front", "north": "Northern front", "west": "Western front"}
 # (start, front) -> transit days
 TRANSIT = {
-    ("pusan", "east"): 5, ("pusan", "north"): 7, ("pusan", "west"): 8,
-    ("rashin", "east"): 2, ("rashin", "north"): 5, ("rashin", "west"): 8,
-    ("dairen", "east"): 6, ("dairen", "north"): 5, ("dairen", "west"): 4,
-    ("korea", "east"): 4, ("korea", "north"): 6, ("korea", "west"): 7,
-    ("manchuria", "east"): 3, ("manchuria", "north"): 2, ("manchuria", "west"): 3,
+    ("pusan", "east"): 5,
+    ("pusan", "north"): 7,
+    ("pusan", "west"): 8,
+    ("rashin", "east"): 2,
+    ("rashin", "north"): 5,
+    ("rashin", "west"): 8,
+    ("dairen", "east"): 6,
+    ("dairen", "north"): 5,
+    ("dairen", "west"): 4,
+    ("korea", "east"): 4,
+    ("korea", "north"): 6,
+    ("korea", "west"): 7,
+    ("manchuria", "east"): 3,
+    ("manchuria", "north"): 2,
+    ("manchuria", "west"): 3,
 }
 # kind: (share of units, group sizes, lift range, men, mobilization days, combat value)
-KINDS: dict[str, tuple[float, tuple[int, int], tuple[int, int], int, tuple[int, int], tuple[float, float]]] = {
+KINDS: dict[
+    str, tuple[float, tuple[int, int], tuple[int, int], int, tuple[int, int], tuple[float, float]]
+] = {
     "division": (0.15, (1, 4), (6000, 12000), 20000, (10, 20), (0.8, 1.2)),
     "brigade": (0.15, (1, 8), (2500, 5000), 6000, (6, 14), (0.3, 0.5)),
     "auxiliary": (0.70, (2, 40), (300, 2000), 1500, (3, 10), (0.0, 0.1)),
@@ -158,9 +170,23 @@ def _templates(rng: random.Random, total: int) -> list[_Template]:
         required = kind == "auxiliary" or rng.random() < 0.8
         available = ORDER_DAY + rng.randint(5, 25) if rng.random() < 0.1 else None
         travel = rng.randint(0, 2) if not REGIONS[origin].get("rail_only") else 0
-        out.append(_Template(f"{kind[:3]}{len(out) + 1:03d}", kind, count, origin, front,
-                             rng.randint(*lifts) // 100 * 100, men, rng.randint(*mobs), combat,
-                             required, travel, available, _moves_for(rng, origin, front)))
+        out.append(
+            _Template(
+                f"{kind[:3]}{len(out) + 1:03d}",
+                kind,
+                count,
+                origin,
+                front,
+                rng.randint(*lifts) // 100 * 100,
+                men,
+                rng.randint(*mobs),
+                combat,
+                required,
+                travel,
+                available,
+                _moves_for(rng, origin, front),
+            )
+        )
         remaining -= count
     return out
 
@@ -176,7 +202,13 @@ def _move_probability(t: _Template) -> float:
 def _demands(templates: list[_Template]) -> dict[str, dict[str, float]]:
     """Expected tons each resource must carry (ton-days for shipping, men-days for the depot),
     with a unit's moves equally likely."""
-    out: dict[str, dict[str, float]] = {"embark": {}, "debark": {}, "rail": {}, "ship": {}, "depot": {}}
+    out: dict[str, dict[str, float]] = {
+        "embark": {},
+        "debark": {},
+        "rail": {},
+        "ship": {},
+        "depot": {},
+    }
     for t in templates:
         p = _move_probability(t) * t.count * t.lift
         for move in t.moves:
@@ -191,7 +223,9 @@ def _demands(templates: list[_Template]) -> dict[str, dict[str, float]]:
     return out
 
 
-def _resources(rng: random.Random, templates: list[_Template], days: int, share_bp: int) -> dict[str, Any]:
+def _resources(
+    rng: random.Random, templates: list[_Template], days: int, share_bp: int
+) -> dict[str, Any]:
     """Capacities sized so that the expected traffic needs about `days` days of each resource."""
     demand = _demands(templates)
     max_lift = max(t.lift for t in templates)
@@ -199,20 +233,45 @@ def _resources(rng: random.Random, templates: list[_Template], days: int, share_
     def capacity(tons: float) -> int:
         return _round_up(max(tons / days * rng.uniform(0.8, 1.2), max_lift), 100)
 
-    ports = {p: {"name": p.title(), "region": r, "tons_per_day": capacity(demand["embark"].get(p, 0)), **SOURCE}
-             for p, r in EMBARK.items()}
-    ports |= {p: {"name": p.title(), "region": r, "tons_per_day": capacity(demand["debark"].get(p, 0)), **SOURCE}
-              for p, r in DEBARK.items()}
-    rail = {_line_id(s, f): {"start": s, "front": f, "transit_days": d,
-                             "tons_per_day": capacity(demand["rail"].get(_line_id(s, f), 0)), **SOURCE}
-            for (s, f), d in TRANSIT.items()}
+    ports = {
+        p: {
+            "name": p.title(),
+            "region": r,
+            "tons_per_day": capacity(demand["embark"].get(p, 0)),
+            **SOURCE,
+        }
+        for p, r in EMBARK.items()
+    }
+    ports |= {
+        p: {
+            "name": p.title(),
+            "region": r,
+            "tons_per_day": capacity(demand["debark"].get(p, 0)),
+            **SOURCE,
+        }
+        for p, r in DEBARK.items()
+    }
+    rail = {
+        _line_id(s, f): {
+            "start": s,
+            "front": f,
+            "transit_days": d,
+            "tons_per_day": capacity(demand["rail"].get(_line_id(s, f), 0)),
+            **SOURCE,
+        }
+        for (s, f), d in TRANSIT.items()
+    }
     regions: dict[str, Any] = {k: dict(v) for k, v in REGIONS.items()}
-    regions["home"]["depot_men"] = _round_up(max(demand["depot"].get("home", 0) / days, 2 * 20000), 1000)
+    regions["home"]["depot_men"] = _round_up(
+        max(demand["depot"].get("home", 0) / days, 2 * 20000), 1000
+    )
     # Requisitioning: 60% of the pool at the start, all of it from day 40.
     north_peak = demand["ship"].get("pool", 0) / days
     peak = _round_up(max(north_peak * BP / share_bp, max_lift * BP / share_bp * 1.01), 1000)
-    pool = [{"date": _date(day), "tons": _round_up(peak * f, 1000), **SOURCE}
-            for day, f in ((0, 0.6), (20, 0.8), (40, 1.0))]
+    pool = [
+        {"date": _date(day), "tons": _round_up(peak * f, 1000), **SOURCE}
+        for day, f in ((0, 0.6), (20, 0.8), (40, 1.0))
+    ]
     return {"ports": ports, "rail": rail, "regions": regions, "pool": pool}
 
 
@@ -222,7 +281,9 @@ def _scaled(resources: dict[str, Any], factor: float) -> dict[str, Any]:
     for table in ("ports", "rail"):
         for item in out[table].values():
             item["tons_per_day"] = _round_up(item["tons_per_day"] * factor, 100)
-    out["regions"]["home"]["depot_men"] = _round_up(out["regions"]["home"]["depot_men"] * factor, 1000)
+    out["regions"]["home"]["depot_men"] = _round_up(
+        out["regions"]["home"]["depot_men"] * factor, 1000
+    )
     for step in out["pool"]:
         step["tons"] = _round_up(step["tons"] * factor, 1000)
     return out
@@ -243,7 +304,11 @@ def _random_plan(rng: random.Random, inst: Instance, share_bp: int) -> tuple[Uni
             timeline[spec.id] = UnitPlan(id=spec.id, committed=False)
             continue
         mobilize = profiles.first_mobilization(spec, spec.earliest_start + rng.randint(0, 5))
-        tl = None if mobilize is None else profiles.schedule(spec, rng.randrange(len(spec.moves)), mobilize)
+        tl = (
+            None
+            if mobilize is None
+            else profiles.schedule(spec, rng.randrange(len(spec.moves)), mobilize)
+        )
         if tl is None:
             if spec.required:
                 return None
@@ -265,9 +330,12 @@ def _fronts(inst: Instance, plan: tuple[UnitPlan, ...], x_plan: int) -> dict[str
     for key, name in FRONTS.items():
         target = arrived[key] / FORCE_RATIO / 1.05
         initial = round(target / (1 - 0.3 * min(x_plan, 120) / 120), 2)
-        fronts[key] = {"name": name, "initial_strength": initial,
-                       "withdrawals": [{"date": _date(120), "cumulative": round(0.3 * initial, 3), **SOURCE}],
-                       **SOURCE}
+        fronts[key] = {
+            "name": name,
+            "initial_strength": initial,
+            "withdrawals": [{"date": _date(120), "cumulative": round(0.3 * initial, 3), **SOURCE}],
+            **SOURCE,
+        }
     return fronts
 
 
@@ -280,14 +348,22 @@ def _criteria(x_plan: int, halving_from: int) -> dict[str, Any]:
     return {
         "halving": {"fraction": _halving_fraction(halving_from - DECISION_LAG), **SOURCE},
         "force_ratio": {"ratio": FORCE_RATIO, "soviet_factor": 1.0, **SOURCE},
-        "decision_deadline": {"date": _date(x_plan - DECISION_LAG + 10), "decision_to_attack_days": DECISION_LAG,
-                              **SOURCE},
-        "weather": {"deadline": _date(x_plan + CAMPAIGN_DAYS + 20), "campaign_days": CAMPAIGN_DAYS, **SOURCE},
+        "decision_deadline": {
+            "date": _date(x_plan - DECISION_LAG + 10),
+            "decision_to_attack_days": DECISION_LAG,
+            **SOURCE,
+        },
+        "weather": {
+            "deadline": _date(x_plan + CAMPAIGN_DAYS + 20),
+            "campaign_days": CAMPAIGN_DAYS,
+            **SOURCE,
+        },
     }
 
 
-def generate(units: int, seed: int = 0, north_share: float | Literal["auto"] = 0.7,
-             movement_days: int = 35) -> Generated:
+def generate(
+    units: int, seed: int = 0, north_share: float | Literal["auto"] = 0.7, movement_days: int = 35
+) -> Generated:
     """A case of exactly `units` movement units with a feasible plan built in (see module doc)."""
     if units < 3:
         raise ValueError("a synthetic case needs at least 3 units (one combat group per front)")
@@ -296,25 +372,48 @@ def generate(units: int, seed: int = 0, north_share: float | Literal["auto"] = 0
     share_bp = 7000 if north_share == "auto" else round(north_share * BP)
     resources = _resources(rng, templates, movement_days, share_bp)
     for _attempt in range(20):
-        data = _case_data(units, seed, templates, resources, north_share, _criteria(HORIZON - 30, 0),
-                          {f: {"name": n, "initial_strength": 0} for f, n in FRONTS.items()})
+        data = _case_data(
+            units,
+            seed,
+            templates,
+            resources,
+            north_share,
+            _criteria(HORIZON - 30, 0),
+            {f: {"name": n, "initial_strength": 0} for f, n in FRONTS.items()},
+        )
         inst = Instance(Case.model_validate(data))
         plan = _random_plan(rng, inst, share_bp)
         if plan is not None:
             break
         resources = _scaled(resources, 1.25)
     else:
-        raise RuntimeError("could not draw a feasible plan")  # pragma: no cover - capacities grow each time
+        raise RuntimeError(
+            "could not draw a feasible plan"
+        )  # pragma: no cover - capacities grow each time
     x_plan = max(up.arrive or 0 for spec, up in zip(inst.units, plan, strict=True) if spec.required)
     x_plan = max(x_plan, DECISION_LAG)
     # The halving criterion holds from about a week before the known plan's X-Day.
-    data = _case_data(units, seed, templates, resources, north_share, _criteria(x_plan, x_plan - 7),
-                      _fronts(inst, plan, x_plan))
+    data = _case_data(
+        units,
+        seed,
+        templates,
+        resources,
+        north_share,
+        _criteria(x_plan, x_plan - 7),
+        _fronts(inst, plan, x_plan),
+    )
     return Generated(units, seed, data, Plan(x_day=x_plan, north_share_bp=share_bp, units=plan))
 
 
-def _case_data(units: int, seed: int, templates: list[_Template], resources: dict[str, Any],
-               north_share: float | Literal["auto"], criteria: dict[str, Any], fronts: dict[str, Any]) -> dict[str, Any]:
+def _case_data(
+    units: int,
+    seed: int,
+    templates: list[_Template],
+    resources: dict[str, Any],
+    north_share: float | Literal["auto"],
+    criteria: dict[str, Any],
+    fronts: dict[str, Any],
+) -> dict[str, Any]:
     south_day = 30
     pool = resources["pool"]
     # The pool on the South's day: the latest step on or before it (steps are in date order).
@@ -327,14 +426,28 @@ def _case_data(units: int, seed: int, templates: list[_Template], resources: dic
         "title": f"Synthetic benchmark case: {units} units (seed {seed})",
         "description": "Generated by benchmarks/generate.py around a known feasible plan.",
         "calendar": {"start": START.isoformat(), "horizon_days": HORIZON},
-        "levers": {"mobilization_order": _date(ORDER_DAY), "north_share": north_share, "withdrawal_scale": 1.0},
-        "shipping": {"pool": pool, "south_requirements": {
-            "south_d30": {"by": _date(south_day), "tons": int(south_fraction * pool_then) // 100 * 100, **SOURCE}},
-            **SOURCE},
+        "levers": {
+            "mobilization_order": _date(ORDER_DAY),
+            "north_share": north_share,
+            "withdrawal_scale": 1.0,
+        },
+        "shipping": {
+            "pool": pool,
+            "south_requirements": {
+                "south_d30": {
+                    "by": _date(south_day),
+                    "tons": int(south_fraction * pool_then) // 100 * 100,
+                    **SOURCE,
+                }
+            },
+            **SOURCE,
+        },
         "regions": resources["regions"],
         "ports": resources["ports"],
-        "sea_routes": {r: {"embark": e, "debark": d, "sail_days": s, "cycle_days": c, **SOURCE}
-                       for r, (e, d, s, c) in ROUTES.items()},
+        "sea_routes": {
+            r: {"embark": e, "debark": d, "sail_days": s, "cycle_days": c, **SOURCE}
+            for r, (e, d, s, c) in ROUTES.items()
+        },
         "rail": resources["rail"],
         "fronts": fronts,
         "units": {t.key: _unit_data(t) for t in templates},
@@ -343,18 +456,34 @@ def _case_data(units: int, seed: int, templates: list[_Template], resources: dic
 
 
 def _unit_data(t: _Template) -> dict[str, Any]:
-    out: dict[str, Any] = {"name": f"{t.kind.title()} group {t.key}", "count": t.count, "origin": t.origin,
-                           "men": t.men, "lift_tons": t.lift, "mobilization_days": t.mob_days}
+    out: dict[str, Any] = {
+        "name": f"{t.kind.title()} group {t.key}",
+        "count": t.count,
+        "origin": t.origin,
+        "men": t.men,
+        "lift_tons": t.lift,
+        "mobilization_days": t.mob_days,
+    }
     if t.available is not None:
         out["available"] = _date(t.available)
     if t.travel:
         out["travel_to_port_days"] = t.travel
-    out |= {"combat_value": t.combat, "front": t.front, "required": t.required, "moves": t.moves, **SOURCE}
+    out |= {
+        "combat_value": t.combat,
+        "front": t.front,
+        "required": t.required,
+        "moves": t.moves,
+        **SOURCE,
+    }
     return out
 
 
-def instance(units: int, seed: int = 0, north_share: float | Literal["auto"] = 0.7,
-             directory: str | None = None) -> tuple[Instance, Generated]:
+def instance(
+    units: int,
+    seed: int = 0,
+    north_share: float | Literal["auto"] = 0.7,
+    directory: str | None = None,
+) -> tuple[Instance, Generated]:
     """Generate, write, load (validating) and compile a synthetic case."""
     gen = generate(units, seed, north_share)
     return Instance(gen.load(directory).case), gen

@@ -46,7 +46,9 @@ def greedy(inst: Instance) -> GreedyResult:
     for name, rule in RULES.items():
         sched = list_schedule(inst, sorted(inst.units, key=rule), share)
         by_rule[name] = sched.x_day
-        if sched.x_day is not None and (best is None or (sched.x_day, sched.ton_days) < (best.x_day, best.ton_days)):
+        if sched.x_day is not None and (
+            best is None or (sched.x_day, sched.ton_days) < (best.x_day, best.ton_days)
+        ):
             best, best_rule = sched, name
     if best is None:
         return GreedyResult(None, None, None, by_rule)

@@ -89,7 +89,9 @@ class _Lp:
             self.row({a: 1, b: -1}, hi=0)
         return _Step(lo, hi, cols)
 
-    def row(self, terms: dict[int, float], lo: float = -highspy.kHighsInf, hi: float = highspy.kHighsInf) -> None:
+    def row(
+        self, terms: dict[int, float], lo: float = -highspy.kHighsInf, hi: float = highspy.kHighsInf
+    ) -> None:
         terms = {c: v for c, v in terms.items() if v != 0}
         self.index.extend(terms)
         self.value.extend(terms.values())
@@ -110,8 +112,10 @@ class _Lp:
         lp.a_matrix_.start_ = np.array(self.start, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(self.index, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(self.value, dtype=float)
-        lp.integrality_ = [highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
-                           for i in self.integer]
+        lp.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous
+            for i in self.integer
+        ]
         h = highspy.Highs()
         h.silent()
         h.passModel(lp)
@@ -142,8 +146,11 @@ def x_window(inst: Instance) -> tuple[int, int, list[int]]:
         hi = min(hi, inst.decision_deadline_day + inst.decision_lag)
     if inst.enabled("weather"):
         hi = min(hi, inst.weather_last_x_day)
-    allowed = [x for x in range(lo, hi + 1)
-               if not inst.enabled("halving") or inst.halving_holds[x - inst.decision_lag]]
+    allowed = [
+        x
+        for x in range(lo, hi + 1)
+        if not inst.enabled("halving") or inst.halving_holds[x - inst.decision_lag]
+    ]
     return (allowed[0], allowed[-1], allowed) if allowed else (lo, lo - 1, [])
 
 
@@ -155,7 +162,10 @@ def build_milp(inst: Instance) -> MilpModel | None:
         return None
     horizon = inst.horizon
     latest_arrival = x_hi if inst.enabled("required_arrivals") else horizon
-    units = [_unit_columns(lp, inst, spec, latest_arrival if spec.required else horizon) for spec in inst.units]
+    units = [
+        _unit_columns(lp, inst, spec, latest_arrival if spec.required else horizon)
+        for spec in inst.units
+    ]
     _presence(lp, units)
     _precedences(lp, units)
     share = _share_column(lp, inst)
@@ -182,7 +192,9 @@ def _unit_columns(lp: _Lp, inst: Instance, spec: UnitSpec, last_arrival: int) ->
             e_lo = est + mob
         else:
             s_lo = est + mob + move.travel_to_port_days
-            s_hi = min(horizon + 1 - move.cycle_days, horizon - move.sail_days, e_hi - move.sail_days)
+            s_hi = min(
+                horizon + 1 - move.cycle_days, horizon - move.sail_days, e_hi - move.sail_days
+            )
             if s_lo > s_hi:
                 continue
             cols.sailed[k] = lp.step(s_lo, s_hi)
@@ -259,7 +271,11 @@ def _capacities(lp: _Lp, inst: Instance, units: list[_UnitCols], share: int | No
     embark = {p: [dict[int, float]() for _ in days] for p in case.ports}
     debark = {p: [dict[int, float]() for _ in days] for p in case.ports}
     rail = {r: [dict[int, float]() for _ in days] for r in case.rail}
-    depot = {r: [dict[int, float]() for _ in days] for r, reg in case.regions.items() if reg.depot_men is not None}
+    depot = {
+        r: [dict[int, float]() for _ in days]
+        for r, reg in case.regions.items()
+        if reg.depot_men is not None
+    }
     for u in units:
         lift = u.spec.lift
         for k, s in u.sailed.items():
@@ -287,10 +303,12 @@ def _capacities(lp: _Lp, inst: Instance, units: list[_UnitCols], share: int | No
             terms = {c: 100 * v for c, v in ship[d].items()}
             terms[share] = -inst.pool[d]
             lp.row(terms, hi=0)
-    for table, caps in ((embark, {p: x.tons_per_day for p, x in case.ports.items()}),
-                        (debark, {p: x.tons_per_day for p, x in case.ports.items()}),
-                        (rail, {r: x.tons_per_day for r, x in case.rail.items()}),
-                        (depot, {r: x.depot_men for r, x in case.regions.items()})):
+    for table, caps in (
+        (embark, {p: x.tons_per_day for p, x in case.ports.items()}),
+        (debark, {p: x.tons_per_day for p, x in case.ports.items()}),
+        (rail, {r: x.tons_per_day for r, x in case.rail.items()}),
+        (depot, {r: x.depot_men for r, x in case.regions.items()}),
+    ):
         for key, rows in table.items():
             for terms in rows:
                 if terms:
@@ -315,7 +333,9 @@ def _required_arrivals(lp: _Lp, inst: Instance, units: list[_UnitCols], x_by: _S
             lp.row(terms, hi=0)
 
 
-def _force_ratio(lp: _Lp, inst: Instance, units: list[_UnitCols], x_by: _Step, allowed: list[int]) -> None:
+def _force_ratio(
+    lp: _Lp, inst: Instance, units: list[_UnitCols], x_by: _Step, allowed: list[int]
+) -> None:
     """X = x ⇒ on each front the combat value arrived by x is at least what x needs."""
     if not inst.enabled("force_ratio"):
         return
@@ -405,7 +425,9 @@ def solve_milp(inst: Instance, time_limit: float = 60.0, threads: int = 2) -> Mi
     built = time.perf_counter() - started
     h.setOptionValue("threads", threads)
     h.setOptionValue("random_seed", 0)
-    stages = ["x_day"] + (["north_share_pct"] if mm.share_pct is not None else []) + ["ton_days", TIDY]
+    stages = (
+        ["x_day"] + (["north_share_pct"] if mm.share_pct is not None else []) + ["ton_days", TIDY]
+    )
     objective: dict[str, int] = {}
     bound: dict[str, float] = {}
     status = Status.OPTIMAL
@@ -423,7 +445,9 @@ def solve_milp(inst: Instance, time_limit: float = 60.0, threads: int = 2) -> Mi
         h.setOptionValue("time_limit", seconds)
         h.setOptionValue("mip_rel_gap", TIDY_GAP if term == TIDY else 0.0)
         cost, offset = _objective(mm, term)
-        h.changeColsCost(n, np.arange(n, dtype=np.int32), np.array([cost.get(c, 0.0) for c in range(n)]))
+        h.changeColsCost(
+            n, np.arange(n, dtype=np.int32), np.array([cost.get(c, 0.0) for c in range(n)])
+        )
         h.changeObjectiveOffset(offset)
         if values is not None:
             h.setSolution(_solution(values))  # the previous stage's optimum is feasible here
@@ -448,10 +472,19 @@ def solve_milp(inst: Instance, time_limit: float = 60.0, threads: int = 2) -> Mi
         if i == len(stages) - 2:
             proven_at = time.perf_counter() - started
         # Fix this term at its optimum before the next stage.
-        h.addRow(objective[term] - offset, objective[term] - offset, len(cost),
-                 np.array(list(cost), dtype=np.int32), np.array(list(cost.values()), dtype=float))
-    plan = extract_plan(mm, values, objective) if values is not None and "x_day" in objective else None
-    return MilpOutcome(status, plan, objective, bound, time.perf_counter() - started, built, *sizes, proven_at)
+        h.addRow(
+            objective[term] - offset,
+            objective[term] - offset,
+            len(cost),
+            np.array(list(cost), dtype=np.int32),
+            np.array(list(cost.values()), dtype=float),
+        )
+    plan = (
+        extract_plan(mm, values, objective) if values is not None and "x_day" in objective else None
+    )
+    return MilpOutcome(
+        status, plan, objective, bound, time.perf_counter() - started, built, *sizes, proven_at
+    )
 
 
 def _solution(values: np.ndarray) -> highspy.HighsSolution:
@@ -477,10 +510,21 @@ def extract_plan(mm: MilpModel, values: np.ndarray, objective: dict[str, int]) -
         sail = u.sailed[k].first(values) if k in u.sailed else None
         entrain = u.entrained[k].first(values)
         assert entrain is not None
-        units.append(UnitPlan(id=u.spec.id, committed=True, move=k, mobilize=mobilize,
-                              ready=mobilize + u.spec.mobilization_days, sail=sail,
-                              debark=sail + move.sail_days if sail is not None else None,
-                              entrain=entrain, arrive=entrain + move.transit_days))
-    share = inst.fixed_share_bp if mm.share_pct is None else round(values[mm.share_pct]) * (BP // 100)
+        units.append(
+            UnitPlan(
+                id=u.spec.id,
+                committed=True,
+                move=k,
+                mobilize=mobilize,
+                ready=mobilize + u.spec.mobilization_days,
+                sail=sail,
+                debark=sail + move.sail_days if sail is not None else None,
+                entrain=entrain,
+                arrive=entrain + move.transit_days,
+            )
+        )
+    share = (
+        inst.fixed_share_bp if mm.share_pct is None else round(values[mm.share_pct]) * (BP // 100)
+    )
     assert share is not None
     return Plan(x_day=objective["x_day"], north_share_bp=share, units=tuple(units))

@@ -47,14 +47,21 @@ def read_instance(path: str) -> Rcpsp:
     durations, demands, successors = [], [], []
     for act in data.activities:
         if len(act.modes) != 1:
-            raise ValueError(f"{path}: activity with {len(act.modes)} modes; only single-mode RCPSP is supported")
+            raise ValueError(
+                f"{path}: activity with {len(act.modes)} modes; only single-mode RCPSP is supported"
+            )
         mode = act.modes[0]
         durations.append(mode.duration)
         demands.append(tuple(mode.demands[i] for i in renewable))
         successors.append(tuple(act.successors))
     name = os.path.splitext(os.path.basename(path))[0]
-    return Rcpsp(name, tuple(durations), tuple(demands),
-                 tuple(data.resources[i].capacity for i in renewable), tuple(successors))
+    return Rcpsp(
+        name,
+        tuple(durations),
+        tuple(demands),
+        tuple(data.resources[i].capacity for i in renewable),
+        tuple(successors),
+    )
 
 
 def _topological(p: Rcpsp) -> list[int]:
@@ -109,7 +116,11 @@ def serial_schedule(p: Rcpsp) -> list[int]:
         eligible = [i for i in range(n) if i not in done and all(q in done for q in preds[i])]
         i = max(eligible, key=lambda a: (tail[a], -a))  # longest tail ⇔ earliest latest finish
         t = max((start[q] + p.durations[q] for q in preds[i]), default=0)
-        while not all(free[r][d] >= p.demands[i][r] for r in range(len(free)) for d in range(t, t + p.durations[i])):
+        while not all(
+            free[r][d] >= p.demands[i][r]
+            for r in range(len(free))
+            for d in range(t, t + p.durations[i])
+        ):
             t += 1
         for r in range(len(free)):
             for d in range(t, t + p.durations[i]):
@@ -132,8 +143,14 @@ def incompatibility_cliques(p: Rcpsp, min_size: int = 3) -> list[list[int]]:
     (edge finding). Greedy: grow a clique from every uncovered conflict edge, densest first.
     """
     n = len(p.durations)
-    adj = {i: {j for j in range(n) if j != i and p.durations[i] and p.durations[j] and incompatible(p, i, j)}
-           for i in range(n)}
+    adj = {
+        i: {
+            j
+            for j in range(n)
+            if j != i and p.durations[i] and p.durations[j] and incompatible(p, i, j)
+        }
+        for i in range(n)
+    }
     degree = {i: len(adj[i]) for i in range(n)}
     covered: set[tuple[int, int]] = set()
     out: list[list[int]] = []
@@ -172,9 +189,14 @@ def solve_rcpsp(p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int 
     horizon = max(s + d for s, d in zip(greedy, p.durations, strict=True))
     est, tail = earliest_starts(p), tails(p)
     cp = cp_model.CpModel()
-    starts = [cp.new_int_var(est[i], horizon - tail[i], f"start[act-{i}]") for i in range(len(p.durations))]
-    intervals = [cp.new_fixed_size_interval_var(s, d, f"busy[act-{i}]")
-                 for i, (s, d) in enumerate(zip(starts, p.durations, strict=True))]
+    starts = [
+        cp.new_int_var(est[i], horizon - tail[i], f"start[act-{i}]")
+        for i in range(len(p.durations))
+    ]
+    intervals = [
+        cp.new_fixed_size_interval_var(s, d, f"busy[act-{i}]")
+        for i, (s, d) in enumerate(zip(starts, p.durations, strict=True))
+    ]
     for i, succ in enumerate(p.successors):
         for j in succ:
             cp.add(starts[j] >= starts[i] + p.durations[i])
@@ -184,7 +206,9 @@ def solve_rcpsp(p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int 
             cp.add_cumulative([iv for iv, _ in used], [d for _, d in used], cap)
     for clique in incompatibility_cliques(p):
         cp.add_no_overlap([intervals[i] for i in clique])
-    makespan = cp.new_int_var(max(e + t for e, t in zip(est, tail, strict=True)), horizon, "makespan")
+    makespan = cp.new_int_var(
+        max(e + t for e, t in zip(est, tail, strict=True)), horizon, "makespan"
+    )
     for s, d in zip(starts, p.durations, strict=True):
         cp.add(makespan >= s + d)
     cp.minimize(makespan)
@@ -195,13 +219,18 @@ def solve_rcpsp(p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int 
     left = time_limit - (time.perf_counter() - started)
     solver = new_solver(left, workers=workers, seed=seed, search="parallel")
     code = run(solver, cp).code
-    status = {cp_model.OPTIMAL: Status.OPTIMAL, cp_model.FEASIBLE: Status.FEASIBLE,
-              cp_model.INFEASIBLE: Status.INFEASIBLE}.get(code, Status.UNKNOWN)
+    status = {
+        cp_model.OPTIMAL: Status.OPTIMAL,
+        cp_model.FEASIBLE: Status.FEASIBLE,
+        cp_model.INFEASIBLE: Status.INFEASIBLE,
+    }.get(code, Status.UNKNOWN)
     value = round(solver.objective_value) if status in (Status.OPTIMAL, Status.FEASIBLE) else None
     if value is not None:
         check_schedule(p, [solver.value(s) for s in starts], value)
     bound = round(solver.best_objective_bound) if value is not None else makespan.proto.domain[0]
-    return RcpspResult(p.name, value, status.value, int(bound), round(time.perf_counter() - started, 3))
+    return RcpspResult(
+        p.name, value, status.value, int(bound), round(time.perf_counter() - started, 3)
+    )
 
 
 def check_schedule(p: Rcpsp, start: list[int], makespan: int) -> None:
@@ -209,7 +238,9 @@ def check_schedule(p: Rcpsp, start: list[int], makespan: int) -> None:
     for i, succ in enumerate(p.successors):
         for j in succ:
             if start[j] < start[i] + p.durations[i]:
-                raise AssertionError(f"{p.name}: activity {j} starts before its predecessor {i} ends")
+                raise AssertionError(
+                    f"{p.name}: activity {j} starts before its predecessor {i} ends"
+                )
     end = max(s + d for s, d in zip(start, p.durations, strict=True))
     if end != makespan:
         raise AssertionError(f"{p.name}: reported makespan {makespan}, schedule ends at {end}")

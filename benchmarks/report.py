@@ -40,50 +40,96 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(name: str, measured: str, threshold: str, ok: bool | None, how_far: str) -> None:
-        out.append({"target": name, "measured": measured, "threshold": threshold,
-                    "result": "not measured" if ok is None else ("pass" if ok else "FAIL"), "how_far": how_far})
+        out.append(
+            {
+                "target": name,
+                "measured": measured,
+                "threshold": threshold,
+                "result": "not measured" if ok is None else ("pass" if ok else "FAIL"),
+                "how_far": how_far,
+            }
+        )
 
     hist = _row(results, "historical")
     if not hist:
-        add("Historical case: every scenario proven optimal (or proven no-go) in < 1 s", "–", "< 1 s each", None, "")
+        add(
+            "Historical case: every scenario proven optimal (or proven no-go) in < 1 s",
+            "–",
+            "< 1 s each",
+            None,
+            "",
+        )
     else:
         rows = hist["rows"]
         proven = all(set(r["statuses"]) <= {"OPTIMAL", "INFEASIBLE"} for r in rows)
         worst = max(rows, key=lambda r: r["seconds"]["median"])
-        worst_proven = max((r["proven_seconds"]["median"] for r in rows if r["proven_seconds"]), default=None)
+        worst_proven = max(
+            (r["proven_seconds"]["median"] for r in rows if r["proven_seconds"]), default=None
+        )
         t = worst["seconds"]["median"]
-        add("Historical case: every scenario proven optimal (or proven no-go) in < 1 s",
+        add(
+            "Historical case: every scenario proven optimal (or proven no-go) in < 1 s",
             f"{len(rows)} scenarios, {'all proven' if proven else 'NOT all proven'}; slowest median {t:.2f} s "
             f"({worst['scenario']}); status decided by {_fmt(worst_proven)} s at worst",
-            "< 1 s each", proven and t < 1.0, f"{t / 1.0:.2f}× the limit")
+            "< 1 s each",
+            proven and t < 1.0,
+            f"{t / 1.0:.2f}× the limit",
+        )
     for units, limit, first_limit, gap_limit in ((1000, 30.0, 2.0, 0.02), (5000, 60.0, 10.0, 0.05)):
-        quick = _scaling(results, units, limit) or _scaling(results, units, 10.0 if units == 1000 else limit)
+        quick = _scaling(results, units, limit) or _scaling(
+            results, units, 10.0 if units == 1000 else limit
+        )
         fast = _scaling(results, units, first_limit)
         if fast:
             first = fast["first_plan_seconds"]["median"] if fast["first_plan_seconds"] else None
             ok = first is not None and first < first_limit and fast["verified"]
-            add(f"{units:,} units: first verified plan < {first_limit:g} s",
+            add(
+                f"{units:,} units: first verified plan < {first_limit:g} s",
                 f"{_fmt(first)} s to the warm-start plan (verified); run with --time-limit {first_limit:g}: "
                 f"{fast['status']}, X-Day {fast['x_day']}, {fast['seconds']['median']:.2f} s",
-                f"< {first_limit:g} s", ok, f"{first / first_limit:.2f}× the limit" if first else "no plan")
+                f"< {first_limit:g} s",
+                ok,
+                f"{first / first_limit:.2f}× the limit" if first else "no plan",
+            )
         else:
-            add(f"{units:,} units: first verified plan < {first_limit:g} s", "–", f"< {first_limit:g} s", None, "")
+            add(
+                f"{units:,} units: first verified plan < {first_limit:g} s",
+                "–",
+                f"< {first_limit:g} s",
+                None,
+                "",
+            )
         if quick:
             gaps = [g for g in quick["x_gaps"] if g is not None]
             gap = max(gaps) if gaps else None
             ok = gap is not None and gap <= gap_limit
             td = quick.get("ton_days_gap")
-            add(f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in {quick['time_limit']:g} s",
+            add(
+                f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in {quick['time_limit']:g} s",
                 f"X-Day {quick['x_days']} vs bound {quick['x_bound']}: gap {_fmt(gap, 3)} (status {quick['statuses']}); "
                 f"shipping ton-days gap {_fmt(td, 3)}",
-                f"≤ {gap_limit:.0%}", ok, f"{gap / gap_limit:.1f}× the allowed gap" if gap else "proven")
+                f"≤ {gap_limit:.0%}",
+                ok,
+                f"{gap / gap_limit:.1f}× the allowed gap" if gap else "proven",
+            )
         else:
-            add(f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in {limit:g} s", "–",
-                f"≤ {gap_limit:.0%}", None, "")
+            add(
+                f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in {limit:g} s",
+                "–",
+                f"≤ {gap_limit:.0%}",
+                None,
+                "",
+            )
     scaling = _row(results, "scaling")
     if scaling:
         peak = max(r["peak_rss_mib"] for r in scaling["rows"])
-        add("Peak memory < 2 GiB (largest case)", f"{peak:.0f} MiB", "< 2048 MiB", peak < 2 * GIB, f"{peak / (2 * GIB):.2f}× the limit")
+        add(
+            "Peak memory < 2 GiB (largest case)",
+            f"{peak:.0f} MiB",
+            "< 2048 MiB",
+            peak < 2 * GIB,
+            f"{peak / (2 * GIB):.2f}× the limit",
+        )
     else:
         add("Peak memory < 2 GiB (largest case)", "–", "< 2048 MiB", None, "")
     greedy = _row(results, "greedy")
@@ -91,11 +137,21 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         rows = greedy["rows"]
         worse = [r["instance"] for r in rows if r["verdict"] == "worse"]
         better = sum(r["verdict"] == "better" for r in rows)
-        add("X-Day at least as good as the greedy baseline on every instance",
-            f"{len(rows) - len(worse)}/{len(rows)} instances" + (f"; worse on {', '.join(worse)}" if worse else ""),
-            "all", not worse, f"{len(worse)} worse")
-        add("X-Day strictly better than greedy on most instances", f"{better}/{len(rows)} strictly better",
-            "> half", better * 2 > len(rows), f"{better / len(rows):.0%} of instances")
+        add(
+            "X-Day at least as good as the greedy baseline on every instance",
+            f"{len(rows) - len(worse)}/{len(rows)} instances"
+            + (f"; worse on {', '.join(worse)}" if worse else ""),
+            "all",
+            not worse,
+            f"{len(worse)} worse",
+        )
+        add(
+            "X-Day strictly better than greedy on most instances",
+            f"{better}/{len(rows)} strictly better",
+            "> half",
+            better * 2 > len(rows),
+            f"{better / len(rows):.0%} of instances",
+        )
     else:
         add("X-Day at least as good as the greedy baseline on every instance", "–", "all", None, "")
         add("X-Day strictly better than greedy on most instances", "–", "> half", None, "")
@@ -104,33 +160,67 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         hist_rows = [r for r in mi["rows"] if not r["instance"].startswith("syn")]
         ratios = [r["ratio"] for r in hist_rows if r["ratio"] is not None and r["same_optimum"]]
         differ = [r["instance"] for r in hist_rows if r["same_optimum"] is False]
-        floors = [r["ratio_at_least"] for r in hist_rows if r["ratio"] is None and r["ratio_at_least"]]
+        floors = [
+            r["ratio_at_least"] for r in hist_rows if r["ratio"] is None and r["ratio_at_least"]
+        ]
         low = min(ratios + floors) if ratios or floors else None
-        add("≥ 10× faster than the HiGHS time-indexed MILP to the same optimum (historical case)",
-            ", ".join(f"{r['instance']}: {_fmt(r['ratio'], 1) if r['ratio'] is not None else '≥' + _fmt(r['ratio_at_least'], 1)}×"
-                      f"{' (different answer!)' if r['same_optimum'] is False else ''}" for r in hist_rows),
-            "≥ 10× on each", low is not None and low >= 10 and not differ,
-            f"smallest ratio {_fmt(low, 1)}×")
+        add(
+            "≥ 10× faster than the HiGHS time-indexed MILP to the same optimum (historical case)",
+            ", ".join(
+                f"{r['instance']}: {_fmt(r['ratio'], 1) if r['ratio'] is not None else '≥' + _fmt(r['ratio_at_least'], 1)}×"
+                f"{' (different answer!)' if r['same_optimum'] is False else ''}"
+                for r in hist_rows
+            ),
+            "≥ 10× on each",
+            low is not None and low >= 10 and not differ,
+            f"smallest ratio {_fmt(low, 1)}×",
+        )
     else:
-        add("≥ 10× faster than the HiGHS time-indexed MILP to the same optimum (historical case)", "–", "≥ 10×", None, "")
+        add(
+            "≥ 10× faster than the HiGHS time-indexed MILP to the same optimum (historical case)",
+            "–",
+            "≥ 10×",
+            None,
+            "",
+        )
     ps = _row(results, "psplib")
     if ps:
         j30 = [r for r in ps["rows"] if r["set"] == "j30"]
         optimal = sum(r["optimal_known"] for r in j30)
         mean = sum(r["seconds"] for r in j30) / len(j30) if j30 else 0
         sound = all(r["sound"] for r in ps["rows"])
-        add("PSPLIB j30: the optimal makespan proven on every instance benchmarked",
+        add(
+            "PSPLIB j30: the optimal makespan proven on every instance benchmarked",
             f"{optimal}/{len(j30)} proven optimal at the known optimum; mean {mean:.2f} s; all answers sound: {sound}",
-            "all", optimal == len(j30) and sound, f"{len(j30) - optimal} not proven within the time limit")
+            "all",
+            optimal == len(j30) and sound,
+            f"{len(j30) - optimal} not proven within the time limit",
+        )
     else:
-        add("PSPLIB j30: the optimal makespan proven on every instance benchmarked", "–", "all", None, "")
+        add(
+            "PSPLIB j30: the optimal makespan proven on every instance benchmarked",
+            "–",
+            "all",
+            None,
+            "",
+        )
     sw = _row(results, "sweep")
     if sw:
-        add("Sweep throughput: ≥ 1,000 points of the historical case in < 5 min on 2 cores",
+        add(
+            "Sweep throughput: ≥ 1,000 points of the historical case in < 5 min on 2 cores",
             f"{sw['points']} points in {sw['seconds']:.1f} s ({sw['points_per_s']:.2f} points/s ≈ {sw['points_in_5_min']:,} in 5 min)",
-            "≥ 1,000 in 300 s", sw["points_in_5_min"] >= 1000, f"{sw['points_in_5_min'] / 1000:.2f}× the target")
+            "≥ 1,000 in 300 s",
+            sw["points_in_5_min"] >= 1000,
+            f"{sw['points_in_5_min'] / 1000:.2f}× the target",
+        )
     else:
-        add("Sweep throughput: ≥ 1,000 points of the historical case in < 5 min on 2 cores", "–", "≥ 1,000 in 300 s", None, "")
+        add(
+            "Sweep throughput: ≥ 1,000 points of the historical case in < 5 min on 2 cores",
+            "–",
+            "≥ 1,000 in 300 s",
+            None,
+            "",
+        )
     return out
 
 
@@ -161,11 +251,19 @@ def markdown(results: dict[str, Any], notes: str = "") -> str:
         "| Target | Measured | Threshold | Result | How far |",
         "|---|---|---|---|---|",
     ]
-    lines += [f"| {t['target']} | {t['measured']} | {t['threshold']} | **{t['result']}** | {t['how_far']} |"
-              for t in targets(results)]
+    lines += [
+        f"| {t['target']} | {t['measured']} | {t['threshold']} | **{t['result']}** | {t['how_far']} |"
+        for t in targets(results)
+    ]
     if notes:
         lines += ["", notes.strip()]
-    lines += _historical(results) + _milp(results) + _scaling_md(results) + _greedy(results) + _psplib(results)
+    lines += (
+        _historical(results)
+        + _milp(results)
+        + _scaling_md(results)
+        + _greedy(results)
+        + _psplib(results)
+    )
     lines += _techniques(results) + _profile(results) + _sweep(results) + _errors(results)
     return "\n".join(lines) + "\n"
 
@@ -181,15 +279,23 @@ def _historical(results: dict[str, Any]) -> list[str]:
     data = _row(results, "historical")
     if not data:
         return []
-    out = ["", f"## Historical case (`{data['case']}`)", "",
-           f"Every scenario, `plan_case` with a {data['time_limit']:g} s limit. *Seconds* is the whole answer; "
-           "*decided* is when every status-deciding stage was proven (the rest is the best-effort "
-           "arrival-days tidy-up, which never changes X-Day, share or shipping).", "",
-           "| Scenario | Units | Status | X-Day | Seconds | Decided after | Greedy X-Day |", "|---|---|---|---|---|---|---|"]
+    out = [
+        "",
+        f"## Historical case (`{data['case']}`)",
+        "",
+        f"Every scenario, `plan_case` with a {data['time_limit']:g} s limit. *Seconds* is the whole answer; "
+        "*decided* is when every status-deciding stage was proven (the rest is the best-effort "
+        "arrival-days tidy-up, which never changes X-Day, share or shipping).",
+        "",
+        "| Scenario | Units | Status | X-Day | Seconds | Decided after | Greedy X-Day |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for r in data["rows"]:
-        out.append(f"| {r['scenario']} | {r['units']} | {'/'.join(r['statuses'])} | {_fmt(r['x_day'])} | "
-                   f"{_spread(r['seconds'])} | {_spread(r['proven_seconds'])} | "
-                   f"{_fmt(r['greedy']['x_day'])} |")
+        out.append(
+            f"| {r['scenario']} | {r['units']} | {'/'.join(r['statuses'])} | {_fmt(r['x_day'])} | "
+            f"{_spread(r['seconds'])} | {_spread(r['proven_seconds'])} | "
+            f"{_fmt(r['greedy']['x_day'])} |"
+        )
     return out
 
 
@@ -197,20 +303,31 @@ def _milp(results: dict[str, Any]) -> list[str]:
     data = _row(results, "milp")
     if not data:
         return []
-    out = ["", "## CP-SAT vs the time-indexed MILP (HiGHS)", "",
-           f"Same problem, same lexicographic stages (benchmarks/milp.py), HiGHS with {data['threads']} threads and a "
-           f"{data['time_limit']:g} s limit. *Ratio* = MILP seconds / CP-SAT seconds until the status-deciding stages "
-           "are proven; when the MILP does not finish, the ratio is at least limit / CP-SAT.", "",
-           "| Instance | Units | CP-SAT | CP-SAT s | MILP | MILP s | MILP size (cols/rows/nnz) | Same optimum | Ratio |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "## CP-SAT vs the time-indexed MILP (HiGHS)",
+        "",
+        f"Same problem, same lexicographic stages (benchmarks/milp.py), HiGHS with {data['threads']} threads and a "
+        f"{data['time_limit']:g} s limit. *Ratio* = MILP seconds / CP-SAT seconds until the status-deciding stages "
+        "are proven; when the MILP does not finish, the ratio is at least limit / CP-SAT.",
+        "",
+        "| Instance | Units | CP-SAT | CP-SAT s | MILP | MILP s | MILP size (cols/rows/nnz) | Same optimum | Ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in data["rows"]:
         c, h = r["cpsat"], r["milp"]
-        ratio = f"{r['ratio']:.1f}×" if r["ratio"] is not None else (f"≥ {r['ratio_at_least']:.1f}×" if r["ratio_at_least"] else "–")
-        out.append(f"| {r['instance']} | {r['units']} | {c['status']} X={c['objective'].get('x_day', '–')} | "
-                   f"{_fmt(c['proven_seconds'])} | {h['status']} X={h['objective'].get('x_day', '–')} | "
-                   f"{_fmt(h['proven_seconds'] if h['proven_seconds'] is not None else h['seconds'])} | "
-                   f"{h['columns']:,}/{h['rows']:,}/{h['nonzeros']:,} | "
-                   f"{'–' if r['same_optimum'] is None else 'yes' if r['same_optimum'] else 'NO'} | {ratio} |")
+        ratio = (
+            f"{r['ratio']:.1f}×"
+            if r["ratio"] is not None
+            else (f"≥ {r['ratio_at_least']:.1f}×" if r["ratio_at_least"] else "–")
+        )
+        out.append(
+            f"| {r['instance']} | {r['units']} | {c['status']} X={c['objective'].get('x_day', '–')} | "
+            f"{_fmt(c['proven_seconds'])} | {h['status']} X={h['objective'].get('x_day', '–')} | "
+            f"{_fmt(h['proven_seconds'] if h['proven_seconds'] is not None else h['seconds'])} | "
+            f"{h['columns']:,}/{h['rows']:,}/{h['nonzeros']:,} | "
+            f"{'–' if r['same_optimum'] is None else 'yes' if r['same_optimum'] else 'NO'} | {ratio} |"
+        )
     return out
 
 
@@ -218,18 +335,25 @@ def _scaling_md(results: dict[str, Any]) -> list[str]:
     data = _row(results, "scaling")
     if not data:
         return []
-    out = ["", "## Scaling on synthetic cases", "",
-           "Cases from `benchmarks/generate.py` (seed 0): capacities sized for about five weeks of traffic, a plan "
-           "drawn by random-order list scheduling under them, criteria set so that plan meets them. Each run in a "
-           "fresh process. *First plan* = relaxation bounds + model build + warm start: when the planner holds a "
-           "verified plan. *Gap* = (X-Day − bound) / X-Day.", "",
-           "| Units | Limit | Status | X-Day (bound) | X gap | Ship ton-days gap | Seconds | First plan | Greedy X | Known plan X | Peak RSS |",
-           "|---|---|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "## Scaling on synthetic cases",
+        "",
+        "Cases from `benchmarks/generate.py` (seed 0): capacities sized for about five weeks of traffic, a plan "
+        "drawn by random-order list scheduling under them, criteria set so that plan meets them. Each run in a "
+        "fresh process. *First plan* = relaxation bounds + model build + warm start: when the planner holds a "
+        "verified plan. *Gap* = (X-Day − bound) / X-Day.",
+        "",
+        "| Units | Limit | Status | X-Day (bound) | X gap | Ship ton-days gap | Seconds | First plan | Greedy X | Known plan X | Peak RSS |",
+        "|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in data["rows"]:
-        out.append(f"| {r['units']:,} | {r['time_limit']:g} s | {'/'.join(sorted(set(r['statuses'])))} | "
-                   f"{r['x_days']} ({_fmt(r['x_bound'])}) | {_fmt(max((g for g in r['x_gaps'] if g is not None), default=None), 3)} | "
-                   f"{_fmt(r.get('ton_days_gap'), 3)} | {_spread(r['seconds'])} | {_spread(r['first_plan_seconds'])} | "
-                   f"{_fmt(r['greedy']['x_day'])} | {r['known_plan_x_day']} | {r['peak_rss_mib']:.0f} MiB |")
+        out.append(
+            f"| {r['units']:,} | {r['time_limit']:g} s | {'/'.join(sorted(set(r['statuses'])))} | "
+            f"{r['x_days']} ({_fmt(r['x_bound'])}) | {_fmt(max((g for g in r['x_gaps'] if g is not None), default=None), 3)} | "
+            f"{_fmt(r.get('ton_days_gap'), 3)} | {_spread(r['seconds'])} | {_spread(r['first_plan_seconds'])} | "
+            f"{_fmt(r['greedy']['x_day'])} | {r['known_plan_x_day']} | {r['peak_rss_mib']:.0f} MiB |"
+        )
     return out
 
 
@@ -237,12 +361,20 @@ def _greedy(results: dict[str, Any]) -> list[str]:
     data = _row(results, "greedy")
     if not data:
         return []
-    out = ["", "## X-Day: planner vs the greedy baseline", "",
-           "Greedy = serial list scheduling with the best of four priority rules (benchmarks/greedy.py); "
-           "'–' = no X-Day meets the criteria (no-go for the greedy).", "",
-           "| Instance | Planner X-Day (status) | Greedy X-Day | Verdict |", "|---|---|---|---|"]
+    out = [
+        "",
+        "## X-Day: planner vs the greedy baseline",
+        "",
+        "Greedy = serial list scheduling with the best of four priority rules (benchmarks/greedy.py); "
+        "'–' = no X-Day meets the criteria (no-go for the greedy).",
+        "",
+        "| Instance | Planner X-Day (status) | Greedy X-Day | Verdict |",
+        "|---|---|---|---|",
+    ]
     for r in data["rows"]:
-        out.append(f"| {r['instance']} | {_fmt(r['planner'])} ({r['planner_status']}) | {_fmt(r['greedy'])} | {r['verdict']} |")
+        out.append(
+            f"| {r['instance']} | {_fmt(r['planner'])} ({r['planner_status']}) | {_fmt(r['greedy'])} | {r['verdict']} |"
+        )
     return out
 
 
@@ -250,23 +382,32 @@ def _psplib(results: dict[str, Any]) -> list[str]:
     data = _row(results, "psplib")
     if not data:
         return []
-    out = ["", "## PSPLIB RCPSP (scheduling core)", "",
-           "`python -m benchmarks psplib --time-limit S FILE...` on the instances of `../shared/psplib` "
-           "(2 workers). *Sound* = never below the known lower bound, never OPTIMAL at another value.", "",
-           "| Set | Instance | Makespan | Status | Lower bound | Seconds | Limit | Best known (LB) | Sound |",
-           "|---|---|---|---|---|---|---|---|---|"]
+    out = [
+        "",
+        "## PSPLIB RCPSP (scheduling core)",
+        "",
+        "`python -m benchmarks psplib --time-limit S FILE...` on the instances of `../shared/psplib` "
+        "(2 workers). *Sound* = never below the known lower bound, never OPTIMAL at another value.",
+        "",
+        "| Set | Instance | Makespan | Status | Lower bound | Seconds | Limit | Best known (LB) | Sound |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in data["rows"]:
-        out.append(f"| {r['set']} | {r['name']} | {_fmt(r['makespan'])} | {r['status']} | {r['lower_bound']} | "
-                   f"{r['seconds']:.2f} | {r['time_limit']:g} | {_fmt(r['best_known'])} ({_fmt(r['known_lower_bound'])}) | "
-                   f"{'yes' if r['sound'] else 'NO'} |")
+        out.append(
+            f"| {r['set']} | {r['name']} | {_fmt(r['makespan'])} | {r['status']} | {r['lower_bound']} | "
+            f"{r['seconds']:.2f} | {r['time_limit']:g} | {_fmt(r['best_known'])} ({_fmt(r['known_lower_bound'])}) | "
+            f"{'yes' if r['sound'] else 'NO'} |"
+        )
     by_set: dict[str, list[dict[str, Any]]] = {}
     for r in data["rows"]:
         by_set.setdefault(r["set"], []).append(r)
     out.append("")
     for name, rows in by_set.items():
         mean = sum(r["seconds"] for r in rows) / len(rows)
-        out.append(f"- {name}: {sum(r['optimal_known'] for r in rows)}/{len(rows)} proven at the known optimum, "
-                   f"{sum(r['open'] for r in rows)} open instance(s), mean {mean:.2f} s.")
+        out.append(
+            f"- {name}: {sum(r['optimal_known'] for r in rows)}/{len(rows)} proven at the known optimum, "
+            f"{sum(r['open'] for r in rows)} open instance(s), mean {mean:.2f} s."
+        )
     return out
 
 
@@ -277,9 +418,16 @@ def _techniques(results: dict[str, Any]) -> list[str]:
     variants = list(dict.fromkeys(r["variant"] for r in data["rows"]))
     instances = list(dict.fromkeys(r["instance"] for r in data["rows"]))
     cell = {(r["instance"], r["variant"]): r for r in data["rows"]}
-    out = ["", "## Techniques (each switched off in turn)", "",
-           f"`planner.solve.Tuning` flags, {data['time_limit']:g} s limit. Cell: X-Day (✓ proven), seconds to the "
-           "answer.", "", "| Instance | " + " | ".join(variants) + " |", "|---" * (len(variants) + 1) + "|"]
+    out = [
+        "",
+        "## Techniques (each switched off in turn)",
+        "",
+        f"`planner.solve.Tuning` flags, {data['time_limit']:g} s limit. Cell: X-Day (✓ proven), seconds to the "
+        "answer.",
+        "",
+        "| Instance | " + " | ".join(variants) + " |",
+        "|---" * (len(variants) + 1) + "|",
+    ]
     for inst in instances:
         cells = []
         for v in variants:
@@ -298,9 +446,16 @@ def _profile(results: dict[str, Any]) -> list[str]:
     data = _row(results, "profile")
     if not data:
         return []
-    out = ["", f"## Where the time goes: {data['units']:,}-unit case, {data['time_limit']:g} s limit", "",
-           f"From the YAML file to the JSON result ({data['result_bytes'] / 1e6:.1f} MB), status {data['status']}, "
-           f"peak RSS {data['peak_rss_mib']:.0f} MiB.", "", "| Phase | Seconds | Share |", "|---|---|---|"]
+    out = [
+        "",
+        f"## Where the time goes: {data['units']:,}-unit case, {data['time_limit']:g} s limit",
+        "",
+        f"From the YAML file to the JSON result ({data['result_bytes'] / 1e6:.1f} MB), status {data['status']}, "
+        f"peak RSS {data['peak_rss_mib']:.0f} MiB.",
+        "",
+        "| Phase | Seconds | Share |",
+        "|---|---|---|",
+    ]
     out += [f"| {p['phase']} | {p['seconds']:.3f} | {p['share']:.1%} |" for p in data["phases"]]
     out.append(f"| **total** | {data['total_seconds']:.3f} | 100% |")
     return out
@@ -310,12 +465,17 @@ def _sweep(results: dict[str, Any]) -> list[str]:
     data = _row(results, "sweep")
     if not data:
         return []
-    return ["", "## Sweep throughput", "",
-            f"`benchmarks.sweep_throughput.measure_one` (the sweep helper's measurement): local process pool, "
-            f"{data['workers']} workers, one CP-SAT worker per point, `{data['case']}` scenario `{data['scenario']}`, "
-            f"`{data['lever']}` over {data['points']} values in [{data['low']}, {data['high']}], time limit "
-            f"{data['time_limit']:g} s per point.", "",
-            f"- {data['points']} points in {data['seconds']:.1f} s: {data['points_per_s']:.2f} points/s "
-            f"(steady {data['steady_points_per_s']:.2f}/s), first point after {data['first_point_s']:.2f} s, "
-            f"mean solve {data['mean_solve_s']:.3f} s, {data['go_points']} go points.",
-            f"- At this rate: about {data['points_in_5_min']:,} points in 5 minutes."]
+    return [
+        "",
+        "## Sweep throughput",
+        "",
+        f"`benchmarks.sweep_throughput.measure_one` (the sweep helper's measurement): local process pool, "
+        f"{data['workers']} workers, one CP-SAT worker per point, `{data['case']}` scenario `{data['scenario']}`, "
+        f"`{data['lever']}` over {data['points']} values in [{data['low']}, {data['high']}], time limit "
+        f"{data['time_limit']:g} s per point.",
+        "",
+        f"- {data['points']} points in {data['seconds']:.1f} s: {data['points_per_s']:.2f} points/s "
+        f"(steady {data['steady_points_per_s']:.2f}/s), first point after {data['first_point_s']:.2f} s, "
+        f"mean solve {data['mean_solve_s']:.3f} s, {data['go_points']} go points.",
+        f"- At this rate: about {data['points_in_5_min']:,} points in 5 minutes.",
+    ]

@@ -48,24 +48,50 @@ class Config:
 
 
 FULL = Config(
-    quick=False, repeats=5, historical_limit=60.0,
+    quick=False,
+    repeats=5,
+    historical_limit=60.0,
     # The other no-go scenarios are decided by date arithmetic alone in both (milliseconds).
-    milp_scenarios=("halving-met", "crash-schedule", "early-order-movement", "auto-share", "max-north-34div"),
+    milp_scenarios=(
+        "halving-met",
+        "crash-schedule",
+        "early-order-movement",
+        "auto-share",
+        "max-north-34div",
+    ),
     milp_limit=60.0,
     milp_synthetic=((100, 0), (100, 1)),
-    scaling=((100, 10.0, 3), (300, 10.0, 3), (1000, 2.0, 3), (1000, 30.0, 2), (3000, 30.0, 1),
-             (5000, 10.0, 2), (5000, 60.0, 1)),
+    scaling=(
+        (100, 10.0, 3),
+        (300, 10.0, 3),
+        (1000, 2.0, 3),
+        (1000, 30.0, 2),
+        (3000, 30.0, 1),
+        (5000, 10.0, 2),
+        (5000, 60.0, 1),
+    ),
     greedy_cases=tuple((n, seed, 10.0) for n in (100, 300, 1000) for seed in (1, 2, 3)),
     # j3029_3 needs about five minutes on two cores (every other j30 instance a few seconds).
     psplib_sets=(("j30", 400.0, None), ("j60", 15.0, None), ("j120", 15.0, None)),
     sweep_points=1000,
-    techniques=("halving-met", "early-order-movement", "auto-share", "max-north-34div", "syn300/1", "syn1000/1"),
+    techniques=(
+        "halving-met",
+        "early-order-movement",
+        "auto-share",
+        "max-north-34div",
+        "syn300/1",
+        "syn1000/1",
+    ),
     technique_limit=10.0,
 )
 
 QUICK = Config(
-    quick=True, repeats=1, historical_limit=60.0,
-    milp_scenarios=("halving-met",), milp_limit=20.0, milp_synthetic=(),
+    quick=True,
+    repeats=1,
+    historical_limit=60.0,
+    milp_scenarios=("halving-met",),
+    milp_limit=20.0,
+    milp_synthetic=(),
     scaling=((100, 5.0, 1), (1000, 2.0, 1), (1000, 10.0, 1), (5000, 10.0, 1)),
     greedy_cases=((100, 1, 5.0), (300, 1, 5.0)),
     psplib_sets=(("j30", 10.0, 5),),
@@ -78,7 +104,12 @@ QUICK = Config(
 def spread(values: Iterable[float]) -> dict[str, float]:
     """Median, min and max of repeated measurements."""
     xs = sorted(values)
-    return {"median": round(statistics.median(xs), 3), "min": round(xs[0], 3), "max": round(xs[-1], 3), "runs": len(xs)}
+    return {
+        "median": round(statistics.median(xs), 3),
+        "min": round(xs[0], 3),
+        "max": round(xs[-1], 3),
+        "runs": len(xs),
+    }
 
 
 # --- Machine and versions -----------------------------------------------------------------
@@ -101,8 +132,15 @@ def machine() -> dict[str, Any]:
                 ram = round(int(line.split()[1]) / 2**20, 1)
     except OSError:
         pass
-    return {"cpu": cpu, "cores": os.cpu_count(), "ram_gib": ram, "os": platform.platform(),
-            "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "ram_gib": ram,
+        "os": platform.platform(),
+        "load_average": [round(x, 2) for x in os.getloadavg()]
+        if hasattr(os, "getloadavg")
+        else None,
+    }
 
 
 def versions() -> dict[str, str]:
@@ -173,14 +211,22 @@ def outcome_row(inst: Any, outcome: Any) -> dict[str, Any]:
 
     x = outcome.objective.get("x_day")
     xb = outcome.bound.get("x_day")
-    row = {"status": outcome.status.value, "x_day": x, "x_bound": xb,
-           "x_gap": round((x - xb) / x, 4) if x and xb is not None else None,
-           "objective": outcome.objective, "bound": outcome.bound, "seconds": round(outcome.seconds, 3),
-           "timings": outcome.timings,
-           "verified": outcome.plan is not None and not verify(inst.case, outcome.plan)}
+    row = {
+        "status": outcome.status.value,
+        "x_day": x,
+        "x_bound": xb,
+        "x_gap": round((x - xb) / x, 4) if x and xb is not None else None,
+        "objective": outcome.objective,
+        "bound": outcome.bound,
+        "seconds": round(outcome.seconds, 3),
+        "timings": outcome.timings,
+        "verified": outcome.plan is not None and not verify(inst.case, outcome.plan),
+    }
     for term in ("ton_days",):
         if term in outcome.objective and outcome.bound.get(term):
-            row[f"{term}_gap"] = round((outcome.objective[term] - outcome.bound[term]) / max(outcome.objective[term], 1), 4)
+            row[f"{term}_gap"] = round(
+                (outcome.objective[term] - outcome.bound[term]) / max(outcome.objective[term], 1), 4
+            )
     row["proven_seconds"] = proven_seconds(outcome)
     return row
 
@@ -213,13 +259,26 @@ def historical(cfg: Config) -> dict[str, Any]:
         row["units"] = len(inst.units)
         row["seconds"] = spread(r.seconds for r in runs)
         proven = [proven_seconds(r) for r in runs]
-        row["proven_seconds"] = spread(p for p in proven if p is not None) if all(p is not None for p in proven) else None
+        row["proven_seconds"] = (
+            spread(p for p in proven if p is not None)
+            if all(p is not None for p in proven)
+            else None
+        )
         row["statuses"] = sorted({r.status.value for r in runs})
         started = time.perf_counter()
         g = greedy(inst)
-        row["greedy"] = {"x_day": g.x_day, "rule": g.rule, "seconds": round(time.perf_counter() - started, 3)}
+        row["greedy"] = {
+            "x_day": g.x_day,
+            "rule": g.rule,
+            "seconds": round(time.perf_counter() - started, 3),
+        }
         rows.append(row)
-    return {"case": os.path.relpath(HISTORICAL, ROOT), "time_limit": cfg.historical_limit, "workers": WORKERS, "rows": rows}
+    return {
+        "case": os.path.relpath(HISTORICAL, ROOT),
+        "time_limit": cfg.historical_limit,
+        "workers": WORKERS,
+        "rows": rows,
+    }
 
 
 # --- 2. HiGHS MILP vs CP-SAT ----------------------------------------------------------------
@@ -236,26 +295,50 @@ def milp_vs_cpsat(name: str, limit: float) -> dict[str, Any]:
     mi = solve_milp(inst, limit, threads=WORKERS)
     milp_ok = mi.plan is None or not verify(inst.case, mi.plan)
     proven_terms = [t for t in cp.objective if t != "arrival_days"]
-    answered = mi.status.value in ("OPTIMAL", "INFEASIBLE") and cp.status.value in ("OPTIMAL", "INFEASIBLE")
-    same = (mi.status.value == cp.status.value and all(mi.objective.get(t) == cp.objective.get(t) for t in proven_terms)
-            if answered else None)
+    answered = mi.status.value in ("OPTIMAL", "INFEASIBLE") and cp.status.value in (
+        "OPTIMAL",
+        "INFEASIBLE",
+    )
+    same = (
+        mi.status.value == cp.status.value
+        and all(mi.objective.get(t) == cp.objective.get(t) for t in proven_terms)
+        if answered
+        else None
+    )
     cp_proven = proven_seconds(cp)
     ratio = None
     if mi.proven_seconds is not None and cp_proven:
         ratio = round(mi.proven_seconds / cp_proven, 1)
     elif mi.status.value == "INFEASIBLE" and cp.status.value == "INFEASIBLE" and cp_proven:
         ratio = round(mi.seconds / cp_proven, 1)
-    return {"instance": name, "units": len(inst.units),
-            "cpsat": {"status": cp.status.value, "objective": cp.objective, "seconds": round(cp.seconds, 3),
-                      "proven_seconds": cp_proven},
-            "milp": {"status": mi.status.value, "objective": mi.objective,
-                     "bound": {k: round(v, 1) for k, v in mi.bound.items()}, "seconds": round(mi.seconds, 3),
-                     "proven_seconds": round(mi.proven_seconds, 3) if mi.proven_seconds is not None else None,
-                     "build_seconds": round(mi.build_seconds, 3), "columns": mi.columns, "rows": mi.rows,
-                     "nonzeros": mi.nonzeros, "plan_verified": milp_ok if mi.plan is not None else None,
-                     "time_limit": limit},
-            "same_optimum": same, "ratio": ratio,
-            "ratio_at_least": round(limit / cp_proven, 1) if ratio is None and cp_proven else None}
+    return {
+        "instance": name,
+        "units": len(inst.units),
+        "cpsat": {
+            "status": cp.status.value,
+            "objective": cp.objective,
+            "seconds": round(cp.seconds, 3),
+            "proven_seconds": cp_proven,
+        },
+        "milp": {
+            "status": mi.status.value,
+            "objective": mi.objective,
+            "bound": {k: round(v, 1) for k, v in mi.bound.items()},
+            "seconds": round(mi.seconds, 3),
+            "proven_seconds": round(mi.proven_seconds, 3)
+            if mi.proven_seconds is not None
+            else None,
+            "build_seconds": round(mi.build_seconds, 3),
+            "columns": mi.columns,
+            "rows": mi.rows,
+            "nonzeros": mi.nonzeros,
+            "plan_verified": milp_ok if mi.plan is not None else None,
+            "time_limit": limit,
+        },
+        "same_optimum": same,
+        "ratio": ratio,
+        "ratio_at_least": round(limit / cp_proven, 1) if ratio is None and cp_proven else None,
+    }
 
 
 def milp(cfg: Config) -> dict[str, Any]:
@@ -283,11 +366,21 @@ def scaling_run(units: int, seed: int, time_limit: float) -> dict[str, Any]:
     t2 = time.perf_counter()
     outcome = plan_case(inst, _options(time_limit))
     row = outcome_row(inst, outcome)
-    row["first_plan_seconds"] = (round(sum(outcome.timings.get(k, 0.0) for k in ("relaxation_bound", "build", "warm_start")), 3)
-                                 if outcome.timings.get("warm_start") is not None and outcome.plan is not None else None)
-    row |= {"units": units, "seed": seed, "time_limit": time_limit, "generate_seconds": round(t1 - t0, 3),
-            "greedy": {"x_day": g.x_day, "rule": g.rule, "seconds": round(t2 - t1, 3)},
-            "known_plan_x_day": gen.known_plan.x_day}
+    row["first_plan_seconds"] = (
+        round(
+            sum(outcome.timings.get(k, 0.0) for k in ("relaxation_bound", "build", "warm_start")), 3
+        )
+        if outcome.timings.get("warm_start") is not None and outcome.plan is not None
+        else None
+    )
+    row |= {
+        "units": units,
+        "seed": seed,
+        "time_limit": time_limit,
+        "generate_seconds": round(t1 - t0, 3),
+        "greedy": {"x_day": g.x_day, "rule": g.rule, "seconds": round(t2 - t1, 3)},
+        "known_plan_x_day": gen.known_plan.x_day,
+    }
     return row
 
 
@@ -310,28 +403,50 @@ def scaling(cfg: Config) -> dict[str, Any]:
 # --- 4. Greedy baseline vs planner ----------------------------------------------------------
 
 
-def greedy_vs_planner(cfg: Config, scaling_rows: list[dict[str, Any]], historical_rows: list[dict[str, Any]]) -> dict[str, Any]:
+def greedy_vs_planner(
+    cfg: Config, scaling_rows: list[dict[str, Any]], historical_rows: list[dict[str, Any]]
+) -> dict[str, Any]:
     """X-Day of the planner against the greedy baseline, instance by instance."""
     rows = []
     for r in historical_rows:
         if r["status"] in ("OPTIMAL", "FEASIBLE") or r["greedy"]["x_day"] is not None:
-            rows.append({"instance": f"historical:{r['scenario']}", "planner": r["x_day"], "planner_status": r["status"],
-                         "greedy": r["greedy"]["x_day"]})
+            rows.append(
+                {
+                    "instance": f"historical:{r['scenario']}",
+                    "planner": r["x_day"],
+                    "planner_status": r["status"],
+                    "greedy": r["greedy"]["x_day"],
+                }
+            )
     seen = set()
     for r in scaling_rows:
         key = (r["units"], r["seed"])
         if key not in seen:
             seen.add(key)
-            rows.append({"instance": f"syn{r['units']}/{r['seed']}", "planner": r["x_day"], "planner_status": r["status"],
-                         "greedy": r["greedy"]["x_day"]})
+            rows.append(
+                {
+                    "instance": f"syn{r['units']}/{r['seed']}",
+                    "planner": r["x_day"],
+                    "planner_status": r["status"],
+                    "greedy": r["greedy"]["x_day"],
+                }
+            )
     for units, seed, limit in cfg.greedy_cases:
         res = isolated(scaling_run, units, seed, limit)
-        rows.append({"instance": f"syn{units}/{seed}", "planner": res["x_day"], "planner_status": res["status"],
-                     "greedy": res["greedy"]["x_day"], "time_limit": limit})
+        rows.append(
+            {
+                "instance": f"syn{units}/{seed}",
+                "planner": res["x_day"],
+                "planner_status": res["status"],
+                "greedy": res["greedy"]["x_day"],
+                "time_limit": limit,
+            }
+        )
     for row in rows:
         p, g = row["planner"], row["greedy"]
-        row["verdict"] = ("better" if p is not None and (g is None or p < g) else
-                          "equal" if p == g else "worse")
+        row["verdict"] = (
+            "better" if p is not None and (g is None or p < g) else "equal" if p == g else "worse"
+        )
     return {"rows": rows}
 
 
@@ -354,13 +469,24 @@ def psplib(cfg: Config) -> dict[str, Any]:
             ref = known.get(f"{name}/{Path(f).name}", {})
             lb, best = int(ref.get("lower_bound", 0) or 0), int(ref.get("best_known", 0) or 0)
             closed = lb == best and lb > 0
-            row = {"set": name, "name": res.name, "makespan": res.makespan, "status": res.status,
-                   "lower_bound": res.lower_bound, "seconds": res.seconds, "time_limit": limit,
-                   "known_lower_bound": lb or None, "best_known": best or None, "open": not closed}
+            row = {
+                "set": name,
+                "name": res.name,
+                "makespan": res.makespan,
+                "status": res.status,
+                "lower_bound": res.lower_bound,
+                "seconds": res.seconds,
+                "time_limit": limit,
+                "known_lower_bound": lb or None,
+                "best_known": best or None,
+                "open": not closed,
+            }
             # A correct solver never beats a proven bound, and claims optimality only at the optimum.
-            row["sound"] = not ((res.makespan is not None and lb and res.makespan < lb)
-                                or (res.lower_bound > (best or res.lower_bound))
-                                or (closed and res.status == "OPTIMAL" and res.makespan != best))
+            row["sound"] = not (
+                (res.makespan is not None and lb and res.makespan < lb)
+                or (res.lower_bound > (best or res.lower_bound))
+                or (closed and res.status == "OPTIMAL" and res.makespan != best)
+            )
             row["optimal_known"] = closed and res.status == "OPTIMAL" and res.makespan == best
             rows.append(row)
     return {"directory": PSPLIB_DIR, "workers": WORKERS, "rows": rows}
@@ -375,14 +501,37 @@ def sweep(cfg: Config) -> dict[str, Any]:
         from benchmarks.sweep_throughput import measure_one
     except ImportError as exc:  # pragma: no cover - the sweep helper's module is missing
         return {"error": f"benchmarks.sweep_throughput not available: {exc}"}
-    spec = {"case": os.path.relpath(HISTORICAL, ROOT), "scenario": "halving-met", "lever": "levers.north_share",
-            "low": 0.3, "high": 1.0, "points": cfg.sweep_points, "workers": WORKERS, "time_limit": 60.0}
-    m = measure_one("local", cfg.sweep_points, case=HISTORICAL, scenario="halving-met", workers=WORKERS,
-                    time_limit=60.0, lever="levers.north_share", low=0.3, high=1.0)
+    spec = {
+        "case": os.path.relpath(HISTORICAL, ROOT),
+        "scenario": "halving-met",
+        "lever": "levers.north_share",
+        "low": 0.3,
+        "high": 1.0,
+        "points": cfg.sweep_points,
+        "workers": WORKERS,
+        "time_limit": 60.0,
+    }
+    m = measure_one(
+        "local",
+        cfg.sweep_points,
+        case=HISTORICAL,
+        scenario="halving-met",
+        workers=WORKERS,
+        time_limit=60.0,
+        lever="levers.north_share",
+        low=0.3,
+        high=1.0,
+    )
     out = dict(spec)
-    out |= {"seconds": m.seconds, "points_per_s": m.points_per_s, "steady_points_per_s": m.steady_points_per_s,
-            "first_point_s": m.first_point_s, "mean_solve_s": m.mean_solve_s, "go_points": m.go,
-            "points_in_5_min": round(m.points_per_s * 300)}
+    out |= {
+        "seconds": m.seconds,
+        "points_per_s": m.points_per_s,
+        "steady_points_per_s": m.steady_points_per_s,
+        "first_point_s": m.first_point_s,
+        "mean_solve_s": m.mean_solve_s,
+        "go_points": m.go,
+        "points_in_5_min": round(m.points_per_s * 300),
+    }
     return out
 
 
@@ -395,7 +544,12 @@ VARIANTS: dict[str, dict[str, bool]] = {
     "no relaxation bounds": {"relaxation_bound": False},
     "no symmetry breaking": {"symmetry_breaking": False},
     "CP-SAT default portfolio": {"lp_subsolvers": False},
-    "all off": {"warm_start": False, "relaxation_bound": False, "symmetry_breaking": False, "lp_subsolvers": False},
+    "all off": {
+        "warm_start": False,
+        "relaxation_bound": False,
+        "symmetry_breaking": False,
+        "lp_subsolvers": False,
+    },
 }
 
 
@@ -405,12 +559,20 @@ def technique_run(name: str, variant: str, limit: float) -> dict[str, Any]:
     inst = load_named(name)
     outcome = plan_case(inst, _options(limit), Tuning(**VARIANTS[variant]))
     row = outcome_row(inst, outcome)
-    return {"instance": name, "variant": variant, **{k: row[k] for k in ("status", "x_day", "x_bound", "seconds", "proven_seconds")},
-            "x_proven": row["x_day"] is not None and row["x_day"] == row["x_bound"]}
+    return {
+        "instance": name,
+        "variant": variant,
+        **{k: row[k] for k in ("status", "x_day", "x_bound", "seconds", "proven_seconds")},
+        "x_proven": row["x_day"] is not None and row["x_day"] == row["x_bound"],
+    }
 
 
 def techniques(cfg: Config) -> dict[str, Any]:
-    rows = [technique_run(name, variant, cfg.technique_limit) for name in cfg.techniques for variant in VARIANTS]
+    rows = [
+        technique_run(name, variant, cfg.technique_limit)
+        for name in cfg.techniques
+        for variant in VARIANTS
+    ]
     return {"time_limit": cfg.technique_limit, "rows": rows}
 
 
@@ -439,8 +601,12 @@ def profile_run(units: int, time_limit: float) -> dict[str, Any]:
     phases["compile instance"] = time.perf_counter() - t
     options = _options(time_limit)
     outcome = plan_case(inst, options)
-    labels = {"relaxation_bound": "relaxation bounds", "build": "build CP-SAT model", "warm_start": "warm start (list scheduling)",
-              "verify": "verify plan"}
+    labels = {
+        "relaxation_bound": "relaxation bounds",
+        "build": "build CP-SAT model",
+        "warm_start": "warm start (list scheduling)",
+        "verify": "verify plan",
+    }
     for key, seconds in outcome.timings.items():
         phases[labels.get(key, key.replace("solve_", "CP-SAT stage: "))] = seconds
     t = time.perf_counter()
@@ -451,9 +617,17 @@ def profile_run(units: int, time_limit: float) -> dict[str, Any]:
     Path(folder, "result.json").write_text(text)
     phases["JSON output"] = time.perf_counter() - t
     total = sum(phases.values())
-    return {"units": units, "time_limit": time_limit, "status": outcome.status.value,
-            "phases": [{"phase": k, "seconds": round(v, 3), "share": round(v / total, 3)} for k, v in phases.items()],
-            "total_seconds": round(total, 3), "result_bytes": len(text)}
+    return {
+        "units": units,
+        "time_limit": time_limit,
+        "status": outcome.status.value,
+        "phases": [
+            {"phase": k, "seconds": round(v, 3), "share": round(v / total, 3)}
+            for k, v in phases.items()
+        ],
+        "total_seconds": round(total, 3),
+        "result_bytes": len(text),
+    }
 
 
 def profile(cfg: Config) -> dict[str, Any]:
@@ -470,13 +644,20 @@ def run_all(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
         "command": "python -m benchmarks run" + (" --quick" if cfg.quick else ""),
         "mode": "quick" if cfg.quick else "full",
         "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
-        "machine": machine(), "versions": versions(), "config": _config_json(cfg),
+        "machine": machine(),
+        "versions": versions(),
+        "config": _config_json(cfg),
     }
     steps: list[tuple[str, Callable[[], Any]]] = [
         ("historical", lambda: historical(cfg)),
         ("milp", lambda: milp(cfg)),
         ("scaling", lambda: scaling(cfg)),
-        ("greedy", lambda: greedy_vs_planner(cfg, results["scaling"]["rows"], results["historical"]["rows"])),
+        (
+            "greedy",
+            lambda: greedy_vs_planner(
+                cfg, results["scaling"]["rows"], results["historical"]["rows"]
+            ),
+        ),
         ("psplib", lambda: psplib(cfg)),
         ("techniques", lambda: techniques(cfg)),
         ("profile", lambda: profile(cfg)),

@@ -71,7 +71,9 @@ class _Clock:
         self.go += bool(row.get("go"))
 
 
-def grid_of(points: int, lever: str = "levers.north_share", low: float = 0.3, high: float = 1.0) -> list[str]:
+def grid_of(
+    points: int, lever: str = "levers.north_share", low: float = 0.3, high: float = 1.0
+) -> list[str]:
     """A one-axis `--vary` with exactly `points` distinct values between low and high."""
     if points == 1:
         return [f"{lever}={high}"]
@@ -80,12 +82,23 @@ def grid_of(points: int, lever: str = "levers.north_share", low: float = 0.3, hi
     return [f"{lever}=" + ",".join(repr(v) for v in values)]
 
 
-def measure_one(executor: str, points: int, case: str = TEACHING, scenario: str | None = None,
-                workers: int | None = None, scheduler: str | None = None, time_limit: float = 60.0,
-                lever: str = "levers.north_share", low: float = 0.3, high: float = 1.0) -> Measurement:
+def measure_one(
+    executor: str,
+    points: int,
+    case: str = TEACHING,
+    scenario: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    time_limit: float = 60.0,
+    lever: str = "levers.north_share",
+    low: float = 0.3,
+    high: float = 1.0,
+) -> Measurement:
     """Run one sweep of `points` points on `executor` ('local' or 'dask') and time it."""
     workers = workers or os.cpu_count() or 1
-    plan = plan_sweep(load(case, scenario), grid_of(points, lever, low, high), time_limit=time_limit)
+    plan = plan_sweep(
+        load(case, scenario), grid_of(points, lever, low, high), time_limit=time_limit
+    )
     runner = LocalExecutor(workers) if executor == "local" else DaskExecutor(workers, scheduler)
     with tempfile.TemporaryDirectory() as folder:
         clock = _Clock()
@@ -95,18 +108,31 @@ def measure_one(executor: str, points: int, case: str = TEACHING, scenario: str 
     seconds = ended - clock.t0
     first = (clock.first or ended) - clock.t0
     steady_span = (clock.last or ended) - (clock.first or ended)
-    return Measurement(executor=executor if not scheduler else f"dask@{scheduler}", points=points,
-                       workers=workers, seconds=round(seconds, 3), first_point_s=round(first, 3),
-                       points_per_s=round(points / seconds, 2),
-                       steady_points_per_s=round((points - 1) / steady_span, 2) if steady_span > 0 else 0.0,
-                       mean_solve_s=round(sum(clock.solve_seconds) / len(clock.solve_seconds), 4),
-                       go=clock.go)
+    return Measurement(
+        executor=executor if not scheduler else f"dask@{scheduler}",
+        points=points,
+        workers=workers,
+        seconds=round(seconds, 3),
+        first_point_s=round(first, 3),
+        points_per_s=round(points / seconds, 2),
+        steady_points_per_s=round((points - 1) / steady_span, 2) if steady_span > 0 else 0.0,
+        mean_solve_s=round(sum(clock.solve_seconds) / len(clock.solve_seconds), 4),
+        go=clock.go,
+    )
 
 
-def measure(sizes: Sequence[int] = (25, 100, 400, 800), executors: Sequence[str] = ("local", "dask"),
-            case: str = TEACHING, scenario: str | None = None, workers: int | None = None,
-            scheduler: str | None = None, time_limit: float = 60.0, lever: str = "levers.north_share",
-            low: float = 0.3, high: float = 1.0) -> list[dict[str, Any]]:
+def measure(
+    sizes: Sequence[int] = (25, 100, 400, 800),
+    executors: Sequence[str] = ("local", "dask"),
+    case: str = TEACHING,
+    scenario: str | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    time_limit: float = 60.0,
+    lever: str = "levers.north_share",
+    low: float = 0.3,
+    high: float = 1.0,
+) -> list[dict[str, Any]]:
     """Points/second of each executor at each sweep size, on the same sweeps (one dict each)."""
     out = []
     # Each sweep in a fresh process, as a user runs it: nothing warm from the previous one.
@@ -114,8 +140,19 @@ def measure(sizes: Sequence[int] = (25, 100, 400, 800), executors: Sequence[str]
     for size in sizes:
         for executor in executors:
             with ProcessPoolExecutor(1, mp_context=context) as fresh:
-                m = fresh.submit(measure_one, executor, size, case, scenario, workers,
-                                 scheduler if executor == "dask" else None, time_limit, lever, low, high).result()
+                m = fresh.submit(
+                    measure_one,
+                    executor,
+                    size,
+                    case,
+                    scenario,
+                    workers,
+                    scheduler if executor == "dask" else None,
+                    time_limit,
+                    lever,
+                    low,
+                    high,
+                ).result()
             out.append(asdict(m) | {"case": Path(case).name, "scenario": scenario, "load": _load()})
     return out
 
@@ -140,19 +177,25 @@ def pays_off(results: list[dict[str, Any]]) -> int | None:
 
 
 def machine() -> str:
-    return f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, " \
-           f"Python {platform.python_version()}"
+    return (
+        f"{platform.node()}: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}"
+    )
 
 
 def table(results: list[dict[str, Any]]) -> str:
     """The results as a Markdown table."""
-    head = ("| case | executor | points | workers | wall s | first point s | points/s | steady points/s "
-            "| mean solve s | load |")
+    head = (
+        "| case | executor | points | workers | wall s | first point s | points/s | steady points/s "
+        "| mean solve s | load |"
+    )
     lines = [head, "|" + "---|" * 10]
     for r in results:
-        lines.append(f"| {r['case']}{' / ' + r['scenario'] if r['scenario'] else ''} | {r['executor']} | "
-                     f"{r['points']} | {r['workers']} | {r['seconds']} | {r['first_point_s']} | "
-                     f"{r['points_per_s']} | {r['steady_points_per_s']} | {r['mean_solve_s']} | {r['load']} |")
+        lines.append(
+            f"| {r['case']}{' / ' + r['scenario'] if r['scenario'] else ''} | {r['executor']} | "
+            f"{r['points']} | {r['workers']} | {r['seconds']} | {r['first_point_s']} | "
+            f"{r['points_per_s']} | {r['steady_points_per_s']} | {r['mean_solve_s']} | {r['load']} |"
+        )
     return "\n".join(lines)
 
 
@@ -162,22 +205,38 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--scenario", default=None)
     parser.add_argument("--sizes", default="25,100,400,800", help="comma-separated sweep sizes")
     parser.add_argument("--executors", default="local,dask")
-    parser.add_argument("--workers", type=int, default=None, help="parallel points (default: all cores)")
-    parser.add_argument("--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)")
+    parser.add_argument(
+        "--workers", type=int, default=None, help="parallel points (default: all cores)"
+    )
+    parser.add_argument(
+        "--scheduler", default=None, help="Dask scheduler address (default: a LocalCluster)"
+    )
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per point")
     parser.add_argument("--lever", default="levers.north_share")
     parser.add_argument("--low", type=float, default=0.3)
     parser.add_argument("--high", type=float, default=1.0)
     args = parser.parse_args(argv)
-    results = measure([int(s) for s in args.sizes.split(",")], args.executors.split(","), args.case,
-                      args.scenario, args.workers, args.scheduler, time_limit=args.time_limit,
-                      lever=args.lever, low=args.low, high=args.high)
+    results = measure(
+        [int(s) for s in args.sizes.split(",")],
+        args.executors.split(","),
+        args.case,
+        args.scenario,
+        args.workers,
+        args.scheduler,
+        time_limit=args.time_limit,
+        lever=args.lever,
+        low=args.low,
+        high=args.high,
+    )
     print(f"Machine: {machine()}\n")
     print(table(results))
     size = pays_off(results)
     print()
-    print(f"Dask pays off from {size} points on." if size else
-          "Dask never reached the local pool's throughput at these sizes on this machine.")
+    print(
+        f"Dask pays off from {size} points on."
+        if size
+        else "Dask never reached the local pool's throughput at these sizes on this machine."
+    )
 
 
 if __name__ == "__main__":

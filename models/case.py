@@ -41,7 +41,9 @@ class Sourced(Strict):
         None,
         description="Key of the `sources:` entry these numbers come from, or `assumption`.",
     )
-    note: str | None = Field(None, description="Reason for an assumption, or a remark on the value.")
+    note: str | None = Field(
+        None, description="Reason for an assumption, or a remark on the value."
+    )
 
 
 # Upper bounds far beyond any real value keep every sum and product the planner forms
@@ -59,24 +61,33 @@ LATEST = dt.date(2200, 12, 31)
 def _not_true_or_false(value: Any) -> Any:
     """A number is written as a number: `men: true` is a mistake, not one man."""
     if isinstance(value, bool):
-        raise PydanticCustomError("number_not_bool", "input should be a number, not {value}",
-                                  {"value": str(value).lower()})
+        raise PydanticCustomError(
+            "number_not_bool",
+            "input should be a number, not {value}",
+            {"value": str(value).lower()},
+        )
     return value
 
 
 def _not_a_number(value: Any) -> Any:
     """A date is written as a date: `start: 0` is a mistake, not 1970-01-01."""
     if isinstance(value, int | float):
-        raise PydanticCustomError("date_not_number", "input should be a date YYYY-MM-DD, not the number {value}",
-                                  {"value": str(value).lower()})
+        raise PydanticCustomError(
+            "date_not_number",
+            "input should be a date YYYY-MM-DD, not the number {value}",
+            {"value": str(value).lower()},
+        )
     return value
 
 
 def _in_the_calendar(value: dt.date) -> dt.date:
     """A case's dates lie between EARLIEST and LATEST."""
     if not EARLIEST <= value <= LATEST:
-        raise PydanticCustomError("date_out_of_range", "date {value} is outside {earliest}..{latest}",
-                                  {"value": str(value), "earliest": str(EARLIEST), "latest": str(LATEST)})
+        raise PydanticCustomError(
+            "date_out_of_range",
+            "date {value} is outside {earliest}..{latest}",
+            {"value": str(value), "earliest": str(EARLIEST), "latest": str(LATEST)},
+        )
     return value
 
 
@@ -211,7 +222,9 @@ class Move(Strict):
     """One allowed way for a unit to reach its front: optionally by sea, then by rail."""
 
     sea: str | None = Field(None, description="Sea route id (omit for a rail-only move).")
-    rail: str = Field(description="Rail line id, from the sea route's debarkation port or the unit's region.")
+    rail: str = Field(
+        description="Rail line id, from the sea route's debarkation port or the unit's region."
+    )
 
 
 class Unit(Sourced):
@@ -223,14 +236,20 @@ class Unit(Sourced):
     )
     origin: str = Field(description="Region id the unit mobilizes in.")
     men: NonNegInt
-    lift_tons: PositiveInt = Field(description="Tons of shipping (and rail/port capacity) the unit occupies.")
+    lift_tons: PositiveInt = Field(
+        description="Tons of shipping (and rail/port capacity) the unit occupies."
+    )
     mobilization_days: Days = Field(description="Days from start of mobilization to ready to move.")
     available: Date | None = Field(None, description="Earliest day the unit may start mobilizing.")
     travel_to_port_days: Days = Field(0, description="Days from ready to the embarkation port.")
     combat_value: NonNegFloat = Field(0.0, description="Combat value in division-equivalents.")
     front: str = Field(description="Soviet front id the unit is destined for.")
-    required: bool = Field(True, description="Must arrive by X-Day; otherwise the solver may leave it home.")
-    moves: tuple[Move, ...] = Field(min_length=1, description="Allowed routes; the planner picks one.")
+    required: bool = Field(
+        True, description="Must arrive by X-Day; otherwise the solver may leave it home."
+    )
+    moves: tuple[Move, ...] = Field(
+        min_length=1, description="Allowed routes; the planner picks one."
+    )
 
 
 class WithdrawalPoint(Sourced):
@@ -264,7 +283,9 @@ class Front(Sourced):
     ) -> tuple[WithdrawalPoint, ...]:
         for before, after in zip(points, points[1:], strict=False):
             if after.date <= before.date:
-                raise ValueError(f"withdrawal dates must increase: {after.date} after {before.date}")
+                raise ValueError(
+                    f"withdrawal dates must increase: {after.date} after {before.date}"
+                )
             if after.cumulative < before.cumulative:
                 raise ValueError("withdrawals are cumulative: a later point cannot be smaller")
         return points
@@ -298,7 +319,9 @@ class ForceRatio(Criterion):
     """On each front, Japanese combat value at X-Day ≥ ratio × soviet_factor × Soviet strength."""
 
     ratio: NonNegFloat = 2.0
-    soviet_factor: NonNegFloat = Field(1.0, description="Japanese divisions one Soviet division is worth.")
+    soviet_factor: NonNegFloat = Field(
+        1.0, description="Japanese divisions one Soviet division is worth."
+    )
 
 
 class DecisionDeadline(Criterion):
@@ -334,7 +357,14 @@ class Criteria(Strict):
     required_arrivals: RequiredArrivals = Field(default_factory=RequiredArrivals)
 
 
-CRITERIA = ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals")
+CRITERIA = (
+    "halving",
+    "force_ratio",
+    "decision_deadline",
+    "weather",
+    "south_readiness",
+    "required_arrivals",
+)
 HORIZON_MEMBER = "calendar.horizon_days"
 """The conflict member of a no-go whose movement cannot be done within the planning horizon.
 A required unit must be committed and complete its move by the horizon even when the

@@ -51,7 +51,13 @@ from kantokuen.models.verify import (
     soviet_strength,
 )
 
-X_DAY_RULES = ("decision_before_start", "south_readiness", "decision_deadline", "weather", "halving")
+X_DAY_RULES = (
+    "decision_before_start",
+    "south_readiness",
+    "decision_deadline",
+    "weather",
+    "halving",
+)
 MOVEMENT_RULES = ("movement", "required_arrivals", "force_ratio")
 RULES = X_DAY_RULES + MOVEMENT_RULES
 CHECKABLE_KINDS = ("criteria", "relaxation")
@@ -154,15 +160,23 @@ def _rule_holds(facts: _Facts, rule: str, x: int, front: str | None, last: int |
         "decision_before_start": lambda: decision < 0,
         "movement": lambda: last is not None and last > facts.horizon,
         "south_readiness": lambda: _south_fails(facts),
-        "decision_deadline": lambda: facts.enabled("decision_deadline")
-        and decision > deadline_day(facts.case),
+        "decision_deadline": lambda: (
+            facts.enabled("decision_deadline") and decision > deadline_day(facts.case)
+        ),
         "weather": lambda: facts.enabled("weather") and x > latest_weather_x_day(facts.case),
-        "halving": lambda: facts.enabled("halving") and 0 <= decision <= facts.horizon
-        and not halving_holds(facts.case, facts.strength, decision),
-        "required_arrivals": lambda: facts.enabled("required_arrivals")
-        and last is not None and x < last,
-        "force_ratio": lambda: facts.enabled("force_ratio") and front in facts.needed
-        and facts.best_combat(front, x) < facts.needed[front][x],
+        "halving": lambda: (
+            facts.enabled("halving")
+            and 0 <= decision <= facts.horizon
+            and not halving_holds(facts.case, facts.strength, decision)
+        ),
+        "required_arrivals": lambda: (
+            facts.enabled("required_arrivals") and last is not None and x < last
+        ),
+        "force_ratio": lambda: (
+            facts.enabled("force_ratio")
+            and front in facts.needed
+            and facts.best_combat(front, x) < facts.needed[front][x]
+        ),
     }
     return tests[rule]()
 
@@ -182,8 +196,10 @@ def check_certificate(case: Case, certificate: dict[str, Any]) -> list[str]:
         if isinstance(bound, str):
             out.append(bound)
         elif bound != witness.get("day"):
-            out.append(f"the witness gives a last required arrival on day {bound}, "
-                       f"not day {witness.get('day')}")
+            out.append(
+                f"the witness gives a last required arrival on day {bound}, "
+                f"not day {witness.get('day')}"
+            )
         else:
             last = bound
     covered = [False] * (facts.horizon + 1)
@@ -198,18 +214,26 @@ def check_certificate(case: Case, certificate: dict[str, Any]) -> list[str]:
             continue
         wrong = [x for x in range(first, final + 1) if not _rule_holds(facts, rule, x, front, last)]
         if wrong:
-            out.append(f"{rule}{f' ({front})' if front else ''} does not rule out day {wrong[0]}"
-                       + (f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else ""))
+            out.append(
+                f"{rule}{f' ({front})' if front else ''} does not rule out day {wrong[0]}"
+                + (f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else "")
+            )
         elif ex.get("numbers", {}) != stated_numbers(facts, rule, final, front):
-            out.append(f"{rule}: the numbers stated for day {final} are {ex.get('numbers')}, "
-                       f"not {stated_numbers(facts, rule, final, front)}")
+            out.append(
+                f"{rule}: the numbers stated for day {final} are {ex.get('numbers')}, "
+                f"not {stated_numbers(facts, rule, final, front)}"
+            )
         for x in range(first, final + 1):
             covered[x] = True
     open_days = [x for x, done in enumerate(covered) if not done]
     if open_days:
-        out.append(f"day {open_days[0]} is not ruled out by any reason"
-                   + (f" (and {len(open_days) - 1} more)" if len(open_days) > 1 else ""))
-    uses_movement = any(ex.get("rule") in MOVEMENT_RULES for ex in certificate.get("exclusions", []))
+        out.append(
+            f"day {open_days[0]} is not ruled out by any reason"
+            + (f" (and {len(open_days) - 1} more)" if len(open_days) > 1 else "")
+        )
+    uses_movement = any(
+        ex.get("rule") in MOVEMENT_RULES for ex in certificate.get("exclusions", [])
+    )
     if kind == "criteria" and uses_movement:
         out.append("a 'criteria' certificate may only use reasons that depend on X-Day alone")
     return out

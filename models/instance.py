@@ -98,11 +98,27 @@ class Instance:
         out: list[UnitSpec] = []
         for key, unit in case.units.items():
             earliest = max(self.order_day, case.day(unit.available) if unit.available else 0)
-            moves = tuple(self._move(i, m.sea, m.rail, unit.travel_to_port_days) for i, m in enumerate(unit.moves))
+            moves = tuple(
+                self._move(i, m.sea, m.rail, unit.travel_to_port_days)
+                for i, m in enumerate(unit.moves)
+            )
             for uid in unit_ids(key, unit.count):
-                out.append(UnitSpec(uid, key, unit.name, unit.origin, unit.men, unit.lift_tons,
-                                    unit.mobilization_days, earliest, milli(unit.combat_value),
-                                    unit.front, unit.required, moves))
+                out.append(
+                    UnitSpec(
+                        uid,
+                        key,
+                        unit.name,
+                        unit.origin,
+                        unit.men,
+                        unit.lift_tons,
+                        unit.mobilization_days,
+                        earliest,
+                        milli(unit.combat_value),
+                        unit.front,
+                        unit.required,
+                        moves,
+                    )
+                )
         return tuple(out)
 
     def _move(self, index: int, sea: str | None, rail: str, travel: int) -> MoveOption:
@@ -110,8 +126,17 @@ class Instance:
         if sea is None:
             return MoveOption(index, rail, line.transit_days)
         route = self.case.sea_routes[sea]
-        return MoveOption(index, rail, line.transit_days, sea, route.embark, route.debark,
-                          route.sail_days, route.cycle_days, travel)
+        return MoveOption(
+            index,
+            rail,
+            line.transit_days,
+            sea,
+            route.embark,
+            route.debark,
+            route.sail_days,
+            route.cycle_days,
+            travel,
+        )
 
     @cached_property
     def pool(self) -> tuple[int, ...]:

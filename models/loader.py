@@ -23,7 +23,9 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_EXPANDED_NODES = 200_000
 MAX_INT = 10**15
 MAX_DEPTH = 64  # a case nests about six levels; deeper is a mistake or an attack on the parser
-PLAIN_TAGS = {f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")}
+PLAIN_TAGS = {
+    f"tag:yaml.org,2002:{t}" for t in ("str", "int", "float", "bool", "null", "timestamp")
+}
 
 Path = tuple[str | int, ...]
 UNION_BRANCHES = {"float", "int", "str", "constrained-float", "constrained-int", "date"}
@@ -55,8 +57,11 @@ def _refuse_large(file: str, size: int, *, measured: bool = True) -> None:
         return
     limit = f"{MAX_FILE_BYTES // 2**20} MB"
     # A device or a growing file has no trustworthy size: say only that it passed the limit.
-    message = (f"file is {size / 2**20:.1f} MB; case files are limited to {limit}" if measured
-               else f"file holds more than {limit}, the limit for case files")
+    message = (
+        f"file is {size / 2**20:.1f} MB; case files are limited to {limit}"
+        if measured
+        else f"file holds more than {limit}, the limit for case files"
+    )
     raise CaseError(Problem(message, file, hint="use `count:` to describe many identical units"))
 
 
@@ -77,10 +82,16 @@ def read_text(file: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise CaseError(
-            Problem(f"not valid UTF-8 (byte {exc.start})", file, line, hint="save the file as UTF-8")
+            Problem(
+                f"not valid UTF-8 (byte {exc.start})", file, line, hint="save the file as UTF-8"
+            )
         ) from None
     if not text.strip():
-        raise CaseError(Problem("file is empty", file, 1, hint="a case needs at least name, calendar, levers, ..."))
+        raise CaseError(
+            Problem(
+                "file is empty", file, 1, hint="a case needs at least name, calendar, levers, ..."
+            )
+        )
     return text
 
 
@@ -113,7 +124,9 @@ class _SafeComposer(yaml.SafeLoader):
         try:
             if self._depth > MAX_DEPTH:
                 mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
-                raise _TooDeep(problem=f"values nest more than {MAX_DEPTH} levels deep", problem_mark=mark)
+                raise _TooDeep(
+                    problem=f"values nest more than {MAX_DEPTH} levels deep", problem_mark=mark
+                )
             return super().compose_node(parent, index)
         finally:
             self._depth -= 1
@@ -148,7 +161,9 @@ class _Builder:
         if isinstance(node, yaml.CollectionNode) and node.tag not in COLLECTION_TAGS:
             # A tag on a mapping or list (`!!python/object:...`, `!!set`, `!foo`) would
             # otherwise be dropped silently; it is refused like a tag on a value.
-            self._problem(path, node, f"tag {node.tag} is not allowed", "case files hold plain data only")
+            self._problem(
+                path, node, f"tag {node.tag} is not allowed", "case files hold plain data only"
+            )
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -160,20 +175,31 @@ class _Builder:
         out: dict[Any, Any] = {}
         for key_node, value_node in node.value:
             if key_node.tag == "tag:yaml.org,2002:merge":
-                self._problem(path, key_node, "merge keys (`<<`) are not supported", "write the keys out")
+                self._problem(
+                    path, key_node, "merge keys (`<<`) are not supported", "write the keys out"
+                )
                 continue
             key = self._scalar(key_node, path) if isinstance(key_node, yaml.ScalarNode) else None
             if isinstance(key, dt.date):
                 key = key.isoformat()
             if not isinstance(key, (str, int)) or isinstance(key, bool):
-                got = repr(key_node.value) if isinstance(key_node, yaml.ScalarNode) else (
-                    "a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping")
-                self._problem(path, key_node, f"a key must be a plain name, got {got}",
-                              "quote it, e.g. 'on': ...")
+                got = (
+                    repr(key_node.value)
+                    if isinstance(key_node, yaml.ScalarNode)
+                    else ("a list" if isinstance(key_node, yaml.SequenceNode) else "a mapping")
+                )
+                self._problem(
+                    path,
+                    key_node,
+                    f"a key must be a plain name, got {got}",
+                    "quote it, e.g. 'on': ...",
+                )
                 continue
             key = str(key)
             if key in out:
-                self._problem(path + (key,), key_node, "duplicate key", "each id may appear only once")
+                self._problem(
+                    path + (key,), key_node, "duplicate key", "each id may appear only once"
+                )
                 continue
             self.lines[path + (key,)] = key_node.start_mark.line + 1
             out[key] = self.build(value_node, path + (key,))
@@ -181,11 +207,20 @@ class _Builder:
 
     def _scalar(self, node: yaml.Node, path: Path) -> Any:
         if node.tag not in PLAIN_TAGS:
-            self._problem(path, node, f"tag {node.tag} is not allowed", "case files hold plain data only")
+            self._problem(
+                path, node, f"tag {node.tag} is not allowed", "case files hold plain data only"
+            )
             return None
         try:
             value = self._constructor.construct_object(node, deep=True)
-        except (yaml.YAMLError, ValueError, ArithmeticError, LookupError, AttributeError, TypeError) as exc:
+        except (
+            yaml.YAMLError,
+            ValueError,
+            ArithmeticError,
+            LookupError,
+            AttributeError,
+            TypeError,
+        ) as exc:
             # PyYAML's constructors fail in many ways on text an explicit tag forces on them
             # (`!!bool maybe`, `!!timestamp soon`, `!!int ''`) or on a near-date (2001-13-45).
             self._unreadable(path, node, exc)
@@ -193,36 +228,54 @@ class _Builder:
         if isinstance(value, bool) or value is None:
             return value
         if isinstance(value, int) and abs(value) > MAX_INT:
-            self._problem(path, node, f"number {shown(node.value)} is too large", f"at most {MAX_INT:,}")
+            self._problem(
+                path, node, f"number {shown(node.value)} is too large", f"at most {MAX_INT:,}"
+            )
             return None
         if isinstance(value, float) and not math.isfinite(value):
-            self._problem(path, node, f"{shown(node.value)} is not a finite number", "give a plain number")
+            self._problem(
+                path, node, f"{shown(node.value)} is not a finite number", "give a plain number"
+            )
             return None
         if isinstance(value, (bytes, dt.datetime)):
-            self._problem(path, node, f"unsupported value {shown(node.value)!r}", "use a number, text or date")
+            self._problem(
+                path, node, f"unsupported value {shown(node.value)!r}", "use a number, text or date"
+            )
             return None
         return value
 
     def _unreadable(self, path: Path, node: yaml.Node, exc: Exception) -> None:
         kind = str(node.tag).rsplit(":", 1)[-1]
         if kind == "int" and "digits" in str(exc):  # past Python's limit on digits of an int
-            self._problem(path, node, f"number {shown(node.value)} is too large", f"at most {MAX_INT:,}")
+            self._problem(
+                path, node, f"number {shown(node.value)} is too large", f"at most {MAX_INT:,}"
+            )
             return
         as_what, hint = READ_AS.get(kind, ("a value", "write plain data"))
-        detail = getattr(exc, "problem", None) or (str(exc) if kind == "timestamp" and isinstance(exc, ValueError) else None)
+        detail = getattr(exc, "problem", None) or (
+            str(exc) if kind == "timestamp" and isinstance(exc, ValueError) else None
+        )
         value = repr(shown(node.value))
-        message = f"cannot read value {value}: {detail}" if detail else f"cannot read value {value} as {as_what}"
+        message = (
+            f"cannot read value {value}: {detail}"
+            if detail
+            else f"cannot read value {value} as {as_what}"
+        )
         self._problem(path, node, message, hint)
 
     def _problem(self, path: Path, node: yaml.Node, message: str, hint: str | None) -> None:
-        self.problems.append(Problem(message, self.file, node.start_mark.line + 1, dotted(path) or None, hint))
+        self.problems.append(
+            Problem(message, self.file, node.start_mark.line + 1, dotted(path) or None, hint)
+        )
 
 
 def parse_yaml(text: str, file: str) -> Document:
     """Parse YAML text safely into a Document; raise CaseError on any problem."""
     data, lines = _plain_data(text, file)
     if not isinstance(data, dict):
-        raise CaseError(Problem("a case file must be a mapping of sections (name:, calendar:, ...)", file, 1))
+        raise CaseError(
+            Problem("a case file must be a mapping of sections (name:, calendar:, ...)", file, 1)
+        )
     return Document(file, data, lines)
 
 
@@ -238,24 +291,38 @@ def _plain_data(text: str, file: str) -> tuple[Any, dict[Path, int]]:
         node = yaml.compose(text, Loader=_SafeComposer)
     except _TooDeep as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise CaseError(Problem(str(exc.problem), file, line, hint="a case nests only a few levels")) from None
+        raise CaseError(
+            Problem(str(exc.problem), file, line, hint="a case nests only a few levels")
+        ) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
-        raise CaseError(Problem(f"YAML syntax error: {exc.problem}", file, line, hint="fix the YAML syntax")) from None
+        raise CaseError(
+            Problem(f"YAML syntax error: {exc.problem}", file, line, hint="fix the YAML syntax")
+        ) from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         code = exc.character if isinstance(exc.character, int) else ord(exc.character)
-        raise CaseError(Problem(f"character U+{code:04X} is not allowed in YAML", file, line,
-                                hint="remove control characters from the file")) from None
+        raise CaseError(
+            Problem(
+                f"character U+{code:04X} is not allowed in YAML",
+                file,
+                line,
+                hint="remove control characters from the file",
+            )
+        ) from None
     except yaml.YAMLError as exc:
         raise CaseError(Problem("YAML error: " + " ".join(str(exc).split()), file)) from None
     if node is None:
         raise CaseError(Problem("file is empty", file, 1))
     if _expanded_size(node, {}) > MAX_EXPANDED_NODES:
         raise CaseError(
-            Problem("YAML aliases expand to too many values (alias bomb?)", file, node.start_mark.line + 1,
-                    hint=f"a case may expand to at most {MAX_EXPANDED_NODES:,} values")
+            Problem(
+                "YAML aliases expand to too many values (alias bomb?)",
+                file,
+                node.start_mark.line + 1,
+                hint=f"a case may expand to at most {MAX_EXPANDED_NODES:,} values",
+            )
         )
     builder = _Builder(file)
     data = builder.build(node, ())
@@ -298,7 +365,8 @@ def _clean_loc(loc: tuple[Any, ...], data: Any, error_type: str = "") -> Path:
     node = data
     for i, part in enumerate(loc):
         named = (isinstance(node, dict) and part in node) or (
-            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node))
+            isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node)
+        )
         if named:
             node = node[part]
         elif _is_branch_label(part) and not (error_type == "missing" and i == len(loc) - 1):
@@ -313,11 +381,22 @@ def _inner_failures_only(errors: list[Any]) -> list[Any]:
     """Drop a list's `too_short` when one of its items failed: pydantic counts only the items
     that validated, so one bad pool step also reads as an empty pool — not a second problem."""
     failed = [tuple(e["loc"]) for e in errors]
-    return [e for e in errors if not (e["type"] == "too_short" and any(
-        len(other) > len(e["loc"]) and other[: len(e["loc"])] == tuple(e["loc"]) for other in failed))]
+    return [
+        e
+        for e in errors
+        if not (
+            e["type"] == "too_short"
+            and any(
+                len(other) > len(e["loc"]) and other[: len(e["loc"])] == tuple(e["loc"])
+                for other in failed
+            )
+        )
+    ]
 
 
-def validation_problems(doc: Document, exc: ValidationError, where: dict[Path, tuple[str, int]] | None = None) -> list[Problem]:
+def validation_problems(
+    doc: Document, exc: ValidationError, where: dict[Path, tuple[str, int]] | None = None
+) -> list[Problem]:
     """Pydantic errors as Problems with file, line, dotted path and a hint."""
     problems: list[Problem] = []
     seen: set[Path] = set()
@@ -328,11 +407,21 @@ def validation_problems(doc: Document, exc: ValidationError, where: dict[Path, t
             continue
         seen.add(loc)
         file, line = _locate(doc, loc, where)
-        problems.append(Problem(msg[0].lower() + msg[1:], file, line, dotted(loc) or None, _hint_for(err["type"], loc)))
+        problems.append(
+            Problem(
+                msg[0].lower() + msg[1:],
+                file,
+                line,
+                dotted(loc) or None,
+                _hint_for(err["type"], loc),
+            )
+        )
     return problems
 
 
-def _locate(doc: Document, loc: Path, where: dict[Path, tuple[str, int]] | None) -> tuple[str, int | None]:
+def _locate(
+    doc: Document, loc: Path, where: dict[Path, tuple[str, int]] | None
+) -> tuple[str, int | None]:
     """File and line for a path; an overridden path points at the override that set it."""
     if where:
         for cut in range(len(loc), 0, -1):
@@ -348,7 +437,8 @@ def build_case(doc: Document, where: dict[Path, tuple[str, int]] | None = None) 
     except ValidationError as exc:
         raise CaseError(validation_problems(doc, exc, where)) from None
     problems = [
-        Problem(msg, *_locate(doc, path, where), dotted(path), hint) for path, msg, hint in check_case(case)
+        Problem(msg, *_locate(doc, path, where), dotted(path), hint)
+        for path, msg, hint in check_case(case)
     ]
     if problems:
         raise CaseError(problems)

@@ -59,7 +59,9 @@ class CriterionResult(Frozen):
     name: str
     enabled: bool
     holds: bool | None
-    margin: float | None = Field(None, description="Slack in the criterion's own unit (>= 0 holds).")
+    margin: float | None = Field(
+        None, description="Slack in the criterion's own unit (>= 0 holds)."
+    )
     unit: str = ""
     detail: str = ""
 
@@ -162,11 +164,15 @@ class Result(Frozen):
     case_file: str
     case_hash: str
     base_hash: str | None = Field(
-        None, description="Hash of the case file's base case (before scenario and --set overrides): "
-        "results with different base hashes come from different versions of the case.")
+        None,
+        description="Hash of the case file's base case (before scenario and --set overrides): "
+        "results with different base hashes come from different versions of the case.",
+    )
     levers: LeverValues = Field(
-        default_factory=lambda: LeverValues(), description="Effective lever values: mobilization_order (ISO), north_share "
-        "(0..1 or 'auto'), withdrawal_scale.")
+        default_factory=lambda: LeverValues(),
+        description="Effective lever values: mobilization_order (ISO), north_share "
+        "(0..1 or 'auto'), withdrawal_scale.",
+    )
     scenario: str | None
     overrides: list[OverrideRecord]
     status: Status
@@ -177,15 +183,21 @@ class Result(Frozen):
     order_day: str
     calendar_start: str
     horizon: int
-    north_share: float | None = Field(None, description="North share of the pool used by the plan (0..1).")
+    north_share: float | None = Field(
+        None, description="North share of the pool used by the plan (0..1)."
+    )
     objective: dict[str, float]
     bound: dict[str, float]
-    verified: bool = Field(description="A plan: it passed the independent verifier. A no-go: its "
-                           "certificate passed the verifier (see `verification` when false).")
+    verified: bool = Field(
+        description="A plan: it passed the independent verifier. A no-go: its "
+        "certificate passed the verifier (see `verification` when false)."
+    )
     verification: str = Field("", description="Why `verified` is false, when it is.")
     certificate: Certificate | None = Field(
-        None, description="For a no-go: why no X-Day in 0..horizon is possible, checked by the "
-        "verifier without a solver.")
+        None,
+        description="For a no-go: why no X-Day in 0..horizon is possible, checked by the "
+        "verifier without a solver.",
+    )
     criteria: list[CriterionResult]
     force_ratio: dict[str, ForceRow] = Field(default_factory=dict)
     shipping: dict[str, float] = Field(default_factory=dict)
@@ -194,19 +206,26 @@ class Result(Frozen):
     strength: dict[str, dict[str, list[float]]] = Field(
         default_factory=dict, description="soviet / needed / japanese: per front, per day."
     )
-    conflict: list[str] = Field(default_factory=list, description="For a no-go: a minimal set of criteria "
-                                "and lever settings (`levers.<name>`) that cannot hold together.")
+    conflict: list[str] = Field(
+        default_factory=list,
+        description="For a no-go: a minimal set of criteria "
+        "and lever settings (`levers.<name>`) that cannot hold together.",
+    )
     explanation: list[str] = Field(default_factory=list)
     solve_seconds: float
     explain_seconds: float = Field(
-        0.0, description="Seconds spent explaining a no-go (finding its conflict) after the solve, "
-        "within the same time limit; 0 when there was nothing to explain.")
+        0.0,
+        description="Seconds spent explaining a no-go (finding its conflict) after the solve, "
+        "within the same time limit; 0 when there was nothing to explain.",
+    )
     timings: dict[str, float] = Field(
-        default_factory=dict, description="Seconds per planner phase (relaxation_bound, build, "
+        default_factory=dict,
+        description="Seconds per planner phase (relaxation_bound, build, "
         "warm_start, solve_<stage>, verify). wall_cap_<stage>: the wall-clock cap (seconds), not "
         "the deterministic budget, ended that stage, so its answer may depend on machine load. "
         "presolve_retry_<stage>: CP-SAT's presolve crashed on the hints and the stage was solved "
-        "again without them (seconds lost).")
+        "again without them (seconds lost).",
+    )
     seed: int
     workers: int
     version: str

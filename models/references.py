@@ -43,25 +43,43 @@ def sources_exist(case: Case) -> Iterator[Finding]:
             continue
         if entity.source == ASSUMPTION:
             if not (entity.note or "").strip():
-                yield path + ("source",), "an assumption needs a reason", "add `note:` saying why this value"
+                yield (
+                    path + ("source",),
+                    "an assumption needs a reason",
+                    "add `note:` saying why this value",
+                )
         elif entity.source not in case.sources:
-            yield (path + ("source",), f"unknown source '{entity.source}'",
-                   f"add it to `sources:` or use one of: {', '.join(sorted(case.sources)) or 'assumption'}")
+            yield (
+                path + ("source",),
+                f"unknown source '{entity.source}'",
+                f"add it to `sources:` or use one of: {', '.join(sorted(case.sources)) or 'assumption'}",
+            )
 
 
 def places_exist(case: Case) -> Iterator[Finding]:
     """Ports, routes and rail lines refer to regions, ports and fronts that exist."""
     for key, port in case.ports.items():
         if port.region not in case.regions:
-            yield ("ports", key, "region"), f"unknown region '{port.region}'", _choices(case.regions)
+            yield (
+                ("ports", key, "region"),
+                f"unknown region '{port.region}'",
+                _choices(case.regions),
+            )
     for key, route in case.sea_routes.items():
         for end in ("embark", "debark"):
             if getattr(route, end) not in case.ports:
-                yield ("sea_routes", key, end), f"unknown port '{getattr(route, end)}'", _choices(case.ports)
+                yield (
+                    ("sea_routes", key, end),
+                    f"unknown port '{getattr(route, end)}'",
+                    _choices(case.ports),
+                )
     for key, line in case.rail.items():
         if line.start not in case.ports and line.start not in case.regions:
-            yield (("rail", key, "start"), f"unknown port or region '{line.start}'",
-                   _choices({**case.ports, **case.regions}))
+            yield (
+                ("rail", key, "start"),
+                f"unknown port or region '{line.start}'",
+                _choices({**case.ports, **case.regions}),
+            )
         if line.front not in case.fronts:
             yield ("rail", key, "front"), f"unknown front '{line.front}'", _choices(case.fronts)
 
@@ -79,54 +97,96 @@ def units_can_move(case: Case) -> Iterator[Finding]:
             yield from _move_problems(case, key, unit.origin, unit.front, unit.lift_tons, i, move)
 
 
-def _move_problems(case: Case, key: str, origin: str, front: str, lift: int, i: int, move: Move) -> Iterator[Finding]:
+def _move_problems(
+    case: Case, key: str, origin: str, front: str, lift: int, i: int, move: Move
+) -> Iterator[Finding]:
     path: tuple[str | int, ...] = ("units", key, "moves", i)
     line = case.rail.get(move.rail)
     if line is None:
         yield path + ("rail",), f"unknown rail line '{move.rail}'", _choices(case.rail)
         return
     if line.front != front:
-        yield path + ("rail",), f"rail line '{move.rail}' goes to front '{line.front}', not '{front}'", "pick a line to the unit's front"
+        yield (
+            path + ("rail",),
+            f"rail line '{move.rail}' goes to front '{line.front}', not '{front}'",
+            "pick a line to the unit's front",
+        )
     if lift > line.tons_per_day:
-        yield (path + ("rail",), f"unit lift {lift:,} t exceeds rail line '{move.rail}' capacity {line.tons_per_day:,} t/day",
-               "split it into smaller units with `count:`")
+        yield (
+            path + ("rail",),
+            f"unit lift {lift:,} t exceeds rail line '{move.rail}' capacity {line.tons_per_day:,} t/day",
+            "split it into smaller units with `count:`",
+        )
     if move.sea is None:
         if line.start != origin:
-            yield path + ("rail",), f"rail line '{move.rail}' starts at '{line.start}', not at the unit's region '{origin}'", "add a `sea:` route or pick a line from the region"
+            yield (
+                path + ("rail",),
+                f"rail line '{move.rail}' starts at '{line.start}', not at the unit's region '{origin}'",
+                "add a `sea:` route or pick a line from the region",
+            )
         return
     if case.regions[origin].rail_only:
-        yield path + ("sea",), f"units in region '{origin}' move by rail only", "remove the `sea:` route"
+        yield (
+            path + ("sea",),
+            f"units in region '{origin}' move by rail only",
+            "remove the `sea:` route",
+        )
     route = case.sea_routes.get(move.sea)
     if route is None:
         yield path + ("sea",), f"unknown sea route '{move.sea}'", _choices(case.sea_routes)
         return
     embark = case.ports.get(route.embark)
     if embark is not None and embark.region != origin:
-        yield path + ("sea",), f"route '{move.sea}' embarks at '{route.embark}' in region '{embark.region}', not '{origin}'", "pick a route from the unit's region"
+        yield (
+            path + ("sea",),
+            f"route '{move.sea}' embarks at '{route.embark}' in region '{embark.region}', not '{origin}'",
+            "pick a route from the unit's region",
+        )
     if line.start != route.debark:
-        yield path + ("rail",), f"rail line '{move.rail}' starts at '{line.start}', not at the route's debarkation port '{route.debark}'", "pick a line from that port"
+        yield (
+            path + ("rail",),
+            f"rail line '{move.rail}' starts at '{line.start}', not at the route's debarkation port '{route.debark}'",
+            "pick a line from that port",
+        )
     for end in (route.embark, route.debark):
         port = case.ports.get(end)
         if port is not None and lift > port.tons_per_day:
-            yield (path + ("sea",), f"unit lift {lift:,} t exceeds port '{end}' throughput {port.tons_per_day:,} t/day",
-                   "split it into smaller units with `count:`")
+            yield (
+                path + ("sea",),
+                f"unit lift {lift:,} t exceeds port '{end}' throughput {port.tons_per_day:,} t/day",
+                "split it into smaller units with `count:`",
+            )
 
 
 def dates_in_order(case: Case) -> Iterator[Finding]:
     """The order falls on or after the calendar start and before every deadline."""
     order = case.levers.mobilization_order
     if order < case.calendar.start:
-        yield ("levers", "mobilization_order"), f"order {order} is before the calendar start {case.calendar.start}", "order on or after the start"
+        yield (
+            ("levers", "mobilization_order"),
+            f"order {order} is before the calendar start {case.calendar.start}",
+            "order on or after the start",
+        )
     crit = case.criteria
     if crit.decision_deadline.enabled and crit.decision_deadline.date < order:
-        yield (("criteria", "decision_deadline", "date"), f"decision deadline {crit.decision_deadline.date} is before the mobilization order {order}",
-               "move the deadline after the order, or the order earlier")
+        yield (
+            ("criteria", "decision_deadline", "date"),
+            f"decision deadline {crit.decision_deadline.date} is before the mobilization order {order}",
+            "move the deadline after the order, or the order earlier",
+        )
     if crit.weather.enabled and crit.weather.deadline < order:
-        yield (("criteria", "weather", "deadline"), f"weather deadline {crit.weather.deadline} is before the mobilization order {order}",
-               "move the deadline after the order")
+        yield (
+            ("criteria", "weather", "deadline"),
+            f"weather deadline {crit.weather.deadline} is before the mobilization order {order}",
+            "move the deadline after the order",
+        )
     for key, req in case.shipping.south_requirements.items():
         if req.by < case.calendar.start:
-            yield ("shipping", "south_requirements", key, "by"), f"date {req.by} is before the calendar start", None
+            yield (
+                ("shipping", "south_requirements", key, "by"),
+                f"date {req.by} is before the calendar start",
+                None,
+            )
 
 
 def reaction_is_routed(case: Case) -> Iterator[Finding]:
@@ -134,8 +194,11 @@ def reaction_is_routed(case: Case) -> Iterator[Finding]:
     reaction = case.soviet_reaction
     total = sum(f.reinforcement_share for f in case.fronts.values())
     if reaction.enabled and reaction.reinforce_per_day > 0 and abs(total - 1) > 1e-6:
-        yield (("fronts",), f"reinforcement shares sum to {total:g}, not 1",
-               "set `reinforcement_share` on the fronts so they add up to 1")
+        yield (
+            ("fronts",),
+            f"reinforcement shares sum to {total:g}, not 1",
+            "set `reinforcement_share` on the fronts so they add up to 1",
+        )
 
 
 def scenarios_resolve(case: Case) -> Iterator[Finding]:
@@ -143,7 +206,11 @@ def scenarios_resolve(case: Case) -> Iterator[Finding]:
     for name, scenario in case.scenarios.items():
         for i, parent in enumerate(scenario.extends):
             if parent not in case.scenarios:
-                yield ("scenarios", name, "extends", i), f"unknown scenario '{parent}'", _choices(case.scenarios)
+                yield (
+                    ("scenarios", name, "extends", i),
+                    f"unknown scenario '{parent}'",
+                    _choices(case.scenarios),
+                )
     for name in case.scenarios:
         seen: list[str] = []
         stack = [name]
@@ -151,7 +218,11 @@ def scenarios_resolve(case: Case) -> Iterator[Finding]:
             current = stack.pop()
             if current in seen:
                 if current == name:
-                    yield ("scenarios", name, "extends"), "scenarios extend each other in a cycle", "break the cycle"
+                    yield (
+                        ("scenarios", name, "extends"),
+                        "scenarios extend each other in a cycle",
+                        "break the cycle",
+                    )
                     break
                 continue
             seen.append(current)
@@ -162,7 +233,11 @@ def unit_count_bounded(case: Case) -> Iterator[Finding]:
     """The expanded case stays within what the planner is built for."""
     total = sum(u.count for u in case.units.values())
     if total > MAX_UNITS:
-        yield ("units",), f"{total:,} units after `count:` expansion; at most {MAX_UNITS:,}", "merge small units"
+        yield (
+            ("units",),
+            f"{total:,} units after `count:` expansion; at most {MAX_UNITS:,}",
+            "merge small units",
+        )
 
 
 ID_TABLES = ("sources", "regions", "ports", "sea_routes", "rail", "fronts", "units")
@@ -173,12 +248,18 @@ def ids_are_names(case: Case) -> Iterator[Finding]:
     for table in ID_TABLES:
         for key in getattr(case, table):
             if not key.strip() or "." in key:
-                yield ((table, key), f"id {key!r} cannot be named in a dotted path (`{table}.<id>.…`)",
-                       "use letters, digits, `_` or `-`, without dots")
+                yield (
+                    (table, key),
+                    f"id {key!r} cannot be named in a dotted path (`{table}.<id>.…`)",
+                    "use letters, digits, `_` or `-`, without dots",
+                )
     for key in case.shipping.south_requirements:
         if not key.strip() or "." in key:
-            yield (("shipping", "south_requirements", key), f"id {key!r} cannot be named in a dotted path",
-                   "use letters, digits, `_` or `-`, without dots")
+            yield (
+                ("shipping", "south_requirements", key),
+                f"id {key!r} cannot be named in a dotted path",
+                "use letters, digits, `_` or `-`, without dots",
+            )
 
 
 def _choices(table: Mapping[str, object]) -> str:

@@ -81,26 +81,43 @@ def split_path(text: str) -> Path:
 
     Only plain ASCII numbers become list indexes (`²` or `007` stay names); an index into a
     mapping is read as the id it spells, so a unit keyed `7` is `units.7`."""
-    return tuple(int(p) if p.isascii() and p.isdigit() and str(int(p)) == p else p for p in text.split("."))
+    return tuple(
+        int(p) if p.isascii() and p.isdigit() and str(int(p)) == p else p for p in text.split(".")
+    )
 
 
 def parse_assignment(text: str) -> tuple[str, Any]:
     """`key=value` from the command line; the value is read as YAML (numbers, dates, text)."""
     if "=" not in text:
-        raise CaseError(Problem(f"--set '{text}' is not of the form key=value", hint="e.g. --set levers.north_share=0.7"))
+        raise CaseError(
+            Problem(
+                f"--set '{text}' is not of the form key=value",
+                hint="e.g. --set levers.north_share=0.7",
+            )
+        )
     key, raw = text.split("=", 1)
     key = key.strip()
     if not key or any(not part for part in key.split(".")):
-        raise CaseError(Problem(f"--set '{text}' has an empty field name", hint="e.g. --set levers.north_share=0.7"))
+        raise CaseError(
+            Problem(
+                f"--set '{text}' has an empty field name", hint="e.g. --set levers.north_share=0.7"
+            )
+        )
     try:
         value = read_value(raw, "--set") if raw.strip() else None
     except CaseError as exc:  # the value obeys the rules of a case file: no tags, bounded numbers
         first = exc.problems[0]
         if first.message.startswith(("YAML syntax error", "YAML error")):
-            raise CaseError(Problem(f"--set '{text}': cannot read the value '{raw}'", hint="quote text values")) from None
-        raise CaseError([Problem(f"--set '{shown(text, 80)}': {p.message}", hint=p.hint) for p in exc.problems]) from None
+            raise CaseError(
+                Problem(f"--set '{text}': cannot read the value '{raw}'", hint="quote text values")
+            ) from None
+        raise CaseError(
+            [Problem(f"--set '{shown(text, 80)}': {p.message}", hint=p.hint) for p in exc.problems]
+        ) from None
     if value is None:
-        raise CaseError(Problem(f"--set '{text}' has no value", hint="e.g. --set levers.north_share=0.7"))
+        raise CaseError(
+            Problem(f"--set '{text}' has no value", hint="e.g. --set levers.north_share=0.7")
+        )
     return key, value
 
 
@@ -171,11 +188,13 @@ def _empty_section(info: FieldInfo) -> Any:
 def _holds_fields(raw: Any, kind: str) -> bool:
     """Raw data a path can step into: a mapping for a model or collection, a list for a list."""
     return (kind == "list" and isinstance(raw, list)) or (
-        kind in ("model", "collection") and isinstance(raw, dict))
+        kind in ("model", "collection") and isinstance(raw, dict)
+    )
 
 
-def _step(target: Any, shape: Any, part: str | int, path: Path, depth: int,
-          last: bool) -> tuple[str | int, Any]:
+def _step(
+    target: Any, shape: Any, part: str | int, path: Path, depth: int, last: bool
+) -> tuple[str | int, Any]:
     """One step of an override's path: the raw container's key for `part`, and the shape of
     what it holds. A section the schema knows but the file leaves out is created, so that the
     override lands and validation fills in the rest; anything else missing is a PathError."""
@@ -190,8 +209,9 @@ def _step(target: Any, shape: Any, part: str | int, path: Path, depth: int,
     if kind == "model":
         fields = shape.model_fields
         if name not in fields:
-            raise PathError(f"'{name}' is not a field of {here}",
-                            _hint(fields, name, f"fields of {here}"))
+            raise PathError(
+                f"'{name}' is not a field of {here}", _hint(fields, name, f"fields of {here}")
+            )
         child = _shape(fields[name].annotation)
         if not last and name not in target and _kind(child) in ("model", "collection", "list"):
             target[name] = _empty_section(fields[name])
@@ -243,26 +263,42 @@ def scenario_overrides(doc: Document, case: Case, name: str) -> list[Override]:
     """The overrides of a scenario and the scenarios it builds on, in application order."""
     if name not in case.scenarios:
         known = ", ".join(sorted(case.scenarios)) or "none"
-        raise CaseError(Problem(f"unknown scenario '{name}'", doc.file, hint=f"known scenarios: {known}"))
+        raise CaseError(
+            Problem(f"unknown scenario '{name}'", doc.file, hint=f"known scenarios: {known}")
+        )
     scenario = case.scenarios[name]
     inherited: list[Override] = []
     problems: list[Problem] = []
     for parent in scenario.extends:
         for ov in scenario_overrides(doc, case, parent):
-            clash = next((o for o in inherited if _overlap(o.path, ov.path) and o.value != ov.value), None)
+            clash = next(
+                (o for o in inherited if _overlap(o.path, ov.path) and o.value != ov.value), None
+            )
             if clash and ov.path not in scenario.overrides:
-                problems.append(Problem(
-                    f"scenarios '{clash.origin}' and '{ov.origin}' both set '{ov.path}'",
-                    doc.file, doc.line_of(("scenarios", name)), f"scenarios.{name}",
-                    hint=f"set '{ov.path}' in '{name}' itself to choose"))
+                problems.append(
+                    Problem(
+                        f"scenarios '{clash.origin}' and '{ov.origin}' both set '{ov.path}'",
+                        doc.file,
+                        doc.line_of(("scenarios", name)),
+                        f"scenarios.{name}",
+                        hint=f"set '{ov.path}' in '{name}' itself to choose",
+                    )
+                )
             inherited.append(ov)
     own: list[Override] = []
     for key, value in scenario.overrides.items():
         line = doc.line_of(("scenarios", name, "overrides", key))
         for other in own:
             if _overlap(other.path, key):
-                problems.append(Problem(f"overrides '{other.path}' and '{key}' touch the same field",
-                                        doc.file, line, f"scenarios.{name}.overrides", hint="keep one of them"))
+                problems.append(
+                    Problem(
+                        f"overrides '{other.path}' and '{key}' touch the same field",
+                        doc.file,
+                        line,
+                        f"scenarios.{name}.overrides",
+                        hint="keep one of them",
+                    )
+                )
         own.append(Override(key, value, name, doc.file, line))
     if problems:
         raise CaseError(problems)
@@ -292,7 +328,9 @@ def apply_overrides(doc: Document, overrides: list[Override]) -> Case:
     return case
 
 
-def load(file: str, scenario: str | None = None, sets: tuple[str, ...] | list[str] = ()) -> LoadedCase:
+def load(
+    file: str, scenario: str | None = None, sets: tuple[str, ...] | list[str] = ()
+) -> LoadedCase:
     """Load a case file, apply a scenario and command-line `--set`s, and validate the result."""
     doc = load_document(file)
     base = build_case(doc)
@@ -309,9 +347,13 @@ def load(file: str, scenario: str | None = None, sets: tuple[str, ...] | list[st
     return LoadedCase(case, file, scenario, tuple(overrides), doc)
 
 
-def with_overrides(loaded: LoadedCase, assignments: dict[str, Any], origin: str = "--vary") -> LoadedCase:
+def with_overrides(
+    loaded: LoadedCase, assignments: dict[str, Any], origin: str = "--vary"
+) -> LoadedCase:
     """A loaded case with more overrides on top (used by sweeps and breakeven)."""
     doc = loaded.doc
     overrides = [o for o in loaded.overrides if not any(_within(o.path, k) for k in assignments)]
     overrides += [Override(k, v, origin, origin, None) for k, v in assignments.items()]
-    return LoadedCase(apply_overrides(doc, overrides), loaded.file, loaded.scenario, tuple(overrides), doc)
+    return LoadedCase(
+        apply_overrides(doc, overrides), loaded.file, loaded.scenario, tuple(overrides), doc
+    )

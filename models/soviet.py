@@ -58,14 +58,22 @@ def strength_exact(case: Case, horizon: int) -> dict[str, list[Fraction]]:
     reaction = case.soviet_reaction
     rate, ceiling = _decimal(reaction.reinforce_per_day), _decimal(reaction.ceiling)
     detect = detection_day(case)
-    fronts = {key: (_decimal(front.initial_strength), _decimal(front.floor),
-                    _decimal(front.reinforcement_share), schedule(front, case))
-              for key, front in case.fronts.items()}
+    fronts = {
+        key: (
+            _decimal(front.initial_strength),
+            _decimal(front.floor),
+            _decimal(front.reinforcement_share),
+            schedule(front, case),
+        )
+        for key, front in case.fronts.items()
+    }
     out: dict[str, list[Fraction]] = {f: [] for f in fronts}
     for day in range(horizon + 1):
         until = min(day, detect) if detect is not None and reaction.halt_withdrawals else day
-        base = {key: initial - scale * withdrawn(points, until)
-                for key, (initial, _, _, points) in fronts.items()}
+        base = {
+            key: initial - scale * withdrawn(points, until)
+            for key, (initial, _, _, points) in fronts.items()
+        }
         reinforced = Fraction(0)
         if detect is not None and day > detect:
             room = max(Fraction(0), ceiling - sum(base.values(), Fraction(0)))

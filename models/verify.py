@@ -105,8 +105,16 @@ def _move_facts(case: Case, unit: Unit, move: Move) -> MoveFacts:
     if move.sea is None:
         return MoveFacts(None, None, None, 0, 0, 0, move.rail, line.transit_days)
     route = case.sea_routes[move.sea]
-    return MoveFacts(move.sea, route.embark, route.debark, route.sail_days, route.cycle_days,
-                     unit.travel_to_port_days, move.rail, line.transit_days)
+    return MoveFacts(
+        move.sea,
+        route.embark,
+        route.debark,
+        route.sail_days,
+        route.cycle_days,
+        unit.travel_to_port_days,
+        move.rail,
+        line.transit_days,
+    )
 
 
 def expand_units(case: Case) -> list[UnitFacts]:
@@ -119,9 +127,22 @@ def expand_units(case: Case) -> list[UnitFacts]:
         moves = tuple(_move_facts(case, unit, move) for move in unit.moves)
         combat = to_milli(exact(unit.combat_value))
         for uid in _ids(key, unit.count):
-            out.append(UnitFacts(uid, key, unit.name, unit.origin, unit.men, unit.lift_tons,
-                                 combat, unit.front, unit.required, earliest,
-                                 unit.mobilization_days, moves))
+            out.append(
+                UnitFacts(
+                    uid,
+                    key,
+                    unit.name,
+                    unit.origin,
+                    unit.men,
+                    unit.lift_tons,
+                    combat,
+                    unit.front,
+                    unit.required,
+                    earliest,
+                    unit.mobilization_days,
+                    moves,
+                )
+            )
     return out
 
 
@@ -129,8 +150,13 @@ def earliest_arrival(unit: UnitFacts, move: MoveFacts) -> int:
     """Day the unit reaches its front by `move` with every resource free: it starts mobilizing
     as early as it may, then goes to the port, sails (sea moves) and rides the railway."""
     at_sea = move.sail_days if move.sea is not None else 0
-    return (unit.earliest_start + unit.mobilization_days + move.travel_to_port_days + at_sea
-            + move.transit_days)
+    return (
+        unit.earliest_start
+        + unit.mobilization_days
+        + move.travel_to_port_days
+        + at_sea
+        + move.transit_days
+    )
 
 
 def pool_on(case: Case, day: int) -> int:
@@ -202,8 +228,10 @@ def strength_on(case: Case, day: int) -> dict[str, int]:
     until = day
     if detected is not None and reaction.halt_withdrawals:
         until = min(day, detected)
-    base = {key: exact(front.initial_strength) - scale * withdrawn_by(case, front, until)
-            for key, front in case.fronts.items()}
+    base = {
+        key: exact(front.initial_strength) - scale * withdrawn_by(case, front, until)
+        for key, front in case.fronts.items()
+    }
     reinforced = Fraction(0)
     if detected is not None and day > detected:
         room = max(Fraction(0), exact(reaction.ceiling) - sum(base.values()))
@@ -344,8 +372,9 @@ def check_route_choice(f: Facts) -> list[str]:
                 out.append(f"{unit.id} is required but not committed")
             continue
         if up.move is None or not 0 <= up.move < len(unit.moves):
-            out.append(f"{unit.id} takes move {up.move}, not one of its {len(unit.moves)} "
-                       "allowed moves")
+            out.append(
+                f"{unit.id} takes move {up.move}, not one of its {len(unit.moves)} allowed moves"
+            )
             continue
         legs = [up.mobilize, up.ready, up.entrain, up.arrive]
         if unit.moves[up.move].sea is not None:
@@ -364,11 +393,14 @@ def check_mobilization_after_order(f: Facts) -> list[str]:
     for unit, up, _ in f.placed:
         assert up.mobilize is not None and up.ready is not None
         if up.mobilize < unit.earliest_start:
-            out.append(f"{unit.id} starts mobilizing on day {up.mobilize}, "
-                       f"before day {unit.earliest_start}")
+            out.append(
+                f"{unit.id} starts mobilizing on day {up.mobilize}, "
+                f"before day {unit.earliest_start}"
+            )
         if up.ready != up.mobilize + unit.mobilization_days:
-            out.append(f"{unit.id} is ready on day {up.ready}, "
-                       f"not {up.mobilize + unit.mobilization_days}")
+            out.append(
+                f"{unit.id} is ready on day {up.ready}, not {up.mobilize + unit.mobilization_days}"
+            )
     return out
 
 
@@ -384,8 +416,11 @@ def check_depot_capacity(f: Facts) -> list[str]:
         cap = f.case.regions[region].depot_men
         if cap is None:
             continue
-        out += [f"{region}: {men:,} men mobilizing on day {d} > depot capacity {cap:,}"
-                for d, men in sorted(days.items()) if men > cap]
+        out += [
+            f"{region}: {men:,} men mobilizing on day {d} > depot capacity {cap:,}"
+            for d, men in sorted(days.items())
+            if men > cap
+        ]
     return out
 
 
@@ -401,8 +436,9 @@ def check_sea_voyage(f: Facts) -> list[str]:
         assert up.sail is not None and up.ready is not None and up.debark is not None
         at_port = up.ready + move.travel_to_port_days
         if up.sail < at_port:
-            out.append(f"{unit.id} sails on day {up.sail}, "
-                       f"before reaching the port on day {at_port}")
+            out.append(
+                f"{unit.id} sails on day {up.sail}, before reaching the port on day {at_port}"
+            )
         if up.debark != up.sail + move.sail_days:
             out.append(f"{unit.id} debarks on day {up.debark}, not {up.sail + move.sail_days}")
     return out
@@ -431,8 +467,10 @@ def check_shipping_pool_capacity(f: Facts) -> list[str]:
         out.append(f"auto North share {share / 100:g}% is not a whole percent in 0..100")
     for day, tons in enumerate(_shipping_in_use(f)):
         if tons * BP > share * f.pool[day]:
-            out.append(f"day {day}: {tons:,} t at sea > North capacity "
-                       f"{north_capacity(share, f.pool[day]):,} t")
+            out.append(
+                f"day {day}: {tons:,} t at sea > North capacity "
+                f"{north_capacity(share, f.pool[day]):,} t"
+            )
     # A ship that sails near the horizon still has to come back: its cycle must end in time.
     for unit, up, move in f.placed:
         back = up.sail + move.cycle_days if move.sea is not None and up.sail is not None else 0
@@ -454,8 +492,11 @@ def _port_check(f: Facts, leg: str, verb: str) -> list[str]:
     out = []
     for port, days in _port_loads(f, leg).items():
         cap = f.case.ports[port].tons_per_day
-        out += [f"{port}: {tons:,} t {verb} on day {d} > {cap:,} t/day"
-                for d, tons in sorted(days.items()) if tons > cap]
+        out += [
+            f"{port}: {tons:,} t {verb} on day {d} > {cap:,} t/day"
+            for d, tons in sorted(days.items())
+            if tons > cap
+        ]
     return out
 
 
@@ -487,15 +528,21 @@ def check_rail_capacity(f: Facts) -> list[str]:
         railhead = up.debark if move.sea is not None else up.ready
         assert railhead is not None
         if up.entrain < railhead:
-            out.append(f"{unit.id} entrains on day {up.entrain}, "
-                       f"before reaching the railhead on day {railhead}")
+            out.append(
+                f"{unit.id} entrains on day {up.entrain}, "
+                f"before reaching the railhead on day {railhead}"
+            )
         if up.arrive != up.entrain + move.transit_days:
-            out.append(f"{unit.id} arrives on day {up.arrive}, "
-                       f"not {up.entrain + move.transit_days}")
+            out.append(
+                f"{unit.id} arrives on day {up.arrive}, not {up.entrain + move.transit_days}"
+            )
     for line, days in _rail_loads(f).items():
         cap = f.case.rail[line].tons_per_day
-        out += [f"{line}: {tons:,} t entrained on day {d} > {cap:,} t/day"
-                for d, tons in sorted(days.items()) if tons > cap]
+        out += [
+            f"{line}: {tons:,} t entrained on day {d} > {cap:,} t/day"
+            for d, tons in sorted(days.items())
+            if tons > cap
+        ]
     return out
 
 
@@ -504,8 +551,11 @@ def check_required_arrivals(f: Facts) -> list[str]:
     if not f.enabled("required_arrivals"):
         return []
     x = f.plan.x_day
-    return [f"{unit.id} arrives on day {up.arrive}, after X-Day {x}" for unit, up, _ in f.placed
-            if unit.required and up.arrive is not None and up.arrive > x]
+    return [
+        f"{unit.id} arrives on day {up.arrive}, after X-Day {x}"
+        for unit, up, _ in f.placed
+        if unit.required and up.arrive is not None and up.arrive > x
+    ]
 
 
 def _combat_arrived(f: Facts, day: int) -> dict[str, int]:
@@ -531,8 +581,10 @@ def check_force_ratio(f: Facts) -> list[str]:
     for front, soviet in f.strength(x).items():
         need = _needed(f.case, soviet)
         if arrived[front] < need:
-            out.append(f"{front}: {arrived[front] / MILLI:g} div.-eq. arrived < "
-                       f"{need / MILLI:g} needed on X-Day")
+            out.append(
+                f"{front}: {arrived[front] / MILLI:g} div.-eq. arrived < "
+                f"{need / MILLI:g} needed on X-Day"
+            )
     return out
 
 
@@ -549,8 +601,10 @@ def check_halving_criterion(f: Facts) -> list[str]:
     fraction = f.case.criteria.halving.fraction
     if total <= exact(fraction) * initial:
         return []
-    return [f"Soviet strength on decision day {decision} is {total / MILLI:g} of "
-            f"{initial / MILLI:g} div.-eq., above {fraction:g} of it"]
+    return [
+        f"Soviet strength on decision day {decision} is {total / MILLI:g} of "
+        f"{initial / MILLI:g} div.-eq., above {fraction:g} of it"
+    ]
 
 
 def check_decision_deadline(f: Facts) -> list[str]:
@@ -569,8 +623,9 @@ def check_weather_deadline(f: Facts) -> list[str]:
     latest = latest_weather_x_day(f.case)
     if not f.enabled("weather") or f.plan.x_day <= latest:
         return []
-    return [f"X-Day {f.plan.x_day} + campaign ends after the weather deadline "
-            f"(latest X-Day {latest})"]
+    return [
+        f"X-Day {f.plan.x_day} + campaign ends after the weather deadline (latest X-Day {latest})"
+    ]
 
 
 def check_south_readiness(f: Facts) -> list[str]:
@@ -651,5 +706,9 @@ def objective_terms(case: Case, plan: Plan) -> dict[str, int]:
     ton_days = sum(unit.lift * move.cycle_days for unit, _, move in placed if move.sea is not None)
     arrival_days = sum(up.arrive or 0 for _, up, _ in placed)
     share = plan.north_share_bp // 100 if fixed_share_bp(case) is None else 0
-    return {"x_day": plan.x_day, "north_share_pct": share, "ton_days": ton_days,
-            "arrival_days": arrival_days}
+    return {
+        "x_day": plan.x_day,
+        "north_share_pct": share,
+        "ton_days": ton_days,
+        "arrival_days": arrival_days,
+    }

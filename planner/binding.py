@@ -79,14 +79,24 @@ def resource_loads(inst: Instance, plan: Plan) -> dict[str, tuple[list[int], lis
     days = range(inst.horizon + 1)
     case = inst.case
     out: dict[str, tuple[list[int], list[int]]] = {
-        "shipping": (shipping_in_use(inst.case, plan), [inst.north_capacity(d, plan.north_share_bp) for d in days])}
+        "shipping": (
+            shipping_in_use(inst.case, plan),
+            [inst.north_capacity(d, plan.north_share_bp) for d in days],
+        )
+    }
     for leg, what in (("embark", "loading"), ("debark", "unloading")):
         loads = port_loads(inst.case, plan, leg)
         for p, port in case.ports.items():
-            out[f"port:{p}:{what}"] = ([loads.get(p, {}).get(d, 0) for d in days], [port.tons_per_day] * len(days))
+            out[f"port:{p}:{what}"] = (
+                [loads.get(p, {}).get(d, 0) for d in days],
+                [port.tons_per_day] * len(days),
+            )
     rails = rail_loads(inst.case, plan)
     for r, line in case.rail.items():
-        out[f"rail:{r}"] = ([rails.get(r, {}).get(d, 0) for d in days], [line.tons_per_day] * len(days))
+        out[f"rail:{r}"] = (
+            [rails.get(r, {}).get(d, 0) for d in days],
+            [line.tons_per_day] * len(days),
+        )
     timelines = {u.id: u for u in plan.units}  # matched by id, as the verifier does
     for region, reg in case.regions.items():
         if reg.depot_men is None:
@@ -95,7 +105,9 @@ def resource_loads(inst: Instance, plan: Plan) -> dict[str, tuple[list[int], lis
         for spec in inst.units:
             up = timelines[spec.id]
             if spec.origin == region and up.committed and up.mobilize is not None:
-                for d in range(up.mobilize, min(up.mobilize + spec.mobilization_days, inst.horizon + 1)):
+                for d in range(
+                    up.mobilize, min(up.mobilize + spec.mobilization_days, inst.horizon + 1)
+                ):
                     men[d] += spec.men
         out[f"depot:{region}"] = (men, [reg.depot_men] * len(days))
     return out
@@ -114,8 +126,11 @@ def saturated_resources(inst: Instance, plan: Plan) -> list[Saturation]:
         if key not in users:
             continue
         smallest = min(_size(key, s) for s in users[key])
-        days = tuple(d for d in range(min(plan.x_day, inst.horizon) + 1)
-                     if used[d] > 0 and cap[d] - used[d] < smallest)
+        days = tuple(
+            d
+            for d in range(min(plan.x_day, inst.horizon) + 1)
+            if used[d] > 0 and cap[d] - used[d] < smallest
+        )
         if days:
             out.append(Saturation(key, resource_label(inst, key), days))
     return out
@@ -135,13 +150,22 @@ def relax_resource(inst: Instance, key: str) -> Instance:
         update = {"shipping": case.shipping.model_copy(update={"pool": (step,)})}
     elif kind == "port":
         port = rest.partition(":")[0]
-        bigger = case.ports[port].model_copy(update={"tons_per_day": max(case.ports[port].tons_per_day, total_lift)})
+        bigger = case.ports[port].model_copy(
+            update={"tons_per_day": max(case.ports[port].tons_per_day, total_lift)}
+        )
         update = {"ports": {**case.ports, port: bigger}}
     elif kind == "rail":
-        bigger_line = case.rail[rest].model_copy(update={"tons_per_day": max(case.rail[rest].tons_per_day, total_lift)})
+        bigger_line = case.rail[rest].model_copy(
+            update={"tons_per_day": max(case.rail[rest].tons_per_day, total_lift)}
+        )
         update = {"rail": {**case.rail, rest: bigger_line}}
     else:
-        update = {"regions": {**case.regions, rest: case.regions[rest].model_copy(update={"depot_men": None})}}
+        update = {
+            "regions": {
+                **case.regions,
+                rest: case.regions[rest].model_copy(update={"depot_men": None}),
+            }
+        }
     return Instance(case.model_copy(update=update))
 
 
@@ -164,14 +188,40 @@ def binding_candidates(inst: Instance, plan: Plan) -> list[tuple[str, str, str, 
     case = inst.case
     out: list[tuple[str, str, str, str, Instance]] = []
     for name in enforced_criteria(inst):
-        out.append((name, "criterion", CRITERION_NAMES[name], "switched off", with_criteria_off(inst, [name])))
+        out.append(
+            (
+                name,
+                "criterion",
+                CRITERION_NAMES[name],
+                "switched off",
+                with_criteria_off(inst, [name]),
+            )
+        )
     for lever, value in relaxed_levers(inst).items():
-        words = {"mobilization_order": f"ordered on {pretty(case.calendar.start)}",
-                 "north_share": f"North share {value:.0%}" if isinstance(value, float) else "",
-                 "withdrawal_scale": f"withdrawals {GENEROUS_WITHDRAWAL_SCALE:g}× history"}[lever]
-        out.append((lever_member(lever), "lever", LEVER_NAMES[lever], words, with_levers(inst, {lever: value})))
+        words = {
+            "mobilization_order": f"ordered on {pretty(case.calendar.start)}",
+            "north_share": f"North share {value:.0%}" if isinstance(value, float) else "",
+            "withdrawal_scale": f"withdrawals {GENEROUS_WITHDRAWAL_SCALE:g}× history",
+        }[lever]
+        out.append(
+            (
+                lever_member(lever),
+                "lever",
+                LEVER_NAMES[lever],
+                words,
+                with_levers(inst, {lever: value}),
+            )
+        )
     for sat in saturated_resources(inst, plan):
-        out.append((sat.resource, "resource", sat.label, "capacity unlimited", relax_resource(inst, sat.resource)))
+        out.append(
+            (
+                sat.resource,
+                "resource",
+                sat.label,
+                "capacity unlimited",
+                relax_resource(inst, sat.resource),
+            )
+        )
     return out
 
 
@@ -189,8 +239,14 @@ def what_binds(inst: Instance, plan: Plan, options: SolveOptions) -> list[Bindin
             out.append(Binding(name, kind, label, words, None, None, False))
             continue
         best = earliest_x_day(relaxed, options)
-        x = best.x_day if best.x_day is not None and best.x_day <= sooner.plan.x_day else sooner.plan.x_day
-        out.append(Binding(name, kind, label, words, x, plan.x_day - x, best.status == Status.OPTIMAL))
+        x = (
+            best.x_day
+            if best.x_day is not None and best.x_day <= sooner.plan.x_day
+            else sooner.plan.x_day
+        )
+        out.append(
+            Binding(name, kind, label, words, x, plan.x_day - x, best.status == Status.OPTIMAL)
+        )
     return out
 
 
@@ -223,11 +279,16 @@ class Chain:
 def last_unit(inst: Instance, plan: Plan) -> tuple[UnitSpec, Any] | None:
     """The committed unit arriving last by X-Day (ties: the one that sailed last, then by id)."""
     timelines = {u.id: u for u in plan.units}  # matched by id, as the verifier does
-    pairs = [(s, u) for s, u in ((s, timelines[s.id]) for s in inst.units)
-             if u.committed and u.arrive is not None and u.arrive <= plan.x_day]
+    pairs = [
+        (s, u)
+        for s, u in ((s, timelines[s.id]) for s in inst.units)
+        if u.committed and u.arrive is not None and u.arrive <= plan.x_day
+    ]
     if not pairs:
         return None
-    return max(pairs, key=lambda p: (p[1].arrive, p[1].sail if p[1].sail is not None else -1, p[0].id))
+    return max(
+        pairs, key=lambda p: (p[1].arrive, p[1].sail if p[1].sail is not None else -1, p[0].id)
+    )
 
 
 def _days_text(case: Case, day_list: list[int]) -> str:
@@ -277,7 +338,9 @@ def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
         used, cap = loads[key]
         return used[day] - mine.get((key, day), 0) + amount <= cap[day]
 
-    def blockers(first: int, last: int, checks: Callable[[int], list[tuple[str, int]]]) -> tuple[dict[str, list[int]], list[int]]:
+    def blockers(
+        first: int, last: int, checks: Callable[[int], list[tuple[str, int]]]
+    ) -> tuple[dict[str, list[int]], list[int]]:
         """For each day the leg could have started but did not: the resources that were full,
         and on which days they were full (a ship's cycle or a landing falls on later days)."""
         found_blockers: dict[str, list[int]] = {}
@@ -300,8 +363,11 @@ def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
 
     legs: list[Leg] = []
     # Mobilization: from the order (or the unit's availability).
-    cause = (f"the order on {pretty(case.levers.mobilization_order)}" if spec.earliest_start == inst.order_day
-             else f"its availability on {pretty(case.date(spec.earliest_start))}")
+    cause = (
+        f"the order on {pretty(case.levers.mobilization_order)}"
+        if spec.earliest_start == inst.order_day
+        else f"its availability on {pretty(case.date(spec.earliest_start))}"
+    )
     depot = f"depot:{spec.origin}"
 
     def depot_full(d: int) -> list[tuple[str, int]]:
@@ -320,25 +386,43 @@ def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
         at_port = ready + move.travel_to_port_days
 
         def sea_full(d: int) -> list[tuple[str, int]]:
-            return (full_on("shipping", range(d, d + move.cycle_days), spec.lift)
-                    + full_on(f"port:{move.embark}:loading", [d], spec.lift)
-                    + full_on(f"port:{move.debark}:unloading", [d + move.sail_days], spec.lift))
+            return (
+                full_on("shipping", range(d, d + move.cycle_days), spec.lift)
+                + full_on(f"port:{move.embark}:loading", [d], spec.lift)
+                + full_on(f"port:{move.debark}:unloading", [d + move.sail_days], spec.lift)
+            )
 
         b, free = blockers(at_port, up.sail, sea_full)
         legs.append(Leg("sail", up.sail, at_port, _held(case, up.sail - at_port, b, free)))
         railhead = up.sail + move.sail_days
-        legs.append(Leg("debark", railhead, railhead, f"the crossing ({move.sea}) takes {days(move.sail_days)}"))
+        legs.append(
+            Leg(
+                "debark",
+                railhead,
+                railhead,
+                f"the crossing ({move.sea}) takes {days(move.sail_days)}",
+            )
+        )
     line = f"rail:{move.rail}"
     b, free = blockers(railhead, up.entrain, lambda d: full_on(line, [d], spec.lift))
     legs.append(Leg("entrain", up.entrain, railhead, _held(case, up.entrain - railhead, b, free)))
     assert up.arrive is not None
-    legs.append(Leg("arrive", up.arrive, up.arrive, f"rail transit ({move.rail}) takes {days(move.transit_days)}"))
+    legs.append(
+        Leg(
+            "arrive",
+            up.arrive,
+            up.arrive,
+            f"rail transit ({move.rail}) takes {days(move.transit_days)}",
+        )
+    )
     route = f"{move.sea} + {move.rail}" if move.sea else move.rail
     if up.arrive == plan.x_day:
         note = "X-Day falls on its arrival: the movement sets X-Day."
     else:
-        note = (f"It arrives {plan.x_day - up.arrive} days before X-Day: the movement is done early and "
-                "something else (a criterion) sets X-Day.")
+        note = (
+            f"It arrives {plan.x_day - up.arrive} days before X-Day: the movement is done early and "
+            "something else (a criterion) sets X-Day."
+        )
     return Chain(spec.id, spec.name, spec.front, route, plan.x_day, tuple(legs), note)
 
 

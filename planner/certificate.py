@@ -18,8 +18,16 @@ from typing import Any
 from kantokuen.models.instance import Instance
 from kantokuen.planner.heuristics import _capacity, _resource_uses, earliest_arrival, south_holds
 
-REASON_ORDER = ("decision_before_start", "movement", "south_readiness", "decision_deadline",
-                "weather", "halving", "required_arrivals", "force_ratio")
+REASON_ORDER = (
+    "decision_before_start",
+    "movement",
+    "south_readiness",
+    "decision_deadline",
+    "weather",
+    "halving",
+    "required_arrivals",
+    "force_ratio",
+)
 MOVEMENT_REASONS = ("movement", "required_arrivals", "force_ratio")
 
 
@@ -97,9 +105,12 @@ class _Reasons:
             "decision_deadline": inst.enabled("decision_deadline")
             and decision > inst.decision_deadline_day,
             "weather": inst.enabled("weather") and x > inst.weather_last_x_day,
-            "halving": inst.enabled("halving") and decision >= 0 and not inst.halving_holds[decision],
+            "halving": inst.enabled("halving")
+            and decision >= 0
+            and not inst.halving_holds[decision],
             "required_arrivals": inst.enabled("required_arrivals")
-            and self.last is not None and x < self.last,
+            and self.last is not None
+            and x < self.last,
         }
         for reason in REASON_ORDER[:-1]:
             if tests[reason]:
@@ -129,21 +140,27 @@ def no_go_certificate(inst: Instance) -> dict[str, Any]:
     for x in range(inst.horizon + 1):
         found = reasons.first(x)
         if found is None:
-            return {"kind": "full_model", "open_day": x,
-                    "note": f"day {x} ({inst.case.date(x)}) passes every relaxation: the no-go rests "
-                            "on CP-SAT's proof that the full model is infeasible"}
+            return {
+                "kind": "full_model",
+                "open_day": x,
+                "note": f"day {x} ({inst.case.date(x)}) passes every relaxation: the no-go rests "
+                "on CP-SAT's proof that the full model is infeasible",
+            }
         reason, front = found
         last = exclusions[-1] if exclusions else None
         if last is not None and (last["rule"], last.get("front")) == found:
             last["last"] = x
         else:
-            exclusions.append({"rule": reason, "first": x, "last": x}
-                              | ({"front": front} if front else {}))
+            exclusions.append(
+                {"rule": reason, "first": x, "last": x} | ({"front": front} if front else {})
+            )
     for ex in exclusions:
         ex["numbers"] = reasons.numbers(ex["rule"], ex["last"], ex.get("front"))
     uses_movement = any(ex["rule"] in MOVEMENT_REASONS for ex in exclusions)
-    cert: dict[str, Any] = {"kind": "relaxation" if uses_movement else "criteria",
-                            "exclusions": exclusions}
+    cert: dict[str, Any] = {
+        "kind": "relaxation" if uses_movement else "criteria",
+        "exclusions": exclusions,
+    }
     if uses_movement and reasons.witness is not None:
         cert["required_by"] = reasons.witness
     return cert

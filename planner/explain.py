@@ -64,7 +64,7 @@ def lever_member(lever: str) -> str:
 def member_label(name: str) -> str:
     """Domain name of a conflict member, criterion or lever."""
     if name.startswith(LEVER_PREFIX):
-        return LEVER_NAMES.get(name[len(LEVER_PREFIX):], name)
+        return LEVER_NAMES.get(name[len(LEVER_PREFIX) :], name)
     return CRITERION_NAMES.get(name, name)
 
 
@@ -144,15 +144,17 @@ def _south_allows(inst: Instance) -> bool:
     return limit is not None and (fixed is None or fixed <= limit)
 
 
-def feasible_with(inst: Instance, active: Iterable[str], time_limit: float = 30.0,
-                  deadline: float | None = None) -> bool | None:
+def feasible_with(
+    inst: Instance, active: Iterable[str], time_limit: float = 30.0, deadline: float | None = None
+) -> bool | None:
     """Whether some plan meets the resources and the given criteria (None: not decided in
     time). See `feasibility`."""
     return feasibility(inst, active, time_limit, deadline)[0]
 
 
-def feasibility(inst: Instance, active: Iterable[str], time_limit: float = 30.0,
-                deadline: float | None = None) -> tuple[bool | None, bool]:
+def feasibility(
+    inst: Instance, active: Iterable[str], time_limit: float = 30.0, deadline: float | None = None
+) -> tuple[bool | None, bool]:
     """(whether some plan meets the resources and the given criteria, whether CP-SAT was
     needed). Cheap checks first (`quick_feasible`); then one CP-SAT worker with a budget of
     `time_limit` seconds, capped by what is left before `deadline`. None: not decided in time
@@ -176,8 +178,9 @@ def feasibility(inst: Instance, active: Iterable[str], time_limit: float = 30.0,
     return None, True
 
 
-def assumption_core(inst: Instance, time_limit: float = 30.0,
-                    deadline: float | None = None) -> tuple[str, ...] | None:
+def assumption_core(
+    inst: Instance, time_limit: float = 30.0, deadline: float | None = None
+) -> tuple[str, ...] | None:
     """Criteria that CP-SAT's assumption core blames (not minimal), or None when the case is
     feasible or undecided. One worker and no objective: otherwise the core is unreliable."""
     left = seconds_left(deadline)
@@ -189,7 +192,9 @@ def assumption_core(inst: Instance, time_limit: float = 30.0,
     solver = new_solver(time_limit, search="feasibility", wall_cap=left)
     if run(solver, m.cp).code != cp_model.INFEASIBLE:
         return None
-    blamed = {by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index}
+    blamed = {
+        by_index[i] for i in solver.sufficient_assumptions_for_infeasibility() if i in by_index
+    }
     return tuple(name for name in m.criteria if name in blamed)
 
 
@@ -244,8 +249,13 @@ class _Oracle:
     solve gets `time_limit` seconds, capped by what is left before `deadline`.
     """
 
-    def __init__(self, inst: Instance, relaxed: dict[str, Any], time_limit: float,
-                 deadline: float | None = None) -> None:
+    def __init__(
+        self,
+        inst: Instance,
+        relaxed: dict[str, Any],
+        time_limit: float,
+        deadline: float | None = None,
+    ) -> None:
         self.inst = inst
         self.relaxed = relaxed
         self.time_limit = time_limit
@@ -257,13 +267,15 @@ class _Oracle:
     def feasible(self, members: Iterable[str]) -> bool | None:
         key = frozenset(members)
         if key not in self._answers:
-            kept = frozenset(n[len(LEVER_PREFIX):] for n in key if n.startswith(LEVER_PREFIX))
+            kept = frozenset(n[len(LEVER_PREFIX) :] for n in key if n.startswith(LEVER_PREFIX))
             if kept not in self._instances:
                 self._instances[kept] = with_levers(
-                    self.inst, {k: v for k, v in self.relaxed.items() if k not in kept})
+                    self.inst, {k: v for k, v in self.relaxed.items() if k not in kept}
+                )
             criteria = [n for n in key if not n.startswith(LEVER_PREFIX)]
-            verdict, solved = feasibility(self._instances[kept], criteria, self.time_limit,
-                                          self.deadline)
+            verdict, solved = feasibility(
+                self._instances[kept], criteria, self.time_limit, self.deadline
+            )
             self.checks += solved
             self._answers[key] = verdict
         return self._answers[key]
@@ -277,8 +289,13 @@ ASSUMPTION_CORE_SECONDS = 5.0
 criteria as assumptions (not fixed) presolves poorly, and the deletion filter does not need it."""
 
 
-def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = True,
-                     check_movement: bool = True, deadline: float | None = None) -> Conflict:
+def minimal_conflict(
+    inst: Instance,
+    time_limit: float = 30.0,
+    levers: bool = True,
+    check_movement: bool = True,
+    deadline: float | None = None,
+) -> Conflict:
     """A minimal set of criteria and lever settings that cannot hold together.
 
     Start from the assumption core plus every relaxable lever, drop each member whose removal
@@ -327,7 +344,7 @@ def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = Tr
             pending = [n for n in core if tested_at.get(n, -1) < removals]
     order = enforced_criteria(inst)
     criteria = tuple(sorted((n for n in core if not n.startswith(LEVER_PREFIX)), key=order.index))
-    kept_levers = tuple(n[len(LEVER_PREFIX):] for n in core if n.startswith(LEVER_PREFIX))
+    kept_levers = tuple(n[len(LEVER_PREFIX) :] for n in core if n.startswith(LEVER_PREFIX))
     if not core:
         # Everything relaxed and still infeasible: the movement itself cannot be done.
         return Conflict((), False, checks=oracle.checks)
@@ -338,7 +355,7 @@ def minimal_conflict(inst: Instance, time_limit: float = 30.0, levers: bool = Tr
 def relax_member(inst: Instance, name: str) -> Instance:
     """The instance with one conflict member dropped: a criterion off, or a lever relaxed."""
     if name.startswith(LEVER_PREFIX):
-        lever = name[len(LEVER_PREFIX):]
+        lever = name[len(LEVER_PREFIX) :]
         return with_levers(inst, {lever: relaxed_levers(inst)[lever]})
     return with_criteria_off(inst, [name])
 
@@ -348,11 +365,18 @@ def conflict_context(inst: Instance, conflict: Conflict) -> Instance:
     Distances measured here say how far a member must move to dissolve *this* conflict."""
     keep = set(conflict.criteria)
     loose = {k: v for k, v in relaxed_levers(inst).items() if k not in conflict.levers}
-    return with_criteria_off(with_levers(inst, loose), [n for n in enforced_criteria(inst) if n not in keep])
+    return with_criteria_off(
+        with_levers(inst, loose), [n for n in enforced_criteria(inst) if n not in keep]
+    )
 
 
-def other_conflicts(inst: Instance, first: Conflict, time_limit: float = 30.0,
-                    limit: int = 3, deadline: float | None = None) -> tuple[list[Conflict], int]:
+def other_conflicts(
+    inst: Instance,
+    first: Conflict,
+    time_limit: float = 30.0,
+    limit: int = 3,
+    deadline: float | None = None,
+) -> tuple[list[Conflict], int]:
     """Further minimal conflicts, up to `limit` in all: for each member of the first, drop it
     alone; if the case is still infeasible, another conflict (without that member) remains.
     A go needs every conflict dissolved, so each one found is a separate reason for the no-go."""
@@ -393,7 +417,9 @@ def halving_scale_needed(inst: Instance, decision_day: int, upper: float = 100.0
         return 0.0
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        lo, hi = (lo, mid) if _with_scale(inst, mid / 100).halving_holds[decision_day] else (mid, hi)
+        lo, hi = (
+            (lo, mid) if _with_scale(inst, mid / 100).halving_holds[decision_day] else (mid, hi)
+        )
     return hi / 100
 
 
@@ -425,8 +451,14 @@ def halving_gap(inst: Instance) -> HalvingGap:
     total = sum(days[day] for days in inst.strength.values())
     initial = sum(days[0] for days in inst.strength.values())
     first = next((d for d, ok in enumerate(inst.halving_holds) if ok), None)
-    return HalvingGap(day, total / initial if initial else 0.0, inst.case.criteria.halving.fraction,
-                      inst.case.levers.withdrawal_scale, halving_scale_needed(inst, day), first)
+    return HalvingGap(
+        day,
+        total / initial if initial else 0.0,
+        inst.case.criteria.halving.fraction,
+        inst.case.levers.withdrawal_scale,
+        halving_scale_needed(inst, day),
+        first,
+    )
 
 
 def _last_decision_words(inst: Instance) -> str:
@@ -444,19 +476,26 @@ def _halving_sentence(inst: Instance) -> str:
     gap = halving_gap(inst)
     # Close to the limit, whole percents would read "50% ... needs ≤ 50%".
     share = f"{gap.share:.1%}" if abs(gap.share - gap.fraction) < 0.01 else f"{gap.share:.0%}"
-    text = (f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} ({_last_decision_words(inst)}) "
-            f"is {share} of its {pretty(case.calendar.start)} level; the halving criterion needs ≤ "
-            f"{gap.fraction:.0%}")
+    text = (
+        f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} ({_last_decision_words(inst)}) "
+        f"is {share} of its {pretty(case.calendar.start)} level; the halving criterion needs ≤ "
+        f"{gap.fraction:.0%}"
+    )
     if gap.scale_needed is None:
         text += ": no withdrawal rate would get there by then"
     elif gap.scale_needed <= gap.scale:
         # Halving holds on that day: it is in a conflict only together with other members.
-        text += (f", which the case's withdrawal rate (scale {gap.scale:g}) meets by then "
-                 f"(scale ≥ {gap.scale_needed:g} would do)")
+        text += (
+            f", which the case's withdrawal rate (scale {gap.scale:g}) meets by then "
+            f"(scale ≥ {gap.scale_needed:g} would do)"
+        )
     elif gap.scale > 0:
         factor = gap.scale_needed / gap.scale
-        text += (f": withdrawals would have to be {factor:.1f}× faster" if factor >= 1.1 else
-                 f": withdrawals would have to be {(factor - 1) * 100:.1f}% faster")
+        text += (
+            f": withdrawals would have to be {factor:.1f}× faster"
+            if factor >= 1.1
+            else f": withdrawals would have to be {(factor - 1) * 100:.1f}% faster"
+        )
         text += f" (withdrawal scale ≥ {gap.scale_needed:g})"
     else:
         text += f": it needs a withdrawal scale of at least {gap.scale_needed:g}"
@@ -475,16 +514,24 @@ def describe(inst: Instance, conflict: Conflict) -> list[str]:
     (arithmetic only, no solving: `explain_conflict` adds the distances that need solves)."""
     case = inst.case
     if not conflict.feasible_without_criteria:
-        return ["The required units cannot all be mobilized and moved within the planning horizon "
-                f"({inst.horizon} days from {pretty(case.calendar.start)}), whatever the criteria and "
-                "however early the order: shipping, port or rail capacity is too small (a required "
-                "unit must complete its move within the horizon even with the required-arrivals "
-                "criterion off)."]
-    lines = [unchecked_sentence(name) if name in conflict.unchecked
-             else _criterion_sentence(inst, name) for name in conflict.criteria]
+        return [
+            "The required units cannot all be mobilized and moved within the planning horizon "
+            f"({inst.horizon} days from {pretty(case.calendar.start)}), whatever the criteria and "
+            "however early the order: shipping, port or rail capacity is too small (a required "
+            "unit must complete its move within the horizon even with the required-arrivals "
+            "criterion off)."
+        ]
+    lines = [
+        unchecked_sentence(name) if name in conflict.unchecked else _criterion_sentence(inst, name)
+        for name in conflict.criteria
+    ]
     relaxed = relaxed_levers(inst)
-    lines += [unchecked_sentence(lever_member(lever)) if lever_member(lever) in conflict.unchecked
-              else _lever_sentence(inst, lever, relaxed.get(lever)) for lever in conflict.levers]
+    lines += [
+        unchecked_sentence(lever_member(lever))
+        if lever_member(lever) in conflict.unchecked
+        else _lever_sentence(inst, lever, relaxed.get(lever))
+        for lever in conflict.levers
+    ]
     if not conflict.proven_minimal:
         lines.append("(Some checks ran out of time: this set conflicts, but may not be minimal.)")
     return lines
@@ -492,8 +539,10 @@ def describe(inst: Instance, conflict: Conflict) -> list[str]:
 
 def unchecked_sentence(name: str) -> str:
     """A conflict member whose check ran out of time: flagged, and no distance claimed."""
-    return (f"The {member_label(name)}: not checked (the check whether the case is feasible "
-            "without it ran out of time), so it may not belong to this conflict.")
+    return (
+        f"The {member_label(name)}: not checked (the check whether the case is feasible "
+        "without it ran out of time), so it may not belong to this conflict."
+    )
 
 
 def _criterion_sentence(inst: Instance, name: str) -> str:
@@ -503,14 +552,20 @@ def _criterion_sentence(inst: Instance, name: str) -> str:
     if name == "halving":
         return _halving_sentence(inst)
     if name == "decision_deadline":
-        return (f"The {label} ({pretty(crit.decision_deadline.date)}) comes too early: the attack "
-                f"follows the decision by {inst.decision_lag} days.")
+        return (
+            f"The {label} ({pretty(crit.decision_deadline.date)}) comes too early: the attack "
+            f"follows the decision by {inst.decision_lag} days."
+        )
     if name == "weather":
-        return (f"The {label}: X-Day must fall by {pretty(case.date(inst.weather_last_x_day))} to "
-                f"finish the {crit.weather.campaign_days}-day campaign by {pretty(crit.weather.deadline)}.")
+        return (
+            f"The {label}: X-Day must fall by {pretty(case.date(inst.weather_last_x_day))} to "
+            f"finish the {crit.weather.campaign_days}-day campaign by {pretty(crit.weather.deadline)}."
+        )
     if name == "force_ratio":
-        return (f"The {label} ({crit.force_ratio.ratio:g}:1 against Soviet strength × "
-                f"{crit.force_ratio.soviet_factor:g}) cannot be reached in time.")
+        return (
+            f"The {label} ({crit.force_ratio.ratio:g}:1 against Soviet strength × "
+            f"{crit.force_ratio.soviet_factor:g}) cannot be reached in time."
+        )
     if name == "south_readiness":
         return _south_sentence(inst)
     return f"Not all {label} in time."
@@ -521,25 +576,35 @@ def _south_sentence(inst: Instance) -> str:
     limit = inst.south_max_share_bp
     share = case.levers.north_share
     if limit is None:
-        return ("South readiness: the shipping pool cannot meet the South's requirements even with "
-                "no North share at all.")
+        return (
+            "South readiness: the shipping pool cannot meet the South's requirements even with "
+            "no North share at all."
+        )
     now = "the solver's choice" if share == "auto" else f"{share:.0%}"
-    return (f"South readiness: the South's requirements allow a North share of at most {limit / BP:.0%} "
-            f"(the North share is {now}).")
+    return (
+        f"South readiness: the South's requirements allow a North share of at most {limit / BP:.0%} "
+        f"(the North share is {now})."
+    )
 
 
 def _lever_sentence(inst: Instance, lever: str, relaxed: Any) -> str:
     case = inst.case
     if lever == "mobilization_order":
         order = case.levers.mobilization_order
-        return (f"The mobilization order on {pretty(order)}: ordering on the calendar start "
-                f"({pretty(case.calendar.start)}, {(order - case.calendar.start).days} days earlier) "
-                "removes the conflict.")
+        return (
+            f"The mobilization order on {pretty(order)}: ordering on the calendar start "
+            f"({pretty(case.calendar.start)}, {(order - case.calendar.start).days} days earlier) "
+            "removes the conflict."
+        )
     if lever == "north_share":
-        return (f"The North share of {case.levers.north_share:.0%}: the largest share the South "
-                f"allows ({relaxed:.0%}) removes the conflict.")
-    return (f"The Soviet withdrawal rate (scale {case.levers.withdrawal_scale:g}, 1 = history): at "
-            f"{GENEROUS_WITHDRAWAL_SCALE:g}× history the conflict disappears.")
+        return (
+            f"The North share of {case.levers.north_share:.0%}: the largest share the South "
+            f"allows ({relaxed:.0%}) removes the conflict."
+        )
+    return (
+        f"The Soviet withdrawal rate (scale {case.levers.withdrawal_scale:g}, 1 = history): at "
+        f"{GENEROUS_WITHDRAWAL_SCALE:g}× history the conflict disappears."
+    )
 
 
 # --- Solving X-Day alone -----------------------------------------------------------------
@@ -558,8 +623,13 @@ class EarliestX:
         return self.plan.x_day if self.plan is not None else None
 
 
-def earliest_x_day(inst: Instance, options: SolveOptions, first_solution: bool = False,
-                   at_most: int | None = None, deadline: float | None = None) -> EarliestX:
+def earliest_x_day(
+    inst: Instance,
+    options: SolveOptions,
+    first_solution: bool = False,
+    at_most: int | None = None,
+    deadline: float | None = None,
+) -> EarliestX:
     """Minimize X-Day only (or, with `first_solution`, stop at the first plan found: enough to
     know the answer is a go), optionally with X-Day capped at `at_most`; the plan found is
     verified like every plan the tool uses. The solve is the planner's X-Day stage: the same
@@ -572,8 +642,9 @@ def earliest_x_day(inst: Instance, options: SolveOptions, first_solution: bool =
     if at_most is not None:
         m.cp.add(m.x_day <= at_most)
     m.cp.minimize(m.x_day)
-    solver = new_solver(options.time_limit, workers=options.num_workers, seed=options.seed,
-                        wall_cap=left)
+    solver = new_solver(
+        options.time_limit, workers=options.num_workers, seed=options.seed, wall_cap=left
+    )
     solver.parameters.stop_after_first_solution = first_solution
     status = map_status(run(solver, m.cp).code)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
@@ -598,7 +669,9 @@ class Member:
     sentence: str
     current: str = ""
     needed: str = ""  # the value that would work ("" unknown or none)
-    scope: str = "case"  # case: moving it alone gives a go; loosened: with the other levers at their
+    scope: str = (
+        "case"  # case: moving it alone gives a go; loosened: with the other levers at their
+    )
     # loosest; conflict: it only dissolves this conflict
 
 
@@ -611,8 +684,9 @@ class _Counter:
 SCOPE_NOTE = " (That dissolves this conflict only: another conflict remains, so moving it alone is not enough for a go.)"
 
 
-def explain_conflict(inst: Instance, conflict: Conflict, options: SolveOptions,
-                     deadline: float | None = None) -> tuple[list[Member], int]:
+def explain_conflict(
+    inst: Instance, conflict: Conflict, options: SolveOptions, deadline: float | None = None
+) -> tuple[list[Member], int]:
     """Each member of a minimal conflict with how far it would have to move, and the number of
     CP-SAT solves used. The distance is sought, in turn, (1) with everything else as in the
     case: moving this member alone gives a go; (2) with the levers outside the conflict at
@@ -633,66 +707,110 @@ def explain_conflict(inst: Instance, conflict: Conflict, options: SolveOptions,
         if member is None and loose:
             member = _distance(loosened, name, options, count)
             if member is not None:
-                member = _noted(member, f" (With the other levers at their loosest: {_loose_words(inst, loose)}.)",
-                                "loosened")
+                member = _noted(
+                    member,
+                    f" (With the other levers at their loosest: {_loose_words(inst, loose)}.)",
+                    "loosened",
+                )
         if member is None:
             member = _distance(ctx, name, options, count)
-            member = _noted(member, SCOPE_NOTE, "conflict") if member is not None else _no_distance(inst, name)
+            member = (
+                _noted(member, SCOPE_NOTE, "conflict")
+                if member is not None
+                else _no_distance(inst, name)
+            )
         members.append(member)
     return members, count.solves
 
 
 def _loose_words(inst: Instance, loose: dict[str, Any]) -> str:
-    words = {"mobilization_order": lambda v: f"the order on {pretty(v)}",
-             "north_share": lambda v: f"a North share of {v:.0%}",
-             "withdrawal_scale": lambda v: f"withdrawals {v:g}× history"}
+    words = {
+        "mobilization_order": lambda v: f"the order on {pretty(v)}",
+        "north_share": lambda v: f"a North share of {v:.0%}",
+        "withdrawal_scale": lambda v: f"withdrawals {v:g}× history",
+    }
     return ", ".join(words[k](v) for k, v in loose.items())
 
 
 def _noted(member: Member, note: str, scope: str) -> Member:
-    return Member(member.name, member.kind, member.label, member.sentence + note, member.current,
-                  member.needed, scope)
+    return Member(
+        member.name,
+        member.kind,
+        member.label,
+        member.sentence + note,
+        member.current,
+        member.needed,
+        scope,
+    )
 
 
 def _no_distance(inst: Instance, name: str) -> Member:
     if name.startswith(LEVER_PREFIX):
-        lever = name[len(LEVER_PREFIX):]
-        return Member(name, "lever", LEVER_NAMES[lever], _lever_sentence(inst, lever, relaxed_levers(inst).get(lever)))
-    return Member(name, "criterion", CRITERION_NAMES.get(name, name), _criterion_sentence(inst, name))
+        lever = name[len(LEVER_PREFIX) :]
+        return Member(
+            name,
+            "lever",
+            LEVER_NAMES[lever],
+            _lever_sentence(inst, lever, relaxed_levers(inst).get(lever)),
+        )
+    return Member(
+        name, "criterion", CRITERION_NAMES.get(name, name), _criterion_sentence(inst, name)
+    )
 
 
 def _distance(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> Member | None:
     """The member and the value at which the instance becomes feasible, or None if none does."""
     if name.startswith(LEVER_PREFIX):
-        return _lever_distance(inst, name[len(LEVER_PREFIX):], options, count)
+        return _lever_distance(inst, name[len(LEVER_PREFIX) :], options, count)
     return _criterion_distance(inst, name, options, count)
 
 
-def _earliest_without(inst: Instance, names: list[str], options: SolveOptions, count: _Counter) -> EarliestX:
+def _earliest_without(
+    inst: Instance, names: list[str], options: SolveOptions, count: _Counter
+) -> EarliestX:
     count.solves += 1
     return earliest_x_day(with_criteria_off(inst, names), options, deadline=count.deadline)
 
 
 def _found(alone: EarliestX) -> str:
-    return "" if alone.status == Status.OPTIMAL else " (the best found within the time limit, not proven earliest)"
+    return (
+        ""
+        if alone.status == Status.OPTIMAL
+        else " (the best found within the time limit, not proven earliest)"
+    )
 
 
 def _last_x(inst: Instance) -> int:
     return latest_decision_day(inst) + inst.decision_lag
 
 
-def _criterion_distance(inst: Instance, name: str, options: SolveOptions, count: _Counter) -> Member | None:
+def _criterion_distance(
+    inst: Instance, name: str, options: SolveOptions, count: _Counter
+) -> Member | None:
     case = inst.case
     crit = case.criteria
     label = CRITERION_NAMES.get(name, name)
     if name == "halving":
         gap = halving_gap(inst)
         needed = f"withdrawal scale ≥ {gap.scale_needed:g}" if gap.scale_needed is not None else ""
-        return Member(name, "criterion", label, _halving_sentence(inst), f"{gap.share:.0%} of initial strength", needed)
+        return Member(
+            name,
+            "criterion",
+            label,
+            _halving_sentence(inst),
+            f"{gap.share:.0%} of initial strength",
+            needed,
+        )
     if name == "south_readiness":
         limit = inst.south_max_share_bp
-        return Member(name, "criterion", label, _south_sentence(inst), str(case.levers.north_share),
-                      f"North share ≤ {limit / BP:.0%}" if limit is not None else "")
+        return Member(
+            name,
+            "criterion",
+            label,
+            _south_sentence(inst),
+            str(case.levers.north_share),
+            f"North share ≤ {limit / BP:.0%}" if limit is not None else "",
+        )
     if name == "force_ratio":
         short = _force_short_of_all_units(inst)
         if short:
@@ -710,24 +828,43 @@ def _criterion_distance(inst: Instance, name: str, options: SolveOptions, count:
     if name == "decision_deadline":
         deadline = crit.decision_deadline.date
         decision = case.date(x - inst.decision_lag)
-        return Member(name, "criterion", label,
-                      f"The {label} is {pretty(deadline)}; the earliest decision day that would work is "
-                      f"{pretty(decision)}{_found(alone)}, {days((decision - deadline).days)} later "
-                      f"(X-Day {pretty(case.date(x))}).", str(deadline), decision.isoformat())
+        return Member(
+            name,
+            "criterion",
+            label,
+            f"The {label} is {pretty(deadline)}; the earliest decision day that would work is "
+            f"{pretty(decision)}{_found(alone)}, {days((decision - deadline).days)} later "
+            f"(X-Day {pretty(case.date(x))}).",
+            str(deadline),
+            decision.isoformat(),
+        )
     if name == "weather":
         deadline = crit.weather.deadline
         end = case.date(x + crit.weather.campaign_days)
-        return Member(name, "criterion", label,
-                      f"The {label} is {pretty(deadline)}; the earliest X-Day otherwise possible is "
-                      f"{pretty(case.date(x))}{_found(alone)}, so the {crit.weather.campaign_days}-day campaign "
-                      f"would end {pretty(end)}, {days((end - deadline).days)} too late.", str(deadline),
-                      end.isoformat())
-    what = ("the force ratio (" + f"{crit.force_ratio.ratio:g}:1) can first be met" if name == "force_ratio"
-            else "the required units can all have arrived")
-    return Member(name, "criterion", label,
-                  f"With the rest of the case, {what} with X-Day {pretty(case.date(x))}{_found(alone)}; the "
-                  f"deadlines allow X-Day up to {pretty(case.date(_last_x(inst)))}.",
-                  pretty(case.date(_last_x(inst))), case.date(x).isoformat())
+        return Member(
+            name,
+            "criterion",
+            label,
+            f"The {label} is {pretty(deadline)}; the earliest X-Day otherwise possible is "
+            f"{pretty(case.date(x))}{_found(alone)}, so the {crit.weather.campaign_days}-day campaign "
+            f"would end {pretty(end)}, {days((end - deadline).days)} too late.",
+            str(deadline),
+            end.isoformat(),
+        )
+    what = (
+        "the force ratio (" + f"{crit.force_ratio.ratio:g}:1) can first be met"
+        if name == "force_ratio"
+        else "the required units can all have arrived"
+    )
+    return Member(
+        name,
+        "criterion",
+        label,
+        f"With the rest of the case, {what} with X-Day {pretty(case.date(x))}{_found(alone)}; the "
+        f"deadlines allow X-Day up to {pretty(case.date(_last_x(inst)))}.",
+        pretty(case.date(_last_x(inst))),
+        case.date(x).isoformat(),
+    )
 
 
 def _force_short_of_all_units(inst: Instance) -> str:
@@ -742,14 +879,18 @@ def _force_short_of_all_units(inst: Instance) -> str:
         total = sum(s.combat for s in units)
         if total < need[last_x]:
             soviet = inst.strength[front][last_x] / MILLI
-            return (f"The {CRITERION_NAMES['force_ratio']} cannot be reached: all {len(units)} Japanese units "
-                    f"bound for {inst.case.fronts[front].name} together are worth {total / MILLI:.3g} div.-eq., "
-                    f"but on {pretty(inst.case.date(last_x))} (the last possible X-Day) the criterion needs "
-                    f"{need[last_x] / MILLI:.3g} ({crit.ratio:g} × {crit.soviet_factor:g} × {soviet:.3g} Soviet).")
+            return (
+                f"The {CRITERION_NAMES['force_ratio']} cannot be reached: all {len(units)} Japanese units "
+                f"bound for {inst.case.fronts[front].name} together are worth {total / MILLI:.3g} div.-eq., "
+                f"but on {pretty(inst.case.date(last_x))} (the last possible X-Day) the criterion needs "
+                f"{need[last_x] / MILLI:.3g} ({crit.ratio:g} × {crit.soviet_factor:g} × {soviet:.3g} Soviet)."
+            )
     return ""
 
 
-def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _Counter) -> Member | None:
+def _lever_distance(
+    inst: Instance, lever: str, options: SolveOptions, count: _Counter
+) -> Member | None:
     """The value of a lever at which the instance becomes feasible: bisection over its grid
     (days, percents, hundredths), relying on the answer being monotone in the lever (which the
     property tests check); None when even the relaxed value does not make it feasible. The
@@ -763,8 +904,9 @@ def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _C
     unsure: list[Any] = []  # values whose check ran out of time
 
     def feasible(value: Any) -> bool | None:
-        verdict, solved = feasibility(with_levers(inst, {lever: value}), criteria,
-                                      options.time_limit, count.deadline)
+        verdict, solved = feasibility(
+            with_levers(inst, {lever: value}), criteria, options.time_limit, count.deadline
+        )
         count.solves += solved
         if verdict is None:
             unsure.append(value)
@@ -779,13 +921,18 @@ def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _C
         return None
     if lever == "mobilization_order":
         order = case.levers.mobilization_order
-        found = _loosest((order - case.calendar.start).days, lambda k: feasible(order - dt.timedelta(days=k)))
+        found = _loosest(
+            (order - case.calendar.start).days, lambda k: feasible(order - dt.timedelta(days=k))
+        )
         if found is None:
             return None
         latest = order - dt.timedelta(days=found)
-        return member(f"The mobilization order goes out on {pretty(order)}; it would have to go "
-                      f"out by {pretty(latest)} ({days(found)} earlier).", str(order),
-                      latest.isoformat())
+        return member(
+            f"The mobilization order goes out on {pretty(order)}; it would have to go "
+            f"out by {pretty(latest)} ({days(found)} earlier).",
+            str(order),
+            latest.isoformat(),
+        )
     if lever == "north_share":
         assert case.levers.north_share != "auto"
         now = share_bp(case.levers.north_share) // 100
@@ -793,9 +940,12 @@ def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _C
         found = _loosest(top - now, lambda k: feasible((now + k) / 100))
         if found is None:
             return None
-        return member(f"The North gets {now}% of the shipping pool; it would need at least "
-                      f"{now + found}% (the South allows up to {top}%).", f"{now}%",
-                      f"{now + found}%")
+        return member(
+            f"The North gets {now}% of the shipping pool; it would need at least "
+            f"{now + found}% (the South allows up to {top}%).",
+            f"{now}%",
+            f"{now + found}%",
+        )
     scale = case.levers.withdrawal_scale
     steps = round((GENEROUS_WITHDRAWAL_SCALE - scale) * 100)
     # Below the scale at which halving can hold at all, nothing works: start the search there.
@@ -807,15 +957,26 @@ def _lever_distance(inst: Instance, lever: str, options: SolveOptions, count: _C
     if found is None:
         return None
     needed_scale = round(scale + found / 100, 2)
-    faster = f", {needed_scale / scale:.1f}× the case's rate" if scale > 0 and needed_scale / scale >= 1.1 and scale != 1 else ""
-    return member(f"The Soviet withdrawal rate is {scale:g}× history; it would have to be at "
-                  f"least {needed_scale:g}× history{faster}.", f"{scale:g}", f"{needed_scale:g}")
+    faster = (
+        f", {needed_scale / scale:.1f}× the case's rate"
+        if scale > 0 and needed_scale / scale >= 1.1 and scale != 1
+        else ""
+    )
+    return member(
+        f"The Soviet withdrawal rate is {scale:g}× history; it would have to be at "
+        f"least {needed_scale:g}× history{faster}.",
+        f"{scale:g}",
+        f"{needed_scale:g}",
+    )
 
 
 def enforced_criteria(inst: Instance) -> list[str]:
     """The criteria the model enforces (South readiness only when the South needs anything)."""
-    return [n for n in CRITERION_NAMES if inst.enabled(n)
-            and (n != "south_readiness" or inst.case.shipping.south_requirements)]
+    return [
+        n
+        for n in CRITERION_NAMES
+        if inst.enabled(n) and (n != "south_readiness" or inst.case.shipping.south_requirements)
+    ]
 
 
 def _loosest(steps: int, feasible: Callable[[int], bool | None], known_bad: int = 0) -> int | None:

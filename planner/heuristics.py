@@ -49,10 +49,17 @@ class Timeline(NamedTuple):
 
     def unit_plan(self, spec: UnitSpec) -> UnitPlan:
         move = spec.moves[self.move]
-        return UnitPlan(id=spec.id, committed=True, move=self.move, mobilize=self.mobilize,
-                        ready=self.mobilize + spec.mobilization_days, sail=self.sail,
-                        debark=self.sail + move.sail_days if self.sail is not None else None,
-                        entrain=self.entrain, arrive=self.arrive)
+        return UnitPlan(
+            id=spec.id,
+            committed=True,
+            move=self.move,
+            mobilize=self.mobilize,
+            ready=self.mobilize + spec.mobilization_days,
+            sail=self.sail,
+            debark=self.sail + move.sail_days if self.sail is not None else None,
+            entrain=self.entrain,
+            arrive=self.arrive,
+        )
 
 
 class Profiles:
@@ -66,7 +73,11 @@ class Profiles:
         self.embark = {p: [port.tons_per_day] * days for p, port in case.ports.items()}
         self.debark = {p: [port.tons_per_day] * days for p, port in case.ports.items()}
         self.rail = {r: [line.tons_per_day] * days for r, line in case.rail.items()}
-        self.depot = {r: [reg.depot_men] * days for r, reg in case.regions.items() if reg.depot_men is not None}
+        self.depot = {
+            r: [reg.depot_men] * days
+            for r, reg in case.regions.items()
+            if reg.depot_men is not None
+        }
 
     def first_mobilization(self, spec: UnitSpec, not_before: int = 0) -> int | None:
         """First day from the unit's earliest start (and `not_before`) on which the depot holds
@@ -81,7 +92,12 @@ class Profiles:
     def first_sailing(self, spec: UnitSpec, move: MoveOption, earliest: int) -> int | None:
         """First day ≥ earliest with shipping for the whole cycle and both ports free."""
         assert move.embark is not None and move.debark is not None
-        embark, debark, lift, sail = self.embark[move.embark], self.debark[move.debark], spec.lift, move.sail_days
+        embark, debark, lift, sail = (
+            self.embark[move.embark],
+            self.debark[move.debark],
+            spec.lift,
+            move.sail_days,
+        )
         last = min(self.inst.horizon + 1 - move.cycle_days, self.inst.horizon - sail)
         day = max(earliest, 0)
         while day <= last:
@@ -138,13 +154,19 @@ class Profiles:
         mobilize = self.first_mobilization(spec)
         if mobilize is None:
             return None
-        options = [tl for k in range(len(spec.moves)) if (tl := self.schedule(spec, k, mobilize)) is not None]
+        options = [
+            tl
+            for k in range(len(spec.moves))
+            if (tl := self.schedule(spec, k, mobilize)) is not None
+        ]
         if not options:
             return None
         best = min(options, key=lambda tl: (tl.arrive, tl.move))
         if target is not None and best.arrive <= target:
-            best = min((tl for tl in options if tl.arrive <= target),
-                       key=lambda tl: (_ship_days(spec, tl.move), tl.arrive, tl.move))
+            best = min(
+                (tl for tl in options if tl.arrive <= target),
+                key=lambda tl: (_ship_days(spec, tl.move), tl.arrive, tl.move),
+            )
         self.take(spec, best)
         return best
 
@@ -168,8 +190,12 @@ def _first_window(free: list[int], first: int, last: int, length: int, need: int
 
 def min_journey(spec: UnitSpec) -> int:
     """Fewest days from the start of mobilization to arrival at the front, over the unit's moves."""
-    return min(spec.mobilization_days + (m.travel_to_port_days + m.sail_days if m.sea else 0) + m.transit_days
-               for m in spec.moves)
+    return min(
+        spec.mobilization_days
+        + (m.travel_to_port_days + m.sail_days if m.sea else 0)
+        + m.transit_days
+        for m in spec.moves
+    )
 
 
 def earliest_arrival(spec: UnitSpec) -> int:
@@ -187,7 +213,11 @@ def largest_share(inst: Instance) -> int:
     """The fixed share, or for `auto` the largest whole percent the South readiness criterion allows."""
     if inst.fixed_share_bp is not None:
         return inst.fixed_share_bp
-    limit = inst.south_max_share_bp if inst.enabled("south_readiness") and inst.case.shipping.south_requirements else BP
+    limit = (
+        inst.south_max_share_bp
+        if inst.enabled("south_readiness") and inst.case.shipping.south_requirements
+        else BP
+    )
     return BP if limit is None else limit // 100 * 100
 
 
@@ -214,7 +244,9 @@ def _date_allows(inst: Instance, x: int) -> bool:
     return not (inst.enabled("weather") and x > inst.weather_last_x_day)
 
 
-def _combat_by_day(inst: Instance, arrivals: Iterable[tuple[UnitSpec, int]]) -> dict[str, list[int]]:
+def _combat_by_day(
+    inst: Instance, arrivals: Iterable[tuple[UnitSpec, int]]
+) -> dict[str, list[int]]:
     """Per front, combat value arrived by each day."""
     out = {f: [0] * (inst.horizon + 1) for f in inst.case.fronts}
     for spec, day in arrivals:
@@ -235,7 +267,9 @@ def first_x_day(inst: Instance, arrivals: dict[str, int], required_last: int) ->
             continue
         if not _date_allows(inst, x):
             continue
-        if inst.enabled("force_ratio") and any(combat[f][x] < need[x] for f, need in inst.force_needed.items()):
+        if inst.enabled("force_ratio") and any(
+            combat[f][x] < need[x] for f, need in inst.force_needed.items()
+        ):
             continue
         return x
     return None
@@ -258,12 +292,16 @@ def _resource_uses(spec: UnitSpec) -> dict[tuple[str, str], tuple[int, int]]:
         uses[("rail", m.rail)] = (railhead, m.transit_days)
         per_move.append(uses)
     common = set(per_move[0]).intersection(*per_move[1:])
-    return {key: (min(u[key][0] for u in per_move), min(u[key][1] for u in per_move)) for key in common}
+    return {
+        key: (min(u[key][0] for u in per_move), min(u[key][1] for u in per_move)) for key in common
+    }
 
 
 def _capacity(inst: Instance, key: tuple[str, str]) -> int:
     kind, name = key
-    return inst.case.rail[name].tons_per_day if kind == "rail" else inst.case.ports[name].tons_per_day
+    return (
+        inst.case.rail[name].tons_per_day if kind == "rail" else inst.case.ports[name].tons_per_day
+    )
 
 
 def fluid_bound(capacity: int, jobs: list[tuple[int, int, int]]) -> int:
@@ -334,12 +372,16 @@ class Schedule:
         """The schedule as a Plan, when it has an X-Day."""
         if self.x_day is None:
             return None
-        units = tuple(tl.unit_plan(spec) if tl is not None else UnitPlan(id=spec.id, committed=False)
-                      for spec, tl in zip(self.inst.units, self.timelines, strict=True))
+        units = tuple(
+            tl.unit_plan(spec) if tl is not None else UnitPlan(id=spec.id, committed=False)
+            for spec, tl in zip(self.inst.units, self.timelines, strict=True)
+        )
         return Plan(x_day=self.x_day, north_share_bp=self.share_bp, units=units)
 
 
-def list_schedule(inst: Instance, order: Iterable[UnitSpec], share_bp: int, target: int | None = None) -> Schedule:
+def list_schedule(
+    inst: Instance, order: Iterable[UnitSpec], share_bp: int, target: int | None = None
+) -> Schedule:
     """Serial schedule generation in the given order, then the first X-Day the criteria allow
     (`target`: see `Profiles.place`)."""
     profiles = Profiles(inst, share_bp)
@@ -350,10 +392,14 @@ def list_schedule(inst: Instance, order: Iterable[UnitSpec], share_bp: int, targ
             return Schedule(inst, share_bp, (), None, 0)
         placed[spec.id] = tl
     timelines = tuple(placed[s.id] for s in inst.units)
-    arrivals = {s.id: tl.arrive for s, tl in zip(inst.units, timelines, strict=True) if tl is not None}
+    arrivals = {
+        s.id: tl.arrive for s, tl in zip(inst.units, timelines, strict=True) if tl is not None
+    }
     required_last = max((arrivals[s.id] for s in inst.units if s.required), default=0)
     x = first_x_day(inst, arrivals, required_last) if south_holds(inst, share_bp) else None
-    ton_days = sum(s.lift * tl.arrive for s, tl in zip(inst.units, timelines, strict=True) if tl is not None)
+    ton_days = sum(
+        s.lift * tl.arrive for s, tl in zip(inst.units, timelines, strict=True) if tl is not None
+    )
     return Schedule(inst, share_bp, timelines, x, ton_days)
 
 
@@ -361,9 +407,19 @@ Priority = Callable[[UnitSpec], tuple[object, ...]]
 
 RULES: dict[str, Priority] = {
     "longest_journey": journey_priority,
-    "earliest_release": lambda s: (0 if s.required else 1, s.earliest_start, -earliest_arrival(s), s.id),
+    "earliest_release": lambda s: (
+        0 if s.required else 1,
+        s.earliest_start,
+        -earliest_arrival(s),
+        s.id,
+    ),
     "largest_lift": lambda s: (0 if s.required else 1, -s.lift, s.id),
-    "combat_density": lambda s: (-s.combat / s.lift, 0 if s.required else 1, -earliest_arrival(s), s.id),
+    "combat_density": lambda s: (
+        -s.combat / s.lift,
+        0 if s.required else 1,
+        -earliest_arrival(s),
+        s.id,
+    ),
 }
 """Classic priority rules (smaller key first): critical path, release date, big rocks first,
 combat value per ton."""
@@ -376,7 +432,9 @@ def _better(a: Schedule, b: Schedule | None) -> bool:
     return b is None or b.x_day is None or (a.x_day, a.ton_days) < (b.x_day, b.ton_days)
 
 
-def iterated_list_schedule(inst: Instance, passes: int, seed: int = 0, stop_at: int | None = None) -> Schedule:
+def iterated_list_schedule(
+    inst: Instance, passes: int, seed: int = 0, stop_at: int | None = None
+) -> Schedule:
     """The best of the classic rules, then up to `passes` more list schedules, alternating two
     kinds of random orders: a fresh one (the journey rule with each key scaled by a factor in
     [0.7, 1.3]) and a nearby one (the best order so far with every rank moved by Gaussian noise of
@@ -402,8 +460,10 @@ def iterated_list_schedule(inst: Instance, passes: int, seed: int = 0, stop_at: 
             break
         key: dict[str, tuple[float, ...]]
         if i % 2 == 0:
-            key = {s.id: (0 if s.required else 1, -earliest_arrival(s) * (0.7 + 0.6 * rng.random()))
-                   for s in inst.units}
+            key = {
+                s.id: (0 if s.required else 1, -earliest_arrival(s) * (0.7 + 0.6 * rng.random()))
+                for s in inst.units
+            }
         else:
             key = {s.id: (r + rng.gauss(0, spread),) for r, s in enumerate(best_order)}
         order = sorted(inst.units, key=lambda s: key[s.id])

@@ -72,11 +72,16 @@ def create_variables(inst: Instance) -> Model:
     horizon = inst.horizon
     units: list[UnitVars] = []
     for spec in inst.units:
-        present: cp_model.IntVar | int = 1 if spec.required else cp.new_bool_var(f"commit[{spec.id}]")
+        present: cp_model.IntVar | int = (
+            1 if spec.required else cp.new_bool_var(f"commit[{spec.id}]")
+        )
         if len(spec.moves) == 1:
             lits: list[cp_model.IntVar | int] = [present]
         else:
-            lits = [cp.new_bool_var(f"move[{spec.id},{m.rail if m.sea is None else m.sea}]") for m in spec.moves]
+            lits = [
+                cp.new_bool_var(f"move[{spec.id},{m.rail if m.sea is None else m.sea}]")
+                for m in spec.moves
+            ]
         fastest = min(_min_travel(spec, k) for k in range(len(spec.moves)))
         # A unit available only after the horizon keeps a non-empty domain; the rule
         # mobilization_after_order then leaves it home (optional) or proves no-go (required).
@@ -85,7 +90,9 @@ def create_variables(inst: Instance) -> Model:
         has_sea = any(m.sea is not None for m in spec.moves)
         sail = cp.new_int_var(earliest, horizon, f"sail[{spec.id}]") if has_sea else None
         entrain = cp.new_int_var(earliest, horizon, f"entrain[{spec.id}]")
-        arrive = cp.new_int_var(min(spec.earliest_start + fastest, horizon), horizon, f"arrive[{spec.id}]")
+        arrive = cp.new_int_var(
+            min(spec.earliest_start + fastest, horizon), horizon, f"arrive[{spec.id}]"
+        )
         units.append(UnitVars(spec, present, lits, mobilize, sail, entrain, arrive))
     x_day = cp.new_int_var(0, horizon, "x_day")
     share = None if inst.fixed_share_bp is not None else cp.new_int_var(0, 100, "north_share_pct")
@@ -127,7 +134,9 @@ def depot_capacity(m: Model) -> None:
         if _const(u.present):
             iv = m.cp.new_fixed_size_interval_var(u.mobilize, u.spec.mobilization_days, name)
         else:
-            iv = m.cp.new_optional_fixed_size_interval_var(u.mobilize, u.spec.mobilization_days, u.present, name)
+            iv = m.cp.new_optional_fixed_size_interval_var(
+                u.mobilize, u.spec.mobilization_days, u.present, name
+            )
         by_region[u.spec.origin].append((iv, u.spec.men))
     for region, items in by_region.items():
         cap = m.inst.case.regions[region].depot_men
@@ -148,7 +157,9 @@ def _sea_moves(m: Model) -> list[tuple[UnitVars, int]]:
     return [(u, k) for u in m.units for k, mv in enumerate(u.spec.moves) if mv.sea is not None]
 
 
-def _interval(m: Model, u: UnitVars, k: int, start: LinearExpr, size: int, what: str) -> cp_model.IntervalVar:
+def _interval(
+    m: Model, u: UnitVars, k: int, start: LinearExpr, size: int, what: str
+) -> cp_model.IntervalVar:
     lit = u.move_lits[k]
     name = f"{what}[{u.spec.id},{k}]"
     if _const(lit):
@@ -185,12 +196,22 @@ def shipping_pool_capacity(m: Model) -> None:
         assert bp is not None
         cap_peak = bp * peak // BP
         caps = [(s, n, cap_peak - bp * p // BP) for s, n, p in segments]
-        reserved = [(m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]"), r) for s, n, r in caps if r > 0]
-        m.cp.add_cumulative(intervals + [iv for iv, _ in reserved], demands + [r for _, r in reserved], cap_peak)
+        reserved = [
+            (m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]"), r)
+            for s, n, r in caps
+            if r > 0
+        ]
+        m.cp.add_cumulative(
+            intervals + [iv for iv, _ in reserved], demands + [r for _, r in reserved], cap_peak
+        )
     else:
         # 100 × tons at sea ≤ pct × pool(day), with the share itself a variable.
         pct = m.share_pct
-        reserved_iv = [m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]") for s, n, p in segments if p < peak]
+        reserved_iv = [
+            m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]")
+            for s, n, p in segments
+            if p < peak
+        ]
         reserved_dem: list[LinearExpr] = [pct * (peak - p) for s, n, p in segments if p < peak]
         scaled: list[LinearExpr] = [100 * d for d in demands]
         m.cp.add_cumulative(intervals + reserved_iv, scaled + reserved_dem, pct * peak)
@@ -201,7 +222,9 @@ def _port_cumulative(m: Model, leg: str) -> None:
     for u, k in _sea_moves(m):
         move = u.spec.moves[k]
         assert u.sail is not None
-        port, start = (move.embark, u.sail) if leg == "embark" else (move.debark, u.sail + move.sail_days)
+        port, start = (
+            (move.embark, u.sail) if leg == "embark" else (move.debark, u.sail + move.sail_days)
+        )
         assert port is not None
         by_port[port].append((_interval(m, u, k, start, 1, leg), u.spec.lift))
     for port, items in by_port.items():
@@ -296,7 +319,9 @@ def halving_criterion(m: Model) -> None:
     lit = _criterion(m, "halving")
     lag = m.inst.decision_lag
     ok = [x for x in range(m.inst.horizon + 1) if x - lag >= 0 and m.inst.halving_holds[x - lag]]
-    m.cp.add_linear_expression_in_domain(m.x_day, cp_model.Domain.from_values(ok)).only_enforce_if(lit)
+    m.cp.add_linear_expression_in_domain(m.x_day, cp_model.Domain.from_values(ok)).only_enforce_if(
+        lit
+    )
 
 
 def decision_deadline(m: Model) -> None:
@@ -356,7 +381,10 @@ def objective_terms(m: Model) -> None:
     m.terms["north_share_pct"] = m.share_pct if m.share_pct is not None else 0
     m.terms["ton_days"] = sum(
         u.spec.lift * u.spec.moves[k].cycle_days * lit
-        for u in m.units for k, lit in enumerate(u.move_lits) if u.spec.moves[k].sea is not None)
+        for u in m.units
+        for k, lit in enumerate(u.move_lits)
+        if u.spec.moves[k].sea is not None
+    )
     arrivals = []
     for u in m.units:
         if _const(u.present):
@@ -411,8 +439,12 @@ REDUNDANT: tuple[tuple[str, ConstraintFn], ...] = (
 )
 
 
-def build(inst: Instance, criteria_as_assumptions: bool = False, symmetry_breaking: bool = True,
-          omit: frozenset[str] = frozenset()) -> Model:
+def build(
+    inst: Instance,
+    criteria_as_assumptions: bool = False,
+    symmetry_breaking: bool = True,
+    omit: frozenset[str] = frozenset(),
+) -> Model:
     """The whole model. Criteria literals are fixed true unless used as assumptions (explain).
     Symmetry breaking among identical units is on unless switched off (for measuring it).
     `omit` leaves out the named constraint families: only for tests and benchmarks (knock-out

@@ -48,8 +48,9 @@ def solve(loaded: LoadedCase, options: SolveOptions | None = None) -> Result:
     explain_seconds = 0.0
     if outcome.status == Status.INFEASIBLE:
         started = time.perf_counter()
-        core = minimal_conflict(inst, time_limit=EXPLAIN_CHECK_SHARE * options.time_limit,
-                                deadline=deadline)
+        core = minimal_conflict(
+            inst, time_limit=EXPLAIN_CHECK_SHARE * options.time_limit, deadline=deadline
+        )
         conflict = list(core.members)
         explanation = describe(inst, core)
         explain_seconds = time.perf_counter() - started
@@ -57,8 +58,14 @@ def solve(loaded: LoadedCase, options: SolveOptions | None = None) -> Result:
     return result.model_copy(update={"explain_seconds": round(explain_seconds, 3)})
 
 
-def build_result(loaded: LoadedCase, inst: Instance, outcome: Outcome, options: SolveOptions,
-                 conflict: list[str], explanation: list[str]) -> Result:
+def build_result(
+    loaded: LoadedCase,
+    inst: Instance,
+    outcome: Outcome,
+    options: SolveOptions,
+    conflict: list[str],
+    explanation: list[str],
+) -> Result:
     case = inst.case
     plan = outcome.plan
     violations = verify(case, plan) if plan is not None else []
@@ -141,22 +148,45 @@ def base_hash(loaded: LoadedCase) -> str:
     return value
 
 
-def criteria_results(inst: Instance, plan: Plan | None, conflict: list[str]) -> list[CriterionResult]:
+def criteria_results(
+    inst: Instance, plan: Plan | None, conflict: list[str]
+) -> list[CriterionResult]:
     """Each criterion with its margin at the plan's X-Day (for a no-go: whether it is in the conflict)."""
     case = inst.case
     crit = case.criteria
     out = []
-    for name in ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals"):
+    for name in (
+        "halving",
+        "force_ratio",
+        "decision_deadline",
+        "weather",
+        "south_readiness",
+        "required_arrivals",
+    ):
         enabled = bool(getattr(crit, name).enabled)
         if plan is None:
-            out.append(CriterionResult(name=name, enabled=enabled,
-                                       holds=(False if name in conflict else None) if enabled else True,
-                                       detail="in the conflict" if name in conflict else
-                                       ("not evaluated (no plan)" if enabled else "")))
+            out.append(
+                CriterionResult(
+                    name=name,
+                    enabled=enabled,
+                    holds=(False if name in conflict else None) if enabled else True,
+                    detail="in the conflict"
+                    if name in conflict
+                    else ("not evaluated (no plan)" if enabled else ""),
+                )
+            )
             continue
         margin, unit, detail = _margin(inst, plan, name)
-        out.append(CriterionResult(name=name, enabled=enabled, holds=(not enabled) or margin >= 0,
-                                   margin=margin, unit=unit, detail=detail))
+        out.append(
+            CriterionResult(
+                name=name,
+                enabled=enabled,
+                holds=(not enabled) or margin >= 0,
+                margin=margin,
+                unit=unit,
+                detail=detail,
+            )
+        )
     return out
 
 
@@ -168,7 +198,11 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
         total = sum(s[decision] for s in inst.strength.values()) / MILLI
         initial = sum(s[0] for s in inst.strength.values()) / MILLI
         limit = case.criteria.halving.fraction * initial
-        return round(limit - total, 3), "div.-eq.", f"Soviet {total:g} of {initial:g} div.-eq. on the decision day (limit {limit:g})"
+        return (
+            round(limit - total, 3),
+            "div.-eq.",
+            f"Soviet {total:g} of {initial:g} div.-eq. on the decision day (limit {limit:g})",
+        )
     if name == "force_ratio":
         arrived = combat_arrived(case, plan, x)
         margins = {f: (arrived[f] - need[x]) / MILLI for f, need in inst.force_needed.items()}
@@ -177,7 +211,11 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
     if name == "decision_deadline":
         return inst.decision_deadline_day - decision, "days", f"decision on {case.date(decision)}"
     if name == "weather":
-        return inst.weather_last_x_day - x, "days", f"campaign ends {case.date(x + case.criteria.weather.campaign_days)}"
+        return (
+            inst.weather_last_x_day - x,
+            "days",
+            f"campaign ends {case.date(x + case.criteria.weather.campaign_days)}",
+        )
     if name == "south_readiness":
         reqs = case.shipping.south_requirements
         if not reqs:
@@ -201,9 +239,12 @@ def force_ratios(inst: Instance, plan: Plan) -> dict[str, dict[str, float]]:
     for front, strength in inst.strength.items():
         soviet = strength[x] / MILLI
         japanese = arrived[front] / MILLI
-        out[front] = {"japanese": japanese, "soviet": soviet,
-                      "ratio": round(japanese / (soviet * factor), 3) if soviet * factor else float("inf"),
-                      "needed": inst.force_needed[front][x] / MILLI}
+        out[front] = {
+            "japanese": japanese,
+            "soviet": soviet,
+            "ratio": round(japanese / (soviet * factor), 3) if soviet * factor else float("inf"),
+            "needed": inst.force_needed[front][x] / MILLI,
+        }
     return out
 
 
@@ -212,10 +253,16 @@ def shipping_summary(inst: Instance, plan: Plan) -> dict[str, float]:
     used = shipping_in_use(inst.case, plan)
     peak_pool = max(inst.pool)
     north = plan.north_share_bp * peak_pool // BP
-    return {"pool_peak": float(peak_pool), "north_tons": float(north), "south_tons": float(peak_pool - north),
-            "north_share": plan.north_share_bp / BP, "north_peak_at_sea": float(max(used, default=0)),
-            "sea_tons_moved": float(sum(s.lift for s, u in paired(inst, plan)
-                                        if u.committed and u.sail is not None))}
+    return {
+        "pool_peak": float(peak_pool),
+        "north_tons": float(north),
+        "south_tons": float(peak_pool - north),
+        "north_share": plan.north_share_bp / BP,
+        "north_peak_at_sea": float(max(used, default=0)),
+        "sea_tons_moved": float(
+            sum(s.lift for s, u in paired(inst, plan) if u.committed and u.sail is not None)
+        ),
+    }
 
 
 def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
@@ -223,9 +270,17 @@ def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
     case = inst.case
     out = []
     for spec, up in paired(inst, plan):
-        row: dict[str, Any] = {"id": spec.id, "name": spec.name, "template": spec.template, "front": spec.front,
-                               "men": spec.men, "lift": spec.lift, "combat": spec.combat / MILLI,
-                               "required": spec.required, "committed": up.committed}
+        row: dict[str, Any] = {
+            "id": spec.id,
+            "name": spec.name,
+            "template": spec.template,
+            "front": spec.front,
+            "men": spec.men,
+            "lift": spec.lift,
+            "combat": spec.combat / MILLI,
+            "required": spec.required,
+            "committed": up.committed,
+        }
         if up.committed and up.move is not None:
             move = spec.moves[up.move]
             row["route"] = f"{move.sea} + {move.rail}" if move.sea else move.rail
@@ -243,15 +298,26 @@ def usage(inst: Instance, plan: Plan) -> dict[str, Any]:
     ports_out = port_loads(inst.case, plan, "debark")
     rails = rail_loads(inst.case, plan)
     return {
-        "shipping": {"used": shipping_in_use(inst.case, plan),
-                     "north_capacity": [inst.north_capacity(d, plan.north_share_bp) for d in days],
-                     "pool": list(inst.pool)},
-        "ports": {p: {"capacity": port.tons_per_day,
-                      "loaded": [ports_in.get(p, {}).get(d, 0) for d in days],
-                      "unloaded": [ports_out.get(p, {}).get(d, 0) for d in days]}
-                  for p, port in inst.case.ports.items()},
-        "rail": {r: {"capacity": line.tons_per_day, "entrained": [rails.get(r, {}).get(d, 0) for d in days]}
-                 for r, line in inst.case.rail.items()},
+        "shipping": {
+            "used": shipping_in_use(inst.case, plan),
+            "north_capacity": [inst.north_capacity(d, plan.north_share_bp) for d in days],
+            "pool": list(inst.pool),
+        },
+        "ports": {
+            p: {
+                "capacity": port.tons_per_day,
+                "loaded": [ports_in.get(p, {}).get(d, 0) for d in days],
+                "unloaded": [ports_out.get(p, {}).get(d, 0) for d in days],
+            }
+            for p, port in inst.case.ports.items()
+        },
+        "rail": {
+            r: {
+                "capacity": line.tons_per_day,
+                "entrained": [rails.get(r, {}).get(d, 0) for d in days],
+            }
+            for r, line in inst.case.rail.items()
+        },
     }
 
 

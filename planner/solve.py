@@ -98,15 +98,27 @@ def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
         if not present:
             units.append(UnitPlan(id=u.spec.id, committed=False))
             continue
-        move = next(k for k, lit in enumerate(u.move_lits) if (lit if isinstance(lit, int) else solver.value(lit)))
+        move = next(
+            k
+            for k, lit in enumerate(u.move_lits)
+            if (lit if isinstance(lit, int) else solver.value(lit))
+        )
         by_sea = u.spec.moves[move].sea is not None
         sail = solver.value(u.sail) if by_sea and u.sail is not None else None
         mobilize = solver.value(u.mobilize)
-        units.append(UnitPlan(
-            id=u.spec.id, committed=True, move=move, mobilize=mobilize,
-            ready=mobilize + u.spec.mobilization_days, sail=sail,
-            debark=sail + u.spec.moves[move].sail_days if sail is not None else None,
-            entrain=solver.value(u.entrain), arrive=solver.value(u.arrive)))
+        units.append(
+            UnitPlan(
+                id=u.spec.id,
+                committed=True,
+                move=move,
+                mobilize=mobilize,
+                ready=mobilize + u.spec.mobilization_days,
+                sail=sail,
+                debark=sail + u.spec.moves[move].sail_days if sail is not None else None,
+                entrain=solver.value(u.entrain),
+                arrive=solver.value(u.arrive),
+            )
+        )
     share = m.inst.fixed_share_bp if m.share_pct is None else 100 * solver.value(m.share_pct)
     assert share is not None
     return Plan(x_day=solver.value(m.x_day), north_share_bp=share, units=tuple(units))
@@ -120,7 +132,9 @@ class Tuning:
     warm_start: bool = True  # iterated list scheduling: first plan, hint and X-Day upper bound
     relaxation_bound: bool = True  # X-Day bound from relaxations; simple bounds on later terms
     symmetry_breaking: bool = True  # identical units of a `count:` group in order
-    lp_subsolvers: bool = True  # interleave the default and max-LP searches (else CP-SAT's portfolio)
+    lp_subsolvers: bool = (
+        True  # interleave the default and max-LP searches (else CP-SAT's portfolio)
+    )
 
 
 WARM_START_SHARE = 0.1  # of the time limit, for the warm start (the stages' budget is the rest)
@@ -139,8 +153,9 @@ def _warm_start(inst: Instance, options: SolveOptions, lower: int | None) -> Pla
     return list_plan(inst, warm_start_passes(inst, options.time_limit), options.seed, lower)
 
 
-def list_plan(inst: Instance, passes: int, seed: int = 0,
-              stop_at: int | None = None) -> Plan | None:
+def list_plan(
+    inst: Instance, passes: int, seed: int = 0, stop_at: int | None = None
+) -> Plan | None:
     """The best of `passes` list schedules as a plan the verifier has passed, or None when list
     scheduling finds no X-Day (which proves nothing: CP-SAT may still find one)."""
     sched = iterated_list_schedule(inst, passes, seed, stop_at)
@@ -197,8 +212,13 @@ def simple_bounds(inst: Instance) -> dict[str, int]:
     with the shortest ship cycle (none if it may go by rail), and arrives as early as it could
     with every resource free; optional units may stay home."""
     required = [s for s in inst.units if s.required]
-    return {"ton_days": sum(s.lift * min(m.cycle_days if m.sea is not None else 0 for m in s.moves) for s in required),
-            TIDY: sum(earliest_arrival(s) for s in required)}
+    return {
+        "ton_days": sum(
+            s.lift * min(m.cycle_days if m.sea is not None else 0 for m in s.moves)
+            for s in required
+        ),
+        TIDY: sum(earliest_arrival(s) for s in required),
+    }
 
 
 def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple[int, int] | None:
@@ -233,8 +253,12 @@ def _note_run(timings: dict[str, float], term: str, done: Run, solver: cp_model.
         timings[f"presolve_retry_{term}"] = round(done.presolve_retry, 4)
 
 
-def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = None,
-              deadline: float | None = None) -> Outcome:
+def plan_case(
+    inst: Instance,
+    options: SolveOptions,
+    tuning: Tuning | None = None,
+    deadline: float | None = None,
+) -> Outcome:
     """Earliest X-Day and its plan, lexicographically optimal in the secondary terms.
 
     A warm start (iterated list scheduling) gives a verified plan before any search; when its
@@ -274,11 +298,21 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
         certificate = no_go_certificate(inst)
         mark = lap("certificate", mark)
         if certificate["kind"] != "full_model":
-            return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started,
-                           ("x_day",), timings, certificate)
+            return Outcome(
+                Status.INFEASIBLE,
+                None,
+                {},
+                {},
+                time.perf_counter() - started,
+                ("x_day",),
+                timings,
+                certificate,
+            )
         lower = 0
     m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
-    stages = ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
+    stages = (
+        ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
+    )
     mark = lap("build", mark)
     incumbent = _warm_start(inst, options, lower) if tuning.warm_start else None
     mark = lap("warm_start", mark)
@@ -300,9 +334,13 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
             m.cp.add(expr <= value)
             continue
         m.cp.minimize(expr)
-        solver = new_solver(_stage_budget(left, i, len(stages), options.time_limit),
-                            workers=options.num_workers, seed=options.seed, search=search,
-                            wall_cap=deadline - time.perf_counter())
+        solver = new_solver(
+            _stage_budget(left, i, len(stages), options.time_limit),
+            workers=options.num_workers,
+            seed=options.seed,
+            search=search,
+            wall_cap=deadline - time.perf_counter(),
+        )
         if term == TIDY:
             solver.parameters.relative_gap_limit = TIDY_GAP
         done = run(solver, m.cp)
@@ -313,10 +351,20 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
         if stage_status == Status.INFEASIBLE and incumbent is None:
             certificate = no_go_certificate(inst)
             mark = lap("certificate", mark)
-            return Outcome(Status.INFEASIBLE, None, {}, {}, time.perf_counter() - started,
-                           tuple(stages[: i + 1]), timings, certificate)
+            return Outcome(
+                Status.INFEASIBLE,
+                None,
+                {},
+                {},
+                time.perf_counter() - started,
+                tuple(stages[: i + 1]),
+                timings,
+                certificate,
+            )
         if stage_status == Status.INFEASIBLE:
-            raise PlannerBug([Violation("solve", f"stage {term} infeasible although a verified plan exists")])
+            raise PlannerBug(
+                [Violation("solve", f"stage {term} infeasible although a verified plan exists")]
+            )
         if stage_status in (Status.OPTIMAL, Status.FEASIBLE):
             incumbent = extract_plan(m, solver)
             value = round(solver.objective_value)
@@ -324,8 +372,15 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
             _hint(m, solver)
         elif incumbent is None:
             # No plan and no proof within the stage's budget (deterministic, or the wall cap).
-            return Outcome(Status.TIME_LIMIT, None, {}, {}, time.perf_counter() - started,
-                           tuple(stages[: i + 1]), timings)
+            return Outcome(
+                Status.TIME_LIMIT,
+                None,
+                {},
+                {},
+                time.perf_counter() - started,
+                tuple(stages[: i + 1]),
+                timings,
+            )
         else:
             # No plan from this stage in time: keep the incumbent, whose value is an upper bound.
             value = objective_terms(inst.case, incumbent)[term]
@@ -342,4 +397,6 @@ def plan_case(inst: Instance, options: SolveOptions, tuning: Tuning | None = Non
     if violations:
         raise PlannerBug(violations)
     objective = {term: objective_terms(inst.case, incumbent)[term] for term in stages}
-    return Outcome(status, incumbent, objective, bound, time.perf_counter() - started, tuple(stages), timings)
+    return Outcome(
+        status, incumbent, objective, bound, time.perf_counter() - started, tuple(stages), timings
+    )

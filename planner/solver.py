@@ -55,15 +55,24 @@ class PlannerBug(RuntimeError):
     """A bug in the planner, never a user error: a plan that fails the independent verifier, or
     a model that CP-SAT rejects as invalid."""
 
-    def __init__(self, violations: Sequence[object],
-                 what: str = "planner produced a plan that fails verification") -> None:
+    def __init__(
+        self,
+        violations: Sequence[object],
+        what: str = "planner produced a plan that fails verification",
+    ) -> None:
         self.violations = list(violations)
         shown = "; ".join(str(v) for v in self.violations[:5])
         super().__init__(f"{what}: {shown}")
 
 
-def new_solver(seconds: float, *, workers: int = 1, seed: int = 0, search: Search = "lp",
-               wall_cap: float | None = None) -> cp_model.CpSolver:
+def new_solver(
+    seconds: float,
+    *,
+    workers: int = 1,
+    seed: int = 0,
+    search: Search = "lp",
+    wall_cap: float | None = None,
+) -> cp_model.CpSolver:
     """A CP-SAT solver with a budget of `seconds`, counted in deterministic time, and a
     wall-clock cap of `wall_cap` seconds (default: `WALL_SLACK` × the budget + 1 s).
 

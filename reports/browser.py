@@ -80,7 +80,9 @@ class PageLoad:
 class _Pipe:
     """The DevTools protocol over a pair of pipes: send a command, wait for its answer, keep events."""
 
-    def __init__(self, write_fd: int, read_fd: int, process: subprocess.Popen[bytes], timeout: float) -> None:
+    def __init__(
+        self, write_fd: int, read_fd: int, process: subprocess.Popen[bytes], timeout: float
+    ) -> None:
         self.write_fd = write_fd
         self.read_fd = read_fd
         self.process = process
@@ -89,7 +91,9 @@ class _Pipe:
         self.events: list[dict[str, Any]] = []
         self.next_id = 0
 
-    def send(self, method: str, params: dict[str, Any] | None = None, session: str | None = None) -> dict[str, Any]:
+    def send(
+        self, method: str, params: dict[str, Any] | None = None, session: str | None = None
+    ) -> dict[str, Any]:
         self.next_id += 1
         message: dict[str, Any] = {"id": self.next_id, "method": method, "params": params or {}}
         if session:
@@ -145,9 +149,17 @@ class _Pipe:
         return dict(json.loads(message))
 
 
-def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screenshot: bool = False,
-              max_height: int | None = None, media: str | None = None, timeout: float = 60.0,
-              settle: float = 0.5) -> PageLoad:
+def load_page(
+    html: str | Path,
+    *,
+    width: int = 1366,
+    height: int = 900,
+    screenshot: bool = False,
+    max_height: int | None = None,
+    media: str | None = None,
+    timeout: float = 60.0,
+    settle: float = 0.5,
+) -> PageLoad:
     """Load a local HTML file at a laptop-sized viewport and report console output and requests.
 
     With `screenshot`, also capture the page as PNG bytes: all of it, or its top `max_height` pixels.
@@ -170,10 +182,19 @@ def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screens
             os.dup2(high_w, 4)
 
         process = subprocess.Popen(
-            [binary, *LAUNCH_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-             "about:blank"],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            preexec_fn=wire_pipes, close_fds=False)
+            [
+                binary,
+                *LAUNCH_FLAGS,
+                f"--user-data-dir={profile}",
+                f"--window-size={width},{height}",
+                "about:blank",
+            ],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            preexec_fn=wire_pipes,
+            close_fds=False,
+        )
         os.close(to_child_r)
         os.close(from_child_w)
         pipe = _Pipe(to_child_w, from_child_r, process, timeout)
@@ -191,14 +212,25 @@ def load_page(html: str | Path, *, width: int = 1366, height: int = 900, screens
             os.close(from_child_r)
 
 
-def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, max_height: int | None,
-           media: str | None, settle: float) -> PageLoad:
+def _visit(
+    pipe: _Pipe,
+    url: str,
+    width: int,
+    height: int,
+    screenshot: bool,
+    max_height: int | None,
+    media: str | None,
+    settle: float,
+) -> PageLoad:
     target = pipe.send("Target.createTarget", {"url": "about:blank"})["targetId"]
     session = pipe.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
     for domain in ("Page", "Runtime", "Log", "Network"):
         pipe.send(f"{domain}.enable", session=session)
-    pipe.send("Emulation.setDeviceMetricsOverride",
-              {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False}, session=session)
+    pipe.send(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+        session=session,
+    )
     if media:
         pipe.send("Emulation.setEmulatedMedia", {"media": media}, session=session)
     pipe.events.clear()
@@ -208,7 +240,9 @@ def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, max
     pipe.drain(settle)
     page = PageLoad(url)
     _record_events(page, pipe.events)
-    facts = pipe.send("Runtime.evaluate", {"expression": _FACTS_JS, "returnByValue": True}, session=session)
+    facts = pipe.send(
+        "Runtime.evaluate", {"expression": _FACTS_JS, "returnByValue": True}, session=session
+    )
     value = facts.get("result", {}).get("value", {})
     page.title = value.get("title", "")
     page.svg_count = int(value.get("svgs", 0))
@@ -218,8 +252,11 @@ def _visit(pipe: _Pipe, url: str, width: int, height: int, screenshot: bool, max
     if screenshot:
         full = int(value.get("scrollHeight", height))
         clip = {"x": 0, "y": 0, "width": width, "height": min(full, max_height or full), "scale": 1}
-        shot = pipe.send("Page.captureScreenshot", {"format": "png", "captureBeyondViewport": True, "clip": clip},
-                         session=session)
+        shot = pipe.send(
+            "Page.captureScreenshot",
+            {"format": "png", "captureBeyondViewport": True, "clip": clip},
+            session=session,
+        )
         page.screenshot = base64.b64decode(shot["data"])
     return page
 
@@ -237,13 +274,17 @@ def _record_events(page: PageLoad, events: list[dict[str, Any]]) -> None:
         if method == "Network.requestWillBeSent":
             page.requests.append(params.get("request", {}).get("url", ""))
         elif method == "Runtime.consoleAPICalled":
-            text = " ".join(str(a.get("value", a.get("description", ""))) for a in params.get("args", []))
+            text = " ".join(
+                str(a.get("value", a.get("description", ""))) for a in params.get("args", [])
+            )
             page.console.append({"level": params.get("type"), "text": text})
             if params.get("type") in ("error", "assert"):
                 page.errors.append(f"console.{params.get('type')}: {text}")
         elif method == "Runtime.exceptionThrown":
             details = params.get("exceptionDetails", {})
-            page.errors.append(f"exception: {details.get('exception', {}).get('description') or details.get('text')}")
+            page.errors.append(
+                f"exception: {details.get('exception', {}).get('description') or details.get('text')}"
+            )
         elif method == "Log.entryAdded":
             entry = params.get("entry", {})
             page.console.append({"level": entry.get("level"), "text": entry.get("text", "")})

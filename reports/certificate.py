@@ -22,11 +22,16 @@ def _witness(result: Result, witness: RequiredBy) -> str:
     if "unit" in witness:
         return f"{witness['unit']} cannot arrive before {when} even with every resource free"
     kind, _, name = witness.get("facility", "").partition(":")
-    facility = {"embark": f"port {name} (loading)", "debark": f"port {name} (unloading)",
-                "rail": f"rail line {name}"}.get(kind, name)
+    facility = {
+        "embark": f"port {name} (loading)",
+        "debark": f"port {name} (unloading)",
+        "rail": f"rail line {name}",
+    }.get(kind, name)
     units = witness.get("units", [])
-    return (f"the {len(units)} required unit{'s' if len(units) != 1 else ''} that must pass "
-            f"{facility} cannot all arrive before {when}")
+    return (
+        f"the {len(units)} required unit{'s' if len(units) != 1 else ''} that must pass "
+        f"{facility} cannot all arrive before {when}"
+    )
 
 
 def _reason(result: Result, ex: Exclusion) -> str:
@@ -34,13 +39,17 @@ def _reason(result: Result, ex: Exclusion) -> str:
     witness = result.certificate.get("required_by", {}) if result.certificate else {}
     rule = ex["rule"]
     if rule == "halving":
-        return (f"Soviet Far East strength on the decision day stays above the halving limit "
-                f"(at the latest: {numbers.get('soviet', 0) / 1000:g} of "
-                f"{numbers.get('initial', 0) / 1000:g} div.-eq.)")
+        return (
+            f"Soviet Far East strength on the decision day stays above the halving limit "
+            f"(at the latest: {numbers.get('soviet', 0) / 1000:g} of "
+            f"{numbers.get('initial', 0) / 1000:g} div.-eq.)"
+        )
     if rule == "force_ratio":
-        return (f"on the {ex.get('front', '?')} front, even every unit arriving as early as it "
-                f"could brings {numbers.get('arrived', 0) / 1000:g} div.-eq. of the "
-                f"{numbers.get('needed', 0) / 1000:g} needed (at the latest)")
+        return (
+            f"on the {ex.get('front', '?')} front, even every unit arriving as early as it "
+            f"could brings {numbers.get('arrived', 0) / 1000:g} div.-eq. of the "
+            f"{numbers.get('needed', 0) / 1000:g} needed (at the latest)"
+        )
     if rule in ("movement", "required_arrivals"):
         prefix = "no plan fits the horizon: " if rule == "movement" else "too early: "
         return prefix + _witness(result, witness)
@@ -60,4 +69,6 @@ def certificate_lines(result: Result) -> list[str]:
     if cert.get("kind") == "full_model":
         return [f"Not verified: {result.verification or cert.get('note', '')}"]
     head = "Proof of no-go, checked by the verifier:" if result.verified else "Proof of no-go:"
-    return [head] + [f"{_days(result, ex)}: {_reason(result, ex)}" for ex in cert.get("exclusions", [])]
+    return [head] + [
+        f"{_days(result, ex)}: {_reason(result, ex)}" for ex in cert.get("exclusions", [])
+    ]

@@ -104,20 +104,32 @@ def _style(name: str) -> Iterator[None]:
 def to_svg(fig: Figure, name: str, label: str) -> str:
     """The figure as an inline `<svg>` element that scales to its container."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
-                bbox_inches="tight", pad_inches=0.08)
+    fig.savefig(
+        buffer,
+        format="svg",
+        metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        bbox_inches="tight",
+        pad_inches=0.08,
+    )
     text = buffer.getvalue()
-    text = text[text.index("<svg"):]  # the XML prolog and DOCTYPE are not allowed inside HTML
+    text = text[text.index("<svg") :]  # the XML prolog and DOCTYPE are not allowed inside HTML
     text = re.sub(r"<metadata>.*?</metadata>\s*", "", text, flags=re.S)
     # Scale with the page: keep the viewBox, let CSS set the size.
-    text = re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
-                  lambda m: f'<svg{m.group(1)} class="chart" data-chart="{name}" role="img" aria-label="{_attr(label)}"',
-                  text, count=1)
+    text = re.sub(
+        r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
+        lambda m: (
+            f'<svg{m.group(1)} class="chart" data-chart="{name}" role="img" aria-label="{_attr(label)}"'
+        ),
+        text,
+        count=1,
+    )
     return text.strip()
 
 
 def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    return (
+        text.replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;").replace(">", "&gt;")
+    )
 
 
 def _num(d: dt.date) -> float:
@@ -135,12 +147,16 @@ def _date_axis(ax: Axes, first: dt.date, last: dt.date) -> None:
     else:
         locator = mdates.MonthLocator(bymonthday=(1, 15))
     ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: short_date(mdates.num2date(x).date())))
+    ax.xaxis.set_major_formatter(
+        FuncFormatter(lambda x, _pos: short_date(mdates.num2date(x).date()))
+    )
     years = sorted({first.year, last.year})
     ax.set_xlabel("–".join(str(y) for y in years), color="#555555")
 
 
-def _mark_lines(ax: Axes, marks: dict[str, dt.date], keys: Sequence[str], first: dt.date, last: dt.date) -> list[Line2D]:
+def _mark_lines(
+    ax: Axes, marks: dict[str, dt.date], keys: Sequence[str], first: dt.date, last: dt.date
+) -> list[Line2D]:
     """Vertical lines for the key dates that fall in the shown range; legend handles for them."""
     handles = []
     for key in keys:
@@ -150,10 +166,20 @@ def _mark_lines(ax: Axes, marks: dict[str, dt.date], keys: Sequence[str], first:
         day = marks[key]
         if first <= day <= last:
             ax.axvline(_num(day), color=colour, linestyle=style, linewidth=1.4, zorder=5)
-            handles.append(Line2D([], [], color=colour, linestyle=style, linewidth=1.4,
-                                  label=f"{label} ({short_date(day)})"))
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    color=colour,
+                    linestyle=style,
+                    linewidth=1.4,
+                    label=f"{label} ({short_date(day)})",
+                )
+            )
         else:
-            handles.append(Line2D([], [], color="none", label=f"{label}: {short_date(day)} (off the chart)"))
+            handles.append(
+                Line2D([], [], color="none", label=f"{label}: {short_date(day)} (off the chart)")
+            )
     return handles
 
 
@@ -173,7 +199,10 @@ class GanttRow:
 def unit_legs(view: View, unit: dict[str, Any]) -> dict[str, tuple[int, int]]:
     """One unit's movement as (start, end) day intervals, leg by leg (an empty leg is left out)."""
     r = view.result
-    d = {k: day_of(r, unit.get(k)) for k in ("mobilize", "ready", "sail", "debark", "entrain", "arrive")}
+    d = {
+        k: day_of(r, unit.get(k))
+        for k in ("mobilize", "ready", "sail", "debark", "entrain", "arrive")
+    }
     legs: dict[str, tuple[int, int]] = {}
 
     def add(leg: str, start: int | None, end: int | None) -> None:
@@ -226,16 +255,22 @@ def gantt_rows(view: View) -> tuple[list[GanttRow], bool, list[str]]:
     order = {f: i for i, f in enumerate(view.fronts)}
     rows.sort(key=lambda row: (order.get(row.front, len(order)), row.arrive, row.label))
     if grouped:
-        notes.append(f"{len(units)} units are shown as {len(rows)} rows, one per unit type: each coloured bar "
-                     "runs from the first unit of the type to start that leg to the last one to finish it.")
+        notes.append(
+            f"{len(units)} units are shown as {len(rows)} rows, one per unit type: each coloured bar "
+            "runs from the first unit of the type to start that leg to the last one to finish it."
+        )
     if len(rows) > MAX_GROUP_ROWS:
         kept = sorted(rows, key=lambda row: row.arrive)[-MAX_GROUP_ROWS:]
-        notes.append(f"Only the {MAX_GROUP_ROWS} last-arriving of {len(rows)} rows are drawn; the unit table "
-                     "lists every unit.")
+        notes.append(
+            f"Only the {MAX_GROUP_ROWS} last-arriving of {len(rows)} rows are drawn; the unit table "
+            "lists every unit."
+        )
         rows = [row for row in rows if row in kept]
     uncommitted = len(view.result.units) - len(view.committed_units)
     if uncommitted:
-        notes.append(f"{uncommitted} optional units stay behind (not needed for the earliest X-Day).")
+        notes.append(
+            f"{uncommitted} optional units stay behind (not needed for the earliest X-Day)."
+        )
     return rows, grouped, notes
 
 
@@ -274,16 +309,40 @@ def gantt_chart(view: View) -> Chart | None:
         ax.tick_params(axis="y", length=0)
         _date_axis(ax, first, last)
         kinds = lanes if grouped else ("mobilize", "to_port", "sea", "unload", "wait_rail", "rail")
-        handles: list[Any] = [Patch(color=LEG_COLORS[k], label=LEG_LABELS[k]) for k in kinds
-                              if any(k in row.legs or (k == "unload" and row.unload_days) for row in rows)]
-        handles += _mark_lines(ax, view.marks, ("order", "decision", "decision_deadline", "x_day",
-                                                "deadline_x_day", "last_x_day", "weather_deadline"), first, last)
-        ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, -0.9 / height - 0.02),
-                  ncols=4, fontsize=8.5)
+        handles: list[Any] = [
+            Patch(color=LEG_COLORS[k], label=LEG_LABELS[k])
+            for k in kinds
+            if any(k in row.legs or (k == "unload" and row.unload_days) for row in rows)
+        ]
+        handles += _mark_lines(
+            ax,
+            view.marks,
+            (
+                "order",
+                "decision",
+                "decision_deadline",
+                "x_day",
+                "deadline_x_day",
+                "last_x_day",
+                "weather_deadline",
+            ),
+            first,
+            last,
+        )
+        ax.legend(
+            handles=handles,
+            loc="upper center",
+            bbox_to_anchor=(0.5, -0.9 / height - 0.02),
+            ncols=4,
+            fontsize=8.5,
+        )
         ax.set_title("Unit movements by front")
         svg = to_svg(fig, "gantt", "Gantt chart of unit movements by front")
-    caption = ("Each row is " + ("one type of unit" if grouped else "one unit") +
-               ": when it mobilized, sailed, unloaded and went by rail to its front.")
+    caption = (
+        "Each row is "
+        + ("one type of unit" if grouped else "one unit")
+        + ": when it mobilized, sailed, unloaded and went by rail to its front."
+    )
     return Chart("gantt", svg, caption, notes)
 
 
@@ -292,10 +351,16 @@ def _gantt_range(view: View, rows: list[GanttRow]) -> tuple[dt.date, dt.date]:
     far beyond that are named in the legend rather than stretching every bar thin."""
     starts = [s for row in rows for spans in row.legs.values() for s, _ in spans]
     first = min(date_of(view.result, min(starts, default=0)), view.marks["order"])
-    last = max([date_of(view.result, max(row.arrive for row in rows))] +
-               [view.marks[k] for k in ("x_day", "decision") if k in view.marks])
+    last = max(
+        [date_of(view.result, max(row.arrive for row in rows))]
+        + [view.marks[k] for k in ("x_day", "decision") if k in view.marks]
+    )
     span = (last - first).days
-    near = [d for k, d in view.marks.items() if k != "halving" and last < d <= last + dt.timedelta(days=span // 4)]
+    near = [
+        d
+        for k, d in view.marks.items()
+        if k != "halving" and last < d <= last + dt.timedelta(days=span // 4)
+    ]
     last = max([last, *near])
     return first - dt.timedelta(days=2), last + dt.timedelta(days=max(3, span // 10))
 
@@ -303,11 +368,21 @@ def _gantt_range(view: View, rows: list[GanttRow]) -> tuple[dt.date, dt.date]:
 def _draw_unit_row(ax: Axes, view: View, row: GanttRow, y: float) -> None:
     for leg, spans in row.legs.items():
         for start, end in spans:
-            ax.broken_barh([(_num(date_of(view.result, start)), end - start)], (y - 0.32, 0.64),
-                           facecolors=LEG_COLORS[leg], edgecolor="white", linewidth=0.4, zorder=3)
+            ax.broken_barh(
+                [(_num(date_of(view.result, start)), end - start)],
+                (y - 0.32, 0.64),
+                facecolors=LEG_COLORS[leg],
+                edgecolor="white",
+                linewidth=0.4,
+                zorder=3,
+            )
     for day in row.unload_days:
-        ax.broken_barh([(_num(date_of(view.result, day)) - 0.15, 0.3)], (y - 0.42, 0.84),
-                       facecolors=LEG_COLORS["unload"], zorder=4)
+        ax.broken_barh(
+            [(_num(date_of(view.result, day)) - 0.15, 0.3)],
+            (y - 0.42, 0.84),
+            facecolors=LEG_COLORS["unload"],
+            zorder=4,
+        )
 
 
 def _draw_grouped_row(ax: Axes, view: View, row: GanttRow, y: float, lanes: Sequence[str]) -> None:
@@ -321,8 +396,13 @@ def _draw_grouped_row(ax: Axes, view: View, row: GanttRow, y: float, lanes: Sequ
             continue
         start, end = min(s for s, _ in spans), max(e for _, e in spans)
         top = y + 0.4 - (k + 1) * height
-        ax.broken_barh([(_num(date_of(view.result, start)), end - start)], (top, height * 0.92),
-                       facecolors=LEG_COLORS[leg], linewidth=0, zorder=3)
+        ax.broken_barh(
+            [(_num(date_of(view.result, start)), end - start)],
+            (top, height * 0.92),
+            facecolors=LEG_COLORS[leg],
+            linewidth=0,
+            zorder=3,
+        )
 
 
 # ---------------------------------------------------------------- shipping
@@ -358,22 +438,67 @@ def shipping_chart(views: Sequence[View]) -> Chart | None:
             colour = SERIES[0] if single else SERIES[i % len(SERIES)]
             tag = "" if single else f" — {v.title}"
             if single:
-                ax.fill_between(days, ship["north_capacity"], ship["pool"], step="post", color="#f3d9b1",
-                                alpha=0.8, label="South's share of the pool", linewidth=0)
-                ax.step(days, ship["pool"], where="post", color="#8a6d3b", linewidth=1.2, label="Army shipping pool")
-                ax.fill_between(days, 0, ship["used"], step="post", color=colour, alpha=0.35, linewidth=0)
-            ax.step(days, ship["used"], where="post", color=colour, linewidth=1.6, label=f"North: tons at sea{tag}")
-            ax.step(days, ship["north_capacity"], where="post", color=colour, linewidth=1.2, linestyle=(0, (5, 2)),
-                    label=f"North: capacity{tag}")
+                ax.fill_between(
+                    days,
+                    ship["north_capacity"],
+                    ship["pool"],
+                    step="post",
+                    color="#f3d9b1",
+                    alpha=0.8,
+                    label="South's share of the pool",
+                    linewidth=0,
+                )
+                ax.step(
+                    days,
+                    ship["pool"],
+                    where="post",
+                    color="#8a6d3b",
+                    linewidth=1.2,
+                    label="Army shipping pool",
+                )
+                ax.fill_between(
+                    days, 0, ship["used"], step="post", color=colour, alpha=0.35, linewidth=0
+                )
+            ax.step(
+                days,
+                ship["used"],
+                where="post",
+                color=colour,
+                linewidth=1.6,
+                label=f"North: tons at sea{tag}",
+            )
+            ax.step(
+                days,
+                ship["north_capacity"],
+                where="post",
+                color=colour,
+                linewidth=1.2,
+                linestyle=(0, (5, 2)),
+                label=f"North: capacity{tag}",
+            )
             if single and v.case:
                 # Drawn on top of the North's capacity: met when the marker is under the pool line.
                 for req in v.case.shipping.south_requirements.values():
-                    day = min(max(day_of(v.result, req.by) or 0, 0), len(ship["north_capacity"]) - 1)
-                    ax.plot([_num(req.by)], [ship["north_capacity"][day] + req.tons], marker="v", markersize=8,
-                            color="#8a6d3b", linestyle="none")
+                    day = min(
+                        max(day_of(v.result, req.by) or 0, 0), len(ship["north_capacity"]) - 1
+                    )
+                    ax.plot(
+                        [_num(req.by)],
+                        [ship["north_capacity"][day] + req.tons],
+                        marker="v",
+                        markersize=8,
+                        color="#8a6d3b",
+                        linestyle="none",
+                    )
                 if v.case.shipping.south_requirements:
-                    ax.plot([], [], marker="v", color="#8a6d3b", linestyle="none",
-                            label="South requirement (met if under the pool line)")
+                    ax.plot(
+                        [],
+                        [],
+                        marker="v",
+                        color="#8a6d3b",
+                        linestyle="none",
+                        label="South requirement (met if under the pool line)",
+                    )
         _date_axis(ax, first, last)
         ax.yaxis.set_major_formatter(FuncFormatter(lambda y, _p: f"{y:,.0f}"))
         ax.set_ylabel("tons")
@@ -384,8 +509,10 @@ def shipping_chart(views: Sequence[View]) -> Chart | None:
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0))
         ax.set_title("Shipping: North tons at sea against the North's share of the pool")
         svg = to_svg(fig, "shipping", "Shipping use per day against capacity")
-    caption = ("A ship stays with a unit from loading until it has sailed back, so tons at sea never exceed "
-               "the North's share of the pool; the rest of the pool (South) serves the Southern operations.")
+    caption = (
+        "A ship stays with a unit from loading until it has sailed back, so tons at sea never exceed "
+        "the North's share of the pool; the rest of the pool (South) serves the Southern operations."
+    )
     return Chart("shipping", svg, caption)
 
 
@@ -401,10 +528,14 @@ def utilization_chart(view: View) -> Chart | None:
     for port, p in usage.get("ports", {}).items():
         for activity, key in (("loading", "loaded"), ("unloading", "unloaded")):
             if any(p[key]):
-                rows.append((f"{view.port_name(port)} ({activity})", [x / p["capacity"] for x in p[key]]))
+                rows.append(
+                    (f"{view.port_name(port)} ({activity})", [x / p["capacity"] for x in p[key]])
+                )
     for line, rail in usage.get("rail", {}).items():
         if any(rail["entrained"]):
-            rows.append((f"Rail {view.rail_name(line)}", [x / rail["capacity"] for x in rail["entrained"]]))
+            rows.append(
+                (f"Rail {view.rail_name(line)}", [x / rail["capacity"] for x in rail["entrained"]])
+            )
     if not rows:
         return None
     first, last = _range_of_activity([view], pad=2)
@@ -417,17 +548,29 @@ def utilization_chart(view: View) -> Chart | None:
         ax.grid(False)
         x_edges = [_num(date_of(view.result, d)) for d in range(lo, hi + 2)]
         y_edges = list(range(len(rows) + 1))
-        grid = [share[lo:hi + 1] for _, share in rows]
-        mesh = ax.pcolormesh(x_edges, y_edges, grid, cmap=cmap, norm=norm, edgecolors="#f4f4f4", linewidth=0.3)
+        grid = [share[lo : hi + 1] for _, share in rows]
+        mesh = ax.pcolormesh(
+            x_edges, y_edges, grid, cmap=cmap, norm=norm, edgecolors="#f4f4f4", linewidth=0.3
+        )
         ax.set_yticks([i + 0.5 for i in range(len(rows))])
         ax.set_yticklabels([label for label, _ in rows])
         ax.set_ylim(len(rows), 0)
         ax.tick_params(axis="y", length=0)
         _date_axis(ax, first, last + dt.timedelta(days=1))
         for i, (_label, share) in enumerate(rows):
-            ax.text(1.005, 1 - (i + 0.5) / len(rows), f"peak {max(share):.0%}", transform=ax.transAxes,
-                    va="center", ha="left", fontsize=8, color="#333333")
-        bar = fig.colorbar(mesh, ax=ax, pad=0.09, fraction=0.03, ticks=[0.125, 0.375, 0.625, 0.875, 1.0])
+            ax.text(
+                1.005,
+                1 - (i + 0.5) / len(rows),
+                f"peak {max(share):.0%}",
+                transform=ax.transAxes,
+                va="center",
+                ha="left",
+                fontsize=8,
+                color="#333333",
+            )
+        bar = fig.colorbar(
+            mesh, ax=ax, pad=0.09, fraction=0.03, ticks=[0.125, 0.375, 0.625, 0.875, 1.0]
+        )
         bar.solids.set_rasterized(False)
         bar.ax.set_yticklabels(["<25%", "25–50%", "50–75%", "75–99%", "full"])
         bar.ax.tick_params(labelsize=8)
@@ -453,8 +596,12 @@ def strength_chart(views: Sequence[View]) -> Chart | None:
     rows_n = (panels + cols - 1) // cols
     r0 = views[0].result
     last_x = max((v.result.x_day_index or 0) for v in views)
-    known_dates = last_x or any(k in v.marks for v in views for k in ("decision_deadline", "last_x_day"))
-    end_day = min(r0.horizon, max(last_x + 30, _last_mark_day(views) + 5)) if known_dates else r0.horizon
+    known_dates = last_x or any(
+        k in v.marks for v in views for k in ("decision_deadline", "last_x_day")
+    )
+    end_day = (
+        min(r0.horizon, max(last_x + 30, _last_mark_day(views) + 5)) if known_dates else r0.horizon
+    )
     first, last = to_date(r0.calendar_start), date_of(r0, end_day)
     legend = _Legend()
     with _style("strength"):
@@ -474,11 +621,17 @@ def strength_chart(views: Sequence[View]) -> Chart | None:
         if panels < len(axes):  # an empty slot in the grid holds the legend
             axes[panels].legend(handles=legend.handles, loc="center left", fontsize=9)
         else:
-            fig.legend(handles=legend.handles, loc="outside lower center", ncols=min(3, len(legend.handles)))
+            fig.legend(
+                handles=legend.handles,
+                loc="outside lower center",
+                ncols=min(3, len(legend.handles)),
+            )
         svg = to_svg(fig, "strength", "Japanese and Soviet strength per front over time")
-    caption = ("In division-equivalents. On X-Day the Japanese combat value arrived at a front must reach the "
-               "force-ratio line; on the decision day the Far East total must be at or under the halving "
-               "threshold.")
+    caption = (
+        "In division-equivalents. On X-Day the Japanese combat value arrived at a front must reach the "
+        "force-ratio line; on the decision day the Far East total must be at or under the halving "
+        "threshold."
+    )
     notes = [f"{v.title}: {v.subject.case_note}" for v in views if v.subject.case_note]
     return Chart("strength", svg, caption, notes)
 
@@ -498,7 +651,12 @@ class _Legend:
 
 
 def _last_mark_day(views: Sequence[View]) -> int:
-    days = [day_of(v.result, d) or 0 for v in views for k, d in v.marks.items() if k != "weather_deadline"]
+    days = [
+        day_of(v.result, d) or 0
+        for v in views
+        for k, d in v.marks.items()
+        if k != "weather_deadline"
+    ]
     return max(days, default=0)
 
 
@@ -506,7 +664,9 @@ def _view_colour(views: Sequence[View], i: int) -> str:
     return JAPANESE if len(views) == 1 else SERIES[i % len(SERIES)]
 
 
-def _series_groups(views: Sequence[View], series: Sequence[list[float] | None]) -> list[tuple[int, list[float], str]]:
+def _series_groups(
+    views: Sequence[View], series: Sequence[list[float] | None]
+) -> list[tuple[int, list[float], str]]:
     """Identical series drawn once: (index of the first view, series, names of the views sharing it)."""
     groups: dict[tuple[float, ...], list[int]] = {}
     for i, values in enumerate(series):
@@ -523,15 +683,19 @@ def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: 
     """Soviet strength and force needed (each distinct series once), Japanese arrivals per result."""
     single = len(views) == 1
     for key, label, base_colour, width, dashes in (
-            ("soviet", "Soviet strength", SOVIET, 1.6, "-"),
-            ("needed", "Japanese force needed (force ratio)", NEEDED, 1.2, (0, (5, 2)))):
+        ("soviet", "Soviet strength", SOVIET, 1.6, "-"),
+        ("needed", "Japanese force needed (force ratio)", NEEDED, 1.2, (0, (5, 2))),
+    ):
         groups = _series_groups(views, [v.result.strength.get(key, {}).get(front) for v in views])
         for i, values, names in groups:
             colour = base_colour if len(groups) == 1 else _view_colour(views, i)
-            style = {"color": colour, "linewidth": width, "linestyle": dashes if len(groups) == 1 or key == "needed"
-                     else (0, (1, 1))}
+            style = {
+                "color": colour,
+                "linewidth": width,
+                "linestyle": dashes if len(groups) == 1 or key == "needed" else (0, (1, 1)),
+            }
             days = [_num(date_of(views[i].result, d)) for d in range(min(end, len(values) - 1) + 1)]
-            ax.plot(days, values[:len(days)], **style)
+            ax.plot(days, values[: len(days)], **style)
             legend.add(label + names, **style)
     for i, v in enumerate(views):
         s = v.result.strength
@@ -539,7 +703,9 @@ def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: 
         colour = _view_colour(views, i)
         tag = "" if single else f" — {v.title}"
         if front in s.get("japanese", {}):
-            ax.step(days, s["japanese"][front][:end + 1], where="post", color=colour, linewidth=2.0)
+            ax.step(
+                days, s["japanese"][front][: end + 1], where="post", color=colour, linewidth=2.0
+            )
             legend.add("Japanese combat value arrived" + tag, color=colour, linewidth=2.0)
         if v.result.x_day_index is not None and v.result.x_day_index <= end:
             style = {"color": MARKS["x_day"][1] if single else colour, "linewidth": 1.2}
@@ -549,14 +715,20 @@ def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: 
             for key in ("deadline_x_day", "last_x_day"):
                 if key in v.marks and (day_of(v.result, v.marks[key]) or 0) <= end:
                     label, mark_colour, style_ = MARKS[key]
-                    ax.axvline(_num(v.marks[key]), color=mark_colour, linestyle=style_, linewidth=1.2)
+                    ax.axvline(
+                        _num(v.marks[key]), color=mark_colour, linestyle=style_, linewidth=1.2
+                    )
                     legend.add(label, color=mark_colour, linestyle=style_, linewidth=1.2)
         available = v.japanese_available.get(front)
         if available and i == 0 and not s.get("japanese"):
             colour = JAPANESE if single else "#333333"
             ax.axhline(available, color=colour, linestyle=(0, (1, 2)), linewidth=1.6)
-            legend.add("All Japanese units for the front, if every one arrived", color=colour,
-                       linestyle=(0, (1, 2)), linewidth=1.6)
+            legend.add(
+                "All Japanese units for the front, if every one arrived",
+                color=colour,
+                linestyle=(0, (1, 2)),
+                linewidth=1.6,
+            )
     ax.set_ylim(bottom=0)
     ax.set_ylabel("division-equivalents")
 
@@ -566,10 +738,13 @@ def _total_panel(ax: Axes, views: Sequence[View], end: int, legend: _Legend) -> 
     single = len(views) == 1
     groups = _series_groups(views, [v.soviet_total or None for v in views])
     for i, values, names in groups:
-        style = {"color": SOVIET if len(groups) == 1 else _view_colour(views, i), "linewidth": 1.6,
-                 "linestyle": "-" if len(groups) == 1 else (0, (1, 1))}
+        style = {
+            "color": SOVIET if len(groups) == 1 else _view_colour(views, i),
+            "linewidth": 1.6,
+            "linestyle": "-" if len(groups) == 1 else (0, (1, 1)),
+        }
         days = [_num(date_of(views[i].result, d)) for d in range(min(end, len(values) - 1) + 1)]
-        ax.plot(days, values[:len(days)], **style)
+        ax.plot(days, values[: len(days)], **style)
         legend.add("Soviet strength" + names, **style)
     thresholds = {round(v.halving_threshold, 6) for v in views if v.halving_threshold is not None}
     for threshold in sorted(thresholds):
@@ -579,12 +754,22 @@ def _total_panel(ax: Axes, views: Sequence[View], end: int, legend: _Legend) -> 
     for i, v in enumerate(views):
         tag = "" if single else f" — {v.title}"
         for key in ("decision", "decision_deadline"):
-            if key in v.marks and (day_of(v.result, v.marks[key]) or 0) <= end and (key == "decision" or i == 0):
+            if (
+                key in v.marks
+                and (day_of(v.result, v.marks[key]) or 0) <= end
+                and (key == "decision" or i == 0)
+            ):
                 label, mark_colour, style_ = MARKS[key]
-                mark_colour = mark_colour if single or key == "decision_deadline" else _view_colour(views, i)
+                mark_colour = (
+                    mark_colour if single or key == "decision_deadline" else _view_colour(views, i)
+                )
                 ax.axvline(_num(v.marks[key]), color=mark_colour, linestyle=style_, linewidth=1.2)
-                legend.add(label + (tag if key == "decision" else ""), color=mark_colour, linestyle=style_,
-                           linewidth=1.2)
+                legend.add(
+                    label + (tag if key == "decision" else ""),
+                    color=mark_colour,
+                    linestyle=style_,
+                    linewidth=1.2,
+                )
     ax.set_ylim(bottom=0)
     ax.set_ylabel("division-equivalents")
 
@@ -592,11 +777,21 @@ def _total_panel(ax: Axes, views: Sequence[View], end: int, legend: _Legend) -> 
 # ---------------------------------------------------------------- sweeps
 
 
-def heatmap_chart(title: str, x_lever: str, x_values: list[Any], y_lever: str | None, y_values: list[Any],
-                  cells: dict[tuple[Any, Any], dict[str, Any]], start: dt.date, name: str) -> Chart:
+def heatmap_chart(
+    title: str,
+    x_lever: str,
+    x_values: list[Any],
+    y_lever: str | None,
+    y_values: list[Any],
+    cells: dict[tuple[Any, Any], dict[str, Any]],
+    start: dt.date,
+    name: str,
+) -> Chart:
     """X-Day over two levers: colour is the attack date, grey is no-go, hatched is an error."""
     y_values = y_values or [None]
-    xdays = [c["x_day_index"] for c in cells.values() if c.get("go") and c.get("x_day_index") is not None]
+    xdays = [
+        c["x_day_index"] for c in cells.values() if c.get("go") and c.get("x_day_index") is not None
+    ]
     lo, hi = (min(xdays), max(xdays)) if xdays else (0, 1)
     hi = max(hi, lo + 1)
     with _style(name):
@@ -618,17 +813,34 @@ def heatmap_chart(title: str, x_lever: str, x_values: list[Any], y_lever: str | 
                     frac = (cell["x_day_index"] - lo) / (hi - lo)
                     face, hatch = cmap(0.1 + 0.8 * frac), None
                     text = short_date(start + dt.timedelta(days=cell["x_day_index"]))
-                ax.add_patch(matplotlib.patches.Rectangle((i, j), 1, 1, facecolor=face, hatch=hatch,
-                                                          edgecolor="white", linewidth=1.0))
+                ax.add_patch(
+                    matplotlib.patches.Rectangle(
+                        (i, j), 1, 1, facecolor=face, hatch=hatch, edgecolor="white", linewidth=1.0
+                    )
+                )
                 if annotate and text:
-                    dark = cell is not None and cell.get("go") and (cell["x_day_index"] - lo) / (hi - lo) > 0.45
-                    ax.text(i + 0.5, j + 0.5, text, ha="center", va="center", fontsize=7.5,
-                            color="white" if dark else "#222222")
+                    dark = (
+                        cell is not None
+                        and cell.get("go")
+                        and (cell["x_day_index"] - lo) / (hi - lo) > 0.45
+                    )
+                    ax.text(
+                        i + 0.5,
+                        j + 0.5,
+                        text,
+                        ha="center",
+                        va="center",
+                        fontsize=7.5,
+                        color="white" if dark else "#222222",
+                    )
         ax.set_xlim(0, len(x_values))
         ax.set_ylim(0, len(y_values))
         ax.set_xticks([i + 0.5 for i in range(len(x_values))])
-        ax.set_xticklabels([lever_value(x_lever, v) for v in x_values], rotation=45 if len(x_values) > 8 else 0,
-                           ha="right" if len(x_values) > 8 else "center")
+        ax.set_xticklabels(
+            [lever_value(x_lever, v) for v in x_values],
+            rotation=45 if len(x_values) > 8 else 0,
+            ha="right" if len(x_values) > 8 else "center",
+        )
         ax.set_yticks([j + 0.5 for j in range(len(y_values))])
         ax.set_yticklabels([lever_value(y_lever, v) if y_lever else "" for v in y_values])
         ax.set_xlabel(lever_label(x_lever))
@@ -636,18 +848,28 @@ def heatmap_chart(title: str, x_lever: str, x_values: list[Any], y_lever: str | 
             ax.set_ylabel(lever_label(y_lever))
         ax.tick_params(length=0)
         if xdays:
-            sm = matplotlib.cm.ScalarMappable(cmap=matplotlib.colors.ListedColormap(
-                [cmap(0.1 + 0.8 * k / 255) for k in range(256)]),
-                norm=matplotlib.colors.Normalize(_num(start + dt.timedelta(days=lo)),
-                                                 _num(start + dt.timedelta(days=hi))))
+            sm = matplotlib.cm.ScalarMappable(
+                cmap=matplotlib.colors.ListedColormap(
+                    [cmap(0.1 + 0.8 * k / 255) for k in range(256)]
+                ),
+                norm=matplotlib.colors.Normalize(
+                    _num(start + dt.timedelta(days=lo)), _num(start + dt.timedelta(days=hi))
+                ),
+            )
             bar = fig.colorbar(sm, ax=ax, fraction=0.04, pad=0.02)
-            bar.solids.set_rasterized(False)  # vector, not an embedded PNG: the page holds no images
+            bar.solids.set_rasterized(
+                False
+            )  # vector, not an embedded PNG: the page holds no images
             bar.ax.yaxis.set_major_locator(MaxNLocator(6))
-            bar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _p: short_date(mdates.num2date(v).date())))
+            bar.ax.yaxis.set_major_formatter(
+                FuncFormatter(lambda v, _p: short_date(mdates.num2date(v).date()))
+            )
             bar.set_label("X-Day")
         ax.set_title(title)
         svg = to_svg(fig, name, f"Heat-map of X-Day over {lever_label(x_lever)}")
-    return Chart(name, svg, "Colour: X-Day (earlier is lighter); grey: no-go; hatched: the solve failed.")
+    return Chart(
+        name, svg, "Colour: X-Day (earlier is lighter); grey: no-go; hatched: the solve failed."
+    )
 
 
 def lever_label(path: str | None) -> str:
@@ -666,4 +888,12 @@ def lever_value(path: str | None, value: Any) -> str:
     return value_text(path or "", value)
 
 
-__all__ = ["Chart", "gantt_chart", "heatmap_chart", "shipping_chart", "strength_chart", "utilization_chart", "words"]
+__all__ = [
+    "Chart",
+    "gantt_chart",
+    "heatmap_chart",
+    "shipping_chart",
+    "strength_chart",
+    "utilization_chart",
+    "words",
+]

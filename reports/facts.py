@@ -138,8 +138,13 @@ class View:
         """A rail line as `start → front`, e.g. `Pusan → Eastern front`."""
         if self.case and line in self.case.rail:
             rail = self.case.rail[line]
-            start = (self.case.ports[rail.start].name if rail.start in self.case.ports
-                     else self.case.regions[rail.start].name if rail.start in self.case.regions else rail.start)
+            start = (
+                self.case.ports[rail.start].name
+                if rail.start in self.case.ports
+                else self.case.regions[rail.start].name
+                if rail.start in self.case.regions
+                else rail.start
+            )
             return f"{start} → {self.front_name(rail.front)}"
         return words(line)
 
@@ -161,15 +166,25 @@ class View:
         r = self.result
         if r.go:
             lag = (to_date(r.x_day) - to_date(r.decision_day)).days  # type: ignore[operator]
-            after = f", {lag} days after the go decision of {long_date(r.decision_day)}" if lag else \
-                ", on the day of the go decision"
-            proof = "the earliest possible day" if r.status.value == "OPTIMAL" else \
-                "the best day found in the time allowed (not proven earliest)"
+            after = (
+                f", {lag} days after the go decision of {long_date(r.decision_day)}"
+                if lag
+                else ", on the day of the go decision"
+            )
+            proof = (
+                "the earliest possible day"
+                if r.status.value == "OPTIMAL"
+                else "the best day found in the time allowed (not proven earliest)"
+            )
             return f"The attack can start on {long_date(r.x_day)}{after}: {proof}."
         if self.verdict == "NO-GO":
-            return "No attack day satisfies every criterion: the operation cannot go ahead as planned."
-        return (f"The solver found no answer within its time limit ({r.status.value}); "
-                "this is neither a go nor a proven no-go.")
+            return (
+                "No attack day satisfies every criterion: the operation cannot go ahead as planned."
+            )
+        return (
+            f"The solver found no answer within its time limit ({r.status.value}); "
+            "this is neither a go nor a proven no-go."
+        )
 
     @property
     def north_share_text(self) -> str:
@@ -219,7 +234,9 @@ class View:
         """First day the Soviet Far East total is at or below the halving threshold."""
         if self.halving_threshold is None:
             return None
-        return next((d for d, v in enumerate(self.soviet_total) if v <= self.halving_threshold + 1e-9), None)
+        return next(
+            (d for d, v in enumerate(self.soviet_total) if v <= self.halving_threshold + 1e-9), None
+        )
 
     def _criterion(self, name: str) -> CriterionResult | None:
         return next((c for c in self.result.criteria if c.name == name), None)
@@ -237,14 +254,18 @@ class View:
             if case.criteria.decision_deadline.enabled:
                 deadline = case.criteria.decision_deadline
                 out["decision_deadline"] = deadline.date
-                out["deadline_x_day"] = deadline.date + dt.timedelta(days=deadline.decision_to_attack_days)
+                out["deadline_x_day"] = deadline.date + dt.timedelta(
+                    days=deadline.decision_to_attack_days
+                )
             if case.criteria.weather.enabled:
                 weather = case.criteria.weather
                 out["weather_deadline"] = weather.deadline
                 out["last_x_day"] = weather.deadline - dt.timedelta(days=weather.campaign_days)
         else:  # a go result's margins still give the deadlines
-            for name, key, anchor in (("decision_deadline", "decision_deadline", r.decision_day),
-                                      ("weather", "last_x_day", r.x_day)):
+            for name, key, anchor in (
+                ("decision_deadline", "decision_deadline", r.decision_day),
+                ("weather", "last_x_day", r.x_day),
+            ):
                 c = self._criterion(name)
                 if c and c.enabled and c.margin is not None and anchor:
                     out[key] = to_date(anchor) + dt.timedelta(days=round(c.margin))  # type: ignore[operator]
@@ -261,18 +282,32 @@ class View:
             (self.marks["order"], "Mobilization ordered", "no unit starts mobilizing earlier"),
         ]
         if "halving" in self.marks:
-            rows.append((self.marks["halving"], "Soviet strength first down to the halving threshold",
-                         f"{number(self.halving_threshold or 0, 2)} division-equivalents "
-                         f"({self.halving_fraction:.0%} of the initial total)"))
+            rows.append(
+                (
+                    self.marks["halving"],
+                    "Soviet strength first down to the halving threshold",
+                    f"{number(self.halving_threshold or 0, 2)} division-equivalents "
+                    f"({self.halving_fraction:.0%} of the initial total)",
+                )
+            )
         if self.halving_fraction is not None and self.soviet_total:
             when = self.marks.get("decision") or self.marks.get("decision_deadline")
             day = day_of(r, when) if when else None
             if when and day is not None and 0 <= day < len(self.soviet_total):
-                never = "" if "halving" in self.marks else "; it is never reached within the planning horizon"
+                never = (
+                    ""
+                    if "halving" in self.marks
+                    else "; it is never reached within the planning horizon"
+                )
                 what = "Go decision" if "decision" in self.marks else "Decision deadline"
-                rows.append((when, f"Soviet strength on the {what.lower()}: "
-                                   f"{number(self.soviet_total[day], 2)} division-equivalents",
-                             f"halving threshold {number(self.halving_threshold or 0, 2)}{never}"))
+                rows.append(
+                    (
+                        when,
+                        f"Soviet strength on the {what.lower()}: "
+                        f"{number(self.soviet_total[day], 2)} division-equivalents",
+                        f"halving threshold {number(self.halving_threshold or 0, 2)}{never}",
+                    )
+                )
         if "decision" in self.marks:
             rows.append((self.marks["decision"], "Go decision", ""))
         lag = case.criteria.decision_deadline.decision_to_attack_days if case else None
@@ -280,8 +315,13 @@ class View:
             note = f"the attack follows {lag} days after the decision" if lag else ""
             rows.append((self.marks["decision_deadline"], "Decision deadline", note))
         if "deadline_x_day" in self.marks and lag:
-            rows.append((self.marks["deadline_x_day"], "Latest X-Day the decision deadline allows", ""))
-        last = max((to_date(u.get("arrive")) for u in self.committed_units if u.get("arrive")), default=None)
+            rows.append(
+                (self.marks["deadline_x_day"], "Latest X-Day the decision deadline allows", "")
+            )
+        last = max(
+            (to_date(u.get("arrive")) for u in self.committed_units if u.get("arrive")),
+            default=None,
+        )
         if last:
             rows.append((last, "Last unit arrives at its front", ""))
         if "x_day" in self.marks:
@@ -291,7 +331,9 @@ class View:
             note = f"leaves the {days}-day campaign time before the weather turns" if days else ""
             rows.append((self.marks["last_x_day"], "Latest X-Day the weather allows", note))
         if "weather_deadline" in self.marks:
-            rows.append((self.marks["weather_deadline"], "Weather deadline", "the campaign must be over"))
+            rows.append(
+                (self.marks["weather_deadline"], "Weather deadline", "the campaign must be over")
+            )
         if case:
             for req in case.shipping.south_requirements.values():
                 rows.append((req.by, f"South needs {number(req.tons)} t of shipping", req.name))
@@ -309,17 +351,25 @@ class View:
             if not crit:
                 return "On every front, Japanese combat value arrived by X-Day reaches the required multiple of Soviet strength."
             factor = crit.force_ratio.soviet_factor
-            worth = f" (one Soviet division counted as {number(factor, 2)} Japanese)" if factor != 1 else ""
-            return (f"On every front, Japanese combat value arrived by X-Day is at least "
-                    f"{number(crit.force_ratio.ratio, 2)} times Soviet strength{worth}.")
+            worth = (
+                f" (one Soviet division counted as {number(factor, 2)} Japanese)"
+                if factor != 1
+                else ""
+            )
+            return (
+                f"On every front, Japanese combat value arrived by X-Day is at least "
+                f"{number(crit.force_ratio.ratio, 2)} times Soviet strength{worth}."
+            )
         if name == "decision_deadline":
             if not crit:
                 return "The go decision is taken by the deadline."
             d = crit.decision_deadline
             lag = d.decision_to_attack_days
             follows = f"{lag} days later" if lag != 1 else "a day later"
-            return (f"The go decision is taken by {long_date(d.date)}; the attack follows "
-                    f"{follows if lag else 'on the same day'}.")
+            return (
+                f"The go decision is taken by {long_date(d.date)}; the attack follows "
+                f"{follows if lag else 'on the same day'}."
+            )
         if name == "weather":
             if not crit:
                 return "The campaign ends before the weather deadline."
@@ -365,9 +415,17 @@ class View:
             margin = self.margin_text(c)
             if not c.enabled and margin:
                 margin = f"(if it applied: {margin})"
-            rows.append({"name": c.name, "label": CRITERION_LABELS.get(c.name, words(c.name)),
-                         "rule": self.criterion_rule(c.name), "status": status, "css": css,
-                         "margin": margin, "detail": self.in_words(c.detail) if c.detail != "in the conflict" else ""})
+            rows.append(
+                {
+                    "name": c.name,
+                    "label": CRITERION_LABELS.get(c.name, words(c.name)),
+                    "rule": self.criterion_rule(c.name),
+                    "status": status,
+                    "css": css,
+                    "margin": margin,
+                    "detail": self.in_words(c.detail) if c.detail != "in the conflict" else "",
+                }
+            )
         return rows
 
     @property
@@ -387,7 +445,10 @@ class View:
         for member in self.result.conflict:
             if member in LEVER_LABELS:
                 value = self.result.levers.get(member.split(".", 1)[1])
-                parts.append(LEVER_LABELS[member] + (f" = {value_text(member, value)}" if value is not None else ""))
+                parts.append(
+                    LEVER_LABELS[member]
+                    + (f" = {value_text(member, value)}" if value is not None else "")
+                )
             elif member == HORIZON_MEMBER:
                 parts.append(HORIZON_LABEL)
             else:
@@ -426,10 +487,16 @@ class View:
     def force_rows(self) -> list[dict[str, str]]:
         rows = []
         for front, f in self.result.force_ratio.items():
-            rows.append({"front": self.front_name(front), "japanese": number(f["japanese"], 2),
-                         "soviet": number(f["soviet"], 2), "ratio": f"{f['ratio']:.2f} : 1",
-                         "needed": number(f["needed"], 2),
-                         "css": "ok" if f["japanese"] >= f["needed"] - 1e-9 else "bad"})
+            rows.append(
+                {
+                    "front": self.front_name(front),
+                    "japanese": number(f["japanese"], 2),
+                    "soviet": number(f["soviet"], 2),
+                    "ratio": f"{f['ratio']:.2f} : 1",
+                    "needed": number(f["needed"], 2),
+                    "css": "ok" if f["japanese"] >= f["needed"] - 1e-9 else "bad",
+                }
+            )
         return rows
 
     def force_ratio_for(self, front: str) -> str:
@@ -443,11 +510,13 @@ class View:
         s = self.result.shipping
         if not s:
             return {}
-        return {"north": f"{number(s['north_tons'])} t ({s['north_share']:.0%})",
-                "south": f"{number(s['south_tons'])} t ({1 - s['north_share']:.0%})",
-                "peak_at_sea": f"{number(s['north_peak_at_sea'])} t",
-                "pool_peak": f"{number(s['pool_peak'])} t",
-                "moved": f"{number(s['sea_tons_moved'])} t"}
+        return {
+            "north": f"{number(s['north_tons'])} t ({s['north_share']:.0%})",
+            "south": f"{number(s['south_tons'])} t ({1 - s['north_share']:.0%})",
+            "peak_at_sea": f"{number(s['north_peak_at_sea'])} t",
+            "pool_peak": f"{number(s['pool_peak'])} t",
+            "moved": f"{number(s['sea_tons_moved'])} t",
+        }
 
     @cached_property
     def utilization_rows(self) -> list[dict[str, str]]:
@@ -465,28 +534,50 @@ class View:
         for port, p in usage.get("ports", {}).items():
             cap = [p["capacity"]] * len(p["loaded"])
             if any(p["loaded"]):
-                rows.append(self._use_row(f"Port of {self.port_name(port)}", "loading", p["loaded"], cap))
+                rows.append(
+                    self._use_row(f"Port of {self.port_name(port)}", "loading", p["loaded"], cap)
+                )
             if any(p["unloaded"]):
-                rows.append(self._use_row(f"Port of {self.port_name(port)}", "unloading", p["unloaded"], cap))
+                rows.append(
+                    self._use_row(
+                        f"Port of {self.port_name(port)}", "unloading", p["unloaded"], cap
+                    )
+                )
         for line, rail in usage.get("rail", {}).items():
             if any(rail["entrained"]):
                 cap = [rail["capacity"]] * len(rail["entrained"])
-                rows.append(self._use_row(f"Rail {self.rail_name(line)}", "entraining", rail["entrained"], cap))
+                rows.append(
+                    self._use_row(
+                        f"Rail {self.rail_name(line)}", "entraining", rail["entrained"], cap
+                    )
+                )
         # Busiest first: the bottlenecks are what a reader is looking for.
-        return first + sorted(rows, key=lambda row: (-int(row["full_days"]), -float(row["share_value"])))
+        return first + sorted(
+            rows, key=lambda row: (-int(row["full_days"]), -float(row["share_value"]))
+        )
 
-    def _use_row(self, resource: str, activity: str, used: list[float], cap: list[float]) -> dict[str, str]:
+    def _use_row(
+        self, resource: str, activity: str, used: list[float], cap: list[float]
+    ) -> dict[str, str]:
         peak = max(used, default=0)
         peak_day = used.index(peak) if used else 0
         full = [d for d, (u, c) in enumerate(zip(used, cap, strict=False)) if c and u >= c]
-        capacity = f"{number(min(cap))}–{number(max(cap))} t" if cap and min(cap) != max(cap) else \
-            f"{number(cap[0] if cap else 0)} t"
-        return {"resource": resource, "activity": activity, "capacity": capacity,
-                "peak": f"{number(peak)} t on {short_date(date_of(self.result, peak_day))}",
-                "share": f"{peak / max(cap[peak_day], 1):.0%}" if cap else "",
-                "share_value": peak / max(cap[peak_day], 1) if cap else 0.0,
-                "full_days": str(len(full)), "full_span": _days_text(self.result, full),
-                "css": "bad" if full else ""}
+        capacity = (
+            f"{number(min(cap))}–{number(max(cap))} t"
+            if cap and min(cap) != max(cap)
+            else f"{number(cap[0] if cap else 0)} t"
+        )
+        return {
+            "resource": resource,
+            "activity": activity,
+            "capacity": capacity,
+            "peak": f"{number(peak)} t on {short_date(date_of(self.result, peak_day))}",
+            "share": f"{peak / max(cap[peak_day], 1):.0%}" if cap else "",
+            "share_value": peak / max(cap[peak_day], 1) if cap else 0.0,
+            "full_days": str(len(full)),
+            "full_span": _days_text(self.result, full),
+            "css": "bad" if full else "",
+        }
 
     # -------------------------------------------------------------- overrides and sources
 
@@ -496,9 +587,17 @@ class View:
         for ov in self.result.overrides:
             path, value = str(ov["path"]), ov["value"]
             was = lookup(self.subject.base, path) if self.subject.base else _MISSING
-            rows.append({"label": path_label(self.case or self.subject.base, path), "path": path,
-                         "value": value_text(path, value), "was": "" if was is _MISSING else value_text(path, was),
-                         "origin": "command line (--set)" if ov["origin"] == "--set" else f"scenario {ov['origin']}"})
+            rows.append(
+                {
+                    "label": path_label(self.case or self.subject.base, path),
+                    "path": path,
+                    "value": value_text(path, value),
+                    "was": "" if was is _MISSING else value_text(path, was),
+                    "origin": "command line (--set)"
+                    if ov["origin"] == "--set"
+                    else f"scenario {ov['origin']}",
+                }
+            )
         return rows
 
     @cached_property
@@ -516,24 +615,53 @@ class View:
             return []
         rows = []
         usage = source_usage(case)
-        for key in [k for k in case.sources if k in usage] + [k for k in usage if k not in case.sources]:
+        for key in [k for k in case.sources if k in usage] + [
+            k for k in usage if k not in case.sources
+        ]:
             paths = usage[key]
             src = case.sources.get(key)
             used = [path_label(case, p) for p in paths]
             if key == ASSUMPTION:
-                used = [f"{path_label(case, p)}: {entity_note(case, p)}".rstrip(": ") for p in paths]
-            rows.append({"key": key, "title": src.title if src else ("Assumption" if key == ASSUMPTION else key),
-                         "where": src.where if src else "", "note": src.note if src else
-                         ("a value without a historical source; the reason is given for each" if key == ASSUMPTION else ""),
-                         "used": used})
+                used = [
+                    f"{path_label(case, p)}: {entity_note(case, p)}".rstrip(": ") for p in paths
+                ]
+            rows.append(
+                {
+                    "key": key,
+                    "title": src.title if src else ("Assumption" if key == ASSUMPTION else key),
+                    "where": src.where if src else "",
+                    "note": src.note
+                    if src
+                    else (
+                        "a value without a historical source; the reason is given for each"
+                        if key == ASSUMPTION
+                        else ""
+                    ),
+                    "used": used,
+                }
+            )
         missing = unsourced(case)
         if missing:
-            rows.append({"key": "", "title": "No source given", "where": "", "note": "numbers that cite nothing",
-                         "used": [path_label(case, ".".join(str(p) for p in path)) for path in missing]})
+            rows.append(
+                {
+                    "key": "",
+                    "title": "No source given",
+                    "where": "",
+                    "note": "numbers that cite nothing",
+                    "used": [path_label(case, ".".join(str(p) for p in path)) for path in missing],
+                }
+            )
         for key, src in case.sources.items():
             if key not in usage:
-                rows.append({"key": key, "title": src.title, "where": src.where, "note": src.note,
-                             "used": ["(listed in the case; no number cites it directly)"]})
+                rows.append(
+                    {
+                        "key": key,
+                        "title": src.title,
+                        "where": src.where,
+                        "note": src.note,
+                        "used": ["(listed in the case; no number cites it directly)"],
+                    }
+                )
         return rows
 
 
@@ -591,7 +719,11 @@ def path_label(case: Case | None, path: str) -> str:
         name = getattr(entity, "name", None) if entity is not _MISSING else None
         noun = {"units": "", "fronts": "", "ports": "Port of ", "regions": "Region "}[head]
         subject = f"{noun}{name}" if name else f"{words(head[:-1])} {rest[0]}"
-        return f"{subject}: {_field_words(rest[1:], case, f'{head}.{rest[0]}')}" if rest[1:] else subject
+        return (
+            f"{subject}: {_field_words(rest[1:], case, f'{head}.{rest[0]}')}"
+            if rest[1:]
+            else subject
+        )
     if head == "criteria" and rest:
         label = CRITERION_LABELS.get(rest[0], words(rest[0]))
         return f"{label}: {_field_words(rest[1:])}" if rest[1:] else f"{label} criterion"
@@ -641,7 +773,9 @@ def _field_words(parts: list[str], case: Case | None = None, owner: str = "") ->
         if point is not _MISSING:
             tail = f" ({_field_words(parts[2:])})" if parts[2:] else ""
             return f"withdrawals by {long_date(point.date)}{tail}"
-    return ", ".join(words(p) if not p.isdigit() else f"#{int(p) + 1}" for p in parts).lower() or "all"
+    return (
+        ", ".join(words(p) if not p.isdigit() else f"#{int(p) + 1}" for p in parts).lower() or "all"
+    )
 
 
 def value_text(path: str, value: Any) -> str:
@@ -664,8 +798,12 @@ def value_text(path: str, value: Any) -> str:
             return "none (emptied)"
         if "name" in value:
             count = value.get("count")
-            return f"{value['name']}" + (f" ×{count}" if isinstance(count, int) and count > 1 else "")
-        return "; ".join(f"{words(str(k)).lower()} {value_text(str(k), v)}" for k, v in value.items())
+            return f"{value['name']}" + (
+                f" ×{count}" if isinstance(count, int) and count > 1 else ""
+            )
+        return "; ".join(
+            f"{words(str(k)).lower()} {value_text(str(k), v)}" for k, v in value.items()
+        )
     if isinstance(value, list):
         return ", ".join(value_text(path, v) for v in value) or "none"
     return str(value)
@@ -697,28 +835,68 @@ def comparison_rows(views: list[View]) -> list[ComparisonRow]:
         ComparisonRow("Verdict", [v.verdict for v in views], "Answer"),
         ComparisonRow("X-Day", [long_date(v.result.x_day) for v in views], "Answer"),
         ComparisonRow("Go decision", [long_date(v.result.decision_day) for v in views], "Answer"),
-        ComparisonRow("Mobilization ordered", [long_date(v.result.order_day) for v in views], "Answer"),
+        ComparisonRow(
+            "Mobilization ordered", [long_date(v.result.order_day) for v in views], "Answer"
+        ),
         ComparisonRow("Units moved", [v.units_text for v in views], "Answer"),
     ]
     names = list(dict.fromkeys(c.name for v in views for c in v.result.criteria))
     for name in names:
-        rows.append(ComparisonRow(CRITERION_LABELS.get(name, words(name)), [v.margin_for(name) for v in views],
-                                  "Criteria"))
+        rows.append(
+            ComparisonRow(
+                CRITERION_LABELS.get(name, words(name)),
+                [v.margin_for(name) for v in views],
+                "Criteria",
+            )
+        )
     if any(v.result.conflict for v in views):
-        rows.append(ComparisonRow("What conflicts (no-go)", [v.conflict_text or "—" for v in views], "Criteria"))
+        rows.append(
+            ComparisonRow(
+                "What conflicts (no-go)", [v.conflict_text or "—" for v in views], "Criteria"
+            )
+        )
     rows += [
         ComparisonRow("North share", [v.north_share_text for v in views], "Shipping"),
-        ComparisonRow("North (at the pool's peak)", [v.shipping_text.get("north", "—") for v in views], "Shipping"),
-        ComparisonRow("South (at the pool's peak)", [v.shipping_text.get("south", "—") for v in views], "Shipping"),
-        ComparisonRow("Most North tons at sea", [v.shipping_text.get("peak_at_sea", "—") for v in views], "Shipping"),
+        ComparisonRow(
+            "North (at the pool's peak)",
+            [v.shipping_text.get("north", "—") for v in views],
+            "Shipping",
+        ),
+        ComparisonRow(
+            "South (at the pool's peak)",
+            [v.shipping_text.get("south", "—") for v in views],
+            "Shipping",
+        ),
+        ComparisonRow(
+            "Most North tons at sea",
+            [v.shipping_text.get("peak_at_sea", "—") for v in views],
+            "Shipping",
+        ),
     ]
     fronts = list(dict.fromkeys(f for v in views for f in v.fronts))
     for front in fronts:
-        rows.append(ComparisonRow(f"Force ratio on X-Day, {views[0].front_name(front)}",
-                                  [v.force_ratio_for(front) for v in views], "Forces"))
-    rows.append(ComparisonRow("Changes from the base case",
-                              ["; ".join(f"{o['label']} = {o['value']}" for o in v.override_rows) or "none"
-                               for v in views], "Scenario"))
-    rows.append(ComparisonRow("Solver status", [f"{v.result.status.value}, {v.result.solve_seconds:.1f} s"
-                                                for v in views], "Scenario"))
+        rows.append(
+            ComparisonRow(
+                f"Force ratio on X-Day, {views[0].front_name(front)}",
+                [v.force_ratio_for(front) for v in views],
+                "Forces",
+            )
+        )
+    rows.append(
+        ComparisonRow(
+            "Changes from the base case",
+            [
+                "; ".join(f"{o['label']} = {o['value']}" for o in v.override_rows) or "none"
+                for v in views
+            ],
+            "Scenario",
+        )
+    )
+    rows.append(
+        ComparisonRow(
+            "Solver status",
+            [f"{v.result.status.value}, {v.result.solve_seconds:.1f} s" for v in views],
+            "Scenario",
+        )
+    )
     return [row for row in rows if any(value != "—" for value in row.values)]  # nothing to compare

@@ -55,11 +55,13 @@ def _temporary_beside(path: str, folder: str) -> tuple[int, str]:
         except FileExistsError:
             continue
         except (FileNotFoundError, NotADirectoryError):
-            raise FileNotFoundError(errno.ENOENT, f"folder {folder} does not exist (create it first)",
-                                    path) from None
+            raise FileNotFoundError(
+                errno.ENOENT, f"folder {folder} does not exist (create it first)", path
+            ) from None
         except PermissionError:
-            raise PermissionError(errno.EACCES, f"cannot write in {folder} (choose another place)",
-                                  path) from None
+            raise PermissionError(
+                errno.EACCES, f"cannot write in {folder} (choose another place)", path
+            ) from None
     raise FileExistsError(errno.EEXIST, f"no free temporary file name in {folder}", path)
 
 

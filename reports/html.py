@@ -67,14 +67,24 @@ class Report:
 def build_report(subjects: list[Subject], sweep: Sweep | None = None) -> Report:
     """Views and charts for every result, the comparison when there are several, and the sweep."""
     views = [View(s) for s in subjects]
-    sections = [ResultSection(v, f"result-{i + 1}", result_charts(v), unit_rows(v)) for i, v in enumerate(views)]
-    report = Report(title=page_title(views, sweep), subtitle=page_subtitle(views, sweep), sections=sections, sweep=sweep)
+    sections = [
+        ResultSection(v, f"result-{i + 1}", result_charts(v), unit_rows(v))
+        for i, v in enumerate(views)
+    ]
+    report = Report(
+        title=page_title(views, sweep),
+        subtitle=page_subtitle(views, sweep),
+        sections=sections,
+        sweep=sweep,
+    )
     if len(views) > 1:
         report.comparison = comparison_rows(views)
         report.comparison_charts = [c for c in (strength_chart(views), shipping_chart(views)) if c]
     if sweep is not None:
         report.sweep_charts = sweep.charts()
-    charts = report.comparison_charts + [c for sec in sections for c in sec.charts] + report.sweep_charts
+    charts = (
+        report.comparison_charts + [c for sec in sections for c in sec.charts] + report.sweep_charts
+    )
     for number_, chart in enumerate(charts, start=1):
         chart.svg = unique_ids(chart.svg, f"c{number_}-")
     return report
@@ -90,21 +100,37 @@ def unique_ids(svg: str, prefix: str) -> str:
 
 
 def result_charts(view: View) -> list[Chart]:
-    charts = [gantt_chart(view), strength_chart([view]), shipping_chart([view]), utilization_chart(view)]
+    charts = [
+        gantt_chart(view),
+        strength_chart([view]),
+        shipping_chart([view]),
+        utilization_chart(view),
+    ]
     return [c for c in charts if c is not None]
 
 
 def unit_rows(view: View) -> list[dict[str, str]]:
     """Every unit with the date of each leg, in order of arrival."""
     rows = []
-    units = sorted(view.result.units, key=lambda u: (not u.get("committed"), u.get("arrive") or "", u["id"]))
+    units = sorted(
+        view.result.units, key=lambda u: (not u.get("committed"), u.get("arrive") or "", u["id"])
+    )
     for u in units:
-        rows.append({"id": u["id"], "name": u["name"], "front": view.front_name(u["front"]),
-                     "route": route_words(view, u.get("route") or ""),
-                     "mobilize": short_date(u.get("mobilize")), "sail": short_date(u.get("sail")),
-                     "debark": short_date(u.get("debark")), "entrain": short_date(u.get("entrain")),
-                     "arrive": short_date(u.get("arrive")) if u.get("committed") else "stays behind",
-                     "combat": number(float(u.get("combat", 0)), 2), "men": number(float(u.get("men", 0)))})
+        rows.append(
+            {
+                "id": u["id"],
+                "name": u["name"],
+                "front": view.front_name(u["front"]),
+                "route": route_words(view, u.get("route") or ""),
+                "mobilize": short_date(u.get("mobilize")),
+                "sail": short_date(u.get("sail")),
+                "debark": short_date(u.get("debark")),
+                "entrain": short_date(u.get("entrain")),
+                "arrive": short_date(u.get("arrive")) if u.get("committed") else "stays behind",
+                "combat": number(float(u.get("combat", 0)), 2),
+                "men": number(float(u.get("men", 0))),
+            }
+        )
     return rows
 
 
@@ -139,8 +165,10 @@ def page_subtitle(views: list[View], sweep: Sweep | None) -> str:
     if len(views) == 1:  # the result's own section states the verdict
         return ""
     if views:
-        return "; ".join(f"{v.title}: {v.verdict}" + (f" on {long_date(v.result.x_day)}" if v.result.go else "")
-                         for v in views)
+        return "; ".join(
+            f"{v.title}: {v.verdict}" + (f" on {long_date(v.result.x_day)}" if v.result.go else "")
+            for v in views
+        )
     return f"{len(sweep.latest)} points" if sweep else ""
 
 
@@ -162,20 +190,36 @@ def source_sections(views: list[View]) -> list[tuple[str, list[dict[str, Any]]]]
 
 
 def environment() -> Environment:
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=True, undefined=StrictUndefined,
-                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
     env.filters["long_date"] = long_date
     env.filters["short_date"] = short_date
-    env.filters["svg"] = lambda chart: Markup(chart.svg)  # matplotlib's own output, labels escaped by it
+    env.filters["svg"] = lambda chart: Markup(
+        chart.svg
+    )  # matplotlib's own output, labels escaped by it
     return env
 
 
-def render_html(subjects: list[Subject], sweep: Sweep | None = None, *, generated: dt.date | None = None) -> str:
+def render_html(
+    subjects: list[Subject], sweep: Sweep | None = None, *, generated: dt.date | None = None
+) -> str:
     """The whole report page as one HTML string."""
     report = build_report(subjects, sweep)
     views = [s.view for s in report.sections]
     template = environment().get_template("report.html.j2")
-    return template.render(report=report, views=views, leg_labels=LEG_LABELS, version=__version__,
-                           generated=long_date(generated or dt.date.today()),
-                           descriptions=case_descriptions(views), sources=source_sections(views),
-                           max_open_units=MAX_OPEN_UNIT_ROWS)
+    return template.render(
+        report=report,
+        views=views,
+        leg_labels=LEG_LABELS,
+        version=__version__,
+        generated=long_date(generated or dt.date.today()),
+        descriptions=case_descriptions(views),
+        sources=source_sections(views),
+        max_open_units=MAX_OPEN_UNIT_ROWS,
+    )

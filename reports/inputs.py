@@ -23,13 +23,16 @@ from kantokuen.reports.facts import Subject
 HINT_RESULT = "make one with `kantokuen solve CASE --json -o FILE`"
 
 
-def solved_subjects(case_file: str, scenarios: tuple[str, ...], sets: tuple[str, ...],
-                    options: Any = None) -> list[Subject]:
+def solved_subjects(
+    case_file: str, scenarios: tuple[str, ...], sets: tuple[str, ...], options: Any = None
+) -> list[Subject]:
     """Solve the case once per scenario (the base case when none is given); every plan is verified."""
     from kantokuen.planner.result import solve
 
     base = load(case_file).case
-    loaded_all = [load(case_file, s, sets) for s in (scenarios or (None,))]  # all input errors before solving
+    loaded_all = [
+        load(case_file, s, sets) for s in (scenarios or (None,))
+    ]  # all input errors before solving
     subjects = []
     for loaded in loaded_all:
         subjects.append(Subject(solve(loaded, options), loaded.case, base, "", _label(loaded)))
@@ -66,10 +69,18 @@ def _result_problem(path: str, text: str, exc: ValidationError) -> Problem:
         found = re.search(r"line (\d+)", str(error.get("ctx", {}).get("error", "")))
         if found:
             line = int(found.group(1))
-        return Problem(f"not valid JSON ({error.get('ctx', {}).get('error', error['msg'])})", path, line,
-                       hint=HINT_RESULT)
+        return Problem(
+            f"not valid JSON ({error.get('ctx', {}).get('error', error['msg'])})",
+            path,
+            line,
+            hint=HINT_RESULT,
+        )
     field = ".".join(str(p) for p in error["loc"]) or "(top level)"
-    problem = f"field '{field}' is missing" if error["type"] == "missing" else f"{field}: {error['msg'].lower()}"
+    problem = (
+        f"field '{field}' is missing"
+        if error["type"] == "missing"
+        else f"{field}: {error['msg'].lower()}"
+    )
     more = f" (and {exc.error_count() - 1} more problems)" if exc.error_count() > 1 else ""
     line = _line_of_key(text, str(error["loc"][0])) if error["loc"] else None
     return Problem(f"not a kantokuen result: {problem}{more}", path, line, hint=HINT_RESULT)
@@ -84,7 +95,9 @@ def subject_from_file(path: str) -> Subject:
     """A saved result with its case, re-loaded when the case file is still there and unchanged."""
     result = read_result(path)
     case, base, note = case_for(result, os.path.dirname(os.path.abspath(path)))
-    label = result.scenario or ("base case" if not result.overrides else os.path.splitext(os.path.basename(path))[0])
+    label = result.scenario or (
+        "base case" if not result.overrides else os.path.splitext(os.path.basename(path))[0]
+    )
     return Subject(result, case, base, note, label)
 
 
@@ -92,8 +105,10 @@ def case_for(result: Result, near: str) -> tuple[Case | None, Case | None, str]:
     """(case, base case, note): the case that produced a result, or None and the reason."""
     candidates = [result.case_file, os.path.join(near, result.case_file)]
     file = next((c for c in candidates if c and os.path.isfile(c)), None)
-    missing = ("the case file is not available, so thresholds that need it (halving line, deadlines) "
-               "and the table of sources are left out")
+    missing = (
+        "the case file is not available, so thresholds that need it (halving line, deadlines) "
+        "and the table of sources are left out"
+    )
     if file is None:
         return None, None, f"{missing} (looked for {result.case_file})"
     try:
@@ -103,8 +118,14 @@ def case_for(result: Result, near: str) -> tuple[Case | None, Case | None, str]:
     except CaseError as exc:
         return None, None, f"{missing}: {file} no longer loads ({exc.problems[0]})"
     if loaded.case_hash != result.case_hash:
-        return None, None, (f"{file} has changed since this result was made (its fingerprint differs), "
-                            "so thresholds and sources taken from it are left out; solve it again")
+        return (
+            None,
+            None,
+            (
+                f"{file} has changed since this result was made (its fingerprint differs), "
+                "so thresholds and sources taken from it are left out; solve it again"
+            ),
+        )
     return loaded.case, base.case, ""
 
 

@@ -38,8 +38,12 @@ def result_markdown(result: Result) -> str:
         lines.append("**NO-GO** — no X-Day satisfies the criteria.")
     else:
         lines.append(f"**NO ANSWER** — {result.status.value} within the time limit.")
-    lines += ["", f"Status {result.status.value}; mobilization ordered {result.order_day}; "
-              f"verified: {str(result.verified).lower()}; solved in {result.solve_seconds:.2f} s.", ""]
+    lines += [
+        "",
+        f"Status {result.status.value}; mobilization ordered {result.order_day}; "
+        f"verified: {str(result.verified).lower()}; solved in {result.solve_seconds:.2f} s.",
+        "",
+    ]
     for line in result.explanation:
         lines.append(f"- {_cell(line)}")
     if result.explanation:
@@ -49,28 +53,56 @@ def result_markdown(result: Result) -> str:
         lines += [_cell(proof[0]), ""] + [f"- {_cell(line)}" for line in proof[1:]] + [""]
     if result.overrides:
         lines += ["## Overrides", "", "| field | value | set by |", "|---|---|---|"]
-        lines += [f"| `{_cell(o['path'])}` | {_cell(o['value'])} | {_cell(o['origin'])} |" for o in result.overrides]
+        lines += [
+            f"| `{_cell(o['path'])}` | {_cell(o['value'])} | {_cell(o['origin'])} |"
+            for o in result.overrides
+        ]
         lines.append("")
     lines += ["## Criteria", "", "| criterion | holds | margin | detail |", "|---|---|---|---|"]
     for c in result.criteria:
-        holds = "off" if not c.enabled else ("—" if c.holds is None else ("yes" if c.holds else "**no**"))
+        holds = (
+            "off"
+            if not c.enabled
+            else ("—" if c.holds is None else ("yes" if c.holds else "**no**"))
+        )
         margin = f"{c.margin:g} {c.unit}" if c.margin is not None else ""
-        lines.append(f"| {CRITERION_LABELS.get(c.name, c.name)} | {holds} | {margin} | {_cell(c.detail)} |")
+        lines.append(
+            f"| {CRITERION_LABELS.get(c.name, c.name)} | {holds} | {margin} | {_cell(c.detail)} |"
+        )
     lines.append("")
     if result.force_ratio:
-        lines += ["## Forces at X-Day", "", "| front | Japanese | Soviet | ratio | needed |", "|---|---|---|---|---|"]
+        lines += [
+            "## Forces at X-Day",
+            "",
+            "| front | Japanese | Soviet | ratio | needed |",
+            "|---|---|---|---|---|",
+        ]
         for front, f in result.force_ratio.items():
-            lines.append(f"| {_cell(front)} | {f['japanese']:g} | {f['soviet']:g} | {f['ratio']:.2f} | {f['needed']:g} |")
+            lines.append(
+                f"| {_cell(front)} | {f['japanese']:g} | {f['soviet']:g} | {f['ratio']:.2f} | {f['needed']:g} |"
+            )
         lines.append("")
     if result.shipping:
         s = result.shipping
-        lines += [f"Shipping: North share {s['north_share']:.0%} ({s['north_tons']:,.0f} t), South {s['south_tons']:,.0f} t; "
-                  f"North peak at sea {s['north_peak_at_sea']:,.0f} t.", ""]
+        lines += [
+            f"Shipping: North share {s['north_share']:.0%} ({s['north_tons']:,.0f} t), South {s['south_tons']:,.0f} t; "
+            f"North peak at sea {s['north_peak_at_sea']:,.0f} t.",
+            "",
+        ]
     if result.units:
-        lines += ["## Unit timeline", "", "| unit | front | route | mobilize | sail | arrive |", "|---|---|---|---|---|---|"]
-        for u in sorted((u for u in result.units if u["committed"]), key=lambda u: (u["arrive"], u["id"])):
-            lines.append(f"| {_cell(u['id'])} | {_cell(u['front'])} | {_cell(u.get('route', ''))} | {u.get('mobilize')} | "
-                         f"{u.get('sail') or '—'} | {u.get('arrive')} |")
+        lines += [
+            "## Unit timeline",
+            "",
+            "| unit | front | route | mobilize | sail | arrive |",
+            "|---|---|---|---|---|---|",
+        ]
+        for u in sorted(
+            (u for u in result.units if u["committed"]), key=lambda u: (u["arrive"], u["id"])
+        ):
+            lines.append(
+                f"| {_cell(u['id'])} | {_cell(u['front'])} | {_cell(u.get('route', ''))} | {u.get('mobilize')} | "
+                f"{u.get('sail') or '—'} | {u.get('arrive')} |"
+            )
         lines.append("")
     return "\n".join(lines)
 
@@ -100,9 +132,17 @@ def report_markdown(subjects: list[Subject], sweep: Sweep | None = None) -> str:
         if text:
             lines += [f"*{_md(case_name)}*: {_md(text)}", ""]
     if len(views) > 1:
-        lines += ["## Comparison", "", f"Values in **bold** differ from the first column ({_md(views[0].title)}).", ""]
-        rows = [[row.label] + [f"**{v}**" if d else v for v, d in zip(row.values, row.differs, strict=True)]
-                for row in comparison_rows(views)]
+        lines += [
+            "## Comparison",
+            "",
+            f"Values in **bold** differ from the first column ({_md(views[0].title)}).",
+            "",
+        ]
+        rows = [
+            [row.label]
+            + [f"**{v}**" if d else v for v, d in zip(row.values, row.differs, strict=True)]
+            for row in comparison_rows(views)
+        ]
         lines += _table(["", *[v.title for v in views]], rows)
     for v in views:
         lines += _result_lines(v, route_words, len(views) > 1)
@@ -113,9 +153,18 @@ def report_markdown(subjects: list[Subject], sweep: Sweep | None = None) -> str:
         if v.case and v.case.name not in done and v.source_rows:
             done.add(v.case.name)
             lines += [f"## Sources ({_md(v.case.name)})", ""]
-            lines += _table(["source", "where", "note", "used for"],
-                            [[f"{s['title']}" + (f" [{s['key']}]" if s["key"] else ""), s["where"], s["note"],
-                              "; ".join(s["used"])] for s in v.source_rows])
+            lines += _table(
+                ["source", "where", "note", "used for"],
+                [
+                    [
+                        f"{s['title']}" + (f" [{s['key']}]" if s["key"] else ""),
+                        s["where"],
+                        s["note"],
+                        "; ".join(s["used"]),
+                    ]
+                    for s in v.source_rows
+                ],
+            )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -125,53 +174,119 @@ def _result_lines(v: View, route_words: Callable[[View, str], str], several: boo
     if v.scenario_description:
         lines += [f"*{_md(v.scenario_description)}*", ""]
     lines += [_md(v.verdict_sentence), ""]
-    lines += _table(["X-Day", "go decision", "mobilization ordered", "North's share of shipping", "units moved"],
-                    [[long_date(r.x_day), long_date(r.decision_day), long_date(r.order_day), v.north_share_text,
-                      v.units_text]])
+    lines += _table(
+        [
+            "X-Day",
+            "go decision",
+            "mobilization ordered",
+            "North's share of shipping",
+            "units moved",
+        ],
+        [
+            [
+                long_date(r.x_day),
+                long_date(r.decision_day),
+                long_date(r.order_day),
+                v.north_share_text,
+                v.units_text,
+            ]
+        ],
+    )
     if v.conflict_text:
         lines += [f"These cannot all hold together: {_md(v.conflict_text)}.", ""]
     if r.explanation:
-        lines += ["**Why not:**", ""] + [f"- {_md(v.in_words(line))}" for line in r.explanation] + [""]
+        lines += (
+            ["**Why not:**", ""] + [f"- {_md(v.in_words(line))}" for line in r.explanation] + [""]
+        )
     proof = certificate_lines(r)
     if proof:
         lines += [_md(proof[0]), ""] + [f"- {_md(v.in_words(line))}" for line in proof[1:]] + [""]
     if v.subject.case_note:
         lines += [f"> Note: {_md(v.subject.case_note)}.", ""]
     lines += ["### Criteria", ""]
-    lines += _table(["criterion", "rule", "state", "room", "detail"],
-                    [[c["label"], c["rule"], c["status"], c["margin"], c["detail"]] for c in v.criteria_rows])
+    lines += _table(
+        ["criterion", "rule", "state", "room", "detail"],
+        [[c["label"], c["rule"], c["status"], c["margin"], c["detail"]] for c in v.criteria_rows],
+    )
     lines += ["### Key dates", ""]
-    lines += _table(["date", "what", "note"], [[long_date(d), what, note] for d, what, note in v.key_dates])
+    lines += _table(
+        ["date", "what", "note"], [[long_date(d), what, note] for d, what, note in v.key_dates]
+    )
     if v.force_rows:
         lines += ["### Forces on X-Day (division-equivalents)", ""]
-        lines += _table(["front", "Japanese arrived", "Japanese needed", "Soviet", "ratio"],
-                        [[f["front"], f["japanese"], f["needed"], f["soviet"], f["ratio"]] for f in v.force_rows])
+        lines += _table(
+            ["front", "Japanese arrived", "Japanese needed", "Soviet", "ratio"],
+            [
+                [f["front"], f["japanese"], f["needed"], f["soviet"], f["ratio"]]
+                for f in v.force_rows
+            ],
+        )
     header, rows = strength_table(v)
     if rows:
         lines += ["### Strength over time (division-equivalents)", ""] + _table(header, rows)
     if v.utilization_rows:
         lines += ["### Bottlenecks", ""]
-        lines += _table(["resource", "activity", "capacity per day", "busiest day", "share used",
-                         "days at full capacity"],
-                        [[u["resource"], u["activity"], u["capacity"], u["peak"], u["share"],
-                          u["full_days"] + (f" ({u['full_span']})" if u["full_span"] else "")]
-                         for u in v.utilization_rows])
+        lines += _table(
+            [
+                "resource",
+                "activity",
+                "capacity per day",
+                "busiest day",
+                "share used",
+                "days at full capacity",
+            ],
+            [
+                [
+                    u["resource"],
+                    u["activity"],
+                    u["capacity"],
+                    u["peak"],
+                    u["share"],
+                    u["full_days"] + (f" ({u['full_span']})" if u["full_span"] else ""),
+                ]
+                for u in v.utilization_rows
+            ],
+        )
     lines += ["### Changes from the base case", ""]
     if v.override_rows:
-        lines += _table(["what", "path", "set to", "in the base case", "set by"],
-                        [[o["label"], o["path"], o["value"], o["was"] or "—", o["origin"]] for o in v.override_rows])
+        lines += _table(
+            ["what", "path", "set to", "in the base case", "set by"],
+            [
+                [o["label"], o["path"], o["value"], o["was"] or "—", o["origin"]]
+                for o in v.override_rows
+            ],
+        )
     else:
         lines += ["None: this is the case as written.", ""]
     if r.units:
         lines += ["### Every unit's movement", ""]
-        units = sorted(r.units, key=lambda u: (not u.get("committed"), u.get("arrive") or "", u["id"]))
-        lines += _table(["unit", "id", "front", "route", "mobilizes", "sails", "lands", "entrains", "arrives"],
-                        [[u["name"], u["id"], v.front_name(u["front"]), route_words(v, u.get("route") or ""),
-                          short_date(u.get("mobilize")), short_date(u.get("sail")), short_date(u.get("debark")),
-                          short_date(u.get("entrain")),
-                          short_date(u.get("arrive")) if u.get("committed") else "stays behind"] for u in units])
-    lines += [_md(f"Case {r.case} from {r.case_file} (fingerprint {r.case_hash}); solver status {r.status.value}, "
-                  f"{r.solve_seconds:.2f} s, seed {r.seed}, {r.workers} workers; kantokuen {r.version}."), ""]
+        units = sorted(
+            r.units, key=lambda u: (not u.get("committed"), u.get("arrive") or "", u["id"])
+        )
+        lines += _table(
+            ["unit", "id", "front", "route", "mobilizes", "sails", "lands", "entrains", "arrives"],
+            [
+                [
+                    u["name"],
+                    u["id"],
+                    v.front_name(u["front"]),
+                    route_words(v, u.get("route") or ""),
+                    short_date(u.get("mobilize")),
+                    short_date(u.get("sail")),
+                    short_date(u.get("debark")),
+                    short_date(u.get("entrain")),
+                    short_date(u.get("arrive")) if u.get("committed") else "stays behind",
+                ]
+                for u in units
+            ],
+        )
+    lines += [
+        _md(
+            f"Case {r.case} from {r.case_file} (fingerprint {r.case_hash}); solver status {r.status.value}, "
+            f"{r.solve_seconds:.2f} s, seed {r.seed}, {r.workers} workers; kantokuen {r.version}."
+        ),
+        "",
+    ]
     return lines
 
 
@@ -185,7 +300,9 @@ def strength_table(v: View) -> tuple[list[str], list[list[str]]]:
     last_x = v.result.x_day_index if v.result.x_day_index is not None else 0
     marked = {day_of(v.result, d): k for k, d in v.marks.items()}
     end = min(horizon, max([last_x + 14] + [d for d in marked if d is not None and d <= horizon]))
-    days = sorted({d for d in range(0, end + 1, 7)} | {d for d in marked if d is not None and 0 <= d <= end})
+    days = sorted(
+        {d for d in range(0, end + 1, 7)} | {d for d in marked if d is not None and 0 <= d <= end}
+    )
     fronts = list(soviet)
     header = ["date", "event"]
     for f in fronts:
@@ -196,14 +313,26 @@ def strength_table(v: View) -> tuple[list[str], list[list[str]]]:
     header.append("Far East total (Soviet)")
     if v.halving_threshold is not None:
         header.append("halving threshold")
-    labels = {"order": "order", "halving": "halved", "decision": "decision", "decision_deadline": "decision deadline",
-              "x_day": "X-Day", "last_x_day": "latest X-Day (weather)", "weather_deadline": "weather deadline"}
+    labels = {
+        "order": "order",
+        "halving": "halved",
+        "decision": "decision",
+        "decision_deadline": "decision deadline",
+        "x_day": "X-Day",
+        "last_x_day": "latest X-Day (weather)",
+        "weather_deadline": "weather deadline",
+    }
     rows = []
     for d in days:
-        events = ", ".join(labels.get(k, k) for k, day in v.marks.items() if day_of(v.result, day) == d)
+        events = ", ".join(
+            labels.get(k, k) for k, day in v.marks.items() if day_of(v.result, day) == d
+        )
         row = [long_date(date_of(v.result, d)), events]
         for f in fronts:
-            row += [number(soviet[f][d], 2), number(s.get("needed", {}).get(f, [0] * (d + 1))[d], 2)]
+            row += [
+                number(soviet[f][d], 2),
+                number(s.get("needed", {}).get(f, [0] * (d + 1))[d], 2),
+            ]
             if "japanese" in s:
                 row.append(number(s["japanese"].get(f, [0] * (d + 1))[d], 2))
         row.append(number(v.soviet_total[d], 2))
@@ -223,7 +352,11 @@ def _sweep_lines(sweep: Sweep) -> list[str]:
         lines += [sweep.facet_note, ""]
     for facet in sweep.facets[:MAX_PANELS]:
         header, body = sweep.pivot(facet)
-        lines += [f"### {_md(sweep.facet_title(facet))}", "", f"Columns: {_md(lever_label(x))}. "
-                  "Cells: X-Day, or no-go.", ""]
+        lines += [
+            f"### {_md(sweep.facet_title(facet))}",
+            "",
+            f"Columns: {_md(lever_label(x))}. Cells: X-Day, or no-go.",
+            "",
+        ]
         lines += _table(header, body)
     return lines

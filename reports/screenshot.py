@@ -16,12 +16,20 @@ from kantokuen.reports.files import atomic_write_bytes
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m reports.screenshot", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="python -m reports.screenshot", description=__doc__.splitlines()[0]
+    )
     parser.add_argument("html", help="report file to open")
     parser.add_argument("png", help="where to write the screenshot")
-    parser.add_argument("--width", type=int, default=1366, help="viewport width in pixels (default 1366)")
-    parser.add_argument("--max-height", type=int, default=None,
-                        help="keep only the top of the page, this many pixels (default: the whole page)")
+    parser.add_argument(
+        "--width", type=int, default=1366, help="viewport width in pixels (default 1366)"
+    )
+    parser.add_argument(
+        "--max-height",
+        type=int,
+        default=None,
+        help="keep only the top of the page, this many pixels (default: the whole page)",
+    )
     args = parser.parse_args(argv)
     try:
         page = load_page(args.html, width=args.width, screenshot=True, max_height=args.max_height)

@@ -18,7 +18,16 @@ from kantokuen.models.errors import CaseError, Problem
 from kantokuen.reports.charts import Chart, heatmap_chart, lever_label, lever_value
 from kantokuen.reports.facts import long_date, short_date
 
-REQUIRED_COLUMNS = {"levers", "status", "go", "x_day", "x_day_index", "case_name", "scenario", "error"}
+REQUIRED_COLUMNS = {
+    "levers",
+    "status",
+    "go",
+    "x_day",
+    "x_day_index",
+    "case_name",
+    "scenario",
+    "error",
+}
 MAX_PANELS = 6
 GROUP = "\0group"  # facet key for (case, scenario) when a store holds several sweeps
 
@@ -33,22 +42,43 @@ def read_store(path: str) -> Sweep:
             con.row_factory = sqlite3.Row
             columns = {row["name"] for row in con.execute("PRAGMA table_info(points)")}
             if not columns:
-                raise CaseError(Problem("no `points` table: not a sweep store", path,
-                                        hint="make one with `kantokuen sweep CASE --vary ... --store FILE`"))
+                raise CaseError(
+                    Problem(
+                        "no `points` table: not a sweep store",
+                        path,
+                        hint="make one with `kantokuen sweep CASE --vary ... --store FILE`",
+                    )
+                )
             missing = REQUIRED_COLUMNS - columns
             if missing:
-                raise CaseError(Problem(f"`points` table lacks {', '.join(sorted(missing))}", path,
-                                        hint="was it written by another version of kantokuen?"))
+                raise CaseError(
+                    Problem(
+                        f"`points` table lacks {', '.join(sorted(missing))}",
+                        path,
+                        hint="was it written by another version of kantokuen?",
+                    )
+                )
             order = "finished_at, id" if "finished_at" in columns else "id"
-            points = [_decode(dict(row)) for row in con.execute(f"SELECT * FROM points ORDER BY {order}")]
+            points = [
+                _decode(dict(row)) for row in con.execute(f"SELECT * FROM points ORDER BY {order}")
+            ]
             meta: dict[str, str] = {}
-            if con.execute("SELECT name FROM sqlite_master WHERE type='table' AND name='meta'").fetchone():
-                meta = {row["key"]: row["value"] for row in con.execute("SELECT key, value FROM meta")}
+            if con.execute(
+                "SELECT name FROM sqlite_master WHERE type='table' AND name='meta'"
+            ).fetchone():
+                meta = {
+                    row["key"]: row["value"] for row in con.execute("SELECT key, value FROM meta")
+                }
         finally:
             con.close()
     except sqlite3.DatabaseError as exc:
-        raise CaseError(Problem(f"cannot read as a sweep store: {exc}", path,
-                                hint="give the SQLite file written by `kantokuen sweep --store`")) from None
+        raise CaseError(
+            Problem(
+                f"cannot read as a sweep store: {exc}",
+                path,
+                hint="give the SQLite file written by `kantokuen sweep --store`",
+            )
+        ) from None
     return Sweep(path, points, meta)
 
 
@@ -93,8 +123,9 @@ class Sweep:
                 bucket = values.setdefault(key, [])
                 if _hashable(value) not in [_hashable(v) for v in bucket]:
                     bucket.append(value)
-        return {k: sorted(v, key=_sort_key) for k, v in values.items() if len(v) > 1} or \
-            {k: v for k, v in values.items()}
+        return {k: sorted(v, key=_sort_key) for k, v in values.items() if len(v) > 1} or {
+            k: v for k, v in values.items()
+        }
 
     @property
     def axes(self) -> tuple[str | None, str | None]:
@@ -105,7 +136,9 @@ class Sweep:
     @property
     def groups(self) -> list[tuple[str, str]]:
         """(case, scenario) pairs in the store: one store may hold several sweeps."""
-        return list(dict.fromkeys((p.get("case_name") or "", p.get("scenario") or "") for p in self.points))
+        return list(
+            dict.fromkeys((p.get("case_name") or "", p.get("scenario") or "") for p in self.points)
+        )
 
     @property
     def facets(self) -> list[dict[str, Any]]:
@@ -124,7 +157,9 @@ class Sweep:
         """One point per case, scenario and lever setting: the last one finished."""
         by_key: dict[str, dict[str, Any]] = {}
         for p in self.points:
-            key = json.dumps([p.get("case_name"), p.get("scenario"), p["levers"]], sort_keys=True, default=str)
+            key = json.dumps(
+                [p.get("case_name"), p.get("scenario"), p["levers"]], sort_keys=True, default=str
+            )
             by_key[key] = p
         return list(by_key.values())
 
@@ -141,11 +176,18 @@ class Sweep:
         out: dict[tuple[Any, Any], dict[str, Any]] = {}
         for p in self.latest:
             levers = p["levers"]
-            if GROUP in facet and (p.get("case_name") or "", p.get("scenario") or "") != facet[GROUP]:
+            if (
+                GROUP in facet
+                and (p.get("case_name") or "", p.get("scenario") or "") != facet[GROUP]
+            ):
                 continue
-            if any(_hashable(levers.get(k)) != _hashable(v) for k, v in facet.items() if k != GROUP):
+            if any(
+                _hashable(levers.get(k)) != _hashable(v) for k, v in facet.items() if k != GROUP
+            ):
                 continue
-            out[(_hashable(levers.get(x)) if x else None, _hashable(levers.get(y)) if y else None)] = p
+            out[
+                (_hashable(levers.get(x)) if x else None, _hashable(levers.get(y)) if y else None)
+            ] = p
         return out
 
     @property
@@ -160,20 +202,31 @@ class Sweep:
         pts = self.latest
         go = [p for p in pts if p.get("go")]
         errors = [p for p in pts if p.get("error")]
-        rows = [("Points solved", str(len(pts))), ("Go", str(len(go))),
-                ("No-go", str(sum(1 for p in pts if p.get("go") == 0 and not p.get("error"))))]
+        rows = [
+            ("Points solved", str(len(pts))),
+            ("Go", str(len(go))),
+            ("No-go", str(sum(1 for p in pts if p.get("go") == 0 and not p.get("error")))),
+        ]
         if errors:
             rows.append(("Failed to solve", str(len(errors))))
         if go:
             best = min(go, key=lambda p: p["x_day_index"])
-            setting = ", ".join(f"{lever_label(k)} = {lever_value(k, v)}" for k, v in best["levers"].items())
+            setting = ", ".join(
+                f"{lever_label(k)} = {lever_value(k, v)}" for k, v in best["levers"].items()
+            )
             rows.append(("Earliest X-Day", f"{long_date(best['x_day'])} ({setting})"))
         proven = sum(1 for p in go if p.get("gap") in (None, 0) and p.get("status") == "OPTIMAL")
         if go:
             rows.append(("Proven earliest", f"{proven} of {len(go)} go points"))
         last = self._last_sweep
         if last.get("case_file"):
-            rows.append(("Case file", str(last["case_file"]) + (f", scenario {last['scenario']}" if last.get("scenario") else "")))
+            rows.append(
+                (
+                    "Case file",
+                    str(last["case_file"])
+                    + (f", scenario {last['scenario']}" if last.get("scenario") else ""),
+                )
+            )
         if last.get("vary"):
             rows.append(("Levers varied", "; ".join(str(v) for v in last["vary"])))
         versions = sorted({str(p.get("version")) for p in pts if p.get("version")})
@@ -192,7 +245,11 @@ class Sweep:
     def facet_title(self, facet: dict[str, Any]) -> str:
         if not facet:
             return "X-Day over the levers"
-        parts = [f"{g[0]}" + (f" / {g[1]}" if g[1] else "") for g in [facet[GROUP]]] if GROUP in facet else []
+        parts = (
+            [f"{g[0]}" + (f" / {g[1]}" if g[1] else "") for g in [facet[GROUP]]]
+            if GROUP in facet
+            else []
+        )
         parts += [f"{lever_label(k)} = {lever_value(k, v)}" for k, v in facet.items() if k != GROUP]
         return "; ".join(parts)
 
@@ -205,15 +262,28 @@ class Sweep:
         for i, facet in enumerate(self.facets[:MAX_PANELS]):
             xs = [_hashable(v) for v in self.levers[x]]
             ys = [_hashable(v) for v in self.levers[y]] if y else []
-            charts.append(heatmap_chart(self.facet_title(facet), x, xs, y, ys, self.cells(facet),
-                                        start or dt.date(1970, 1, 1), f"sweep{i}"))
+            charts.append(
+                heatmap_chart(
+                    self.facet_title(facet),
+                    x,
+                    xs,
+                    y,
+                    ys,
+                    self.cells(facet),
+                    start or dt.date(1970, 1, 1),
+                    f"sweep{i}",
+                )
+            )
         return charts
 
     @property
     def facet_note(self) -> str:
         n = len(self.facets)
-        return f"Only the first {MAX_PANELS} of {n} combinations of the other levers are drawn." \
-            if n > MAX_PANELS else ""
+        return (
+            f"Only the first {MAX_PANELS} of {n} combinations of the other levers are drawn."
+            if n > MAX_PANELS
+            else ""
+        )
 
     def pivot(self, facet: dict[str, Any]) -> tuple[list[str], list[list[str]]]:
         """A table of the facet: header (x values), rows (y value, then a cell per x value)."""

@@ -14,11 +14,15 @@ from kantokuen.reports.certificate import certificate_lines
 def verdict_line(result: Result) -> Text:
     name = f"{result.case}" + (f" / {result.scenario}" if result.scenario else "")
     if result.go:
-        text = Text.assemble(("GO", "bold green"), f"  {name}: X-Day {result.x_day}, decision {result.decision_day}")
+        text = Text.assemble(
+            ("GO", "bold green"), f"  {name}: X-Day {result.x_day}, decision {result.decision_day}"
+        )
     elif result.status.value == "INFEASIBLE":
         text = Text.assemble(("NO-GO", "bold red"), f"  {name}: no X-Day satisfies the criteria")
     else:
-        text = Text.assemble(("NO ANSWER", "bold yellow"), f"  {name}: {result.status.value} within the time limit")
+        text = Text.assemble(
+            ("NO ANSWER", "bold yellow"), f"  {name}: {result.status.value} within the time limit"
+        )
     return text
 
 
@@ -30,7 +34,11 @@ def criteria_table(result: Result) -> Table:
         if not c.enabled:
             table.add_row(CRITERION_LABELS.get(c.name, c.name), "off", "", "")
             continue
-        holds = Text("—") if c.holds is None else (Text("yes", "green") if c.holds else Text("no", "red"))
+        holds = (
+            Text("—")
+            if c.holds is None
+            else (Text("yes", "green") if c.holds else Text("no", "red"))
+        )
         margin = f"{c.margin:g} {c.unit}" if c.margin is not None else ""
         table.add_row(CRITERION_LABELS.get(c.name, c.name), holds, margin, c.detail)
     return table
@@ -39,10 +47,19 @@ def criteria_table(result: Result) -> Table:
 def render(result: Result, console: Console, max_units: int = 25) -> None:
     """Print a readable summary of a result."""
     parts: list[object] = [verdict_line(result)]
-    parts.append(Text(f"status {result.status.value}; order {result.order_day}; "
-                      f"verified: {str(result.verified).lower()}; {result.solve_seconds:.2f} s"))
+    parts.append(
+        Text(
+            f"status {result.status.value}; order {result.order_day}; "
+            f"verified: {str(result.verified).lower()}; {result.solve_seconds:.2f} s"
+        )
+    )
     if result.overrides:
-        parts.append(Text("overrides: " + ", ".join(f"{o['path']}={o['value']} ({o['origin']})" for o in result.overrides)))
+        parts.append(
+            Text(
+                "overrides: "
+                + ", ".join(f"{o['path']}={o['value']} ({o['origin']})" for o in result.overrides)
+            )
+        )
     for line in result.explanation:
         parts.append(Text("• " + line, "red"))
     for i, line in enumerate(certificate_lines(result)):
@@ -53,12 +70,22 @@ def render(result: Result, console: Console, max_units: int = 25) -> None:
         for col in ("front", "Japanese", "Soviet", "ratio", "needed"):
             forces.add_column(col)
         for front, f in result.force_ratio.items():
-            forces.add_row(front, f"{f['japanese']:g}", f"{f['soviet']:g}", f"{f['ratio']:.2f}", f"{f['needed']:g}")
+            forces.add_row(
+                front,
+                f"{f['japanese']:g}",
+                f"{f['soviet']:g}",
+                f"{f['ratio']:.2f}",
+                f"{f['needed']:g}",
+            )
         parts.append(forces)
     if result.shipping:
         s = result.shipping
-        parts.append(Text(f"shipping: North share {s['north_share']:.0%} = {s['north_tons']:,.0f} t, "
-                          f"South {s['south_tons']:,.0f} t; North peak at sea {s['north_peak_at_sea']:,.0f} t"))
+        parts.append(
+            Text(
+                f"shipping: North share {s['north_share']:.0%} = {s['north_tons']:,.0f} t, "
+                f"South {s['south_tons']:,.0f} t; North peak at sea {s['north_peak_at_sea']:,.0f} t"
+            )
+        )
     if result.units:
         parts.append(_timeline(result, max_units))
     console.print(Group(*parts))  # type: ignore[arg-type]
@@ -67,10 +94,19 @@ def render(result: Result, console: Console, max_units: int = 25) -> None:
 def _timeline(result: Result, max_units: int) -> Table:
     committed = [u for u in result.units if u["committed"]]
     committed.sort(key=lambda u: (u["arrive"], u["id"]))
-    table = Table(title=f"Unit timeline ({len(committed)} committed, last {min(max_units, len(committed))} arrivals)",
-                  title_justify="left")
+    table = Table(
+        title=f"Unit timeline ({len(committed)} committed, last {min(max_units, len(committed))} arrivals)",
+        title_justify="left",
+    )
     for col in ("unit", "front", "route", "mobilize", "sail", "arrive"):
         table.add_column(col)
     for u in committed[-max_units:]:
-        table.add_row(u["id"], u["front"], u.get("route", ""), u.get("mobilize") or "", u.get("sail") or "—", u.get("arrive") or "")
+        table.add_row(
+            u["id"],
+            u["front"],
+            u.get("route", ""),
+            u.get("mobilize") or "",
+            u.get("sail") or "—",
+            u.get("arrive") or "",
+        )
     return table

@@ -17,10 +17,22 @@ from hypothesis import HealthCheck, settings
 # Generated cases are built step by step and solved: slower than Hypothesis expects by default.
 _RELAXED = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
-settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True,
-                          suppress_health_check=_RELAXED, print_blob=True)
-settings.register_profile("nightly", max_examples=400, deadline=None, derandomize=False,
-                          suppress_health_check=_RELAXED, print_blob=True)
+settings.register_profile(
+    "ci",
+    max_examples=40,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=_RELAXED,
+    print_blob=True,
+)
+settings.register_profile(
+    "nightly",
+    max_examples=400,
+    deadline=None,
+    derandomize=False,
+    suppress_health_check=_RELAXED,
+    print_blob=True,
+)
 PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
 settings.load_profile(PROFILE)
 

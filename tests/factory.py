@@ -23,9 +23,16 @@ def day(n: int) -> str:
 
 
 def division(**fields: Any) -> dict[str, Any]:
-    unit = {"name": "Home division", "origin": "home", "men": 20000, "lift_tons": 8000,
-            "mobilization_days": 4, "combat_value": 1, "front": "east",
-            "moves": [{"sea": "moji_pusan", "rail": "pusan_front"}]}
+    unit = {
+        "name": "Home division",
+        "origin": "home",
+        "men": 20000,
+        "lift_tons": 8000,
+        "mobilization_days": 4,
+        "combat_value": 1,
+        "front": "east",
+        "moves": [{"sea": "moji_pusan", "rail": "pusan_front"}],
+    }
     unit.update(fields)
     return unit
 
@@ -36,16 +43,40 @@ def base_data() -> dict[str, Any]:
         "calendar": {"start": START.isoformat(), "horizon_days": 40},
         "levers": {"mobilization_order": day(0), "north_share": 1.0, "withdrawal_scale": 1.0},
         "shipping": {"pool": [{"date": day(0), "tons": 20000}]},
-        "regions": {"home": {"name": "Home"}, "korea": {"name": "Korea", "rail_only": True},
-                    "china": {"name": "North China"}},
-        "ports": {"moji": {"name": "Moji", "region": "home", "tons_per_day": 10000},
-                  "osaka": {"name": "Osaka", "region": "home", "tons_per_day": 10000},
-                  "pusan": {"name": "Pusan", "region": "korea", "tons_per_day": 10000}},
-        "sea_routes": {"moji_pusan": {"embark": "moji", "debark": "pusan", "sail_days": 1, "cycle_days": 3},
-                       "osaka_pusan": {"embark": "osaka", "debark": "pusan", "sail_days": 1, "cycle_days": 3}},
-        "rail": {"pusan_front": {"start": "pusan", "front": "east", "tons_per_day": 10000, "transit_days": 2},
-                 "korea_front": {"start": "korea", "front": "east", "tons_per_day": 10000, "transit_days": 3},
-                 "china_front": {"start": "china", "front": "east", "tons_per_day": 10000, "transit_days": 9}},
+        "regions": {
+            "home": {"name": "Home"},
+            "korea": {"name": "Korea", "rail_only": True},
+            "china": {"name": "North China"},
+        },
+        "ports": {
+            "moji": {"name": "Moji", "region": "home", "tons_per_day": 10000},
+            "osaka": {"name": "Osaka", "region": "home", "tons_per_day": 10000},
+            "pusan": {"name": "Pusan", "region": "korea", "tons_per_day": 10000},
+        },
+        "sea_routes": {
+            "moji_pusan": {"embark": "moji", "debark": "pusan", "sail_days": 1, "cycle_days": 3},
+            "osaka_pusan": {"embark": "osaka", "debark": "pusan", "sail_days": 1, "cycle_days": 3},
+        },
+        "rail": {
+            "pusan_front": {
+                "start": "pusan",
+                "front": "east",
+                "tons_per_day": 10000,
+                "transit_days": 2,
+            },
+            "korea_front": {
+                "start": "korea",
+                "front": "east",
+                "tons_per_day": 10000,
+                "transit_days": 3,
+            },
+            "china_front": {
+                "start": "china",
+                "front": "east",
+                "tons_per_day": 10000,
+                "transit_days": 9,
+            },
+        },
         "fronts": {"east": {"name": "Eastern front", "initial_strength": 1}},
         "units": {"div": division()},
         "criteria": {
@@ -68,7 +99,9 @@ def make(changes: dict[str, Any] | None = None, data: dict[str, Any] | None = No
         if value is None:
             del target[parts[-1]]
         else:
-            target[parts[-1]] = copy.deepcopy(value)  # a later change inside it must not edit the caller's dict
+            target[parts[-1]] = copy.deepcopy(
+                value
+            )  # a later change inside it must not edit the caller's dict
     return Case.model_validate(data)
 
 

@@ -29,8 +29,16 @@ from kantokuen.planner.solve import SolveOptions
 ROOT = Path(__file__).resolve().parents[1]
 CASES = ROOT / "cases"
 BASE = "base"
-KEYS = ("status", "go", "x_day", "decision_day", "north_share", "conflict", "verified",
-        "certificate_kind")
+KEYS = (
+    "status",
+    "go",
+    "x_day",
+    "decision_day",
+    "north_share",
+    "conflict",
+    "verified",
+    "certificate_kind",
+)
 PROVEN = {Status.OPTIMAL.value, Status.INFEASIBLE.value}
 
 # One worker and a fixed seed: the answer is the same on every machine (stage budgets are in
@@ -74,7 +82,11 @@ def golden_document(case_file: Path, results: dict[str, dict[str, Any]]) -> dict
         "case": load(str(case_file)).case.name,
         "file": relative(case_file),
         "regenerate": "python -m tests.golden --update",
-        "solver": {"workers": OPTIONS.workers, "seed": OPTIONS.seed, "time_limit": OPTIONS.time_limit},
+        "solver": {
+            "workers": OPTIONS.workers,
+            "seed": OPTIONS.seed,
+            "time_limit": OPTIONS.time_limit,
+        },
         "results": results,
     }
 
@@ -87,8 +99,10 @@ def update(case_file: Path) -> None:
     for point in points(case_file):
         got = answer(case_file, point)
         if got["status"] not in PROVEN:
-            raise SystemExit(f"Error: {relative(case_file)} [{point}]: status {got['status']} is not "
-                             f"proven within {OPTIONS.time_limit:g} s; not writing a golden result")
+            raise SystemExit(
+                f"Error: {relative(case_file)} [{point}]: status {got['status']} is not "
+                f"proven within {OPTIONS.time_limit:g} s; not writing a golden result"
+            )
         results[point] = got
         print(f"{relative(case_file)} [{point}]: {describe(got)}")
     text = json.dumps(golden_document(case_file, results), indent=2) + "\n"
@@ -103,7 +117,11 @@ def describe(got: dict[str, Any]) -> str:
 
 def differences(expected: dict[str, Any], got: dict[str, Any]) -> list[str]:
     """Every golden key whose value changed, as 'key: expected -> got'."""
-    return [f"{key}: {expected.get(key)!r} -> {got.get(key)!r}" for key in KEYS if expected.get(key) != got.get(key)]
+    return [
+        f"{key}: {expected.get(key)!r} -> {got.get(key)!r}"
+        for key in KEYS
+        if expected.get(key) != got.get(key)
+    ]
 
 
 def check(case_file: Path) -> list[str]:
@@ -119,14 +137,23 @@ def check(case_file: Path) -> list[str]:
         if point not in golden:
             problems.append(f"{relative(case_file)} [{point}]: no golden result")
             continue
-        problems += [f"{relative(case_file)} [{point}]: {d}" for d in differences(golden[point], answer(case_file, point))]
+        problems += [
+            f"{relative(case_file)} [{point}]: {d}"
+            for d in differences(golden[point], answer(case_file, point))
+        ]
     return problems
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.golden", description=__doc__.splitlines()[0])
-    parser.add_argument("--update", action="store_true", help="solve again and rewrite the golden files")
-    parser.add_argument("cases", nargs="*", type=Path, help="case files (default: every case under cases/)")
+    parser = argparse.ArgumentParser(
+        prog="python -m tests.golden", description=__doc__.splitlines()[0]
+    )
+    parser.add_argument(
+        "--update", action="store_true", help="solve again and rewrite the golden files"
+    )
+    parser.add_argument(
+        "cases", nargs="*", type=Path, help="case files (default: every case under cases/)"
+    )
     args = parser.parse_args(argv)
     files = [p.resolve() for p in args.cases] or case_files()
     if args.update:

@@ -30,19 +30,31 @@ from tests.factory import base_data, day, division
 # day-0 order is a go after all, but only once that unit arrives: X-Day day 9 instead of day 2.
 
 EARLY_ORDER: dict[str, Any] = {
-    "calendar.horizon_days": 12, "units.div.mobilization_days": 0, "units.div.count": 2,
-    "units.div.lift_tons": 1000, "units.div.combat_value": 0.5,
-    "sea_routes.moji_pusan.sail_days": 0, "sea_routes.moji_pusan.cycle_days": 1,
-    "rail.pusan_front.transit_days": 0, "fronts.east.initial_strength": 0.5,
+    "calendar.horizon_days": 12,
+    "units.div.mobilization_days": 0,
+    "units.div.count": 2,
+    "units.div.lift_tons": 1000,
+    "units.div.combat_value": 0.5,
+    "sea_routes.moji_pusan.sail_days": 0,
+    "sea_routes.moji_pusan.cycle_days": 1,
+    "rail.pusan_front.transit_days": 0,
+    "fronts.east.initial_strength": 0.5,
     "fronts.east.withdrawals": [{"date": day(2), "cumulative": 0.25}],
     "levers.withdrawal_scale": 0.5,
-    "criteria.force_ratio.ratio": 5, "criteria.force_ratio.soviet_factor": 0.5,
+    "criteria.force_ratio.ratio": 5,
+    "criteria.force_ratio.soviet_factor": 0.5,
     "soviet_reaction": {"enabled": True, "detection_lag_days": 1, "halt_withdrawals": True},
 }
 SLOW_UNIT: dict[str, Any] = {
-    "units.slow": division(name="North China division", origin="china", lift_tons=1000,
-                           mobilization_days=0, combat_value=0.5, required=False,
-                           moves=[{"rail": "china_front"}]),
+    "units.slow": division(
+        name="North China division",
+        origin="china",
+        lift_tons=1000,
+        mobilization_days=0,
+        combat_value=0.5,
+        required=False,
+        moves=[{"rail": "china_front"}],
+    ),
 }
 
 # --- Faster withdrawals free room under the ceiling ----------------------------------------
@@ -61,10 +73,20 @@ SLOW_UNIT: dict[str, Any] = {
 
 CEILING: dict[str, Any] = {
     "fronts.east.reinforcement_share": 1.0,
-    "fronts.west": {"name": "Western front", "initial_strength": 2, "floor": 1,
-                    "reinforcement_share": 0.0, "withdrawals": [{"date": day(1), "cumulative": 2}]},
-    "soviet_reaction": {"enabled": True, "detection_lag_days": 3, "halt_withdrawals": True,
-                        "reinforce_per_day": 1.0, "ceiling": 2.0},
+    "fronts.west": {
+        "name": "Western front",
+        "initial_strength": 2,
+        "floor": 1,
+        "reinforcement_share": 0.0,
+        "withdrawals": [{"date": day(1), "cumulative": 2}],
+    },
+    "soviet_reaction": {
+        "enabled": True,
+        "detection_lag_days": 3,
+        "halt_withdrawals": True,
+        "reinforce_per_day": 1.0,
+        "ceiling": 2.0,
+    },
     "criteria.force_ratio.enabled": False,
     "criteria.halving": {"enabled": True, "fraction": 0.7},
     "levers.withdrawal_scale": 0.5,

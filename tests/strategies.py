@@ -54,7 +54,9 @@ class Sizes:
 
 SMALL = Sizes()
 # For the brute force: at most 4 units, short legs and little waiting, so horizons stay tiny.
-TINY = Sizes(max_templates=3, max_count=2, max_units=4, max_fronts=2, max_leg_days=2, max_wait=1, max_slack=1)
+TINY = Sizes(
+    max_templates=3, max_count=2, max_units=4, max_fronts=2, max_leg_days=2, max_wait=1, max_slack=1
+)
 
 
 @dataclass(frozen=True)
@@ -90,7 +92,9 @@ _Dumper.add_representer(str, _text)
 
 def to_yaml(data: Data) -> str:
     """Case data as block-style YAML text (what a user would write)."""
-    return yaml.dump(data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False)
+    return yaml.dump(
+        data, Dumper=_Dumper, sort_keys=False, allow_unicode=True, default_flow_style=False
+    )
 
 
 # --- The static network ------------------------------------------------------------------
@@ -109,21 +113,36 @@ def _network(draw: st.DrawFn, sizes: Sizes) -> Data:
     routes = {}
     for e, d in chosen:
         sail = draw(leg)
-        routes[f"{e}_{d}"] = {"embark": e, "debark": d, "sail_days": sail,
-                              "cycle_days": max(1, sail) + draw(leg)}
+        routes[f"{e}_{d}"] = {
+            "embark": e,
+            "debark": d,
+            "sail_days": sail,
+            "cycle_days": max(1, sail) + draw(leg),
+        }
     rail = {}
     for front in fronts:
-        rail[f"korea_{front}"] = {"start": "korea", "front": front, "tons_per_day": UNLIMITED,
-                                  "transit_days": draw(leg)}
+        rail[f"korea_{front}"] = {
+            "start": "korea",
+            "front": front,
+            "tons_per_day": UNLIMITED,
+            "transit_days": draw(leg),
+        }
         for d in sorted({r["debark"] for r in routes.values()}):
-            rail[f"{d}_{front}"] = {"start": d, "front": front, "tons_per_day": UNLIMITED,
-                                    "transit_days": draw(leg)}
+            rail[f"{d}_{front}"] = {
+                "start": d,
+                "front": front,
+                "tons_per_day": UNLIMITED,
+                "transit_days": draw(leg),
+            }
     ports = {p: {"name": p.title(), "region": "home", "tons_per_day": UNLIMITED} for p in embark}
     ports |= {p: {"name": p.title(), "region": "korea", "tons_per_day": UNLIMITED} for p in debark}
     return {
         "name": "generated",
         "calendar": {"start": start.isoformat(), "horizon_days": 1},
-        "regions": {"home": {"name": "Home islands"}, "korea": {"name": "Korea", "rail_only": True}},
+        "regions": {
+            "home": {"name": "Home islands"},
+            "korea": {"name": "Korea", "rail_only": True},
+        },
         "ports": ports,
         "sea_routes": routes,
         "rail": rail,
@@ -149,7 +168,11 @@ def _units(draw: st.DrawFn, net: Data, sizes: Sizes, order_day: int) -> Data:
             moves = [{"rail": f"korea_{front}"}]
         else:
             options = [{"sea": key, "rail": f"{r['debark']}_{front}"} for key, r in routes.items()]
-            moves = draw(st.lists(st.sampled_from(options), min_size=1, max_size=2, unique_by=lambda m: m["sea"]))
+            moves = draw(
+                st.lists(
+                    st.sampled_from(options), min_size=1, max_size=2, unique_by=lambda m: m["sea"]
+                )
+            )
         required = draw(st.booleans()) or i == 0
         unit: Data = {
             "name": f"Unit {i}",
@@ -186,7 +209,9 @@ def _expanded(units: Data) -> list[tuple[str, str, Data]]:
 
 
 @st.composite
-def _witness_plan(draw: st.DrawFn, net: Data, units: Data, sizes: Sizes, order_day: int) -> list[UnitPlan]:
+def _witness_plan(
+    draw: st.DrawFn, net: Data, units: Data, sizes: Sizes, order_day: int
+) -> list[UnitPlan]:
     """A timeline for every unit that respects every duration rule (not yet any capacity)."""
     wait = st.integers(0, sizes.max_wait)
     plans = []
@@ -209,8 +234,19 @@ def _witness_plan(draw: st.DrawFn, net: Data, units: Data, sizes: Sizes, order_d
         else:
             entrain = ready + draw(wait)
         arrive = entrain + net["rail"][move["rail"]]["transit_days"]
-        plans.append(UnitPlan(id=uid, committed=True, move=k, mobilize=mobilize, ready=ready,
-                              sail=sail, debark=debark, entrain=entrain, arrive=arrive))
+        plans.append(
+            UnitPlan(
+                id=uid,
+                committed=True,
+                move=k,
+                mobilize=mobilize,
+                ready=ready,
+                sail=sail,
+                debark=debark,
+                entrain=entrain,
+                arrive=arrive,
+            )
+        )
     return plans
 
 
@@ -235,7 +271,11 @@ def _last_day_used(net: Data, units: Data, plans: list[UnitPlan]) -> int:
 def _soviets(draw: st.DrawFn, net: Data, horizon: int) -> tuple[Data, Data, float]:
     """Fronts (strength, floor, withdrawals, reinforcement shares), the reaction, the scale."""
     fronts = {}
-    shares = [1.0] if len(net["fronts"]) == 1 else [s := draw(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])), 1 - s]
+    shares = (
+        [1.0]
+        if len(net["fronts"]) == 1
+        else [s := draw(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0])), 1 - s]
+    )
     for (key, front), share in zip(net["fronts"].items(), shares, strict=True):
         initial = draw(st.integers(0, 20)) / 2
         points, day, total = [], 0, 0.0
@@ -243,13 +283,21 @@ def _soviets(draw: st.DrawFn, net: Data, horizon: int) -> tuple[Data, Data, floa
             day += draw(st.integers(1, max(2, horizon // 2)))
             total += draw(st.integers(0, 8)) / 4
             points.append({"date": day, "cumulative": total})
-        fronts[key] = {**front, "initial_strength": initial, "floor": draw(st.integers(0, int(initial))) / 2,
-                       "withdrawals": points, "reinforcement_share": share}
+        fronts[key] = {
+            **front,
+            "initial_strength": initial,
+            "floor": draw(st.integers(0, int(initial))) / 2,
+            "withdrawals": points,
+            "reinforcement_share": share,
+        }
     reaction: Data = {"enabled": draw(st.booleans())}
     if reaction["enabled"]:
-        reaction |= {"detection_lag_days": draw(st.integers(0, 6)), "halt_withdrawals": draw(st.booleans()),
-                     "reinforce_per_day": draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])),
-                     "ceiling": float(draw(st.integers(0, 30)))}
+        reaction |= {
+            "detection_lag_days": draw(st.integers(0, 6)),
+            "halt_withdrawals": draw(st.booleans()),
+            "reinforce_per_day": draw(st.sampled_from([0.0, 0.25, 0.5, 1.0])),
+            "ceiling": float(draw(st.integers(0, 30))),
+        }
     scale = draw(st.sampled_from([0.0, 0.5, 1.0, 1.5, 2.0, 3.0]))
     return fronts, reaction, scale
 
@@ -301,7 +349,9 @@ def _capacities(draw: st.DrawFn, data: Data, plan: Plan) -> None:
         line["tons_per_day"] = max(1, need.get(key, 0)) + draw(extra)
     for region in ("home", "korea"):
         if draw(st.booleans()):
-            data["regions"][region]["depot_men"] = max(1, _peak_men(inst, plan, region)) + draw(extra)
+            data["regions"][region]["depot_men"] = max(1, _peak_men(inst, plan, region)) + draw(
+                extra
+            )
     used = shipping_in_use(inst.case, plan)
     data["shipping"] = {"pool": _pool_steps(draw, data, used, plan.north_share_bp)}
 
@@ -319,7 +369,9 @@ def _pool_steps(draw: st.DrawFn, data: Data, used: list[int], bp: int) -> list[D
         end = days[i + 1] if i + 1 < len(days) else horizon + 1
         peak = max(used[day:end], default=0)
         tons = -(-peak * BP // bp) if peak else 0
-        steps.append({"date": iso(start, day), "tons": tons + draw(st.sampled_from([0, 0, 1000, 5000]))})
+        steps.append(
+            {"date": iso(start, day), "tons": tons + draw(st.sampled_from([0, 0, 1000, 5000]))}
+        )
     return steps
 
 
@@ -330,7 +382,10 @@ def _south_requirements(draw: st.DrawFn, inst: Instance, bp: int) -> Data:
         day = draw(st.integers(0, inst.horizon + 3))
         pool = inst.pool[min(day, inst.horizon)]
         room = (BP - bp) * pool // BP
-        reqs[f"south{i}"] = {"by": inst.case.date(day).isoformat(), "tons": draw(st.integers(0, room))}
+        reqs[f"south{i}"] = {
+            "by": inst.case.date(day).isoformat(),
+            "tons": draw(st.integers(0, room)),
+        }
     return reqs
 
 
@@ -363,18 +418,29 @@ def _criteria(draw: st.DrawFn, data: Data, plan: Plan, lag: int) -> None:
     start = dt.date.fromisoformat(data["calendar"]["start"])
     order_day = (dt.date.fromisoformat(data["levers"]["mobilization_order"]) - start).days
     x, decision = plan.x_day, plan.x_day - lag
-    on = {name: draw(st.booleans()) for name in ("halving", "force_ratio", "decision_deadline", "weather",
-                                                  "south_readiness")}
+    on = {
+        name: draw(st.booleans())
+        for name in ("halving", "force_ratio", "decision_deadline", "weather", "south_readiness")
+    }
     slack = st.sampled_from([0, 0, 1, 3])
     campaign = draw(st.integers(0, 5))
     crit: Data = {
         "halving": {"enabled": on["halving"], "fraction": 1.0},
-        "force_ratio": {"enabled": on["force_ratio"], "ratio": 0.0,
-                        "soviet_factor": draw(st.sampled_from([0.5, 1.0, 1.5]))},
-        "decision_deadline": {"enabled": on["decision_deadline"], "decision_to_attack_days": lag,
-                              "date": iso(start, max(decision, order_day) + draw(slack))},
-        "weather": {"enabled": on["weather"], "campaign_days": campaign,
-                    "deadline": iso(start, max(x + campaign, order_day) + draw(slack))},
+        "force_ratio": {
+            "enabled": on["force_ratio"],
+            "ratio": 0.0,
+            "soviet_factor": draw(st.sampled_from([0.5, 1.0, 1.5])),
+        },
+        "decision_deadline": {
+            "enabled": on["decision_deadline"],
+            "decision_to_attack_days": lag,
+            "date": iso(start, max(decision, order_day) + draw(slack)),
+        },
+        "weather": {
+            "enabled": on["weather"],
+            "campaign_days": campaign,
+            "deadline": iso(start, max(x + campaign, order_day) + draw(slack)),
+        },
         "south_readiness": {"enabled": on["south_readiness"]},
         "required_arrivals": {"enabled": data["criteria"]["required_arrivals"]["enabled"]},
     }
@@ -384,7 +450,9 @@ def _criteria(draw: st.DrawFn, data: Data, plan: Plan, lag: int) -> None:
     if fraction is None:
         crit["halving"] = {"enabled": False, "fraction": draw(st.integers(0, 100)) / 100}
     else:
-        crit["halving"]["fraction"] = min(1.0, fraction + draw(st.sampled_from([0, 0, 1, 10])) / 100)
+        crit["halving"]["fraction"] = min(
+            1.0, fraction + draw(st.sampled_from([0, 0, 1, 10])) / 100
+        )
     q = draw(st.sampled_from([1.0, 1.0, 0.8, 0.5, 0.0]))
     ratio = _force_ratio_for(inst, plan, crit["force_ratio"]["soviet_factor"], q)
     # Float rounding can put ratio × strength a hair above what arrived: step down until it fits.
@@ -413,8 +481,11 @@ def witnessed_cases(draw: st.DrawFn, sizes: Sizes = SMALL, share: str = "any") -
     plans = draw(_witness_plan(net, units, sizes, order_day))
     required_on = draw(st.integers(0, 3)) > 0
     lag = draw(st.integers(0, 3))
-    arrivals = [p.arrive for (_, _, u), p in zip(_expanded(units), plans, strict=True)
-                if u["required"] and p.arrive is not None]
+    arrivals = [
+        p.arrive
+        for (_, _, u), p in zip(_expanded(units), plans, strict=True)
+        if u["required"] and p.arrive is not None
+    ]
     lo = max([lag] + (arrivals if required_on else []))
     x = lo + draw(st.integers(0, 2))
     horizon = max(_last_day_used(net, units, plans), x) + draw(st.integers(0, sizes.max_slack))
@@ -434,15 +505,29 @@ def witnessed_cases(draw: st.DrawFn, sizes: Sizes = SMALL, share: str = "any") -
     data: Data = {
         **net,
         "calendar": {"start": start.isoformat(), "horizon_days": max(1, horizon)},
-        "levers": {"mobilization_order": iso(start, order_day), "north_share": lever, "withdrawal_scale": scale},
+        "levers": {
+            "mobilization_order": iso(start, order_day),
+            "north_share": lever,
+            "withdrawal_scale": scale,
+        },
         "shipping": {"pool": [{"date": start.isoformat(), "tons": UNLIMITED}]},
-        "fronts": {k: {**f, "withdrawals": [{"date": iso(start, p["date"]), "cumulative": p["cumulative"]}
-                                             for p in f["withdrawals"]]} for k, f in fronts.items()},
+        "fronts": {
+            k: {
+                **f,
+                "withdrawals": [
+                    {"date": iso(start, p["date"]), "cumulative": p["cumulative"]}
+                    for p in f["withdrawals"]
+                ],
+            }
+            for k, f in fronts.items()
+        },
         "soviet_reaction": reaction,
         "units": units,
-        "criteria": {"decision_deadline": {"date": iso(start, 10**3), "decision_to_attack_days": lag},
-                     "weather": {"deadline": iso(start, 10**3), "campaign_days": 0},
-                     "required_arrivals": {"enabled": required_on}},
+        "criteria": {
+            "decision_deadline": {"date": iso(start, 10**3), "decision_to_attack_days": lag},
+            "weather": {"deadline": iso(start, 10**3), "campaign_days": 0},
+            "required_arrivals": {"enabled": required_on},
+        },
     }
     plan = Plan(x_day=x, north_share_bp=bp, units=tuple(plans))
     draw(_capacities(data, plan))
@@ -469,12 +554,16 @@ def _tighten_capacity(draw: st.DrawFn, data: Data) -> None:
     need = _max_lift_using(data["units"], data)
     table = draw(st.sampled_from(["ports", "rail"]))
     for key, item in data[table].items():
-        item["tons_per_day"] = max(need.get(key, 1), int(item["tons_per_day"] * draw(st.sampled_from([0.3, 0.6]))))
+        item["tons_per_day"] = max(
+            need.get(key, 1), int(item["tons_per_day"] * draw(st.sampled_from([0.3, 0.6])))
+        )
 
 
 def _tighten_depot(draw: st.DrawFn, data: Data) -> None:
     region = data["regions"][draw(st.sampled_from(["home", "korea"]))]
-    region["depot_men"] = max(1, int(region.get("depot_men", 20_000) * draw(st.sampled_from([0.3, 0.6]))))
+    region["depot_men"] = max(
+        1, int(region.get("depot_men", 20_000) * draw(st.sampled_from([0.3, 0.6])))
+    )
 
 
 def _tighten_ratio(draw: st.DrawFn, data: Data) -> None:
@@ -512,8 +601,10 @@ def _tighten_south(draw: st.DrawFn, data: Data) -> None:
     data["criteria"]["south_readiness"]["enabled"] = True
     reqs = data["shipping"].setdefault("south_requirements", {})
     start = dt.date.fromisoformat(data["calendar"]["start"])
-    reqs["extra"] = {"by": iso(start, draw(st.integers(0, data["calendar"]["horizon_days"]))),
-                     "tons": draw(st.integers(1, 20)) * 1000}
+    reqs["extra"] = {
+        "by": iso(start, draw(st.integers(0, data["calendar"]["horizon_days"]))),
+        "tons": draw(st.integers(1, 20)) * 1000,
+    }
 
 
 def _tighten_horizon(draw: st.DrawFn, data: Data) -> None:
@@ -524,9 +615,15 @@ def _tighten_horizon(draw: st.DrawFn, data: Data) -> None:
 def _tighten_order(draw: st.DrawFn, data: Data) -> None:
     """A later order (never past an enabled deadline: that would be an input error)."""
     crit = data["criteria"]
-    limits = [dt.date.fromisoformat(crit["decision_deadline"]["date"]) if crit["decision_deadline"]["enabled"] else None,
-              dt.date.fromisoformat(crit["weather"]["deadline"]) if crit["weather"]["enabled"] else None]
-    order = dt.date.fromisoformat(data["levers"]["mobilization_order"]) + dt.timedelta(days=draw(st.integers(1, 3)))
+    limits = [
+        dt.date.fromisoformat(crit["decision_deadline"]["date"])
+        if crit["decision_deadline"]["enabled"]
+        else None,
+        dt.date.fromisoformat(crit["weather"]["deadline"]) if crit["weather"]["enabled"] else None,
+    ]
+    order = dt.date.fromisoformat(data["levers"]["mobilization_order"]) + dt.timedelta(
+        days=draw(st.integers(1, 3))
+    )
     for limit in limits:
         if limit is not None:
             order = min(order, limit)
@@ -534,12 +631,27 @@ def _tighten_order(draw: st.DrawFn, data: Data) -> None:
 
 
 def _tighten_reaction(draw: st.DrawFn, data: Data) -> None:
-    data["soviet_reaction"] = {"enabled": True, "detection_lag_days": draw(st.integers(0, 3)),
-                               "halt_withdrawals": True, "reinforce_per_day": 0.0, "ceiling": 60.0}
+    data["soviet_reaction"] = {
+        "enabled": True,
+        "detection_lag_days": draw(st.integers(0, 3)),
+        "halt_withdrawals": True,
+        "reinforce_per_day": 0.0,
+        "ceiling": 60.0,
+    }
 
 
-TIGHTENINGS = (_tighten_pool, _tighten_capacity, _tighten_depot, _tighten_ratio, _tighten_halving,
-               _tighten_deadline, _tighten_south, _tighten_horizon, _tighten_order, _tighten_reaction)
+TIGHTENINGS = (
+    _tighten_pool,
+    _tighten_capacity,
+    _tighten_depot,
+    _tighten_ratio,
+    _tighten_halving,
+    _tighten_deadline,
+    _tighten_south,
+    _tighten_horizon,
+    _tighten_order,
+    _tighten_reaction,
+)
 
 
 @st.composite
@@ -562,8 +674,28 @@ def case_of(data: Data) -> Case:
 # --- Decorated cases: every text field, sources, notes, scenarios, odd ids -----------------
 
 # Any text a user might type, including non-Latin scripts, quotes, colons and YAML-ish words.
-TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12) | st.sampled_from(
-    ["yes", "no", "on", "null", "~", "1941-07-01", "0x1F", "1_000", "1e3", ": x", "- y", "#c", "'q'", '"d"', "&a", "*b"])
+TEXT = st.text(
+    st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=12
+) | st.sampled_from(
+    [
+        "yes",
+        "no",
+        "on",
+        "null",
+        "~",
+        "1941-07-01",
+        "0x1F",
+        "1_000",
+        "1e3",
+        ": x",
+        "- y",
+        "#c",
+        "'q'",
+        '"d"',
+        "&a",
+        "*b",
+    ]
+)
 IDS = st.text(st.sampled_from("abcxyz019_-ÄäΩж漢"), min_size=1, max_size=5)
 
 
@@ -580,18 +712,30 @@ def decorated_cases(draw: st.DrawFn, sizes: Sizes = SMALL) -> Data:
     data["name"] = draw(TEXT)
     data["title"] = draw(TEXT)
     data["description"] = draw(TEXT)
-    keys = draw(st.lists(IDS, min_size=len(data["units"]), max_size=len(data["units"]), unique=True))
+    keys = draw(
+        st.lists(IDS, min_size=len(data["units"]), max_size=len(data["units"]), unique=True)
+    )
     data["units"] = _rename(data["units"], dict(zip(data["units"], keys, strict=True)))
-    sources = {k: {"title": draw(TEXT), "where": draw(TEXT), "note": draw(TEXT)}
-               for k in draw(st.lists(IDS, max_size=3, unique=True))}
+    sources = {
+        k: {"title": draw(TEXT), "where": draw(TEXT), "note": draw(TEXT)}
+        for k in draw(st.lists(IDS, max_size=3, unique=True))
+    }
     data["sources"] = sources
     cite = st.sampled_from(sorted(sources) + ["assumption"]) if sources else st.just("assumption")
-    entities = [*data["ports"].values(), *data["sea_routes"].values(), *data["rail"].values(),
-                *data["units"].values(), *data["fronts"].values(), *data["shipping"]["pool"]]
+    entities = [
+        *data["ports"].values(),
+        *data["sea_routes"].values(),
+        *data["rail"].values(),
+        *data["units"].values(),
+        *data["fronts"].values(),
+        *data["shipping"]["pool"],
+    ]
     for entity in entities:
         if draw(st.booleans()):
             entity["source"] = draw(cite)
-            entity["note"] = draw(TEXT.filter(str.strip)) if entity["source"] == "assumption" else draw(TEXT)
+            entity["note"] = (
+                draw(TEXT.filter(str.strip)) if entity["source"] == "assumption" else draw(TEXT)
+            )
     data["scenarios"] = draw(_scenarios(data))
     case = Case.model_validate(data)
     from kantokuen.models.references import check_case
@@ -616,7 +760,10 @@ def _scenarios(draw: st.DrawFn, data: Data) -> Data:
     scenarios: Data = {}
     for name in draw(st.lists(IDS, max_size=3, unique=True)):
         paths = draw(st.lists(st.sampled_from(sorted(choices)), max_size=3, unique=True))
-        scenario: Data = {"description": draw(TEXT), "overrides": {p: draw(choices[p]) for p in paths}}
+        scenario: Data = {
+            "description": draw(TEXT),
+            "overrides": {p: draw(choices[p]) for p in paths},
+        }
         if scenarios and draw(st.booleans()):
             scenario["extends"] = draw(st.sampled_from(sorted(scenarios)))
         scenarios[name] = scenario

@@ -14,10 +14,17 @@ ROOT = pathlib.Path(__file__).parent.parent
 
 def test_models_import_neither_ortools_nor_click() -> None:
     """Importing every module of models/ loads neither ortools nor click."""
-    modules = [f"kantokuen.models.{p.stem}" for p in (ROOT / "models").glob("*.py") if p.stem != "__init__"]
-    code = ("import sys\n" + "".join(f"import {m}\n" for m in modules) +
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('ortools', 'click')]\nprint(bad)\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    modules = [
+        f"kantokuen.models.{p.stem}" for p in (ROOT / "models").glob("*.py") if p.stem != "__init__"
+    ]
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + "bad = [m for m in sys.modules if m.split('.')[0] in ('ortools', 'click')]\nprint(bad)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 
@@ -30,8 +37,12 @@ def test_planner_does_not_import_analysis_reports_or_cli() -> None:
 
 
 # The verifier recomputes everything from the case: it must not see the planner's tables.
-PLANNER_SIDE = ("kantokuen.models.instance", "kantokuen.models.soviet", "kantokuen.planner",
-                "ortools")
+PLANNER_SIDE = (
+    "kantokuen.models.instance",
+    "kantokuen.models.soviet",
+    "kantokuen.planner",
+    "ortools",
+)
 INDEPENDENT = ["kantokuen.models.verify", "kantokuen.models.certify"]
 
 
@@ -43,10 +54,13 @@ def _planner_side(name: str) -> bool:
 def test_verifier_loads_nothing_of_the_planner(module: str) -> None:
     """Importing the verifier (or the no-go certificate checker) in a fresh interpreter loads
     none of models.instance, models.soviet, planner, ortools."""
-    code = (f"import sys\nimport {module}\nprint(sorted(m for m in sys.modules if any("
-            f"m == b or m.startswith(b + '.') for b in {PLANNER_SIDE!r})))\n")
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         check=True)
+    code = (
+        f"import sys\nimport {module}\nprint(sorted(m for m in sys.modules if any("
+        f"m == b or m.startswith(b + '.') for b in {PLANNER_SIDE!r})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == "[]"
 
 

@@ -29,7 +29,9 @@ def test_every_command_has_help_with_an_example() -> None:
 def test_validate_ok() -> None:
     result = run("validate", MINI)
     assert result.exit_code == 0
-    assert result.output == f"OK: {MINI}: case 'mini', 3 units after expansion, 5 scenarios checked\n"
+    assert (
+        result.output == f"OK: {MINI}: case 'mini', 3 units after expansion, 5 scenarios checked\n"
+    )
 
 
 def test_validate_bad_input_is_one_line_exit_1(tmp_path: Path) -> None:
@@ -37,14 +39,22 @@ def test_validate_bad_input_is_one_line_exit_1(tmp_path: Path) -> None:
     path.write_text(Path(MINI).read_text().replace("lift_tons: 8000", "lift_tons: -8000"))
     result = run("validate", str(path))
     assert result.exit_code == 1
-    assert result.stderr == f"Error: {path}:43: units.home_div.lift_tons: input should be greater than 0 (give a larger number)\n"
+    assert (
+        result.stderr
+        == f"Error: {path}:43: units.home_div.lift_tons: input should be greater than 0 (give a larger number)\n"
+    )
     assert "Traceback" not in result.output
 
 
 def test_validate_warns_about_unsourced_numbers(tmp_path: Path) -> None:
     path = tmp_path / "case.yaml"
-    path.write_text(Path(MINI).read_text().replace(", tons_per_day: 10000, source: TEXTBOOK}\n  pusan",
-                                                    ", tons_per_day: 10000}\n  pusan"))
+    path.write_text(
+        Path(MINI)
+        .read_text()
+        .replace(
+            ", tons_per_day: 10000, source: TEXTBOOK}\n  pusan", ", tons_per_day: 10000}\n  pusan"
+        )
+    )
     result = run("validate", str(path))
     assert result.exit_code == 0
     assert f"Warning: {path}:25: ports.moji: no source for its numbers" in result.stderr
@@ -71,11 +81,31 @@ def test_solve_json_has_the_documented_keys() -> None:
     result = run("solve", MINI, "--json", "--workers", "1")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    for key in ("case", "scenario", "overrides", "status", "go", "x_day", "decision_day", "objective", "bound",
-                "verified", "criteria", "units", "usage", "solve_seconds", "version"):
+    for key in (
+        "case",
+        "scenario",
+        "overrides",
+        "status",
+        "go",
+        "x_day",
+        "decision_day",
+        "objective",
+        "bound",
+        "verified",
+        "criteria",
+        "units",
+        "usage",
+        "solve_seconds",
+        "version",
+    ):
         assert key in data, key
     # Korea division on day 5; home divisions sail on days 4 and 5 (one a day at Moji): X-Day day 8.
-    assert (data["status"], data["go"], data["x_day"], data["verified"]) == ("OPTIMAL", True, "1941-07-09", True)
+    assert (data["status"], data["go"], data["x_day"], data["verified"]) == (
+        "OPTIMAL",
+        True,
+        "1941-07-09",
+        True,
+    )
 
 
 def test_solve_writes_file_atomically(tmp_path: Path) -> None:

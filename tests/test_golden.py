@@ -39,16 +39,22 @@ def golden_points() -> list[pytest.param]:
         for point in read_golden(case_file)["results"]:
             key = (relative(case_file), point)
             marks = [pytest.mark.slow] if key in SLOW else []
-            params.append(pytest.param(case_file, point, id=f"{case_file.stem}[{point}]", marks=marks))
+            params.append(
+                pytest.param(case_file, point, id=f"{case_file.stem}[{point}]", marks=marks)
+            )
     return params
 
 
 def test_every_case_and_scenario_has_a_golden_result() -> None:
     """A case added without golden results, or a scenario renamed, fails here (no solving)."""
     for case_file in case_files():
-        assert golden_path(case_file).exists(), f"{relative(case_file)}: run python -m tests.golden --update"
+        assert golden_path(case_file).exists(), (
+            f"{relative(case_file)}: run python -m tests.golden --update"
+        )
         recorded = list(read_golden(case_file)["results"])
-        assert recorded == points(case_file), f"{relative(case_file)}: golden points differ from the case's"
+        assert recorded == points(case_file), (
+            f"{relative(case_file)}: golden points differ from the case's"
+        )
 
 
 def test_golden_results_are_proven_answers() -> None:
@@ -67,7 +73,9 @@ def test_golden_results_are_proven_answers() -> None:
 def test_golden(case_file: Path, point: str) -> None:
     expected = read_golden(case_file)["results"][point]
     got = answer(case_file, point)
-    assert not differences(expected, got), f"{relative(case_file)} [{point}]: " + "; ".join(differences(expected, got))
+    assert not differences(expected, got), f"{relative(case_file)} [{point}]: " + "; ".join(
+        differences(expected, got)
+    )
 
 
 def test_base_key_is_the_case_without_scenario() -> None:

@@ -44,8 +44,11 @@ def both_pools(changes: dict[str, Any], days: int) -> tuple[list[int], list[int]
 # 14,000 t from day 0, 7,000 t from day 3, 20,000 t from day 6. One 14,000 t division, ready
 # on day 1 (one day to mobilize); ports and rail take 20,000 t a day, so only shipping binds.
 DIP = {
-    "shipping.pool": [{"date": day(0), "tons": 14000}, {"date": day(3), "tons": 7000},
-                      {"date": day(6), "tons": 20000}],
+    "shipping.pool": [
+        {"date": day(0), "tons": 14000},
+        {"date": day(3), "tons": 7000},
+        {"date": day(6), "tons": 20000},
+    ],
     "units.div.lift_tons": 14000,
     "units.div.mobilization_days": 1,
     "ports.moji.tons_per_day": 20000,
@@ -74,7 +77,8 @@ def test_verifier_flags_the_ship_still_at_sea_when_the_pool_drops() -> None:
     up = UnitPlan(id="div", move=0, mobilize=0, ready=1, sail=1, debark=2, entrain=2, arrive=4)
     plan = Plan(x_day=4, north_share_bp=10_000, units=(up,))
     assert verify(make(DIP), plan) == [
-        Violation("shipping_pool_capacity", "day 3: 14,000 t at sea > North capacity 7,000 t")]
+        Violation("shipping_pool_capacity", "day 3: 14,000 t at sea > North capacity 7,000 t")
+    ]
 
 
 def test_planner_waits_for_the_pool_to_grow_again() -> None:
@@ -97,14 +101,28 @@ def test_planner_waits_for_the_pool_to_grow_again() -> None:
 # taking a quarter and West three quarters, up to a Far East total of 15.
 REACTION = {
     "fronts": {
-        "east": {"name": "East", "initial_strength": 10, "reinforcement_share": 0.25,
-                 "withdrawals": [{"date": day(10), "cumulative": 4}]},
-        "west": {"name": "West", "initial_strength": 6, "floor": 5, "reinforcement_share": 0.75,
-                 "withdrawals": [{"date": day(5), "cumulative": 1}]},
+        "east": {
+            "name": "East",
+            "initial_strength": 10,
+            "reinforcement_share": 0.25,
+            "withdrawals": [{"date": day(10), "cumulative": 4}],
+        },
+        "west": {
+            "name": "West",
+            "initial_strength": 6,
+            "floor": 5,
+            "reinforcement_share": 0.75,
+            "withdrawals": [{"date": day(5), "cumulative": 1}],
+        },
     },
     "levers.withdrawal_scale": 1.5,
-    "soviet_reaction": {"enabled": True, "detection_lag_days": 4, "halt_withdrawals": True,
-                        "reinforce_per_day": 0.3, "ceiling": 15},
+    "soviet_reaction": {
+        "enabled": True,
+        "detection_lag_days": 4,
+        "halt_withdrawals": True,
+        "reinforce_per_day": 0.3,
+        "ceiling": 15,
+    },
     "criteria.force_ratio": {"ratio": 1.1, "soviet_factor": 3},
     "criteria.halving": {"enabled": True, "fraction": 0.7875},
 }
@@ -115,7 +133,10 @@ REACTION = {
 # R = min(0.3 × (d − 4), 2.6); East 7.6 + R/4, West 4.8 + 3R/4. R reaches the cap on day 13
 # (0.3 × 9 = 2.7 > 2.6) and stays there: East 8.25, West 6.75, total 15.
 HAND_STRENGTH = {  # day: (East, West) in milli-div.-eq.
-    0: (10000, 6000), 1: (9400, 5700), 2: (8800, 5400), 3: (8200, 5100),
+    0: (10000, 6000),
+    1: (9400, 5700),
+    2: (8800, 5400),
+    3: (8200, 5100),
     4: (7600, 5000),  # West at its floor
     5: (7675, 5025),  # R = 0.3
     6: (7750, 5250),  # R = 0.6
@@ -140,8 +161,9 @@ def test_without_the_halt_withdrawals_go_on_after_detection() -> None:
     # last point, day 5); room 15 − 10.9 = 4.1 > R = 0.6: East 6.4 + 0.15 = 6.55, West
     # 4.5 + 0.45 = 4.95, raised to its floor of 5.
     # (A new mapping: tests.factory.make writes a dotted change into the dict it finds there.)
-    case = make({**REACTION, "soviet_reaction": {**REACTION["soviet_reaction"],
-                                                 "halt_withdrawals": False}})
+    case = make(
+        {**REACTION, "soviet_reaction": {**REACTION["soviet_reaction"], "halt_withdrawals": False}}
+    )
     assert strength_on(case, 6) == {"east": 6550, "west": 5000}
     assert (Instance(case).strength["east"][6], Instance(case).strength["west"][6]) == (6550, 5000)
 
@@ -158,8 +180,11 @@ def test_force_needed_and_halving_are_exact() -> None:
     strength = soviet_strength(case)
     needed = force_needed(case, strength)
     assert (needed["east"][0], needed["east"][5], needed["west"][5]) == (33000, 25328, 16583)
-    assert (inst.force_needed["east"][0], inst.force_needed["east"][5],
-            inst.force_needed["west"][5]) == (33000, 25328, 16583)
+    assert (
+        inst.force_needed["east"][0],
+        inst.force_needed["east"][5],
+        inst.force_needed["west"][5],
+    ) == (33000, 25328, 16583)
     holds = {d: halving_holds(case, strength, d) for d in (3, 4, 5, 6)}
     assert holds == {3: False, 4: True, 5: False, 6: False}
     assert {d: inst.halving_holds[d] for d in (3, 4, 5, 6)} == holds
@@ -169,8 +194,13 @@ def test_strength_rounds_the_exact_value_half_to_even() -> None:
     # 8.2 div.-eq., withdrawing 0.014 by day 2 at scale 1.5: on day 1, 8.2 − 1.5 × 0.007 =
     # 8.1895 exactly, 8,189.5 milli, rounded half to even: 8,190 (binary floating point gives
     # 8.189499999... and 8,189). Day 2: 8.2 − 0.021 = 8.179: 8,179.
-    case = make({"fronts.east.initial_strength": 8.2, "levers.withdrawal_scale": 1.5,
-                 "fronts.east.withdrawals": [{"date": day(2), "cumulative": 0.014}]})
+    case = make(
+        {
+            "fronts.east.initial_strength": 8.2,
+            "levers.withdrawal_scale": 1.5,
+            "fronts.east.withdrawals": [{"date": day(2), "cumulative": 0.014}],
+        }
+    )
     assert soviet_strength(case)["east"][:3] == [8200, 8190, 8179]
     assert list(Instance(case).strength["east"][:3]) == [8200, 8190, 8179]
 
@@ -192,7 +222,8 @@ def test_south_limit_follows_the_drop() -> None:
     assert Instance(case).south_max_share_bp == 6000
     assert south_shortfalls(case, 6000) == []
     assert south_shortfalls(case, 7000) == [
-        "indochina: South has 3,000 t on 1941-07-09, needs 4,000 t"]
+        "indochina: South has 3,000 t on 1941-07-09, needs 4,000 t"
+    ]
 
 
 def test_verifier_rejects_a_share_the_drop_makes_too_large() -> None:
@@ -201,7 +232,8 @@ def test_verifier_rejects_a_share_the_drop_makes_too_large() -> None:
     up = UnitPlan(id="div", move=0, mobilize=0, ready=4, sail=4, debark=5, entrain=5, arrive=7)
     plan = Plan(x_day=7, north_share_bp=7000, units=(up,))
     assert [v.rule for v in verify(make({**SOUTH, "levers.north_share": 0.7}), plan)] == [
-        "south_readiness"]
+        "south_readiness"
+    ]
 
 
 def test_planner_refuses_the_fixed_share_and_picks_sixty_percent_when_auto() -> None:

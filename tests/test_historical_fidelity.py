@@ -65,7 +65,9 @@ def test_halving_met_gives_go_in_late_august_before_the_weather() -> None:
     result = run("halving-met")
     assert result.status == "OPTIMAL" and result.go
     x_day = date(result.x_day)
-    assert dt.date(1941, 8, 20) <= x_day <= dt.date(1941, 9, 5)  # the planned opening: 29 Aug-10 Sep
+    assert (
+        dt.date(1941, 8, 20) <= x_day <= dt.date(1941, 9, 5)
+    )  # the planned opening: 29 Aug-10 Sep
     campaign = next(c for c in result.criteria if c.name == "weather")
     assert campaign.holds and x_day + dt.timedelta(days=49) <= WEATHER_DEADLINE
 

@@ -37,7 +37,9 @@ def scan(base: LoadedCase, grid: Grid, target: Target) -> list[bool]:
     for k in range(grid.steps + 1):
         inst = Instance(with_overrides(base, {grid.path: grid.value(k)}, "scan").case)
         plan = plan_case(inst, ONE).plan
-        out.append(plan is not None and (target.by is None or plan.x_day <= inst.case.day(target.by)))
+        out.append(
+            plan is not None and (target.by is None or plan.x_day <= inst.case.day(target.by))
+        )
     return out
 
 
@@ -62,11 +64,18 @@ def test_withdrawal_scale_to_a_hundredth(tmp_path: Path) -> None:
     """Over the default range 0..10 at 0.01 the threshold is 3.13, in a dozen evaluations, with a
     verified plan at 3.13 and the halving conflict at 3.12."""
     base = loaded(tmp_path)
-    found = breakeven(base, "levers.withdrawal_scale", Target(), lever_grid(base, "levers.withdrawal_scale", None, None),
-                      ONE)
+    found = breakeven(
+        base,
+        "levers.withdrawal_scale",
+        Target(),
+        lever_grid(base, "levers.withdrawal_scale", None, None),
+        ONE,
+    )
     assert (found.threshold, found.bracket) == (f"{SCALE_THRESHOLD:g}", ["3.12", "3.13"])
     assert found.solves <= 12
-    assert found.meets is not None and found.meets.result is not None and found.meets.result.verified
+    assert (
+        found.meets is not None and found.meets.result is not None and found.meets.result.verified
+    )
     assert found.meets.x_day == "1941-08-15"
     assert found.fails is not None and "halving" in found.fails.conflict
     assert found.total_solves == found.solves + 1 + found.explanation_checks
@@ -82,7 +91,11 @@ def test_order_date_agrees_with_a_scan(tmp_path: Path) -> None:
     assert values == [True] * k + [False] * (len(values) - k)
     found = breakeven(base, "levers.mobilization_order", target, grid, ONE)
     assert found.direction == "down" and found.threshold == grid.text(k - 1) == "1941-08-02"
-    assert found.fails is not None and found.fails.verdict == "GO" and found.fails.x_day == "1941-08-11"
+    assert (
+        found.fails is not None
+        and found.fails.verdict == "GO"
+        and found.fails.x_day == "1941-08-11"
+    )
 
 
 def test_north_share_agrees_with_a_scan(tmp_path: Path) -> None:
@@ -100,17 +113,24 @@ def test_north_share_agrees_with_a_scan(tmp_path: Path) -> None:
 
 
 def test_no_threshold_in_the_range(tmp_path: Path) -> None:
-    found = breakeven(loaded(tmp_path), "levers.withdrawal_scale", Target(),
-                      lever_grid(loaded(tmp_path), "levers.withdrawal_scale", "0:2", None), ONE)
+    found = breakeven(
+        loaded(tmp_path),
+        "levers.withdrawal_scale",
+        Target(),
+        lever_grid(loaded(tmp_path), "levers.withdrawal_scale", "0:2", None),
+        ONE,
+    )
     assert found.outcome == "never" and found.threshold is None and "No threshold" in found.message
 
 
 def test_not_monotone_is_said(tmp_path: Path) -> None:
     """With a Soviet reaction, ordering early stops the withdrawals before halving holds, and
     ordering late misses the deadline: go only in between, which bisection cannot bracket."""
-    changes = {"soviet_reaction": {"enabled": True, "detection_lag_days": 3, "halt_withdrawals": True},
-               "fronts.east.withdrawals": [{"date": "1941-08-10", "cumulative": 8}],
-               "criteria.decision_deadline.decision_to_attack_days": 0}
+    changes = {
+        "soviet_reaction": {"enabled": True, "detection_lag_days": 3, "halt_withdrawals": True},
+        "fronts.east.withdrawals": [{"date": "1941-08-10", "cumulative": 8}],
+        "criteria.decision_deadline.decision_to_attack_days": 0,
+    }
     base = loaded(tmp_path, None, changes)
     grid = lever_grid(base, "levers.mobilization_order", "1941-07-11:1941-08-10", None)
     found = breakeven(base, "levers.mobilization_order", Target(), grid, ONE)
@@ -133,9 +153,13 @@ def test_an_earlier_order_can_be_a_no_go_when_the_soviets_react(tmp_path: Path) 
     found = breakeven(base, "levers.mobilization_order", Target(), grid, ONE)
     assert (found.method, found.outcome, found.solves) == ("scan", "not-monotone", 4)
     assert [(w.value, w.verdict, w.x_day) for w in found.witnesses] == [
-        ("1941-07-02", "GO", "1941-07-03"), ("1941-07-01", "NO-GO", None)]
-    assert ("levers.mobilization_order = 1941-07-02 gives GO with X-Day 1941-07-03, but "
-            "1941-07-01, earlier, gives NO-GO.") in found.message
+        ("1941-07-02", "GO", "1941-07-03"),
+        ("1941-07-01", "NO-GO", None),
+    ]
+    assert (
+        "levers.mobilization_order = 1941-07-02 gives GO with X-Day 1941-07-03, but "
+        "1941-07-01, earlier, gives NO-GO."
+    ) in found.message
     assert "the Soviets react to the order" in found.message and found.scan_reason
     # the target still flips once, so the threshold stands (every value was solved)
     assert found.threshold == "1941-07-02" and found.direction == "up"
@@ -151,8 +175,10 @@ def test_an_earlier_order_can_give_a_later_x_day_when_the_soviets_react(tmp_path
     grid = lever_grid(base, "levers.mobilization_order", f"{day(0)}:{day(3)}", None)
     found = breakeven(base, "levers.mobilization_order", Target(), grid, ONE)
     assert found.outcome == "not-monotone" and found.threshold is None
-    assert [(w.value, w.x_day) for w in found.witnesses] == [("1941-07-02", "1941-07-03"),
-                                                             ("1941-07-01", "1941-07-10")]
+    assert [(w.value, w.x_day) for w in found.witnesses] == [
+        ("1941-07-02", "1941-07-03"),
+        ("1941-07-01", "1941-07-10"),
+    ]
     assert "met at every value" in found.message
 
 
@@ -175,12 +201,15 @@ def test_faster_withdrawals_under_the_ceiling_are_scanned(tmp_path: Path) -> Non
     found = breakeven(base, "levers.withdrawal_scale", Target(), grid, ONE)
     assert (found.method, found.outcome) == ("scan", "not-monotone")
     assert (found.threshold, found.direction) == ("0.5", "down")
-    assert [(w.value, w.verdict, w.x_day) for w in found.witnesses] == [("0.5", "GO", "1941-07-08"),
-                                                                        ("1", "NO-GO", None)]
+    assert [(w.value, w.verdict, w.x_day) for w in found.witnesses] == [
+        ("0.5", "GO", "1941-07-08"),
+        ("1", "NO-GO", None),
+    ]
 
 
 def test_where_monotonicity_is_in_doubt() -> None:
     """The rule breakeven and the properties share: only the Soviet reaction takes it away."""
+
     def doubt(changes: dict[str, Any], lever: str) -> str | None:
         found = monotonicity_doubt(witness_case(changes), f"levers.{lever}")
         return found.helps if found else None
@@ -199,14 +228,19 @@ def test_where_monotonicity_is_in_doubt() -> None:
 def test_north_share_between_two_no_gos_names_three_values(tmp_path: Path) -> None:
     """Bisection, not in doubt, still says what it sees: no shipping is a no-go, all of it starves
     the South, and half of it works; the three values are the witnesses."""
-    changes = {"criteria.halving.enabled": False,
-               "shipping.south_requirements": {"indochina": {"by": day(10), "tons": 5000}}}
+    changes = {
+        "criteria.halving.enabled": False,
+        "shipping.south_requirements": {"indochina": {"by": day(10), "tons": 5000}},
+    }
     base = loaded(tmp_path, None, changes)
     grid = lever_grid(base, "levers.north_share", "0:1", 0.5)
     found = breakeven(base, "levers.north_share", Target(), grid, ONE)
     assert (found.method, found.outcome) == ("bisection", "not-monotone")
-    assert [(w.value, w.verdict) for w in found.witnesses] == [("0%", "NO-GO"), ("50%", "GO"),
-                                                                ("100%", "NO-GO")]
+    assert [(w.value, w.verdict) for w in found.witnesses] == [
+        ("0%", "NO-GO"),
+        ("50%", "GO"),
+        ("100%", "NO-GO"),
+    ]
 
 
 def test_bisection_names_the_pair_it_sees(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -215,10 +249,18 @@ def test_bisection_names_the_pair_it_sees(tmp_path: Path, monkeypatch: pytest.Mo
     monkeypatch.setattr("kantokuen.analysis.breakeven.monotonicity_doubt", lambda case, path: None)
     base = load(witness(tmp_path, {**EARLY_ORDER, **SLOW_UNIT}))
     grid = lever_grid(base, "levers.mobilization_order", f"{day(0)}:{day(3)}", None)
-    found = breakeven(base, "levers.mobilization_order", parse_target("x-day<=1941-07-04"), grid, ONE)
-    assert (found.method, found.outcome, found.threshold) == ("bisection", "not-monotone", "1941-07-02")
-    assert [(w.value, w.x_day) for w in found.witnesses] == [("1941-07-02", "1941-07-03"),
-                                                             ("1941-07-04", "1941-07-04")]
+    found = breakeven(
+        base, "levers.mobilization_order", parse_target("x-day<=1941-07-04"), grid, ONE
+    )
+    assert (found.method, found.outcome, found.threshold) == (
+        "bisection",
+        "not-monotone",
+        "1941-07-02",
+    )
+    assert [(w.value, w.x_day) for w in found.witnesses] == [
+        ("1941-07-02", "1941-07-03"),
+        ("1941-07-04", "1941-07-04"),
+    ]
     assert "1941-07-04, later (closer to the side that meets the target)" in found.message
 
 
@@ -226,7 +268,11 @@ def test_grid_values() -> None:
     grid = Grid("levers.withdrawal_scale", "float", 0.0, 10.0, 0.01)
     assert (grid.steps, grid.value(313), grid.value(1000)) == (1000, 3.13, 10.0)
     days = Grid("levers.mobilization_order", "date", dt.date(1941, 6, 22), dt.date(1941, 8, 10), 7)
-    assert days.steps == 7 and days.value(7) == dt.date(1941, 8, 10) and days.value(1) == dt.date(1941, 6, 29)
+    assert (
+        days.steps == 7
+        and days.value(7) == dt.date(1941, 8, 10)
+        and days.value(1) == dt.date(1941, 6, 29)
+    )
 
 
 @pytest.mark.parametrize("text", ["x-day < 1941-08-01", "xday<=soon", "stop"])
@@ -246,21 +292,39 @@ def test_cli_breakeven_json(tmp_path: Path) -> None:
     result = run("breakeven", write(tmp_path), "--lever", "levers.withdrawal_scale", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert (data["outcome"], data["threshold"], data["bracket"]) == ("threshold", "3.13", ["3.12", "3.13"])
+    assert (data["outcome"], data["threshold"], data["bracket"]) == (
+        "threshold",
+        "3.13",
+        ["3.12", "3.13"],
+    )
     assert data["meets"]["result"]["verified"] and data["fails"]["conflict"]
 
 
 def test_cli_breakeven_text(tmp_path: Path) -> None:
-    result = run("breakeven", write(tmp_path), "-s", "halving-met", "--lever", "levers.mobilization_order",
-                 "--target", "x-day<=1941-08-10")
+    result = run(
+        "breakeven",
+        write(tmp_path),
+        "-s",
+        "halving-met",
+        "--lever",
+        "levers.mobilization_order",
+        "--target",
+        "x-day<=1941-08-10",
+    )
     assert result.exit_code == 0, result.output
     assert "Threshold 1941-08-02" in result.stdout and "Solves:" in result.stdout
 
 
 def test_cli_breakeven_gives_the_witnesses(tmp_path: Path) -> None:
     """The witnesses in the text and in --json."""
-    args = ["breakeven", witness(tmp_path, EARLY_ORDER), "--lever", "levers.mobilization_order",
-            "--range", f"{day(0)}:{day(3)}"]
+    args = [
+        "breakeven",
+        witness(tmp_path, EARLY_ORDER),
+        "--lever",
+        "levers.mobilization_order",
+        "--range",
+        f"{day(0)}:{day(3)}",
+    ]
     text = run(*args)
     assert text.exit_code == 0, text.output
     assert "Witnesses:" in text.stdout and "1941-07-02: GO, X-Day 1941-07-03" in text.stdout
@@ -268,18 +332,27 @@ def test_cli_breakeven_gives_the_witnesses(tmp_path: Path) -> None:
     data = json.loads(run(*args, "--json").stdout)
     assert (data["outcome"], data["method"]) == ("not-monotone", "scan")
     assert [(w["value"], w["go"], w["x_day"]) for w in data["witnesses"]] == [
-        ("1941-07-02", True, "1941-07-03"), ("1941-07-01", False, None)]
+        ("1941-07-02", True, "1941-07-03"),
+        ("1941-07-01", False, None),
+    ]
 
 
-@pytest.mark.parametrize(("args", "code", "message"), [
-    (["--lever", "levers.nope"], 1, "--lever levers.nope: no such field in the case"),
-    (["--lever", "shipping.pool.0.tons"], 1, "give --range LO:HI for this field"),
-    (["--lever", "name"], 1, "not a number or a date"),
-    (["--lever", "levers.withdrawal_scale", "--target", "soon"], 2, "is not a target"),
-    (["--lever", "levers.withdrawal_scale", "--range", "3"], 2, "is not of the form LO:HI"),
-    (["--lever", "levers.withdrawal_scale", "--range", "5:1"], 2, "must be below"),
-    (["--lever", "levers.mobilization_order", "--range", "1941-07-01:soon"], 2, "is not a date"),
-])
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--lever", "levers.nope"], 1, "--lever levers.nope: no such field in the case"),
+        (["--lever", "shipping.pool.0.tons"], 1, "give --range LO:HI for this field"),
+        (["--lever", "name"], 1, "not a number or a date"),
+        (["--lever", "levers.withdrawal_scale", "--target", "soon"], 2, "is not a target"),
+        (["--lever", "levers.withdrawal_scale", "--range", "3"], 2, "is not of the form LO:HI"),
+        (["--lever", "levers.withdrawal_scale", "--range", "5:1"], 2, "must be below"),
+        (
+            ["--lever", "levers.mobilization_order", "--range", "1941-07-01:soon"],
+            2,
+            "is not a date",
+        ),
+    ],
+)
 def test_cli_breakeven_bad_input(tmp_path: Path, args: list[str], code: int, message: str) -> None:
     result = run("breakeven", write(tmp_path), *args)
     assert result.exit_code == code, result.output

@@ -60,7 +60,10 @@ def test_different_versions_are_flagged(tmp_path: Path) -> None:
     (tmp_path / "v2").mkdir()
     edited = solve(loaded(tmp_path / "v2", "halving-met", {"shipping.pool.0.tons": 30000}), ONE)
     comparison = compare_results([first, edited])
-    assert len(comparison.warnings) == 1 and "different versions of case 'race'" in comparison.warnings[0]
+    assert (
+        len(comparison.warnings) == 1
+        and "different versions of case 'race'" in comparison.warnings[0]
+    )
     assert comparison.row("base_hash").differs
     other = first.model_copy(update={"case": "another"})
     assert "different cases" in compare_results([first, other]).warnings[0]
@@ -86,10 +89,27 @@ def test_markdown_bolds_differences(tmp_path: Path) -> None:
 
 def test_cli_compare_scenarios(tmp_path: Path) -> None:
     """Three scenarios side by side; the differing rows are marked."""
-    result = run("compare", write(tmp_path), "-s", "historical", "-s", "halving-met", "-s", "early-order",
-                 "--workers", "1")
+    result = run(
+        "compare",
+        write(tmp_path),
+        "-s",
+        "historical",
+        "-s",
+        "halving-met",
+        "-s",
+        "early-order",
+        "--workers",
+        "1",
+    )
     assert result.exit_code == 0, result.output
-    for text in ("historical", "halving-met", "early-order", "≠ verdict", "≠ X-Day", "levers.withdrawal_scale"):
+    for text in (
+        "historical",
+        "halving-met",
+        "early-order",
+        "≠ verdict",
+        "≠ X-Day",
+        "levers.withdrawal_scale",
+    ):
         assert text in result.stdout, text
 
 
@@ -106,21 +126,30 @@ def test_cli_compare_saved_results(tmp_path: Path) -> None:
     files = []
     for scenario in ("historical", "halving-met"):
         out = tmp_path / f"{scenario}.json"
-        assert run("solve", case, "-s", scenario, "--json", "-o", str(out), "--workers", "1").exit_code == 0
+        assert (
+            run("solve", case, "-s", scenario, "--json", "-o", str(out), "--workers", "1").exit_code
+            == 0
+        )
         files.append(str(out))
     result = run("compare", *files, "--format", "md")
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("# Comparison") and "**GO**" in result.stdout
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["{r}"], "one result alone cannot be compared"),
-    (["{r}", "{r}", "-s", "x"], "--scenario and --set apply to a case file, not to saved results"),
-    (["{case}"], "name the scenarios to compare"),
-    (["{case}", "{case}", "-s", "x"], "compare takes one case file with --scenario options"),
-    (["{bad}", "{r}"], "not valid JSON"),
-    (["{notresult}", "{r}"], "not a kantokuen result"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["{r}"], "one result alone cannot be compared"),
+        (
+            ["{r}", "{r}", "-s", "x"],
+            "--scenario and --set apply to a case file, not to saved results",
+        ),
+        (["{case}"], "name the scenarios to compare"),
+        (["{case}", "{case}", "-s", "x"], "compare takes one case file with --scenario options"),
+        (["{bad}", "{r}"], "not valid JSON"),
+        (["{notresult}", "{r}"], "not a kantokuen result"),
+    ],
+)
 def test_cli_compare_bad_input(tmp_path: Path, args: list[str], message: str) -> None:
     """Bad input: one `Error:` line naming the file, exit 1, no traceback."""
     case = write(tmp_path)
@@ -128,7 +157,12 @@ def test_cli_compare_bad_input(tmp_path: Path, args: list[str], message: str) ->
     assert run("solve", case, "--json", "-o", str(r), "--workers", "1").exit_code == 0
     (tmp_path / "bad.json").write_text("{not json")
     (tmp_path / "notresult.json").write_text('{"case": "x"}')
-    paths = {"r": str(r), "case": case, "bad": str(tmp_path / "bad.json"), "notresult": str(tmp_path / "notresult.json")}
+    paths = {
+        "r": str(r),
+        "case": case,
+        "bad": str(tmp_path / "bad.json"),
+        "notresult": str(tmp_path / "notresult.json"),
+    }
     result = run("compare", *[a.format(**paths) for a in args])
     assert result.exit_code == 1, result.output
     assert result.stderr.startswith("Error: ") and message in result.stderr

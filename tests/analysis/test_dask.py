@@ -29,8 +29,23 @@ pytest.importorskip("distributed")
 ROOT = Path(__file__).resolve().parents[2]
 TEACHING = str(ROOT / "cases" / "teaching" / "two_divisions.yaml")
 GRID = ["levers.north_share=0.3:0.7:0.005", "levers.withdrawal_scale=0.5,2"]  # 162 points
-SAME = ("levers", "status", "go", "x_day", "x_day_index", "decision_day", "north_share", "margins",
-        "objective", "gap", "case_hash", "case_name", "seed", "workers", "error")
+SAME = (
+    "levers",
+    "status",
+    "go",
+    "x_day",
+    "x_day_index",
+    "decision_day",
+    "north_share",
+    "margins",
+    "objective",
+    "gap",
+    "case_hash",
+    "case_name",
+    "seed",
+    "workers",
+    "error",
+)
 
 
 def free_port() -> int:
@@ -41,8 +56,13 @@ def free_port() -> int:
 
 def spawn(args: list[str], log: Path) -> subprocess.Popen[bytes]:
     with log.open("wb") as out:
-        return subprocess.Popen([sys.executable, "-m", *args], cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,
-                                start_new_session=True)
+        return subprocess.Popen(
+            [sys.executable, "-m", *args],
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
 
 
 def stop(proc: subprocess.Popen[Any]) -> None:
@@ -58,11 +78,39 @@ def cluster(tmp_path: Path) -> Iterator[tuple[str, list[subprocess.Popen[bytes]]
     from distributed import Client
 
     address = f"tcp://127.0.0.1:{free_port()}"
-    procs = [spawn(["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", address.rsplit(":", 1)[1],
-                    "--no-dashboard"], tmp_path / "scheduler.log")]
-    workers = [spawn(["distributed.cli.dask_worker", address, "--nthreads", "1", "--no-nanny", "--host",
-                      "127.0.0.1", "--no-dashboard", "--name", f"w{i}", "--death-timeout", "60"],
-                     tmp_path / f"worker{i}.log") for i in range(2)]
+    procs = [
+        spawn(
+            [
+                "distributed.cli.dask_scheduler",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                address.rsplit(":", 1)[1],
+                "--no-dashboard",
+            ],
+            tmp_path / "scheduler.log",
+        )
+    ]
+    workers = [
+        spawn(
+            [
+                "distributed.cli.dask_worker",
+                address,
+                "--nthreads",
+                "1",
+                "--no-nanny",
+                "--host",
+                "127.0.0.1",
+                "--no-dashboard",
+                "--name",
+                f"w{i}",
+                "--death-timeout",
+                "60",
+            ],
+            tmp_path / f"worker{i}.log",
+        )
+        for i in range(2)
+    ]
     procs += workers
     try:
         with Client(address, timeout=30) as client:
@@ -77,18 +125,39 @@ def rows_by_key(store: Path) -> dict[str, dict[str, Any]]:
     return {r["point_key"]: r for r in st.read_points(str(store))}
 
 
-def test_worker_killed_mid_sweep_loses_nothing_and_matches_local(tmp_path: Path,
-                                                                 cluster: tuple[str, list[Any]]) -> None:
+def test_worker_killed_mid_sweep_loses_nothing_and_matches_local(
+    tmp_path: Path, cluster: tuple[str, list[Any]]
+) -> None:
     """Issue 9 done-when: every point exactly once in the store, identical to a local sweep."""
     address, workers = cluster
     local = tmp_path / "local.sqlite"
     plan = plan_sweep(load(TEACHING), GRID)
     run_sweep(plan, str(local), LocalExecutor(2))
     store = tmp_path / "dask.sqlite"
-    sweep = subprocess.Popen([sys.executable, "-m", "kantokuen.cli", "sweep", TEACHING, "--vary", GRID[0], "--vary", GRID[1],
-                              "--store", str(store), "--executor", "dask", "--scheduler", address],
-                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                             start_new_session=True)
+    sweep = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "kantokuen.cli",
+            "sweep",
+            TEACHING,
+            "--vary",
+            GRID[0],
+            "--vary",
+            GRID[1],
+            "--store",
+            str(store),
+            "--executor",
+            "dask",
+            "--scheduler",
+            address,
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         at_kill = _wait_for_rows(store, sweep, len(plan.points) // 4)
         workers[0].kill()  # SIGKILL: whatever it was solving is lost with it
@@ -135,8 +204,12 @@ def test_local_cluster_retries_then_records_failures(tmp_path: Path) -> None:
     assert set(got) == set(want)
     failed = {k for k, r in got.items() if r["error"]}
     assert {got[k]["levers"]["levers.north_share"] for k in failed} == {0.5} and len(failed) == 2
-    assert {got[k]["error"] for k in failed} == {"failed 3 times: RuntimeError: solver crashed on purpose"}
-    assert all({f: got[k][f] for f in SAME} == {f: want[k][f] for f in SAME} for k in set(got) - failed)
+    assert {got[k]["error"] for k in failed} == {
+        "failed 3 times: RuntimeError: solver crashed on purpose"
+    }
+    assert all(
+        {f: got[k][f] for f in SAME} == {f: want[k][f] for f in SAME} for k in set(got) - failed
+    )
 
 
 def test_unreachable_scheduler_is_bad_input() -> None:
@@ -150,8 +223,19 @@ def test_scheduler_without_dask_executor_is_refused(tmp_path: Path) -> None:
 
     from kantokuen.cli import main
 
-    result = CliRunner().invoke(main, ["sweep", TEACHING, "--vary", "levers.north_share=0.5", "--store",
-                                       str(tmp_path / "s.sqlite"), "--scheduler", "tcp://127.0.0.1:1"])
+    result = CliRunner().invoke(
+        main,
+        [
+            "sweep",
+            TEACHING,
+            "--vary",
+            "levers.north_share=0.5",
+            "--store",
+            str(tmp_path / "s.sqlite"),
+            "--scheduler",
+            "tcp://127.0.0.1:1",
+        ],
+    )
     assert result.exit_code == 1
     assert result.stderr == "Error: --scheduler: it needs --executor dask\n"
 
@@ -162,8 +246,16 @@ def test_throughput_benchmark_helpers() -> None:
     from benchmarks.sweep_throughput import grid_of, pays_off
 
     assert [len(plan_sweep(load(TEACHING), grid_of(n)).points) for n in (1, 7, 300)] == [1, 7, 300]
-    rows = [{"executor": e, "points": n, "points_per_s": v} for e, n, v in [
-        ("local", 10, 5.0), ("dask", 10, 2.0), ("local", 100, 9.0), ("dask", 100, 9.5),
-        ("local", 1000, 9.0), ("dask@tcp://h:1", 1000, 12.0)]]
+    rows = [
+        {"executor": e, "points": n, "points_per_s": v}
+        for e, n, v in [
+            ("local", 10, 5.0),
+            ("dask", 10, 2.0),
+            ("local", 100, 9.0),
+            ("dask", 100, 9.5),
+            ("local", 1000, 9.0),
+            ("dask@tcp://h:1", 1000, 12.0),
+        ]
+    ]
     assert pays_off(rows) == 100
     assert pays_off(rows[:2]) is None

@@ -18,18 +18,56 @@ from kantokuen.analysis import store as st
 from kantokuen.models.errors import CaseError
 
 # The contract with readers (the reports' heat-map): these columns, in this order.
-SCHEMA = ["id", "point_key", "case_name", "case_hash", "scenario", "levers", "status", "go", "x_day",
-          "x_day_index", "decision_day", "north_share", "margins", "objective", "gap", "solve_seconds",
-          "seed", "workers", "version", "ortools_version", "error", "finished_at"]
+SCHEMA = [
+    "id",
+    "point_key",
+    "case_name",
+    "case_hash",
+    "scenario",
+    "levers",
+    "status",
+    "go",
+    "x_day",
+    "x_day_index",
+    "decision_day",
+    "north_share",
+    "margins",
+    "objective",
+    "gap",
+    "solve_seconds",
+    "seed",
+    "workers",
+    "version",
+    "ortools_version",
+    "error",
+    "finished_at",
+]
 
 
 def row(key: str, **fields: Any) -> dict[str, Any]:
-    base = {"point_key": key, "case_name": "c", "case_hash": "h", "scenario": None,
-            "levers": {"levers.north_share": 0.5, "levers.mobilization_order": "1941-07-01"},
-            "status": "OPTIMAL", "go": True, "x_day": "1941-07-09", "x_day_index": 8,
-            "decision_day": "1941-07-09", "north_share": 0.5, "margins": {"weather": 3.0, "halving": None},
-            "objective": {"x_day": 8.0}, "gap": None, "solve_seconds": 0.01, "seed": 0, "workers": 1,
-            "version": "0.1.0", "ortools_version": "9", "error": None, "finished_at": st.now()}
+    base = {
+        "point_key": key,
+        "case_name": "c",
+        "case_hash": "h",
+        "scenario": None,
+        "levers": {"levers.north_share": 0.5, "levers.mobilization_order": "1941-07-01"},
+        "status": "OPTIMAL",
+        "go": True,
+        "x_day": "1941-07-09",
+        "x_day_index": 8,
+        "decision_day": "1941-07-09",
+        "north_share": 0.5,
+        "margins": {"weather": 3.0, "halving": None},
+        "objective": {"x_day": 8.0},
+        "gap": None,
+        "solve_seconds": 0.01,
+        "seed": 0,
+        "workers": 1,
+        "version": "0.1.0",
+        "ortools_version": "9",
+        "error": None,
+        "finished_at": st.now(),
+    }
     base.update(fields)
     return base
 
@@ -45,7 +83,11 @@ def test_schema_is_the_documented_one(tmp_path: Path) -> None:
     assert [r[1] for r in conn.execute("PRAGMA table_info(points)")] == SCHEMA
     assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert conn.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
-    assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")} >= {"points", "meta", "runs"}
+    assert {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type='table'")} >= {
+        "points",
+        "meta",
+        "runs",
+    }
 
 
 def test_points_round_trip_with_json_decoded(tmp_path: Path) -> None:
@@ -53,7 +95,9 @@ def test_points_round_trip_with_json_decoded(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     conn, run = open_run(path)
     st.write_point(conn, run, row("a"))
-    st.write_point(conn, run, row("b", status="ERROR", go=None, x_day=None, error="boom", margins=None))
+    st.write_point(
+        conn, run, row("b", status="ERROR", go=None, x_day=None, error="boom", margins=None)
+    )
     conn.close()
     a, b = st.read_points(str(path))
     assert a["levers"] == {"levers.north_share": 0.5, "levers.mobilization_order": "1941-07-01"}
@@ -123,7 +167,9 @@ lock = StoreLock(sys.argv[1]); lock.acquire(); print("locked", flush=True); time
 
 
 def hold_lock(store: Path) -> subprocess.Popen[str]:
-    proc = subprocess.Popen([sys.executable, "-c", HOLDER, str(store)], stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLDER, str(store)], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout is not None and proc.stdout.readline().strip() == "locked"
     return proc
 
@@ -150,8 +196,18 @@ def test_csv_and_json_exports(tmp_path: Path) -> None:
     path = tmp_path / "s.sqlite"
     conn, run = open_run(path)
     st.write_point(conn, run, row("a"))
-    st.write_point(conn, run, row("b", levers={"levers.north_share": 0.7}, go=False, status="INFEASIBLE",
-                                  x_day=None, margins={"weather": None}))
+    st.write_point(
+        conn,
+        run,
+        row(
+            "b",
+            levers={"levers.north_share": 0.7},
+            go=False,
+            status="INFEASIBLE",
+            x_day=None,
+            margins={"weather": None},
+        ),
+    )
     conn.close()
     rows = st.read_points(str(path))
     lines = st.to_csv(rows).splitlines()
@@ -159,7 +215,11 @@ def test_csv_and_json_exports(tmp_path: Path) -> None:
     assert header[:4] == ["id", "point_key", "levers.north_share", "levers.mobilization_order"]
     assert "margin.weather" in header and "margin.halving" in header and header[-1] == "objective"
     first = dict(zip(header, next(csv.reader([lines[1]])), strict=True))
-    assert first["levers.north_share"] == "0.5" and first["go"] == "1" and first["margin.weather"] == "3.0"
+    assert (
+        first["levers.north_share"] == "0.5"
+        and first["go"] == "1"
+        and first["margin.weather"] == "3.0"
+    )
     second = dict(zip(header, next(csv.reader([lines[2]])), strict=True))
     assert second["levers.mobilization_order"] == "" and second["go"] == "0"
     assert json.loads(st.to_json(rows)) == rows

@@ -49,60 +49,98 @@ def cli(*args: str) -> Any:
 
 def test_numeric_range_is_exact_and_includes_the_end() -> None:
     """0.3:0.9:0.1 gives exactly the decimals typed, however floats would drift."""
-    assert parse_vary("levers.north_share=0.3:0.9:0.1").values == (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)
+    assert parse_vary("levers.north_share=0.3:0.9:0.1").values == (
+        0.3,
+        0.4,
+        0.5,
+        0.6,
+        0.7,
+        0.8,
+        0.9,
+    )
     assert parse_vary("x=0:1:0.25").values == (0.0, 0.25, 0.5, 0.75, 1.0)
     assert parse_vary("x=2:10:4").values == (2, 6, 10)
-    assert parse_vary("x=0.1:0.35:0.1").values == (0.1, 0.2, 0.3)  # END off the grid: stop before it
+    assert parse_vary("x=0.1:0.35:0.1").values == (
+        0.1,
+        0.2,
+        0.3,
+    )  # END off the grid: stop before it
 
 
 def test_date_range_and_lists() -> None:
     axis = parse_vary("levers.mobilization_order=1941-06-25:1941-08-01:7d")
     assert axis.values[0] == dt.date(1941, 6, 25) and axis.values[-1] == dt.date(1941, 7, 30)
     assert len(axis.values) == 6
-    assert parse_vary("o=1941-07-01:1941-07-29:2w").values == (dt.date(1941, 7, 1), dt.date(1941, 7, 15),
-                                                              dt.date(1941, 7, 29))
+    assert parse_vary("o=1941-07-01:1941-07-29:2w").values == (
+        dt.date(1941, 7, 1),
+        dt.date(1941, 7, 15),
+        dt.date(1941, 7, 29),
+    )
     assert parse_vary("levers.north_share=auto,0.5, 1").values == ("auto", 0.5, 1)
-    assert parse_vary("o=1941-07-01,1941-07-08").values == (dt.date(1941, 7, 1), dt.date(1941, 7, 8))
+    assert parse_vary("o=1941-07-01,1941-07-08").values == (
+        dt.date(1941, 7, 1),
+        dt.date(1941, 7, 8),
+    )
     assert parse_vary("x=0.7").values == (0.7,)
 
 
-@pytest.mark.parametrize(("text", "why"), [
-    ("levers.north_share", "not of the form LEVER=SPEC"),
-    ("levers.north_share=0.9:0.3:0.1", "START is after END"),
-    ("levers.north_share=0.3:0.9:0", "the step must be positive"),
-    ("levers.north_share=0.3:0.9", "a range needs a step"),
-    ("levers.north_share=a:b:c", "must be numbers"),
-    ("o=1941-07-01:1941-08-01:fortnight", "date step 'fortnight'"),
-    ("o=1941-07-01:1941-13-01:7d", "must both be dates"),
-    ("x=1,,2", "empty value"),
-    ("x=1,1.0", "listed twice"),
-    ("x=0:1e9:1", "more than 1,000,000 values"),
-    ("x=0:1e400:1", "finite and at most"),
-    ("x=nan:1:1", "finite and at most"),
-    ("x=1," + "9" * 5000, "is too large"),
-    ("x=[1,2]", "cannot read the value"),
-])
+@pytest.mark.parametrize(
+    ("text", "why"),
+    [
+        ("levers.north_share", "not of the form LEVER=SPEC"),
+        ("levers.north_share=0.9:0.3:0.1", "START is after END"),
+        ("levers.north_share=0.3:0.9:0", "the step must be positive"),
+        ("levers.north_share=0.3:0.9", "a range needs a step"),
+        ("levers.north_share=a:b:c", "must be numbers"),
+        ("o=1941-07-01:1941-08-01:fortnight", "date step 'fortnight'"),
+        ("o=1941-07-01:1941-13-01:7d", "must both be dates"),
+        ("x=1,,2", "empty value"),
+        ("x=1,1.0", "listed twice"),
+        ("x=0:1e9:1", "more than 1,000,000 values"),
+        ("x=0:1e400:1", "finite and at most"),
+        ("x=nan:1:1", "finite and at most"),
+        ("x=1," + "9" * 5000, "is too large"),
+        ("x=[1,2]", "cannot read the value"),
+    ],
+)
 def test_bad_specs_say_what_is_wrong(text: str, why: str) -> None:
     with pytest.raises(CaseError) as err:
         parse_vary(text)
     assert why in str(err.value)
 
 
-@pytest.mark.parametrize(("vary", "message"), [
-    ("levers.north_share=0.9:0.3:0.1", "Error: --vary: levers.north_share=0.9:0.3:0.1: START is "
-     "after END (ranges are START:END:STEP with END included (0.3:0.9:0.1, 1941-06-25:1941-08-01:7d), "
-     "lists are a,b,c)\n"),
-    ("levers.nort_share=0.5,0.6", "Error: --vary: levers.nort_share: 'nort_share' is not a field of levers "
-     "(with --vary levers.nort_share=0.5) (did you mean north_share? fields of levers: mobilization_order, "
-     "north_share, withdrawal_scale)\n"),
-    ("levers.north_share=0.5:1.5:0.5", "Error: --vary: levers.north_share: input should be less than or equal "
-     "to 1 (with --vary levers.north_share=1.5) (give a smaller number)\n"),
-    ("levers.mobilization_order=1941-07-01,1941-09-01", f"Error: {TEACHING}:64: criteria.decision_deadline.date: "
-     "decision deadline 1941-08-01 is before the mobilization order 1941-09-01 (with --vary "
-     "levers.mobilization_order=1941-09-01; and 1 more problem at this point) (move the deadline after the "
-     "order, or the order earlier)\n"),
-])
-def test_bad_vary_is_one_line_exit_1_before_anything_runs(tmp_path: Path, vary: str, message: str) -> None:
+@pytest.mark.parametrize(
+    ("vary", "message"),
+    [
+        (
+            "levers.north_share=0.9:0.3:0.1",
+            "Error: --vary: levers.north_share=0.9:0.3:0.1: START is "
+            "after END (ranges are START:END:STEP with END included (0.3:0.9:0.1, 1941-06-25:1941-08-01:7d), "
+            "lists are a,b,c)\n",
+        ),
+        (
+            "levers.nort_share=0.5,0.6",
+            "Error: --vary: levers.nort_share: 'nort_share' is not a field of levers "
+            "(with --vary levers.nort_share=0.5) (did you mean north_share? fields of levers: mobilization_order, "
+            "north_share, withdrawal_scale)\n",
+        ),
+        (
+            "levers.north_share=0.5:1.5:0.5",
+            "Error: --vary: levers.north_share: input should be less than or equal "
+            "to 1 (with --vary levers.north_share=1.5) (give a smaller number)\n",
+        ),
+        (
+            "levers.mobilization_order=1941-07-01,1941-09-01",
+            f"Error: {TEACHING}:64: criteria.decision_deadline.date: "
+            "decision deadline 1941-08-01 is before the mobilization order 1941-09-01 (with --vary "
+            "levers.mobilization_order=1941-09-01; and 1 more problem at this point) (move the deadline after the "
+            "order, or the order earlier)\n",
+        ),
+    ],
+)
+def test_bad_vary_is_one_line_exit_1_before_anything_runs(
+    tmp_path: Path, vary: str, message: str
+) -> None:
     """Every point's overrides are checked first: no store is created for a bad sweep."""
     store = tmp_path / "s.sqlite"
     result = cli("sweep", TEACHING, "--vary", vary, "--store", str(store))
@@ -114,7 +152,9 @@ def test_bad_vary_is_one_line_exit_1_before_anything_runs(tmp_path: Path, vary: 
 def test_points_are_the_product_with_stable_keys() -> None:
     base = load(TEACHING)
     plan = plan_sweep(base, [f"{SHARE}=0.5,0.8", f"{SCALE}=1:3:1"])
-    assert [p.levers for p in plan.points] == [{SHARE: s, SCALE: w} for s in (0.5, 0.8) for w in (1, 2, 3)]
+    assert [p.levers for p in plan.points] == [
+        {SHARE: s, SCALE: w} for s in (0.5, 0.8) for w in (1, 2, 3)
+    ]
     assert len({p.key for p in plan.points}) == 6
     # 1 and 1.0 are one value; the seed and the case are part of the identity.
     assert point_key("h", {SHARE: 1}, 0, 1) == point_key("h", {SHARE: 1.0}, 0, 1)
@@ -133,16 +173,36 @@ def test_sweep_stores_one_verified_answer_per_point(tmp_path: Path) -> None:
     """Each stored point equals solving that counterfactual on its own; the summary counts them."""
     store = tmp_path / "s.sqlite"
     out_csv, out_json = tmp_path / "p.csv", tmp_path / "p.json"
-    result = cli("sweep", TEACHING, "--vary", GRID[0], "--vary", GRID[1], "--store", str(store),
-                 "--workers", "2", "--csv", str(out_csv), "--json", str(out_json))
+    result = cli(
+        "sweep",
+        TEACHING,
+        "--vary",
+        GRID[0],
+        "--vary",
+        GRID[1],
+        "--store",
+        str(store),
+        "--workers",
+        "2",
+        "--csv",
+        str(out_csv),
+        "--json",
+        str(out_json),
+    )
     assert result.exit_code == 0, result.output
     rows = st.read_points(str(store))
     assert len(rows) == 8
     base = load(TEACHING)
     for row in rows:
-        alone = solve(with_overrides(base, row["levers"], "--vary"), SolveOptions(workers=1, seed=0))
-        assert (row["status"], row["go"], row["x_day"], row["decision_day"]) == \
-            (alone.status.value, alone.go, alone.x_day, alone.decision_day), row["levers"]
+        alone = solve(
+            with_overrides(base, row["levers"], "--vary"), SolveOptions(workers=1, seed=0)
+        )
+        assert (row["status"], row["go"], row["x_day"], row["decision_day"]) == (
+            alone.status.value,
+            alone.go,
+            alone.x_day,
+            alone.decision_day,
+        ), row["levers"]
         assert row["margins"] == {c.name: c.margin if c.enabled else None for c in alone.criteria}
         assert row["objective"] == alone.objective
         assert row["case_hash"] == base.case_hash and row["workers"] == 1 and row["seed"] == 0
@@ -158,13 +218,27 @@ def test_sweep_stores_one_verified_answer_per_point(tmp_path: Path) -> None:
 
 def test_scenario_and_set_are_the_base_of_every_point(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
-    result = cli("sweep", TEACHING, "--scenario", "small-pool", "--set", "criteria.weather.campaign_days=5",
-                 "--vary", f"{SCALE}=1,2", "--store", str(store), "--workers", "1")
+    result = cli(
+        "sweep",
+        TEACHING,
+        "--scenario",
+        "small-pool",
+        "--set",
+        "criteria.weather.campaign_days=5",
+        "--vary",
+        f"{SCALE}=1,2",
+        "--store",
+        str(store),
+        "--workers",
+        "1",
+    )
     assert result.exit_code == 0, result.output
     rows = st.read_points(str(store))
     assert {r["scenario"] for r in rows} == {"small-pool"}
     assert {r["x_day"] for r in rows} == {"1941-07-11"}  # the small pool: day 10
-    assert {r["case_hash"] for r in rows} == {load(TEACHING, "small-pool", ["criteria.weather.campaign_days=5"]).case_hash}
+    assert {r["case_hash"] for r in rows} == {
+        load(TEACHING, "small-pool", ["criteria.weather.campaign_days=5"]).case_hash
+    }
 
 
 def test_resume_solves_only_what_is_missing(tmp_path: Path) -> None:
@@ -175,7 +249,13 @@ def test_resume_solves_only_what_is_missing(tmp_path: Path) -> None:
     before = {r["point_key"]: r for r in st.read_points(store)}
     second = run_sweep(plan_sweep(base, [f"{SHARE}=0.5,0.8,1"]), store, LocalExecutor(2))
     again = run_sweep(plan_sweep(base, [f"{SHARE}=0.5,0.8,1"]), store, LocalExecutor(2))
-    assert (first.solved, second.skipped, second.solved, again.skipped, again.solved) == (2, 2, 1, 3, 0)
+    assert (first.solved, second.skipped, second.solved, again.skipped, again.solved) == (
+        2,
+        2,
+        1,
+        3,
+        0,
+    )
     rows = st.read_points(store)
     assert len(rows) == 3
     assert all(before[k] == r for r in rows if (k := r["point_key"]) in before)
@@ -199,13 +279,28 @@ def test_errors_are_recorded_and_retry_failed_solves_them_again(tmp_path: Path) 
     rows = {json.dumps(r["levers"], sort_keys=True): r for r in st.read_points(store)}
     failed = [r for r in rows.values() if r["error"]]
     assert len(failed) == 2
-    assert {r["error"] for r in failed} == {"failed 3 times: RuntimeError: solver crashed on purpose"}
+    assert {r["error"] for r in failed} == {
+        "failed 3 times: RuntimeError: solver crashed on purpose"
+    }
     assert all(r["status"] == "ERROR" and r["go"] is None for r in failed)
-    plain = cli("sweep", TEACHING, "--vary", f"{SHARE}=0.5,0.8", "--vary", f"{SCALE}=1,2", "--store", store)
+    plain = cli(
+        "sweep", TEACHING, "--vary", f"{SHARE}=0.5,0.8", "--vary", f"{SCALE}=1,2", "--store", store
+    )
     assert plain.exit_code == 0 and "Warning: 2 points failed" in plain.stderr
-    assert st.read_runs(store)[-1]["solved"] == 0  # stored errors are skipped without --retry-failed
-    retried = cli("sweep", TEACHING, "--vary", f"{SHARE}=0.5,0.8", "--vary", f"{SCALE}=1,2", "--store", store,
-                  "--retry-failed")
+    assert (
+        st.read_runs(store)[-1]["solved"] == 0
+    )  # stored errors are skipped without --retry-failed
+    retried = cli(
+        "sweep",
+        TEACHING,
+        "--vary",
+        f"{SHARE}=0.5,0.8",
+        "--vary",
+        f"{SCALE}=1,2",
+        "--store",
+        store,
+        "--retry-failed",
+    )
     assert retried.exit_code == 0, retried.output
     after = {json.dumps(r["levers"], sort_keys=True): r for r in st.read_points(store)}
     assert len(after) == 4 and not any(r["error"] for r in after.values())
@@ -216,14 +311,24 @@ def test_errors_are_recorded_and_retry_failed_solves_them_again(tmp_path: Path) 
 
 def test_a_second_sweep_on_a_busy_store_is_refused(tmp_path: Path) -> None:
     store = tmp_path / "s.sqlite"
-    holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom analysis.store import StoreLock\n"
-                               "StoreLock(sys.argv[1]).acquire(); print('locked', flush=True); time.sleep(60)",
-                               str(store)], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys, time\nfrom analysis.store import StoreLock\n"
+            "StoreLock(sys.argv[1]).acquire(); print('locked', flush=True); time.sleep(60)",
+            str(store),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
         result = cli("sweep", TEACHING, "--vary", f"{SHARE}=0.5", "--store", str(store))
         assert result.exit_code == 1
-        assert result.stderr == f"Error: store {store} is in use by another sweep (pid {holder.pid})\n"
+        assert (
+            result.stderr == f"Error: store {store} is in use by another sweep (pid {holder.pid})\n"
+        )
     finally:
         holder.kill()
         holder.wait()
@@ -237,15 +342,29 @@ def test_store_only_mode_summarizes_and_exports(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "2 points" in result.stdout and "no-go (proven) │ 1" in result.stdout
     assert len(out.read_text().splitlines()) == 3
-    assert cli("sweep", TEACHING, "--store", store).exit_code == 2  # CASE without --vary: usage error
+    assert (
+        cli("sweep", TEACHING, "--store", store).exit_code == 2
+    )  # CASE without --vary: usage error
     missing = cli("sweep", "--store", str(tmp_path / "none.sqlite"))
     assert missing.exit_code == 1 and "no such sweep store" in missing.stderr
 
 
 def test_summary_counts_and_breakdown() -> None:
     rows = [
-        {"levers": {SHARE: 0.5}, "go": True, "status": "OPTIMAL", "x_day": "1941-07-11", "error": None},
-        {"levers": {SHARE: 0.8}, "go": True, "status": "OPTIMAL", "x_day": "1941-07-09", "error": None},
+        {
+            "levers": {SHARE: 0.5},
+            "go": True,
+            "status": "OPTIMAL",
+            "x_day": "1941-07-11",
+            "error": None,
+        },
+        {
+            "levers": {SHARE: 0.8},
+            "go": True,
+            "status": "OPTIMAL",
+            "x_day": "1941-07-09",
+            "error": None,
+        },
         {"levers": {SHARE: 0.3}, "go": False, "status": "INFEASIBLE", "x_day": None, "error": None},
         {"levers": {SHARE: 0.4}, "go": False, "status": "TIME_LIMIT", "x_day": None, "error": None},
         {"levers": {SHARE: 0.2}, "go": None, "status": "ERROR", "x_day": None, "error": "boom"},
@@ -254,12 +373,24 @@ def test_summary_counts_and_breakdown() -> None:
     assert (s.points, s.go, s.no_go, s.no_answer, s.errors) == (5, 2, 1, 1, 1)
     assert s.earliest == "1941-07-09" and s.earliest_levers == [{SHARE: 0.8}]
     assert [(c.value, c.go, c.earliest) for c in s.per_lever[SHARE]] == [
-        (0.2, 0, None), (0.3, 0, None), (0.4, 0, None), (0.5, 1, "1941-07-11"), (0.8, 1, "1941-07-09")]
+        (0.2, 0, None),
+        (0.3, 0, None),
+        (0.4, 0, None),
+        (0.5, 1, "1941-07-11"),
+        (0.8, 1, "1941-07-09"),
+    ]
 
 
 def test_a_long_axis_shows_where_the_answer_changes() -> None:
-    cells = [LeverValueSummary(i, 1, 1 if i >= 7 else 0, "1941-07-09" if i >= 15 else ("1941-07-11" if i >= 7 else None))
-             for i in range(30)]
+    cells = [
+        LeverValueSummary(
+            i,
+            1,
+            1 if i >= 7 else 0,
+            "1941-07-09" if i >= 15 else ("1941-07-11" if i >= 7 else None),
+        )
+        for i in range(30)
+    ]
     assert [c.value for c in changes_only(cells)] == [0, 7, 15, 29]
     assert changes_only(cells[:20]) == cells[:20]
 
@@ -272,10 +403,30 @@ BIG_POINTS = 303
 
 
 def start_sweep(store: Path, *extra: str) -> subprocess.Popen[str]:
-    args = [sys.executable, "-m", "kantokuen.cli", "sweep", TEACHING, "--vary", BIG[0], "--vary", BIG[1],
-            "--store", str(store), "--workers", "2", *extra]
-    return subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            start_new_session=True)
+    args = [
+        sys.executable,
+        "-m",
+        "kantokuen.cli",
+        "sweep",
+        TEACHING,
+        "--vary",
+        BIG[0],
+        "--vary",
+        BIG[1],
+        "--store",
+        str(store),
+        "--workers",
+        "2",
+        *extra,
+    ]
+    return subprocess.Popen(
+        args,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def wait_for_rows(store: Path, proc: subprocess.Popen[str], count: int) -> int:
@@ -298,7 +449,9 @@ def snapshot(store: Path) -> dict[str, tuple[int, str]]:
     return {r["point_key"]: (r["id"], r["finished_at"]) for r in st.read_points(str(store))}
 
 
-def test_sigkill_half_way_then_resume_loses_nothing_and_solves_nothing_twice(tmp_path: Path) -> None:
+def test_sigkill_half_way_then_resume_loses_nothing_and_solves_nothing_twice(
+    tmp_path: Path,
+) -> None:
     """Kill -9 the sweep mid-run: the store stays sound, and the rerun solves exactly the rest."""
     store = tmp_path / "s.sqlite"
     proc = start_sweep(store)
@@ -321,7 +474,10 @@ def test_sigkill_half_way_then_resume_loses_nothing_and_solves_nothing_twice(tmp
     resumed = start_sweep(store)
     out, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err
-    assert f"{len(kept)} of {BIG_POINTS} points already in the store; solving {BIG_POINTS - len(kept)}." in err
+    assert (
+        f"{len(kept)} of {BIG_POINTS} points already in the store; solving {BIG_POINTS - len(kept)}."
+        in err
+    )
     rows = st.read_points(str(store))
     assert len(rows) == BIG_POINTS == len({r["point_key"] for r in rows})
     plan = plan_sweep(load(TEACHING), BIG)
@@ -330,7 +486,10 @@ def test_sigkill_half_way_then_resume_loses_nothing_and_solves_nothing_twice(tmp
     assert all(after[k] == v for k, v in kept.items()), "a stored point was solved again"
     first, second = st.read_runs(str(store))
     assert first["outcome"] == "killed" and second["outcome"] == "done"
-    assert second["solved"] == BIG_POINTS - len(kept) and first["solved"] + second["solved"] == BIG_POINTS
+    assert (
+        second["solved"] == BIG_POINTS - len(kept)
+        and first["solved"] + second["solved"] == BIG_POINTS
+    )
     assert not any(r["error"] for r in rows)
 
 
@@ -356,11 +515,15 @@ def test_ctrl_c_keeps_what_finished_and_exits_130(tmp_path: Path) -> None:
             proc.kill()
     assert proc.returncode == 130, err
     last = err.strip().splitlines()[-1]
-    assert last.startswith("Interrupted: ") and last.endswith("run the same command again to resume.")
+    assert last.startswith("Interrupted: ") and last.endswith(
+        "run the same command again to resume."
+    )
     assert "Traceback" not in err
     rows = st.read_points(str(store))
     assert 30 <= len(rows) < BIG_POINTS
-    assert {r["status"] for r in rows} <= {"OPTIMAL", "INFEASIBLE"} and not any(r["error"] for r in rows)
+    assert {r["status"] for r in rows} <= {"OPTIMAL", "INFEASIBLE"} and not any(
+        r["error"] for r in rows
+    )
     (run,) = st.read_runs(str(store))
     assert run["outcome"] == "interrupted" and run["solved"] == len(rows)
     assert not Path(str(store) + ".lock").exists()

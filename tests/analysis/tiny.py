@@ -38,11 +38,19 @@ def race_data() -> dict[str, Any]:
     }
     data["units"] = {
         "div": division(count=2),
-        "kor": division(name="Korea division", origin="korea", lift_tons=6000, mobilization_days=2,
-                        moves=[{"rail": "korea_front"}]),
+        "kor": division(
+            name="Korea division",
+            origin="korea",
+            lift_tons=6000,
+            mobilization_days=2,
+            moves=[{"rail": "korea_front"}],
+        ),
     }
     data["scenarios"] = {
-        "historical": {"description": "as in the base case", "overrides": {"levers.withdrawal_scale": 1.0}},
+        "historical": {
+            "description": "as in the base case",
+            "overrides": {"levers.withdrawal_scale": 1.0},
+        },
         "halving-met": {"overrides": {"levers.withdrawal_scale": 4.0}},
         "early-order": {"overrides": {"levers.mobilization_order": day(0)}},
     }
@@ -72,5 +80,7 @@ def write(tmp_path: Path, changes: dict[str, Any] | None = None, name: str = "ra
     return str(path)
 
 
-def loaded(tmp_path: Path, scenario: str | None = None, changes: dict[str, Any] | None = None) -> LoadedCase:
+def loaded(
+    tmp_path: Path, scenario: str | None = None, changes: dict[str, Any] | None = None
+) -> LoadedCase:
     return load(write(tmp_path, changes), scenario)

@@ -37,7 +37,9 @@ def mini_data() -> dict[str, Any]:
 def write_case(folder: Path, data: dict[str, Any] | str, name: str = "case.yaml") -> Path:
     """Case data (or text) as a YAML file in `folder`; block style, so every key has its own line."""
     path = folder / name
-    text = data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    text = (
+        data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -46,8 +48,9 @@ def error_lines(result: click.testing.Result) -> list[str]:
     return result.stderr.splitlines()
 
 
-def assert_bad_input(result: click.testing.Result, file: str | Path | None = None,
-                     lines: int | None = None) -> list[str]:
+def assert_bad_input(
+    result: click.testing.Result, file: str | Path | None = None, lines: int | None = None
+) -> list[str]:
     """The bad-input contract; returns the `Error:` lines (each checked to name `file` if given)."""
     out = error_lines(result)
     assert result.exit_code == 1, (result.exit_code, result.output, result.exception)
@@ -80,7 +83,9 @@ def line_of(text: str, path: tuple[str | int, ...]) -> int:
             if match is None:
                 return line
             line, node = match[0].start_mark.line + 1, match[1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:

@@ -42,6 +42,7 @@ class Crash(OSError):
 def crash_in(monkeypatch: pytest.MonkeyPatch, step: str, error: BaseException) -> None:
     """Make one step of the atomic write fail: `fsync` (after the data is written), `replace`
     (the final rename) or `write` (the data itself)."""
+
     def fail(*args: object, **kwargs: object) -> None:
         raise error
 
@@ -70,7 +71,9 @@ def crash_in(monkeypatch: pytest.MonkeyPatch, step: str, error: BaseException) -
 
 
 @pytest.mark.parametrize("step", ["write", "fsync", "replace"])
-def test_a_crash_mid_write_keeps_the_old_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str) -> None:
+def test_a_crash_mid_write_keeps_the_old_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
     """`solve -o` over an existing result: a disk error at any step is one Error line naming the
     file, exit 1; the old result is intact and no temporary file remains."""
     out = tmp_path / "result.json"
@@ -83,7 +86,9 @@ def test_a_crash_mid_write_keeps_the_old_result(tmp_path: Path, monkeypatch: pyt
     assert leftovers(tmp_path, {"result.json"}) == []
 
 
-def test_an_interrupt_mid_write_keeps_the_old_result(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_interrupt_mid_write_keeps_the_old_result(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Ctrl-C during the final rename: exit 130, old file intact, no temporary file."""
     out = tmp_path / "result.json"
     out.write_text(OLD)
@@ -95,8 +100,9 @@ def test_an_interrupt_mid_write_keeps_the_old_result(tmp_path: Path, monkeypatch
 
 
 @pytest.mark.parametrize("step", ["write", "fsync", "replace"])
-def test_a_crash_before_the_first_write_leaves_no_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                       step: str) -> None:
+def test_a_crash_before_the_first_write_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, step: str
+) -> None:
     out = tmp_path / "report.md"
     crash_in(monkeypatch, step, Crash(5, "Input/output error", str(out)))
     with pytest.raises(Crash):
@@ -173,5 +179,8 @@ def test_solve_into_a_missing_folder_is_one_error_line(tmp_path: Path) -> None:
     target = tmp_path / "missing" / "result.json"
     result = run("solve", MINI, *FAST, "--json", "-o", str(target))
     assert result.exit_code == 1 and result.stdout == ""
-    assert result.stderr == f"Error: {target}: folder {target.parent} does not exist (create it first)\n"
+    assert (
+        result.stderr
+        == f"Error: {target}: folder {target.parent} does not exist (create it first)\n"
+    )
     assert list(tmp_path.iterdir()) == []

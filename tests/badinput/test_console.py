@@ -20,7 +20,9 @@ import pytest
 from tests.badinput.support import MINI, MINI_TEXT
 
 SCRIPT = shutil.which("kantokuen")
-pytestmark = pytest.mark.skipif(SCRIPT is None, reason="the kantokuen console script is not installed")
+pytestmark = pytest.mark.skipif(
+    SCRIPT is None, reason="the kantokuen console script is not installed"
+)
 
 MEMORY_LIMIT_MB = 300
 MEASURE = """
@@ -35,8 +37,13 @@ print(json.dumps({"code": done.returncode, "out": done.stdout, "err": done.stder
 def kantokuen(*args: str | Path) -> dict[str, object]:
     """Run the console script in a fresh measuring parent: exit code, output and peak memory."""
     assert SCRIPT is not None
-    done = subprocess.run([sys.executable, "-c", MEASURE, SCRIPT, *map(str, args)],
-                          capture_output=True, text=True, check=True, timeout=300)
+    done = subprocess.run(
+        [sys.executable, "-c", MEASURE, SCRIPT, *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
     return json.loads(done.stdout)
 
 
@@ -92,10 +99,16 @@ def test_an_object_tag_runs_nothing_and_writes_nothing(tmp_path: Path) -> None:
     """`!!python/object/apply:os.system` is refused: the command never runs, no output is written."""
     marker = tmp_path / "pwned"
     case = tmp_path / "case.yaml"
-    case.write_text(MINI_TEXT.replace("name: mini", f"name: !!python/object/apply:os.system ['touch {marker}']", 1))
+    case.write_text(
+        MINI_TEXT.replace(
+            "name: mini", f"name: !!python/object/apply:os.system ['touch {marker}']", 1
+        )
+    )
     output = tmp_path / "result.json"
     line = one_line(kantokuen("solve", case, "--json", "-o", output))
-    assert line.startswith(f"Error: {case}:1: name: tag tag:yaml.org,2002:python/object/apply:os.system is not allowed")
+    assert line.startswith(
+        f"Error: {case}:1: name: tag tag:yaml.org,2002:python/object/apply:os.system is not allowed"
+    )
     assert not marker.exists() and not output.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["case.yaml"]
 
@@ -109,11 +122,18 @@ def test_deep_nesting_is_one_line_not_a_crash(tmp_path: Path) -> None:
 def test_several_problems_are_several_lines(tmp_path: Path) -> None:
     """Two broken fields: exit 1 and exactly two located lines (the process prints all at once)."""
     case = tmp_path / "case.yaml"
-    case.write_text(MINI_TEXT.replace("lift_tons: 8000", "lift_tons: -8000").replace("horizon_days: 60", "horizon_days: x"))
+    case.write_text(
+        MINI_TEXT.replace("lift_tons: 8000", "lift_tons: -8000").replace(
+            "horizon_days: 60", "horizon_days: x"
+        )
+    )
     run = kantokuen("validate", case)
     assert run["code"] == 1 and run["out"] == ""
     lines = str(run["err"]).splitlines()
-    assert [line.split(": ")[2] for line in lines] == ["calendar.horizon_days", "units.home_div.lift_tons"]
+    assert [line.split(": ")[2] for line in lines] == [
+        "calendar.horizon_days",
+        "units.home_div.lift_tons",
+    ]
     assert all(line.startswith(f"Error: {case}:") for line in lines)
 
 

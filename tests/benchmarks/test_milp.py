@@ -23,7 +23,9 @@ def _agree(inst: Instance) -> None:
     milp = solve_milp(inst, time_limit=30, threads=1)
     cp = plan_case(inst, SolveOptions(time_limit=30, workers=1))
     assert milp.status == cp.status == Status.OPTIMAL
-    assert {t: milp.objective.get(t) for t in PROVEN if t in cp.objective} == {t: cp.objective[t] for t in PROVEN if t in cp.objective}
+    assert {t: milp.objective.get(t) for t in PROVEN if t in cp.objective} == {
+        t: cp.objective[t] for t in PROVEN if t in cp.objective
+    }
     assert milp.plan is not None and verify(inst.case, milp.plan) == []
     assert milp.proven_seconds is not None
 
@@ -49,5 +51,7 @@ def test_no_x_day_allowed_is_infeasible() -> None:
 def test_division_that_cannot_arrive_in_time_is_infeasible() -> None:
     """A required division ready only on day 36 cannot reach the front by the day-34 deadline:
     the MILP proves no-go although some X-Days are allowed by the dates."""
-    inst = Instance(make({"units.div.mobilization_days": 36, "criteria.decision_deadline.date": day(34)}))
+    inst = Instance(
+        make({"units.div.mobilization_days": 36, "criteria.decision_deadline.date": day(34)})
+    )
     assert solve_milp(inst, time_limit=10, threads=1).status == Status.INFEASIBLE

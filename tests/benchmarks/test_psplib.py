@@ -98,10 +98,28 @@ def test_cli_prints_one_json_line_per_file(tiny: str, tmp_path) -> None:
     that is not an instance is an `Error:` line and exit 1, the others still solved."""
     bad = tmp_path / "bad.sm"
     bad.write_text("not a psplib file\n")
-    run = subprocess.run([sys.executable, "-m", "benchmarks", "psplib", "--time-limit", "5", "--workers", "1",
-                          tiny, str(bad)], capture_output=True, text=True, cwd=ROOT, env={**os.environ})
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks",
+            "psplib",
+            "--time-limit",
+            "5",
+            "--workers",
+            "1",
+            tiny,
+            str(bad),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={**os.environ},
+    )
     lines = [json.loads(line) for line in run.stdout.splitlines()]
-    assert [(x["name"], x["makespan"], x["status"], x["lower_bound"]) for x in lines] == [("tiny", 6, "OPTIMAL", 6)]
+    assert [(x["name"], x["makespan"], x["status"], x["lower_bound"]) for x in lines] == [
+        ("tiny", 6, "OPTIMAL", 6)
+    ]
     assert set(lines[0]) == {"name", "makespan", "status", "lower_bound", "seconds"}
     assert run.returncode == 1 and run.stderr.startswith("Error:") and "Traceback" not in run.stderr
 

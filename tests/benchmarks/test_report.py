@@ -10,16 +10,46 @@ from benchmarks.report import markdown, targets
 def _results(hist_seconds: float, psplib_status: str) -> dict[str, Any]:
     spread = {"median": hist_seconds, "min": hist_seconds, "max": hist_seconds, "runs": 3}
     return {
-        "command": "python -m benchmarks run", "mode": "full", "started": "today", "duration_seconds": 60.0,
+        "command": "python -m benchmarks run",
+        "mode": "full",
+        "started": "today",
+        "duration_seconds": 60.0,
         "machine": {"cpu": "cpu", "cores": 2, "ram_gib": 8.0, "os": "linux", "load_average": [0.1]},
         "versions": {"python": "3.11"},
-        "historical": {"case": "cases/x.yaml", "time_limit": 60, "rows": [
-            {"scenario": "a", "units": 10, "statuses": ["OPTIMAL"], "status": "OPTIMAL", "x_day": 5,
-             "seconds": spread, "proven_seconds": spread, "greedy": {"x_day": 6}}]},
-        "psplib": {"rows": [{"set": "j30", "name": "j301_1", "makespan": 43, "status": psplib_status,
-                             "lower_bound": 43 if psplib_status == "OPTIMAL" else 40, "seconds": 0.1,
-                             "time_limit": 10, "best_known": 43, "known_lower_bound": 43, "open": False,
-                             "sound": True, "optimal_known": psplib_status == "OPTIMAL"}]},
+        "historical": {
+            "case": "cases/x.yaml",
+            "time_limit": 60,
+            "rows": [
+                {
+                    "scenario": "a",
+                    "units": 10,
+                    "statuses": ["OPTIMAL"],
+                    "status": "OPTIMAL",
+                    "x_day": 5,
+                    "seconds": spread,
+                    "proven_seconds": spread,
+                    "greedy": {"x_day": 6},
+                }
+            ],
+        },
+        "psplib": {
+            "rows": [
+                {
+                    "set": "j30",
+                    "name": "j301_1",
+                    "makespan": 43,
+                    "status": psplib_status,
+                    "lower_bound": 43 if psplib_status == "OPTIMAL" else 40,
+                    "seconds": 0.1,
+                    "time_limit": 10,
+                    "best_known": 43,
+                    "known_lower_bound": 43,
+                    "open": False,
+                    "sound": True,
+                    "optimal_known": psplib_status == "OPTIMAL",
+                }
+            ]
+        },
         "milp": {"error": "RuntimeError: boom"},
     }
 
@@ -32,8 +62,17 @@ def test_targets_pass_and_fail_from_the_numbers() -> None:
     assert (good["Historical"], good["PSPLIB j30"]) == ("pass", "pass")
     assert (bad["Historical"], bad["PSPLIB j30"]) == ("FAIL", "FAIL")
     assert {k: v for k, v in good.items() if k not in ("Historical", "PSPLIB j30")} == {
-        k: "not measured" for k in ("1,000 unit", "5,000 unit", "Peak memor", "X-Day at l", "X-Day stri", "≥ 10× fast",
-                                    "Sweep thro")}
+        k: "not measured"
+        for k in (
+            "1,000 unit",
+            "5,000 unit",
+            "Peak memor",
+            "X-Day at l",
+            "X-Day stri",
+            "≥ 10× fast",
+            "Sweep thro",
+        )
+    }
     assert len(targets(_results(0.5, "OPTIMAL"))) == 11
 
 

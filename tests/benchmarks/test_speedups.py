@@ -23,7 +23,9 @@ from tests.factory import day, division, make
 
 TEACHING = str(Path(__file__).resolve().parents[2] / "cases" / "teaching" / "two_divisions.yaml")
 OPTIONS = SolveOptions(time_limit=30, workers=1)
-ALL_OFF = Tuning(warm_start=False, relaxation_bound=False, symmetry_breaking=False, lp_subsolvers=False)
+ALL_OFF = Tuning(
+    warm_start=False, relaxation_bound=False, symmetry_breaking=False, lp_subsolvers=False
+)
 PROVEN = ("x_day", "north_share_pct", "ton_days")
 
 
@@ -49,7 +51,10 @@ def test_fluid_bound_is_a_lower_bound(seed: int) -> None:
 
     rng = random.Random(seed)
     capacity = rng.choice([4, 6, 10])
-    jobs = [(rng.randint(0, 3), rng.randint(0, 3), rng.randint(1, capacity)) for _ in range(rng.randint(1, 5))]
+    jobs = [
+        (rng.randint(0, 3), rng.randint(0, 3), rng.randint(1, capacity))
+        for _ in range(rng.randint(1, 5))
+    ]
     assert fluid_bound(capacity, jobs) <= _brute_force_fluid(capacity, jobs)
 
 
@@ -61,11 +66,24 @@ def test_fluid_bound_is_tight_for_identical_echelons() -> None:
 
 def _cases(tmp_path) -> list[Instance]:
     cases = [Instance(load(TEACHING, s).case) for s in (None, "small-pool")]
-    cases += [Instance(generate(n, seed).load(str(tmp_path)).case) for n, seed in ((8, 0), (8, 1), (20, 0), (20, 1))]
+    cases += [
+        Instance(generate(n, seed).load(str(tmp_path)).case)
+        for n, seed in ((8, 0), (8, 1), (20, 0), (20, 1))
+    ]
     cases.append(Instance(generate(10, 3, north_share="auto").load(str(tmp_path)).case))
     # Optional units in a count group (symmetry breaking orders the committed ones first).
-    cases.append(Instance(make({"units.div": division(count=3), "units.extra": division(count=3, required=False),
-                                "ports.moji.tons_per_day": 16000, "fronts.east.initial_strength": 3})))
+    cases.append(
+        Instance(
+            make(
+                {
+                    "units.div": division(count=3),
+                    "units.extra": division(count=3, required=False),
+                    "ports.moji.tons_per_day": 16000,
+                    "fronts.east.initial_strength": 3,
+                }
+            )
+        )
+    )
     return cases
 
 
@@ -75,11 +93,18 @@ def test_every_technique_keeps_the_answer(tmp_path) -> None:
         default = plan_case(inst, OPTIONS)
         assert default.status == Status.OPTIMAL
         assert default.plan is not None and verify(inst.case, default.plan) == []
-        for tuning in (ALL_OFF, Tuning(warm_start=False), Tuning(relaxation_bound=False),
-                       Tuning(symmetry_breaking=False), Tuning(lp_subsolvers=False)):
+        for tuning in (
+            ALL_OFF,
+            Tuning(warm_start=False),
+            Tuning(relaxation_bound=False),
+            Tuning(symmetry_breaking=False),
+            Tuning(lp_subsolvers=False),
+        ):
             other = plan_case(inst, OPTIONS, tuning)
             assert other.status == default.status, (inst.case.name, tuning)
-            assert {t: other.objective.get(t) for t in PROVEN} == {t: default.objective.get(t) for t in PROVEN}
+            assert {t: other.objective.get(t) for t in PROVEN} == {
+                t: default.objective.get(t) for t in PROVEN
+            }
 
 
 def test_relaxation_bound_is_below_the_optimum(tmp_path) -> None:

@@ -23,15 +23,21 @@ from tests.factory import day, division, make
 
 # Soviet strength 1 on day 0, 0.6 left after 0.4 div.-eq. have gone west by day 20: never
 # halved, so every decision day fails the halving criterion until the deadline (day 30).
-NEVER_HALVED = {"criteria.halving": {"enabled": True, "fraction": 0.5},
-                "fronts.east.withdrawals": [{"date": day(20), "cumulative": 0.4}]}
+NEVER_HALVED = {
+    "criteria.halving": {"enabled": True, "fraction": 0.5},
+    "fronts.east.withdrawals": [{"date": day(20), "cumulative": 0.4}],
+}
 # Two Soviet divisions against one Japanese division at a ratio of 1: short on every day.
 OUTNUMBERED = {"fronts.east.initial_strength": 2}
 # Three divisions through Moji (10,000 t/day, 8,000 t each: one a day from day 4): the last
 # lands on day 7 and arrives on day 9, after a horizon of 8 days.
 THREE_DIVISIONS_HORIZON_8 = {
-    "units.div2": division(), "units.div3": division(), "calendar.horizon_days": 8,
-    "criteria.decision_deadline.date": day(8), "criteria.weather.deadline": day(8)}
+    "units.div2": division(),
+    "units.div3": division(),
+    "calendar.horizon_days": 8,
+    "criteria.decision_deadline.date": day(8),
+    "criteria.weather.deadline": day(8),
+}
 # A pool of 5,000 t cannot carry an 8,000 t division: only the full model sees it.
 POOL_TOO_SMALL = {"shipping.pool": [{"date": day(0), "tons": 5000}]}
 
@@ -45,7 +51,9 @@ def test_halving_no_go_is_certified_by_criteria_arithmetic() -> None:
     case, cert = certificate(NEVER_HALVED)
     assert cert["kind"] == "criteria"
     assert [(e["rule"], e["first"], e["last"]) for e in cert["exclusions"]] == [
-        ("halving", 0, 30), ("decision_deadline", 31, 40)]
+        ("halving", 0, 30),
+        ("decision_deadline", 31, 40),
+    ]
     # Day 30: 1 − 0.4 = 0.6 div.-eq. left of 1 (milli-div.-eq.).
     assert cert["exclusions"][0]["numbers"] == {"soviet": 600, "initial": 1000}
     assert check_certificate(case, cert) == []
@@ -56,8 +64,10 @@ def test_force_ratio_no_go_names_the_front_and_the_earliest_arrivals() -> None:
     assert cert["kind"] == "relaxation"
     assert cert["required_by"] == {"day": 7, "unit": "div"}
     assert [(e["rule"], e["first"], e["last"], e.get("front")) for e in cert["exclusions"]] == [
-        ("required_arrivals", 0, 6, None), ("force_ratio", 7, 30, "east"),
-        ("decision_deadline", 31, 40, None)]
+        ("required_arrivals", 0, 6, None),
+        ("force_ratio", 7, 30, "east"),
+        ("decision_deadline", 31, 40, None),
+    ]
     assert cert["exclusions"][1]["numbers"] == {"arrived": 1000, "needed": 2000}
     assert check_certificate(case, cert) == []
 
@@ -77,7 +87,9 @@ def test_a_starved_south_is_a_criteria_certificate() -> None:
     south = {"indochina": {"by": day(10), "tons": 5000}}
     case, cert = certificate({"shipping.south_requirements": south})
     assert cert["kind"] == "criteria"
-    assert cert["exclusions"] == [{"rule": "south_readiness", "first": 0, "last": 40, "numbers": {}}]
+    assert cert["exclusions"] == [
+        {"rule": "south_readiness", "first": 0, "last": 40, "numbers": {}}
+    ]
     assert check_certificate(case, cert) == []
 
 
@@ -86,7 +98,8 @@ def test_a_no_go_of_the_shipping_pool_rests_on_the_full_model_and_says_so() -> N
     assert cert["kind"] == "full_model"
     assert cert["open_day"] == 7
     assert check_certificate(case, cert) == [
-        "a certificate of kind 'full_model' cannot be checked without a solver"]
+        "a certificate of kind 'full_model' cannot be checked without a solver"
+    ]
 
 
 # --- Forged certificates are refused ---------------------------------------------------------
@@ -122,27 +135,40 @@ def test_a_wrong_witness_is_refused() -> None:
     case, cert = certificate(OUTNUMBERED)
     assert check_certificate(case, forged(cert, required_by={"day": 8, "unit": "div"})) == [
         "the witness gives a last required arrival on day 7, not day 8",
-        "required_arrivals does not rule out day 0 (and 6 more)"]
+        "required_arrivals does not rule out day 0 (and 6 more)",
+    ]
     case2, cert2 = certificate(THREE_DIVISIONS_HORIZON_8)
     witness = dict(cert2["required_by"], units=["div", "div2"])
     assert check_certificate(case2, forged(cert2, required_by=witness))[0].startswith(
-        "the witness gives a last required arrival on day 8")
+        "the witness gives a last required arrival on day 8"
+    )
 
 
 def test_a_go_case_cannot_be_certified_no_go() -> None:
     """The base case is a go on day 7: no certificate covers that day."""
     case = make()
-    cert = {"kind": "relaxation", "required_by": {"day": 7, "unit": "div"},
-            "exclusions": [{"rule": "required_arrivals", "first": 0, "last": 6, "numbers": {}},
-                           {"rule": "force_ratio", "first": 7, "last": 40, "front": "east",
-                            "numbers": {"arrived": 1000, "needed": 1000}}]}
+    cert = {
+        "kind": "relaxation",
+        "required_by": {"day": 7, "unit": "div"},
+        "exclusions": [
+            {"rule": "required_arrivals", "first": 0, "last": 6, "numbers": {}},
+            {
+                "rule": "force_ratio",
+                "first": 7,
+                "last": 40,
+                "front": "east",
+                "numbers": {"arrived": 1000, "needed": 1000},
+            },
+        ],
+    }
     assert check_certificate(case, cert)[0].startswith("force_ratio (east) does not rule out day 7")
 
 
 def test_a_criteria_certificate_may_not_use_movement_reasons() -> None:
     case, cert = certificate(OUTNUMBERED)
     assert check_certificate(case, forged(cert, kind="criteria"))[-1] == (
-        "a 'criteria' certificate may only use reasons that depend on X-Day alone")
+        "a 'criteria' certificate may only use reasons that depend on X-Day alone"
+    )
 
 
 # --- Through the planner and the result -------------------------------------------------------

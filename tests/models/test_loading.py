@@ -36,45 +36,111 @@ def test_mini_case_loads() -> None:
 
 # (what is wrong, text replaced, replacement, expected error without the file prefix)
 TABLE = [
-    ("wrong type", "    men: 20000\n    lift_tons: 8000", "    men: many\n    lift_tons: 8000",
-     "42: units.home_div.men: input should be a valid integer, unable to parse string as an integer (give a number)"),
-    ("unknown key", "    count: 2", "    cuont: 2",
-     "40: units.home_div.cuont: extra inputs are not permitted (remove it or check its spelling against `kantokuen schema`)"),
-    ("missing field", "    origin: home\n", "",
-     "38: units.home_div.origin: field required (add this field)"),
-    ("negative tonnage", "lift_tons: 8000", "lift_tons: -8000",
-     "43: units.home_div.lift_tons: input should be greater than 0 (give a larger number)"),
-    ("dangling port", "embark: moji,", "embark: mojii,",
-     "28: sea_routes.moji_pusan.embark: unknown port 'mojii' (known: moji, pusan)"),
-    ("dangling route", "moves: [{sea: moji_pusan,", "moves: [{sea: moji_osaka,",
-     "47: units.home_div.moves.0.sea: unknown sea route 'moji_osaka' (known: moji_pusan)"),
-    ("order after deadline", "decision_deadline: {date: 1941-08-01", "decision_deadline: {date: 1941-06-01",
-     "62: criteria.decision_deadline.date: decision deadline 1941-06-01 is before the mobilization order "
-     "1941-07-01 (move the deadline after the order, or the order earlier)"),
-    ("unit too big for a port", "lift_tons: 8000", "lift_tons: 12000",
-     "47: units.home_div.moves.0.rail: unit lift 12,000 t exceeds rail line 'pusan_front' capacity 10,000 t/day "
-     "(split it into smaller units with `count:`)"),
-    ("bad date", "start: 1941-07-01", "start: 1941-13-01",
-     "7: calendar.start: cannot read value '1941-13-01': month must be in 1..12 (write a date as YYYY-MM-DD)"),
-    ("share out of range", "north_share: 1.0", "north_share: 1.5",
-     "15: levers.north_share: input should be less than or equal to 1 (give a smaller number)"),
-    ("nan", "withdrawal_scale: 1.0", "withdrawal_scale: .nan",
-     "16: levers.withdrawal_scale: .nan is not a finite number (give a plain number)"),
-    ("rail-only region by sea", "moves: [{rail: korea_front}]", "moves: [{sea: moji_pusan, rail: pusan_front}]",
-     "57: units.korea_div.moves.0.sea: units in region 'korea' move by rail only (remove the `sea:` route)"),
-    ("duplicate id", "  korea_div:\n", "  home_div:\n",
-     "49: units.home_div: duplicate key (each id may appear only once)"),
-    ("python tag", "north_share: 1.0", "north_share: !!python/object:os.system 1",
-     "15: levers.north_share: tag tag:yaml.org,2002:python/object:os.system is not allowed (case files hold plain data only)"),
-    ("unknown source", "initial_strength: 2\n    source: TEXTBOOK", "initial_strength: 2\n    source: BOOK",
-     "36: fronts.east.source: unknown source 'BOOK' (add it to `sources:` or use one of: TEXTBOOK)"),
-    ("assumption without reason", "initial_strength: 2\n    source: TEXTBOOK", "initial_strength: 2\n    source: assumption",
-     "36: fronts.east.source: an assumption needs a reason (add `note:` saying why this value)"),
+    (
+        "wrong type",
+        "    men: 20000\n    lift_tons: 8000",
+        "    men: many\n    lift_tons: 8000",
+        "42: units.home_div.men: input should be a valid integer, unable to parse string as an integer (give a number)",
+    ),
+    (
+        "unknown key",
+        "    count: 2",
+        "    cuont: 2",
+        "40: units.home_div.cuont: extra inputs are not permitted (remove it or check its spelling against `kantokuen schema`)",
+    ),
+    (
+        "missing field",
+        "    origin: home\n",
+        "",
+        "38: units.home_div.origin: field required (add this field)",
+    ),
+    (
+        "negative tonnage",
+        "lift_tons: 8000",
+        "lift_tons: -8000",
+        "43: units.home_div.lift_tons: input should be greater than 0 (give a larger number)",
+    ),
+    (
+        "dangling port",
+        "embark: moji,",
+        "embark: mojii,",
+        "28: sea_routes.moji_pusan.embark: unknown port 'mojii' (known: moji, pusan)",
+    ),
+    (
+        "dangling route",
+        "moves: [{sea: moji_pusan,",
+        "moves: [{sea: moji_osaka,",
+        "47: units.home_div.moves.0.sea: unknown sea route 'moji_osaka' (known: moji_pusan)",
+    ),
+    (
+        "order after deadline",
+        "decision_deadline: {date: 1941-08-01",
+        "decision_deadline: {date: 1941-06-01",
+        "62: criteria.decision_deadline.date: decision deadline 1941-06-01 is before the mobilization order "
+        "1941-07-01 (move the deadline after the order, or the order earlier)",
+    ),
+    (
+        "unit too big for a port",
+        "lift_tons: 8000",
+        "lift_tons: 12000",
+        "47: units.home_div.moves.0.rail: unit lift 12,000 t exceeds rail line 'pusan_front' capacity 10,000 t/day "
+        "(split it into smaller units with `count:`)",
+    ),
+    (
+        "bad date",
+        "start: 1941-07-01",
+        "start: 1941-13-01",
+        "7: calendar.start: cannot read value '1941-13-01': month must be in 1..12 (write a date as YYYY-MM-DD)",
+    ),
+    (
+        "share out of range",
+        "north_share: 1.0",
+        "north_share: 1.5",
+        "15: levers.north_share: input should be less than or equal to 1 (give a smaller number)",
+    ),
+    (
+        "nan",
+        "withdrawal_scale: 1.0",
+        "withdrawal_scale: .nan",
+        "16: levers.withdrawal_scale: .nan is not a finite number (give a plain number)",
+    ),
+    (
+        "rail-only region by sea",
+        "moves: [{rail: korea_front}]",
+        "moves: [{sea: moji_pusan, rail: pusan_front}]",
+        "57: units.korea_div.moves.0.sea: units in region 'korea' move by rail only (remove the `sea:` route)",
+    ),
+    (
+        "duplicate id",
+        "  korea_div:\n",
+        "  home_div:\n",
+        "49: units.home_div: duplicate key (each id may appear only once)",
+    ),
+    (
+        "python tag",
+        "north_share: 1.0",
+        "north_share: !!python/object:os.system 1",
+        "15: levers.north_share: tag tag:yaml.org,2002:python/object:os.system is not allowed (case files hold plain data only)",
+    ),
+    (
+        "unknown source",
+        "initial_strength: 2\n    source: TEXTBOOK",
+        "initial_strength: 2\n    source: BOOK",
+        "36: fronts.east.source: unknown source 'BOOK' (add it to `sources:` or use one of: TEXTBOOK)",
+    ),
+    (
+        "assumption without reason",
+        "initial_strength: 2\n    source: TEXTBOOK",
+        "initial_strength: 2\n    source: assumption",
+        "36: fronts.east.source: an assumption needs a reason (add `note:` saying why this value)",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("what", "old", "new", "expected"), TABLE, ids=[row[0] for row in TABLE])
-def test_bad_case_gives_located_error(tmp_path: Path, what: str, old: str, new: str, expected: str) -> None:
+def test_bad_case_gives_located_error(
+    tmp_path: Path, what: str, old: str, new: str, expected: str
+) -> None:
     """Each malformed case gives an error naming its line and dotted field path (a change that
     breaks several rules, like a unit too big for a port and a rail line, gets each reported)."""
     file = variant(tmp_path, old, new)
@@ -85,8 +151,16 @@ def test_bad_case_gives_located_error(tmp_path: Path, what: str, old: str, new: 
 
 def test_all_errors_reported_at_once(tmp_path: Path) -> None:
     """Two independent mistakes are both reported."""
-    file = variant(tmp_path, "    men: 20000\n    lift_tons: 8000", "    men: -1\n    lift_tons: 8000")
-    text = Path(file).read_text().replace("  korea: {name: Korea, rail_only: true}", "  korea: {name: Korea, rail_only: maybe}")
+    file = variant(
+        tmp_path, "    men: 20000\n    lift_tons: 8000", "    men: -1\n    lift_tons: 8000"
+    )
+    text = (
+        Path(file)
+        .read_text()
+        .replace(
+            "  korea: {name: Korea, rail_only: true}", "  korea: {name: Korea, rail_only: maybe}"
+        )
+    )
     Path(file).write_text(text)
     assert len(errors(file)) == 2
 
@@ -102,14 +176,18 @@ def test_missing_file() -> None:
 
 
 def test_directory(tmp_path: Path) -> None:
-    assert errors(str(tmp_path)) == [f"{tmp_path}: is a directory, not a case file (give a .yaml file)"]
+    assert errors(str(tmp_path)) == [
+        f"{tmp_path}: is a directory, not a case file (give a .yaml file)"
+    ]
 
 
 def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
     """Nested aliases that would expand to billions of values are refused before expansion."""
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
-    lines += [f"a{i}: &a{i} [*a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}, *a{i-1}]"
-              for i in range(1, 10)]
+    lines += [
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        for i in range(1, 10)
+    ]
     path = tmp_path / "bomb.yaml"
     path.write_text("\n".join(lines) + "\n")
     [message] = errors(str(path))

@@ -75,27 +75,39 @@ def both_ways(tmp_path: Path, data: dict[str, Any], values: dict[str, Any]) -> I
 DEFAULTED = [
     ({"criteria.required_arrivals.enabled": False}, {"criteria.required_arrivals.enabled": False}),
     ({"criteria.south_readiness.enabled": False}, {"criteria.south_readiness.enabled": False}),
-    ({"criteria.halving.fraction": 0.3},
-     {"criteria.halving.fraction": 0.3, "criteria.halving.enabled": True}),
-    ({"criteria.force_ratio.soviet_factor": 0.75},
-     {"criteria.force_ratio.soviet_factor": 0.75, "criteria.force_ratio.ratio": 2.0}),
+    (
+        {"criteria.halving.fraction": 0.3},
+        {"criteria.halving.fraction": 0.3, "criteria.halving.enabled": True},
+    ),
+    (
+        {"criteria.force_ratio.soviet_factor": 0.75},
+        {"criteria.force_ratio.soviet_factor": 0.75, "criteria.force_ratio.ratio": 2.0},
+    ),
     ({"criteria.force_ratio.ratio": 1.25}, {"criteria.force_ratio.ratio": 1.25}),
-    ({"soviet_reaction.enabled": True, "fronts.east.reinforcement_share": 1.0},
-     {"soviet_reaction.enabled": True, "soviet_reaction.detection_lag_days": 14}),
-    ({"soviet_reaction.detection_lag_days": 3}, {"soviet_reaction.detection_lag_days": 3,
-                                                 "soviet_reaction.enabled": False}),
+    (
+        {"soviet_reaction.enabled": True, "fronts.east.reinforcement_share": 1.0},
+        {"soviet_reaction.enabled": True, "soviet_reaction.detection_lag_days": 14},
+    ),
+    (
+        {"soviet_reaction.detection_lag_days": 3},
+        {"soviet_reaction.detection_lag_days": 3, "soviet_reaction.enabled": False},
+    ),
     ({"soviet_reaction.reinforce_per_day": 0.5}, {"soviet_reaction.reinforce_per_day": 0.5}),
-    ({"soviet_reaction.ceiling": 40},
-     {"soviet_reaction.ceiling": 40.0, "soviet_reaction.halt_withdrawals": True}),
+    (
+        {"soviet_reaction.ceiling": 40},
+        {"soviet_reaction.ceiling": 40.0, "soviet_reaction.halt_withdrawals": True},
+    ),
     ({"fronts.east.floor": 0.5}, {"fronts.east.floor": 0.5}),
     ({"calendar.horizon_days": 45}, {"calendar.horizon_days": 45}),
 ]
 
 
-@pytest.mark.parametrize(("values", "expected"), DEFAULTED,
-                         ids=[next(iter(v)) for v, _ in DEFAULTED])
+@pytest.mark.parametrize(
+    ("values", "expected"), DEFAULTED, ids=[next(iter(v)) for v, _ in DEFAULTED]
+)
 def test_a_defaulted_section_the_file_leaves_out_is_overridable(
-        tmp_path: Path, values: dict[str, Any], expected: dict[str, Any]) -> None:
+    tmp_path: Path, values: dict[str, Any], expected: dict[str, Any]
+) -> None:
     """The override lands and the rest of the section keeps the schema's defaults."""
     for loaded in both_ways(tmp_path, mini_data(), values):
         assert {path: field_at(loaded.case, path) for path in expected} == expected
@@ -115,8 +127,12 @@ def _resolved(node: dict[str, Any]) -> dict[str, Any]:
     return _resolved(branches[0]) if len(branches) == 1 else node
 
 
-def defaulted_scalars(model: dict[str, Any], raw: Any, path: tuple[str | int, ...] = (),
-                      outer: tuple[str | int, ...] | None = None) -> Iterator[Any]:
+def defaulted_scalars(
+    model: dict[str, Any],
+    raw: Any,
+    path: tuple[str | int, ...] = (),
+    outer: tuple[str | int, ...] | None = None,
+) -> Iterator[Any]:
     """(path, schema, outermost defaulted section) of every scalar field with a default, in
     the model and in the entities and list items mini.yaml has. The outermost section is the
     shallowest defaulted step after the last id or list index: leaving it out of the file
@@ -162,23 +178,36 @@ def changed(name: str, prop: dict[str, Any]) -> Any:
 # `sea` must name a route that fits the unit's origin and rail line, and home units cross by
 # sea, so their region cannot be rail-only. Every other defaulted field is covered.
 NOT_FREE = {"units.home_div.moves.0.sea", "units.korea_div.moves.0.sea", "regions.home.rail_only"}
-FIELDS = [(dotted, prop, outer) for path, prop, outer in defaulted_scalars(SCHEMA, mini_data(()))
-          if (dotted := ".".join(map(str, path))) not in NOT_FREE]
+FIELDS = [
+    (dotted, prop, outer)
+    for path, prop, outer in defaulted_scalars(SCHEMA, mini_data(()))
+    if (dotted := ".".join(map(str, path))) not in NOT_FREE
+]
 
 
 def test_the_walk_finds_the_fields_of_the_issue() -> None:
     paths = {path for path, _, _ in FIELDS}
-    assert {"criteria.required_arrivals.enabled", "criteria.south_readiness.enabled",
-            "criteria.halving.fraction", "criteria.force_ratio.soviet_factor",
-            "soviet_reaction.enabled", "soviet_reaction.detection_lag_days",
-            "soviet_reaction.reinforce_per_day", "soviet_reaction.ceiling", "fronts.east.floor",
-            "calendar.horizon_days", "units.home_div.count", "levers.withdrawal_scale"} <= paths
+    assert {
+        "criteria.required_arrivals.enabled",
+        "criteria.south_readiness.enabled",
+        "criteria.halving.fraction",
+        "criteria.force_ratio.soviet_factor",
+        "soviet_reaction.enabled",
+        "soviet_reaction.detection_lag_days",
+        "soviet_reaction.reinforce_per_day",
+        "soviet_reaction.ceiling",
+        "fronts.east.floor",
+        "calendar.horizon_days",
+        "units.home_div.count",
+        "levers.withdrawal_scale",
+    } <= paths
     assert len(paths) > 50 and NOT_FREE.isdisjoint(paths)
 
 
 @pytest.mark.parametrize(("path", "prop", "outer"), FIELDS, ids=[f[0] for f in FIELDS])
 def test_every_defaulted_field_is_overridable_where_the_file_omits_it(
-        tmp_path: Path, path: str, prop: dict[str, Any], outer: tuple[str | int, ...]) -> None:
+    tmp_path: Path, path: str, prop: dict[str, Any], outer: tuple[str | int, ...]
+) -> None:
     """The outermost defaulted section above the field is left out of the file; the override
     (by `--set` and by a scenario) still lands, and the loaded case carries its value."""
     value = changed(path.rsplit(".", 1)[-1], prop)
@@ -189,32 +218,51 @@ def test_every_defaulted_field_is_overridable_where_the_file_omits_it(
 # --- What stays an error -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("criteria.halvng.fraction=0.3",
-     "--set: criteria.halvng.fraction: 'halvng' is not a field of criteria (did you mean "
-     "halving? fields of criteria: halving, force_ratio, decision_deadline, weather, "
-     "south_readiness, required_arrivals)"),
-    ("soviet_reaction.enabeld=true",
-     "--set: soviet_reaction.enabeld: 'enabeld' is not a field of soviet_reaction (did you mean "
-     "enabled? fields of soviet_reaction: source, note, enabled, detection_lag_days, "
-     "halt_withdrawals, reinforce_per_day, ceiling)"),
-    ("units.nope.men=1",
-     "--set: units.nope.men: no unit 'nope' (known units: home_div, korea_div)"),
-    ("units.home_dvi.men=1",
-     "--set: units.home_dvi.men: no unit 'home_dvi' (did you mean home_div? known units: "
-     "home_div, korea_div)"),
-    ("sea_routes.moji_psan.sail_days=2",
-     "--set: sea_routes.moji_psan.sail_days: no sea route 'moji_psan' (did you mean moji_pusan? "
-     "known sea routes: moji_pusan)"),
-    ("shipping.pool.1.tons=5",
-     "--set: shipping.pool.1.tons: no item 1 in shipping.pool (it has one item, 0)"),
-    ("fronts.east.withdrawals.0.cumulative=1",
-     "--set: fronts.east.withdrawals.0.cumulative: no item 0 in fronts.east.withdrawals "
-     "(it has no items)"),
-    ("levers.north_share.x=1",
-     "--set: levers.north_share.x: levers.north_share is a single value: it has no field 'x' "
-     "(set levers.north_share itself)"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "criteria.halvng.fraction=0.3",
+            "--set: criteria.halvng.fraction: 'halvng' is not a field of criteria (did you mean "
+            "halving? fields of criteria: halving, force_ratio, decision_deadline, weather, "
+            "south_readiness, required_arrivals)",
+        ),
+        (
+            "soviet_reaction.enabeld=true",
+            "--set: soviet_reaction.enabeld: 'enabeld' is not a field of soviet_reaction (did you mean "
+            "enabled? fields of soviet_reaction: source, note, enabled, detection_lag_days, "
+            "halt_withdrawals, reinforce_per_day, ceiling)",
+        ),
+        (
+            "units.nope.men=1",
+            "--set: units.nope.men: no unit 'nope' (known units: home_div, korea_div)",
+        ),
+        (
+            "units.home_dvi.men=1",
+            "--set: units.home_dvi.men: no unit 'home_dvi' (did you mean home_div? known units: "
+            "home_div, korea_div)",
+        ),
+        (
+            "sea_routes.moji_psan.sail_days=2",
+            "--set: sea_routes.moji_psan.sail_days: no sea route 'moji_psan' (did you mean moji_pusan? "
+            "known sea routes: moji_pusan)",
+        ),
+        (
+            "shipping.pool.1.tons=5",
+            "--set: shipping.pool.1.tons: no item 1 in shipping.pool (it has one item, 0)",
+        ),
+        (
+            "fronts.east.withdrawals.0.cumulative=1",
+            "--set: fronts.east.withdrawals.0.cumulative: no item 0 in fronts.east.withdrawals "
+            "(it has no items)",
+        ),
+        (
+            "levers.north_share.x=1",
+            "--set: levers.north_share.x: levers.north_share is a single value: it has no field 'x' "
+            "(set levers.north_share itself)",
+        ),
+    ],
+)
 def test_a_path_the_schema_does_not_know_is_an_error(text: str, message: str) -> None:
     with pytest.raises(CaseError) as info:
         load(str(MINI), None, [text])
@@ -226,13 +274,17 @@ def test_an_unknown_field_in_a_scenario_names_its_line(tmp_path: Path) -> None:
     with pytest.raises(CaseError) as info:
         load(path, "s")
     line = next(i for i, t in enumerate(Path(path).read_text().splitlines(), 1) if "ceilng" in t)
-    assert str(info.value).startswith(f"{path}:{line}: soviet_reaction.ceilng: 'ceilng' is not a "
-                                      "field of soviet_reaction (did you mean ceiling?")
+    assert str(info.value).startswith(
+        f"{path}:{line}: soviet_reaction.ceilng: 'ceilng' is not a "
+        "field of soviet_reaction (did you mean ceiling?"
+    )
 
 
 def test_a_new_entity_is_still_allowed_whole() -> None:
-    extra = ("units.extra={name: Extra, origin: korea, men: 1000, lift_tons: 1000, "
-             "mobilization_days: 1, front: east, moves: [{rail: korea_front}], source: TEXTBOOK}")
+    extra = (
+        "units.extra={name: Extra, origin: korea, men: 1000, lift_tons: 1000, "
+        "mobilization_days: 1, front: east, moves: [{rail: korea_front}], source: TEXTBOOK}"
+    )
     south = "shipping.south_requirements.indochina={by: 1941-07-20, tons: 0}"
     loaded = load(str(MINI), None, [extra, south])
     assert loaded.case.units["extra"].men == 1000
@@ -242,15 +294,22 @@ def test_a_new_entity_is_still_allowed_whole() -> None:
 def test_a_value_the_schema_refuses_in_a_created_section_names_the_set() -> None:
     with pytest.raises(CaseError) as info:
         load(str(MINI), None, ["soviet_reaction.detection_lag_days=-1"])
-    assert str(info.value) == ("--set: soviet_reaction.detection_lag_days: input should be greater "
-                               "than or equal to 0 (give a larger number)")
+    assert str(info.value) == (
+        "--set: soviet_reaction.detection_lag_days: input should be greater "
+        "than or equal to 0 (give a larger number)"
+    )
 
 
 def test_solve_takes_a_defaulted_section_from_the_command_line() -> None:
     """Through the CLI: the sections mini.yaml leaves out are set and recorded, exit 0."""
-    sets = ["criteria.required_arrivals.enabled=false", "criteria.south_readiness.enabled=false",
-            "soviet_reaction.enabled=true", "soviet_reaction.detection_lag_days=30",
-            "fronts.east.reinforcement_share=1", "fronts.east.floor=0.5"]
+    sets = [
+        "criteria.required_arrivals.enabled=false",
+        "criteria.south_readiness.enabled=false",
+        "soviet_reaction.enabled=true",
+        "soviet_reaction.detection_lag_days=30",
+        "fronts.east.reinforcement_share=1",
+        "fronts.east.floor=0.5",
+    ]
     args = ["solve", str(MINI), "--json", "--workers", "1", "--time-limit", "20"]
     result = CliRunner().invoke(main, args + [a for s in sets for a in ("--set", s)])
     assert result.exit_code == 0, result.output

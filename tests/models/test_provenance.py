@@ -15,16 +15,20 @@ def test_mini_case_is_fully_sourced() -> None:
 
 
 def test_unsourced_entities_are_listed(tmp_path: Path) -> None:
-    text = MINI.read_text().replace("  moji: {name: Moji, region: home, tons_per_day: 10000, source: TEXTBOOK}",
-                                    "  moji: {name: Moji, region: home, tons_per_day: 10000}")
+    text = MINI.read_text().replace(
+        "  moji: {name: Moji, region: home, tons_per_day: 10000, source: TEXTBOOK}",
+        "  moji: {name: Moji, region: home, tons_per_day: 10000}",
+    )
     path = tmp_path / "case.yaml"
     path.write_text(text)
     assert unsourced(load_case(str(path))) == [("ports", "moji")]
 
 
 def test_pool_steps_inherit_the_shipping_source(tmp_path: Path) -> None:
-    text = MINI.read_text().replace("    - {date: 1941-07-01, tons: 20000, source: TEXTBOOK}",
-                                    "    - {date: 1941-07-01, tons: 20000}")
+    text = MINI.read_text().replace(
+        "    - {date: 1941-07-01, tons: 20000, source: TEXTBOOK}",
+        "    - {date: 1941-07-01, tons: 20000}",
+    )
     path = tmp_path / "case.yaml"
     path.write_text(text)
     assert unsourced(load_case(str(path))) == []

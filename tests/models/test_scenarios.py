@@ -16,7 +16,9 @@ MINI = str(Path(__file__).parent.parent / "data" / "mini.yaml")
 def test_scenario_applies_and_is_recorded() -> None:
     loaded = load(MINI, "small-pool")
     assert loaded.case.shipping.pool[0].tons == 10000
-    assert [(o.path, o.value, o.origin) for o in loaded.overrides] == [("shipping.pool.0.tons", 10000, "small-pool")]
+    assert [(o.path, o.value, o.origin) for o in loaded.overrides] == [
+        ("shipping.pool.0.tons", 10000, "small-pool")
+    ]
 
 
 def test_base_case_is_not_changed() -> None:
@@ -49,12 +51,24 @@ def test_set_values_are_typed() -> None:
     assert parse_assignment("levers.mobilization_order=1941-06-25")[1] == dt.date(1941, 6, 25)
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("levers.north_share", "--set 'levers.north_share' is not of the form key=value (e.g. --set levers.north_share=0.7)"),
-    ("=0.7", "--set '=0.7' has an empty field name (e.g. --set levers.north_share=0.7)"),
-    ("levers..x=1", "--set 'levers..x=1' has an empty field name (e.g. --set levers.north_share=0.7)"),
-    ("levers.north_share=", "--set 'levers.north_share=' has no value (e.g. --set levers.north_share=0.7)"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            "levers.north_share",
+            "--set 'levers.north_share' is not of the form key=value (e.g. --set levers.north_share=0.7)",
+        ),
+        ("=0.7", "--set '=0.7' has an empty field name (e.g. --set levers.north_share=0.7)"),
+        (
+            "levers..x=1",
+            "--set 'levers..x=1' has an empty field name (e.g. --set levers.north_share=0.7)",
+        ),
+        (
+            "levers.north_share=",
+            "--set 'levers.north_share=' has no value (e.g. --set levers.north_share=0.7)",
+        ),
+    ],
+)
 def test_malformed_set(text: str, message: str) -> None:
     with pytest.raises(CaseError) as info:
         parse_assignment(text)
@@ -65,19 +79,28 @@ def test_override_revalidates() -> None:
     """An override that breaks the case is an error located at the --set."""
     with pytest.raises(CaseError) as info:
         load(MINI, None, ["levers.north_share=2"])
-    assert str(info.value) == "--set: levers.north_share: input should be less than or equal to 1 (give a smaller number)"
+    assert (
+        str(info.value)
+        == "--set: levers.north_share: input should be less than or equal to 1 (give a smaller number)"
+    )
 
 
 def test_override_of_unknown_field_names_the_scenario_line(tmp_path: Path) -> None:
-    text = Path(MINI).read_text().replace("overrides: {levers.north_share: 0.7}", "overrides: {levers.north_shar: 0.7}")
+    text = (
+        Path(MINI)
+        .read_text()
+        .replace("overrides: {levers.north_share: 0.7}", "overrides: {levers.north_shar: 0.7}")
+    )
     path = tmp_path / "case.yaml"
     path.write_text(text)
     with pytest.raises(CaseError) as info:
         load(str(path), "north-70")
     line = next(i for i, t in enumerate(text.splitlines(), 1) if "north_shar:" in t)
-    assert str(info.value) == (f"{path}:{line}: levers.north_shar: 'north_shar' is not a field of levers "
-                               "(did you mean north_share? fields of levers: mobilization_order, north_share, "
-                               "withdrawal_scale)")
+    assert str(info.value) == (
+        f"{path}:{line}: levers.north_shar: 'north_shar' is not a field of levers "
+        "(did you mean north_share? fields of levers: mobilization_order, north_share, "
+        "withdrawal_scale)"
+    )
 
 
 def test_parents_setting_one_field_differently_conflict(tmp_path: Path) -> None:
@@ -87,12 +110,16 @@ def test_parents_setting_one_field_differently_conflict(tmp_path: Path) -> None:
     path.write_text(text)
     with pytest.raises(CaseError) as info:
         load(str(path), "clash")
-    assert "scenarios 'small-pool' and 'tiny-pool' both set 'shipping.pool.0.tons'" in str(info.value)
+    assert "scenarios 'small-pool' and 'tiny-pool' both set 'shipping.pool.0.tons'" in str(
+        info.value
+    )
 
 
 def test_overlapping_overrides_in_one_scenario_conflict(tmp_path: Path) -> None:
-    text = Path(MINI).read_text() + ("  overlap:\n    overrides:\n      levers.north_share: 0.5\n"
-                                      "      levers: {north_share: 0.6, mobilization_order: 1941-07-01}\n")
+    text = Path(MINI).read_text() + (
+        "  overlap:\n    overrides:\n      levers.north_share: 0.5\n"
+        "      levers: {north_share: 0.6, mobilization_order: 1941-07-01}\n"
+    )
     path = tmp_path / "case.yaml"
     path.write_text(text)
     with pytest.raises(CaseError) as info:
@@ -125,9 +152,11 @@ def test_no_op_override_keeps_the_hash() -> None:
 
 def test_set_refines_an_entity_a_scenario_adds(tmp_path: Path) -> None:
     """A scenario adds a whole unit; --set changes one of its fields: both apply."""
-    text = Path(MINI).read_text() + ("  more:\n    overrides:\n      units.extra: {name: Extra, origin: korea, men: 1000,"
-                                      " lift_tons: 1000, mobilization_days: 1, front: east, moves: [{rail: korea_front}],"
-                                      " source: TEXTBOOK}\n")
+    text = Path(MINI).read_text() + (
+        "  more:\n    overrides:\n      units.extra: {name: Extra, origin: korea, men: 1000,"
+        " lift_tons: 1000, mobilization_days: 1, front: east, moves: [{rail: korea_front}],"
+        " source: TEXTBOOK}\n"
+    )
     path = tmp_path / "case.yaml"
     path.write_text(text)
     loaded = load(str(path), "more", ["units.extra.mobilization_days=3"])

@@ -36,8 +36,17 @@ def solvable(inst: Instance, members: set[str]) -> bool:
     """Independent of the deletion filter: the case with only these members in force (other
     criteria off, other levers relaxed) has a verified plan (plan_case verifies it)."""
     levers = {k: v for k, v in relaxed_levers(inst).items() if LEVER_PREFIX + k not in members}
-    criteria = ["halving", "force_ratio", "decision_deadline", "weather", "south_readiness", "required_arrivals"]
-    reduced = with_criteria_off(with_levers(inst, levers), [c for c in criteria if c not in members])
+    criteria = [
+        "halving",
+        "force_ratio",
+        "decision_deadline",
+        "weather",
+        "south_readiness",
+        "required_arrivals",
+    ]
+    reduced = with_criteria_off(
+        with_levers(inst, levers), [c for c in criteria if c not in members]
+    )
     outcome = plan_case(reduced, ONE)
     assert outcome.status != Status.UNKNOWN
     return outcome.plan is not None
@@ -46,11 +55,20 @@ def solvable(inst: Instance, members: set[str]) -> bool:
 NO_GO_VARIANTS: list[dict[str, Any]] = [
     {},  # halving never holds at the historical rate
     {"levers.withdrawal_scale": 3.12},  # halving holds one day after the deadline
-    {"criteria.halving.enabled": False, "levers.mobilization_order": "1941-08-05",
-     "criteria.decision_deadline.decision_to_attack_days": 0},  # ordered too late for the deadline
-    {"levers.north_share": 0.3, "criteria.halving.enabled": False},  # no ship big enough for a division
-    {"shipping.south_requirements": {"malaya": {"by": "1941-07-10", "tons": 15000}},
-     "criteria.halving.enabled": False, "levers.north_share": 0.5},  # South starved by the North's share
+    {
+        "criteria.halving.enabled": False,
+        "levers.mobilization_order": "1941-08-05",
+        "criteria.decision_deadline.decision_to_attack_days": 0,
+    },  # ordered too late for the deadline
+    {
+        "levers.north_share": 0.3,
+        "criteria.halving.enabled": False,
+    },  # no ship big enough for a division
+    {
+        "shipping.south_requirements": {"malaya": {"by": "1941-07-10", "tons": 15000}},
+        "criteria.halving.enabled": False,
+        "levers.north_share": 0.5,
+    },  # South starved by the North's share
 ]
 
 
@@ -88,7 +106,9 @@ def test_halving_comes_first_among_several_conflicts() -> None:
 def test_a_lever_can_be_in_the_conflict() -> None:
     """Ordered on 5 Aug, the units cannot arrive by the 10 Aug deadline: order and deadline conflict."""
     conflict = minimal_conflict(race(NO_GO_VARIANTS[2]))
-    assert "levers.mobilization_order" in conflict.members and "decision_deadline" in conflict.members
+    assert (
+        "levers.mobilization_order" in conflict.members and "decision_deadline" in conflict.members
+    )
 
 
 def test_south_readiness_alone_when_the_share_is_too_large() -> None:
@@ -97,15 +117,23 @@ def test_south_readiness_alone_when_the_share_is_too_large() -> None:
     inst = race(NO_GO_VARIANTS[4])
     conflict = minimal_conflict(inst)
     assert conflict.members == ("south_readiness",)
-    assert describe(inst, conflict) == ["South readiness: the South's requirements allow a North share of at "
-                                        "most 25% (the North share is 50%)."]
+    assert describe(inst, conflict) == [
+        "South readiness: the South's requirements allow a North share of at "
+        "most 25% (the North share is 50%)."
+    ]
 
 
 def test_movement_impossible() -> None:
     """A horizon too short for the crossing is no criterion's fault: an empty conflict."""
-    inst = race({"calendar.horizon_days": 7, "levers.mobilization_order": "1941-07-01",
-                 "criteria.decision_deadline.date": "1941-07-08", "criteria.weather.deadline": "1941-07-09",
-                 "criteria.weather.campaign_days": 0})
+    inst = race(
+        {
+            "calendar.horizon_days": 7,
+            "levers.mobilization_order": "1941-07-01",
+            "criteria.decision_deadline.date": "1941-07-08",
+            "criteria.weather.deadline": "1941-07-09",
+            "criteria.weather.campaign_days": 0,
+        }
+    )
     conflict = minimal_conflict(inst)
     assert conflict == Conflict((), False, checks=conflict.checks)
     assert "cannot all be mobilized and moved" in describe(inst, conflict)[0]
@@ -115,9 +143,11 @@ def test_halving_sentence_says_how_much_faster() -> None:
     """The halving member states the strength share, the limit and the withdrawal rate needed."""
     inst = race()
     text = describe(inst, minimal_conflict(inst))[0]
-    assert text.startswith("Soviet Far East strength on 10 Aug 1941 (the decision deadline) is 84% of its "
-                           "1 Jul 1941 level; the halving criterion needs ≤ 50%: withdrawals would have to be "
-                           f"3.1× faster (withdrawal scale ≥ {SCALE_THRESHOLD:g})")
+    assert text.startswith(
+        "Soviet Far East strength on 10 Aug 1941 (the decision deadline) is 84% of its "
+        "1 Jul 1941 level; the halving criterion needs ≤ 50%: withdrawals would have to be "
+        f"3.1× faster (withdrawal scale ≥ {SCALE_THRESHOLD:g})"
+    )
 
 
 def test_distances_deadline_and_lever() -> None:
@@ -148,7 +178,12 @@ def _date(iso: str, plus: int = 0) -> Any:
 
 def test_other_conflicts_are_each_infeasible_and_distinct() -> None:
     """Several reasons: each further conflict is itself infeasible and differs from the first."""
-    inst = race({"levers.mobilization_order": "1941-08-05", "criteria.decision_deadline.decision_to_attack_days": 0})
+    inst = race(
+        {
+            "levers.mobilization_order": "1941-08-05",
+            "criteria.decision_deadline.decision_to_attack_days": 0,
+        }
+    )
     first = minimal_conflict(inst)
     found, _ = other_conflicts(inst, first)
     assert len(found) >= 2
@@ -162,8 +197,14 @@ def test_other_conflicts_are_each_infeasible_and_distinct() -> None:
 
 def moji_bound() -> Instance:
     """Two divisions, Moji loads one a day, everything downstream is wide: Moji sets X-Day."""
-    return tiny_inst({"units.div.count": 2, "ports.pusan.tons_per_day": 20000,
-                      "rail.pusan_front.tons_per_day": 20000, "criteria.force_ratio.ratio": 2.0})
+    return tiny_inst(
+        {
+            "units.div.count": 2,
+            "ports.pusan.tons_per_day": 20000,
+            "rail.pusan_front.tons_per_day": 20000,
+            "criteria.force_ratio.ratio": 2.0,
+        }
+    )
 
 
 def test_what_binds_finds_the_port() -> None:
@@ -230,7 +271,14 @@ def test_explain_json_go(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["verdict"] == "go" and data["result"]["verified"]
     assert any(b["name"] == "halving" and b["binds"] for b in data["binds"])
-    assert [leg["leg"] for leg in data["chain"]["legs"]] == ["mobilize", "ready", "sail", "debark", "entrain", "arrive"]
+    assert [leg["leg"] for leg in data["chain"]["legs"]] == [
+        "mobilize",
+        "ready",
+        "sail",
+        "debark",
+        "entrain",
+        "arrive",
+    ]
 
 
 def test_explain_json_no_go_conflicts(tmp_path: Path) -> None:

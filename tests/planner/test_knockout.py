@@ -31,9 +31,12 @@ HALVING = {
     "fronts.east.withdrawals": [{"date": day(20), "cumulative": 6}],
 }
 CHINA_BY_RAIL_ONLY = {
-    "units.div": division(origin="china", moves=[{"rail": "china_front"},
-                                                 {"sea": "moji_pusan", "rail": "pusan_front"}]),
-    "ports.moji.region": "china", "shipping.pool.0.tons": 0,
+    "units.div": division(
+        origin="china",
+        moves=[{"rail": "china_front"}, {"sea": "moji_pusan", "rail": "pusan_front"}],
+    ),
+    "ports.moji.region": "china",
+    "shipping.pool.0.tons": 0,
 }
 
 
@@ -50,60 +53,114 @@ class Knockout:
 KNOCKOUTS: dict[str, Knockout] = {
     # Each entry says why the rule binds on its case, and what the optimum does without it.
     "mobilization_after_order": Knockout(
-        {"units.div": division(origin="korea", mobilization_days=0, available=day(45),
-                               moves=[{"rail": "korea_front"}]),
-         "rail.korea_front.transit_days": 0, "criteria.weather.deadline": day(40),
-         "criteria.decision_deadline.date": day(40)}, None, 40,
+        {
+            "units.div": division(
+                origin="korea",
+                mobilization_days=0,
+                available=day(45),
+                moves=[{"rail": "korea_front"}],
+            ),
+            "rail.korea_front.transit_days": 0,
+            "criteria.weather.deadline": day(40),
+            "criteria.decision_deadline.date": day(40),
+        },
+        None,
+        40,
         "a required unit available only on day 45, after the 40-day horizon: no-go. Its "
         "mobilization day's domain is clamped to the horizon, so without the rule it starts on "
         "day 40 and, needing no time to mobilize or travel, arrives the same day (see also "
-        "test_mobilization_after_order_is_also_held_by_the_domains)"),
+        "test_mobilization_after_order_is_also_held_by_the_domains)",
+    ),
     "depot_capacity": Knockout(
-        {"regions.home.depot_men": 20000, "units.div.count": 2}, 11, 8,
+        {"regions.home.depot_men": 20000, "units.div.count": 2},
+        11,
+        8,
         "a 20,000-man depot mobilizes two divisions one after the other; without it both are "
-        "ready on day 4 and Moji loads them on days 4 and 5"),
+        "ready on day 4 and Moji loads them on days 4 and 5",
+    ),
     "sea_voyage": Knockout(
-        {**TWO_SMALL, "rail.pusan_front.tons_per_day": 20000}, 8, 7,
+        {**TWO_SMALL, "rail.pusan_front.tons_per_day": 20000},
+        8,
+        7,
         "Moji loads one 6,000 t division a day (days 4 and 5); without the rule one sails "
-        "before it is ready and both entrain on day 5"),
+        "before it is ready and both entrain on day 5",
+    ),
     "shipping_pool_capacity": Knockout(
-        {"shipping.pool.0.tons": 10000, "units.div.count": 2}, 10, 8,
-        "10,000 t carry one 8,000 t division per 3-day cycle; without the rule both are at sea"),
+        {"shipping.pool.0.tons": 10000, "units.div.count": 2},
+        10,
+        8,
+        "10,000 t carry one 8,000 t division per 3-day cycle; without the rule both are at sea",
+    ),
     "embarkation_throughput": Knockout(
         {**TWO_SMALL, "ports.pusan.tons_per_day": 20000, "rail.pusan_front.tons_per_day": 20000},
-        8, 7, "Moji alone loads 10,000 t a day (Pusan and the line take both at once)"),
+        8,
+        7,
+        "Moji alone loads 10,000 t a day (Pusan and the line take both at once)",
+    ),
     "debarkation_throughput": Knockout(
-        {"units.div2": division(lift_tons=6000,
-                                moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]),
-         "units.div.lift_tons": 6000, "rail.pusan_front.tons_per_day": 20000,
-         "shipping.pool.0.tons": 40000}, 8, 7,
-        "two divisions sail from Moji and Osaka on day 4; Pusan unloads 10,000 t a day"),
+        {
+            "units.div2": division(
+                lift_tons=6000, moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]
+            ),
+            "units.div.lift_tons": 6000,
+            "rail.pusan_front.tons_per_day": 20000,
+            "shipping.pool.0.tons": 40000,
+        },
+        8,
+        7,
+        "two divisions sail from Moji and Osaka on day 4; Pusan unloads 10,000 t a day",
+    ),
     "rail_capacity": Knockout(
-        {**TWO_SMALL, "ports.moji.tons_per_day": 20000, "ports.pusan.tons_per_day": 20000}, 8, 7,
-        "both divisions land on day 5; the line takes 10,000 t a day"),
+        {**TWO_SMALL, "ports.moji.tons_per_day": 20000, "ports.pusan.tons_per_day": 20000},
+        8,
+        7,
+        "both divisions land on day 5; the line takes 10,000 t a day",
+    ),
     "x_day_in_horizon": Knockout(
-        {"criteria.decision_deadline.decision_to_attack_days": 10}, 10, 7,
-        "a decision 10 days ahead of the attack cannot come before day 0"),
+        {"criteria.decision_deadline.decision_to_attack_days": 10},
+        10,
+        7,
+        "a decision 10 days ahead of the attack cannot come before day 0",
+    ),
     "required_arrivals": Knockout(
-        {"criteria.force_ratio.enabled": False}, 7, 0,
-        "with the force ratio off only the required division's arrival holds X-Day back"),
+        {"criteria.force_ratio.enabled": False},
+        7,
+        0,
+        "with the force ratio off only the required division's arrival holds X-Day back",
+    ),
     "force_ratio": Knockout(
-        {**TWO_SMALL, "units.div.required": False, "criteria.force_ratio.ratio": 2}, 8, 0,
-        "two optional divisions, both needed at 2:1; nothing else holds X-Day back"),
+        {**TWO_SMALL, "units.div.required": False, "criteria.force_ratio.ratio": 2},
+        8,
+        0,
+        "two optional divisions, both needed at 2:1; nothing else holds X-Day back",
+    ),
     "halving_criterion": Knockout(
-        HALVING, 17, 7, "the Soviets are down to half only on day 17; the division is there on 7"),
+        HALVING, 17, 7, "the Soviets are down to half only on day 17; the division is there on 7"
+    ),
     "decision_deadline": Knockout(
-        {**HALVING, "criteria.decision_deadline.date": day(16)}, None, 17,
+        {**HALVING, "criteria.decision_deadline.date": day(16)},
+        None,
+        17,
         "halving first holds on day 17, a day after the deadline: no-go; without the deadline "
-        "the decision comes on day 17"),
+        "the decision comes on day 17",
+    ),
     "weather_deadline": Knockout(
-        {"criteria.weather.deadline": day(16), "criteria.weather.campaign_days": 10}, None, 7,
-        "a 10-day campaign ending by day 16 needs X-Day ≤ 6; the division arrives on day 7"),
+        {"criteria.weather.deadline": day(16), "criteria.weather.campaign_days": 10},
+        None,
+        7,
+        "a 10-day campaign ending by day 16 needs X-Day ≤ 6; the division arrives on day 7",
+    ),
     "south_readiness": Knockout(
-        {"levers.north_share": "auto", "units.div.count": 2,
-         "shipping.south_requirements": {"indochina": {"by": day(20), "tons": 12000}}}, 10, 8,
+        {
+            "levers.north_share": "auto",
+            "units.div.count": 2,
+            "shipping.south_requirements": {"indochina": {"by": day(20), "tons": 12000}},
+        },
+        10,
+        8,
         "the South's 12,000 t leave the North 40%: one division at sea at a time; without the "
-        "rule both sail on days 4 and 5 with 80% of the pool"),
+        "rule both sail on days 4 and 5 with 80% of the pool",
+    ),
 }
 
 
@@ -164,9 +221,20 @@ def test_route_choice_knocked_out() -> None:
     (unit,) = m.units
     assert not any(solver.value(lit) for lit in unit.move_lits)
     mobilize = solver.value(unit.mobilize)
-    plan = Plan(x_day=solver.value(m.x_day), north_share_bp=10000, units=(UnitPlan(
-        id=unit.spec.id, move=None, mobilize=mobilize, ready=mobilize + unit.spec.mobilization_days,
-        entrain=solver.value(unit.entrain), arrive=solver.value(unit.arrive)),))
+    plan = Plan(
+        x_day=solver.value(m.x_day),
+        north_share_bp=10000,
+        units=(
+            UnitPlan(
+                id=unit.spec.id,
+                move=None,
+                mobilize=mobilize,
+                ready=mobilize + unit.spec.mobilization_days,
+                entrain=solver.value(unit.entrain),
+                arrive=solver.value(unit.arrive),
+            ),
+        ),
+    )
     assert plan.x_day == 7
     assert broken_rules(m, plan) == {"route_choice"}
 
@@ -193,8 +261,10 @@ def test_rail_only_units_entrain_once_ready_under_rail_capacity() -> None:
     verifier flags exactly rail_capacity. (The delay must come from the depot: a unit
     mobilizing at its earliest day cannot entrain early anyway, since the domain of its arrival
     day starts at its earliest arrival.)"""
-    changes = {"units.div": division(origin="korea", count=2, moves=[{"rail": "korea_front"}]),
-               "regions.korea.depot_men": 20000}
+    changes = {
+        "units.div": division(origin="korea", count=2, moves=[{"rail": "korea_front"}]),
+        "regions.korea.depot_men": 20000,
+    }
     full = solve(changes)
     assert full is not None and extract_plan(*full).x_day == 11
     no_sea = solve(changes, omit=frozenset({"sea_voyage"}))

@@ -23,8 +23,9 @@ def test_a_reversed_plan_gives_the_same_unit_rows() -> None:
     inst = Instance(load_case("cases/teaching/two_divisions.yaml"))
     plan = plan_case(inst, SolveOptions(time_limit=20, workers=1, seed=0)).plan
     assert plan is not None
-    reversed_plan = Plan(x_day=plan.x_day, north_share_bp=plan.north_share_bp,
-                         units=tuple(reversed(plan.units)))
+    reversed_plan = Plan(
+        x_day=plan.x_day, north_share_bp=plan.north_share_bp, units=tuple(reversed(plan.units))
+    )
     assert verify(inst.case, reversed_plan) == []
     rows = unit_timelines(inst, reversed_plan)
     assert rows == unit_timelines(inst, plan)

@@ -81,7 +81,9 @@ def test_sea_voyage_binds() -> None:
 
 def test_sea_voyage_infeasible() -> None:
     """A 40-day voyage cannot end within the horizon."""
-    assert infeasible({"sea_routes.moji_pusan.sail_days": 40, "sea_routes.moji_pusan.cycle_days": 40})
+    assert infeasible(
+        {"sea_routes.moji_pusan.sail_days": 40, "sea_routes.moji_pusan.cycle_days": 40}
+    )
 
 
 def test_shipping_pool_capacity_binds() -> None:
@@ -113,52 +115,85 @@ def test_embarkation_throughput_binds() -> None:
 
 def test_embarkation_throughput_infeasible() -> None:
     """With the attack due by day 7 the second division cannot load in time."""
-    assert infeasible({"units.div.count": 2, "units.div.lift_tons": 6000,
-                       "criteria.decision_deadline.date": day(7)})
+    assert infeasible(
+        {
+            "units.div.count": 2,
+            "units.div.lift_tons": 6000,
+            "criteria.decision_deadline.date": day(7),
+        }
+    )
 
 
 def test_debarkation_throughput_binds() -> None:
     """Two divisions from two ports both could sail on day 4, but Pusan unloads 10,000 t a
     day: one lands on day 6, arriving day 8."""
-    changes = {"units.div2": division(lift_tons=6000, moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]),
-               "units.div.lift_tons": 6000, "rail.pusan_front.tons_per_day": 20000,
-               "shipping.pool.0.tons": 40000}
+    changes = {
+        "units.div2": division(
+            lift_tons=6000, moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]
+        ),
+        "units.div.lift_tons": 6000,
+        "rail.pusan_front.tons_per_day": 20000,
+        "shipping.pool.0.tons": 40000,
+    }
     assert x_day(changes) == 8
 
 
 def test_debarkation_throughput_infeasible() -> None:
     """The same two divisions cannot both be unloaded by day 5 for an attack on day 7."""
-    changes = {"units.div2": division(lift_tons=6000, moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]),
-               "units.div.lift_tons": 6000, "rail.pusan_front.tons_per_day": 20000,
-               "shipping.pool.0.tons": 40000, "criteria.weather.deadline": day(7)}
+    changes = {
+        "units.div2": division(
+            lift_tons=6000, moves=[{"sea": "osaka_pusan", "rail": "pusan_front"}]
+        ),
+        "units.div.lift_tons": 6000,
+        "rail.pusan_front.tons_per_day": 20000,
+        "shipping.pool.0.tons": 40000,
+        "criteria.weather.deadline": day(7),
+    }
     assert infeasible(changes)
 
 
 def test_rail_capacity_binds() -> None:
     """Both divisions land on day 5 (ports doubled) but the line takes 10,000 t a day: the
     second entrains on day 6 and arrives on day 8."""
-    changes = {"units.div.count": 2, "units.div.lift_tons": 6000, "ports.moji.tons_per_day": 20000,
-               "ports.pusan.tons_per_day": 20000}
+    changes = {
+        "units.div.count": 2,
+        "units.div.lift_tons": 6000,
+        "ports.moji.tons_per_day": 20000,
+        "ports.pusan.tons_per_day": 20000,
+    }
     assert x_day(changes) == 8
 
 
 def test_rail_capacity_infeasible() -> None:
     """...and cannot both arrive by day 7."""
-    changes = {"units.div.count": 2, "units.div.lift_tons": 6000, "ports.moji.tons_per_day": 20000,
-               "ports.pusan.tons_per_day": 20000, "criteria.weather.deadline": day(7)}
+    changes = {
+        "units.div.count": 2,
+        "units.div.lift_tons": 6000,
+        "ports.moji.tons_per_day": 20000,
+        "ports.pusan.tons_per_day": 20000,
+        "criteria.weather.deadline": day(7),
+    }
     assert infeasible(changes)
 
 
 def test_route_choice_takes_the_faster_move() -> None:
     """A North China division may go by sea (X-Day 7) or by rail (9 days): it takes the sea."""
-    china = division(origin="china", moves=[{"rail": "china_front"}, {"sea": "moji_pusan", "rail": "pusan_front"}])
+    china = division(
+        origin="china",
+        moves=[{"rail": "china_front"}, {"sea": "moji_pusan", "rail": "pusan_front"}],
+    )
     assert x_day({"units.div": china, "ports.moji.region": "china"}) == 7
 
 
 def test_route_choice_binds_when_the_sea_is_closed() -> None:
     """With no ships at all it goes by rail: ready day 4 + 9 days: X-Day 13."""
-    china = division(origin="china", moves=[{"rail": "china_front"}, {"sea": "moji_pusan", "rail": "pusan_front"}])
-    assert x_day({"units.div": china, "ports.moji.region": "china", "shipping.pool.0.tons": 0}) == 13
+    china = division(
+        origin="china",
+        moves=[{"rail": "china_front"}, {"sea": "moji_pusan", "rail": "pusan_front"}],
+    )
+    assert (
+        x_day({"units.div": china, "ports.moji.region": "china", "shipping.pool.0.tons": 0}) == 13
+    )
 
 
 def test_route_choice_infeasible_without_any_usable_move() -> None:
@@ -203,7 +238,9 @@ def test_force_ratio_leaves_unneeded_optional_units_home() -> None:
 
 def test_force_ratio_infeasible() -> None:
     """Two divisions can never be 3:1 against one Soviet division."""
-    assert infeasible({"units.div.count": 2, "units.div.required": False, "criteria.force_ratio.ratio": 3})
+    assert infeasible(
+        {"units.div.count": 2, "units.div.required": False, "criteria.force_ratio.ratio": 3}
+    )
 
 
 HALVING = {

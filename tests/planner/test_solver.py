@@ -68,8 +68,9 @@ def test_every_solver_comes_from_the_factory() -> None:
 def pigeons(holes: int) -> cp_model.CpModel:
     """One pigeon more than holes, as clauses: hard for CP-SAT to prove infeasible."""
     m = cp_model.CpModel()
-    sits = [[m.new_bool_var(f"pigeon {p} in hole {h}") for h in range(holes)]
-            for p in range(holes + 1)]
+    sits = [
+        [m.new_bool_var(f"pigeon {p} in hole {h}") for h in range(holes)] for p in range(holes + 1)
+    ]
     for row in sits:
         m.add_bool_or(row)
     for h in range(holes):
@@ -130,8 +131,17 @@ def test_model_invalid_exits_5_through_the_cli() -> None:
 def test_explain_on_a_go_gives_the_same_json_twice() -> None:
     """Two workers and a limit small enough that some solves use up their budget (the order
     relaxed is not proven in 1 s): the same seed and workers give the same explanation."""
-    args = ("explain", HISTORICAL, "-s", "halving-met", "--time-limit", "1", "--workers", "2",
-            "--json")
+    args = (
+        "explain",
+        HISTORICAL,
+        "-s",
+        "halving-met",
+        "--time-limit",
+        "1",
+        "--workers",
+        "2",
+        "--json",
+    )
     first, second = cli(*args), cli(*args)
     assert first.exit_code == 0, first.output
     assert without_clock(json.loads(first.stdout)) == without_clock(json.loads(second.stdout))
@@ -200,7 +210,8 @@ def test_x_day_criteria_are_settled_by_arithmetic(monkeypatch: pytest.MonkeyPatc
 
 
 def test_presolve_crash_is_retried_without_hints_and_recorded(
-        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """The first solve dies as OR-Tools 9.15's presolve did; the stage is solved again without
     hints, and `solve --json` says so in its timings."""
     real = cp_model.CpSolver.solve

@@ -37,8 +37,15 @@ from kantokuen.models.verify import (
 Use = tuple[tuple[str, str, int], int]  # ((resource kind, name, day), amount)
 
 # The rules that depend on X-Day and the share alone, not on any unit's timeline.
-X_DAY_RULES = frozenset({"x_day_in_horizon", "halving_criterion", "decision_deadline",
-                         "weather_deadline", "south_readiness"})
+X_DAY_RULES = frozenset(
+    {
+        "x_day_in_horizon",
+        "halving_criterion",
+        "decision_deadline",
+        "weather_deadline",
+        "south_readiness",
+    }
+)
 
 
 class SearchTooLarge(RuntimeError):
@@ -86,22 +93,38 @@ def unit_options(case: Case, unit: UnitFacts) -> list[Option]:
                 mob_uses = [(("depot", unit.origin, d), unit.men) for d in range(mob, ready)]
             if move.sea is None:
                 for entrain in range(ready, horizon - move.transit_days + 1):
-                    up = UnitPlan(id=unit.id, move=k, mobilize=mob, ready=ready, entrain=entrain,
-                                  arrive=entrain + move.transit_days)
+                    up = UnitPlan(
+                        id=unit.id,
+                        move=k,
+                        mobilize=mob,
+                        ready=ready,
+                        entrain=entrain,
+                        arrive=entrain + move.transit_days,
+                    )
                     rail: Use = (("rail", move.rail, entrain), unit.lift)
                     out.append(Option(up, tuple([*mob_uses, rail])))
                 continue
             assert move.embark is not None and move.debark is not None
             for sail in range(ready + move.travel_to_port_days, horizon + 2 - move.cycle_days):
                 debark = sail + move.sail_days
-                at_sea = [(("ship", "north", d), unit.lift)
-                          for d in range(sail, sail + move.cycle_days)]
-                ports = [(("port", move.embark, sail), unit.lift),
-                         (("port-out", move.debark, debark), unit.lift)]
+                at_sea = [
+                    (("ship", "north", d), unit.lift) for d in range(sail, sail + move.cycle_days)
+                ]
+                ports = [
+                    (("port", move.embark, sail), unit.lift),
+                    (("port-out", move.debark, debark), unit.lift),
+                ]
                 for entrain in range(debark, horizon - move.transit_days + 1):
-                    up = UnitPlan(id=unit.id, move=k, mobilize=mob, ready=ready, sail=sail,
-                                  debark=debark, entrain=entrain,
-                                  arrive=entrain + move.transit_days)
+                    up = UnitPlan(
+                        id=unit.id,
+                        move=k,
+                        mobilize=mob,
+                        ready=ready,
+                        sail=sail,
+                        debark=debark,
+                        entrain=entrain,
+                        arrive=entrain + move.transit_days,
+                    )
                     uses = mob_uses + at_sea + ports + [(("rail", move.rail, entrain), unit.lift)]
                     out.append(Option(up, tuple(uses)))
     return sorted(out, key=lambda o: (o.plan.arrive if o.plan.committed else -1, str(o.plan)))
@@ -142,14 +165,19 @@ class Search:
     def plan_at(self, x: int) -> Plan | None:
         case = self.case
         required_on = _enabled(case, "required_arrivals")
-        def late(unit: UnitFacts, o: Option) -> bool:
-            return (required_on and unit.required and o.plan.arrive is not None
-                    and o.plan.arrive > x)
 
-        allowed = [[o for o in opts if not late(unit, o)]
-                   for unit, opts in zip(self.units, self.options, strict=True)]
-        need = ({f: n[x] for f, n in self.needed.items()} if _enabled(case, "force_ratio")
-                else dict.fromkeys(case.fronts, 0))
+        def late(unit: UnitFacts, o: Option) -> bool:
+            return required_on and unit.required and o.plan.arrive is not None and o.plan.arrive > x
+
+        allowed = [
+            [o for o in opts if not late(unit, o)]
+            for unit, opts in zip(self.units, self.options, strict=True)
+        ]
+        need = (
+            {f: n[x] for f, n in self.needed.items()}
+            if _enabled(case, "force_ratio")
+            else dict.fromkeys(case.fronts, 0)
+        )
         # What units from position i on could still bring to each front by X-Day.
         potential = [dict.fromkeys(case.fronts, 0) for _ in range(len(self.units) + 1)]
         for i in range(len(self.units) - 1, -1, -1):
@@ -164,10 +192,18 @@ class Search:
             return Plan(x_day=x, north_share_bp=self.share_bp, units=tuple(found))
         return None
 
-    def _dfs(self, i: int, floor: int, allowed: list[list[Option]],
-             load: dict[tuple[str, str, int], int], arrived: dict[str, int], need: dict[str, int],
-             potential: list[dict[str, int]], chosen: list[UnitPlan],
-             x: int) -> Iterator[list[UnitPlan]]:
+    def _dfs(
+        self,
+        i: int,
+        floor: int,
+        allowed: list[list[Option]],
+        load: dict[tuple[str, str, int], int],
+        arrived: dict[str, int],
+        need: dict[str, int],
+        potential: list[dict[str, int]],
+        chosen: list[UnitPlan],
+        x: int,
+    ) -> Iterator[list[UnitPlan]]:
         if any(arrived[f] + potential[i][f] < need[f] for f in need):
             return
         if i == len(self.units):
@@ -197,8 +233,9 @@ class Search:
                 load[key] -= amount * _scale(key[0])
 
     def _fits(self, option: Option, load: dict[tuple[str, str, int], int]) -> bool:
-        return all(load[key] + amount * _scale(key[0]) <= self.cap[key]
-                   for key, amount in option.uses)
+        return all(
+            load[key] + amount * _scale(key[0]) <= self.cap[key] for key, amount in option.uses
+        )
 
 
 def x_day_rules_hold(case: Case, x: int, share_bp: int) -> bool:

@@ -13,7 +13,9 @@ from tests.property.support import solve, x_day
 from tests.strategies import TINY, Sizes, case_of, tightened_cases
 
 # Bigger tiny cases for the nightly run: more units, longer legs and more waiting.
-LARGER = Sizes(max_templates=4, max_count=2, max_units=4, max_fronts=2, max_leg_days=3, max_wait=2, max_slack=2)
+LARGER = Sizes(
+    max_templates=4, max_count=2, max_units=4, max_fronts=2, max_leg_days=3, max_wait=2, max_slack=2
+)
 
 
 def _agree(data: dict, budget: int = 200_000) -> None:
@@ -48,5 +50,7 @@ def test_exhaustive_search_finds_the_hand_worked_answers() -> None:
     assert earliest_x_day(make())[0] == 7  # type: ignore[index]
     assert earliest_x_day(make({"calendar.horizon_days": 6})) is None
     teaching = load_case("cases/teaching/two_divisions.yaml")
-    short = teaching.model_copy(update={"calendar": teaching.calendar.model_copy(update={"horizon_days": 12})})
+    short = teaching.model_copy(
+        update={"calendar": teaching.calendar.model_copy(update={"horizon_days": 12})}
+    )
     assert earliest_x_day(short)[0] == 8  # type: ignore[index]

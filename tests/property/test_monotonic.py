@@ -48,9 +48,11 @@ def helped(data: Data, change: Callable[[Data], None]) -> Data:
 @given(tightened_cases(), st.sampled_from([1.1, 1.5, 2.0, 4.0]), st.integers(0, 5000))
 def test_more_shipping_never_hurts(data: Data, factor: float, extra: int) -> None:
     """More tons in every step of the shipping pool never make X-Day later."""
+
     def more(d: Data) -> None:
         for step in d["shipping"]["pool"]:
             step["tons"] = int(step["tons"] * factor) + extra
+
     assert_no_worse(data, helped(data, more))
 
 
@@ -66,6 +68,7 @@ def test_a_larger_north_share_never_hurts(data: Data, more: int) -> None:
 
     def larger(d: Data) -> None:
         d["levers"]["north_share"] = min(1.0, share + more / 20)
+
     assert_no_worse(data, helped(data, larger))
 
 
@@ -86,6 +89,7 @@ def test_faster_soviet_withdrawals_never_hurt(data: Data, more: float) -> None:
 
     def faster(d: Data) -> None:
         d["levers"]["withdrawal_scale"] = d["levers"]["withdrawal_scale"] + more
+
     assert_no_worse(data, helped(data, faster))
 
 
@@ -102,6 +106,7 @@ def test_an_earlier_order_never_hurts(data: Data, days: int) -> None:
         start = dt.date.fromisoformat(d["calendar"]["start"])
         order = dt.date.fromisoformat(d["levers"]["mobilization_order"]) - dt.timedelta(days=days)
         d["levers"]["mobilization_order"] = max(start, order).isoformat()
+
     assert_no_worse(data, helped(data, earlier))
 
 
@@ -114,6 +119,7 @@ def test_a_later_deadline_never_hurts(data: Data, days: int, which: str) -> None
     def later(d: Data) -> None:
         crit = d["criteria"][which]
         crit[key] = (dt.date.fromisoformat(crit[key]) + dt.timedelta(days=days)).isoformat()
+
     assert_no_worse(data, helped(data, later))
 
 
@@ -123,6 +129,7 @@ def test_an_earlier_order_can_hurt_when_the_soviets_react() -> None:
     tests/reaction_witnesses.py: ordering on day 0 halts the front at 0.4375 div.-eq., more than
     the two divisions can beat (no-go); ordering on day 1 lets it fall to 0.375 first (go, X-Day
     day 2). With a third, slower optional unit the day-0 order is a go, but only on day 9."""
+
     def x(changes: dict[str, Any], order: int) -> int | None:
         return x_day(solve(witness_case({**changes, "levers.mobilization_order": day(order)})))
 
@@ -137,6 +144,7 @@ def test_faster_withdrawals_can_hurt_under_the_reaction_ceiling() -> None:
     front falls to its floor, the ceiling counts the strength it would have had, and the room is
     filled with reinforcements for the Eastern front from day 4: the total stays above the
     halving line (no-go). A halt alone is harmless: withdrawals stop, never reverse."""
+
     def x(scale: float) -> int | None:
         return x_day(solve(witness_case({**CEILING, "levers.withdrawal_scale": scale})))
 

@@ -27,9 +27,14 @@ def test_every_plan_passes_the_verifier_and_scores_its_objective(data: dict) -> 
     inst = Instance(case)
     assert verify(case, outcome.plan) == []
     terms = objective_terms(case, outcome.plan)
-    assert set(outcome.objective) == ({"x_day", "ton_days", "arrival_days"} | ({"north_share_pct"} if inst.fixed_share_bp is None else set()))
+    assert set(outcome.objective) == (
+        {"x_day", "ton_days", "arrival_days"}
+        | ({"north_share_pct"} if inst.fixed_share_bp is None else set())
+    )
     assert outcome.objective == {k: terms[k] for k in outcome.objective}
-    assert all(outcome.bound[k] == outcome.objective[k] for k in outcome.objective)  # proven optimal
+    assert all(
+        outcome.bound[k] == outcome.objective[k] for k in outcome.objective
+    )  # proven optimal
 
 
 @settings(max_examples=examples(15))
@@ -43,7 +48,12 @@ def test_result_of_a_case_file_reports_its_verified_plan(w) -> None:
     assert result.status == Status.OPTIMAL and result.go and result.verified
     case = loaded.case
     assert result.x_day == case.date(result.x_day_index).isoformat()
-    assert result.decision_day == case.date(result.x_day_index - case.criteria.decision_deadline.decision_to_attack_days).isoformat()
+    assert (
+        result.decision_day
+        == case.date(
+            result.x_day_index - case.criteria.decision_deadline.decision_to_attack_days
+        ).isoformat()
+    )
     assert result.objective["x_day"] == result.x_day_index
     assert all(c.holds for c in result.criteria)
     assert {u["id"] for u in result.units} == {u.id for u in Instance(case).units}
@@ -56,10 +66,24 @@ def test_the_solver_crash_on_hints_is_survived() -> None:
     absl::btree_map::at` when given the first stage's solution as a hint, so the CLI says
     "internal error" (exit 5). Without hints the stage solves: every unit entrains on its own
     day, arrival days = 1 + 2 + 3 + 4 (the tidy-up stage, proven here)."""
-    korea = {"origin": "korea", "lift_tons": 10000, "mobilization_days": 0, "combat_value": 0,
-             "moves": [{"rail": "korea_front"}]}
-    case = make({"units": {"a": division(**korea, count=3, available=day(2)), "b": division(**korea, available=day(1))},
-                 "calendar.horizon_days": 5, "rail.korea_front.transit_days": 0,
-                 "criteria.force_ratio.enabled": False, "criteria.required_arrivals.enabled": False})
+    korea = {
+        "origin": "korea",
+        "lift_tons": 10000,
+        "mobilization_days": 0,
+        "combat_value": 0,
+        "moves": [{"rail": "korea_front"}],
+    }
+    case = make(
+        {
+            "units": {
+                "a": division(**korea, count=3, available=day(2)),
+                "b": division(**korea, available=day(1)),
+            },
+            "calendar.horizon_days": 5,
+            "rail.korea_front.transit_days": 0,
+            "criteria.force_ratio.enabled": False,
+            "criteria.required_arrivals.enabled": False,
+        }
+    )
     outcome = solve(case)
     assert outcome.objective["arrival_days"] == 1 + 2 + 3 + 4

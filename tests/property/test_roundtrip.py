@@ -83,9 +83,13 @@ def test_overrides_on_different_fields_commute(data: dict, draw: st.DataObject) 
     """Two overrides of different fields give the same case in either order: as `--set`s, and
     as successive `with_overrides` (what sweeps and breakeven do)."""
     options = _assignments(data)
-    a, b = draw.draw(st.lists(st.sampled_from(sorted(options)), min_size=2, max_size=2, unique=True))
-    sets = [f"{k}={yaml.safe_dump(options[k], default_flow_style=True).strip().removesuffix('...').strip()}"
-            for k in (a, b)]
+    a, b = draw.draw(
+        st.lists(st.sampled_from(sorted(options)), min_size=2, max_size=2, unique=True)
+    )
+    sets = [
+        f"{k}={yaml.safe_dump(options[k], default_flow_style=True).strip().removesuffix('...').strip()}"
+        for k in (a, b)
+    ]
     with case_file(data) as path:
         ab, ba = load(path, sets=sets), load(path, sets=sets[::-1])
         assert ab.case == ba.case and ab.case_hash == ba.case_hash
@@ -116,7 +120,11 @@ def test_a_no_op_override_changes_nothing(plain: Any, decorated: dict, draw: st.
         same = with_overrides(base, {key: value})
         assert same.case == base.case and case_hash(same.case) == case_hash(base.case)
     before, after = solve(base.case), solve(same.case)
-    assert (before.status, before.objective, before.plan) == (after.status, after.objective, after.plan)
+    assert (before.status, before.objective, before.plan) == (
+        after.status,
+        after.objective,
+        after.plan,
+    )
 
 
 def test_ids_that_look_like_numbers_can_be_overridden() -> None:

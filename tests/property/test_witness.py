@@ -36,10 +36,21 @@ def test_decision_day_before_day_zero_is_invalid() -> None:
     from kantokuen.models.plan import Plan, UnitPlan
     from tests.factory import make
 
-    inst = Instance(make({"criteria.decision_deadline.enabled": False,
-                          "criteria.decision_deadline.decision_to_attack_days": 10}))
-    plan = Plan(x_day=7, north_share_bp=10_000, units=(
-        UnitPlan(id="div", move=0, mobilize=0, ready=4, sail=4, debark=5, entrain=5, arrive=7),))
+    inst = Instance(
+        make(
+            {
+                "criteria.decision_deadline.enabled": False,
+                "criteria.decision_deadline.decision_to_attack_days": 10,
+            }
+        )
+    )
+    plan = Plan(
+        x_day=7,
+        north_share_bp=10_000,
+        units=(
+            UnitPlan(id="div", move=0, mobilize=0, ready=4, sail=4, debark=5, entrain=5, arrive=7),
+        ),
+    )
     assert [v.rule for v in verify(inst.case, plan)] == ["x_day_in_horizon"]
 
 

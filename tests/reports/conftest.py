@@ -26,9 +26,13 @@ def hostile_yaml(tmp: Path) -> Path:
     text = TEACHING.read_text()
     text = text.replace("name: Home division", f'name: "{SCRIPT}"')
     text = text.replace("name: Eastern front", 'name: "East <b>front</b> & co"')
-    text = text.replace("title: Two divisions, one port, one strait", 'title: "Two <i>divisions</i>"')
+    text = text.replace(
+        "title: Two divisions, one port, one strait", 'title: "Two <i>divisions</i>"'
+    )
     text = text.replace("title: Teaching example", 'title: "<img src=x onerror=alert(2)>"')
-    text = re.sub(r"description: Only 10,000 t.*", 'description: "<iframe src=//evil.example>"', text)
+    text = re.sub(
+        r"description: Only 10,000 t.*", 'description: "<iframe src=//evil.example>"', text
+    )
     path = tmp / "hostile.yaml"
     path.write_text(text)
     return path
@@ -36,7 +40,9 @@ def hostile_yaml(tmp: Path) -> Path:
 
 def subject(file: Path | str, scenario: str | None = None, sets: tuple[str, ...] = ()) -> Subject:
     loaded = load(str(file), scenario, sets)
-    return Subject(solve(loaded, OPTIONS), loaded.case, load(str(file)).case, "", scenario or "base case")
+    return Subject(
+        solve(loaded, OPTIONS), loaded.case, load(str(file)).case, "", scenario or "base case"
+    )
 
 
 @pytest.fixture(scope="session")

@@ -19,7 +19,9 @@ from .test_sweep_report import make_store
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(find_chromium() is None, reason="Chromium is not installed (apt-get install chromium)"),
+    pytest.mark.skipif(
+        find_chromium() is None, reason="Chromium is not installed (apt-get install chromium)"
+    ),
 ]
 
 
@@ -34,14 +36,19 @@ def open_report(path: Path, page: str) -> None:
     assert loaded.scroll_width <= loaded.viewport_width  # no sideways scrolling on a laptop
 
 
-def test_result_and_comparison_load_cleanly(go: Subject, go_small_pool: Subject, no_go: Subject,
-                                            page_go: str, tmp_path: Path) -> None:
+def test_result_and_comparison_load_cleanly(
+    go: Subject, go_small_pool: Subject, no_go: Subject, page_go: str, tmp_path: Path
+) -> None:
     """One result, and a comparison with a no-go and a sweep, load without errors or requests."""
     open_report(tmp_path / "one.html", page_go)
-    store = make_store(tmp_path / "s.sqlite", [({"levers.north_share": s}, 1, 8, None) for s in (0.5, 0.7)])
+    store = make_store(
+        tmp_path / "s.sqlite", [({"levers.north_share": s}, 1, 8, None) for s in (0.5, 0.7)]
+    )
     from kantokuen.reports.sweep import read_store
 
-    open_report(tmp_path / "all.html", render_html([go, go_small_pool, no_go], read_store(str(store))))
+    open_report(
+        tmp_path / "all.html", render_html([go, go_small_pool, no_go], read_store(str(store)))
+    )
 
 
 def test_hostile_text_is_displayed_as_text(page_all: str, tmp_path: Path) -> None:
@@ -56,8 +63,10 @@ def test_hostile_text_is_displayed_as_text(page_all: str, tmp_path: Path) -> Non
 def test_the_checker_sees_errors_and_requests(tmp_path: Path) -> None:
     """The page loader itself reports a console error and an outside request (so the tests can fail)."""
     path = tmp_path / "bad.html"
-    path.write_text('<!DOCTYPE html><title>x</title><script>console.error("boom")</script>'
-                    '<img src="http://192.0.2.1/x.png">')
+    path.write_text(
+        '<!DOCTYPE html><title>x</title><script>console.error("boom")</script>'
+        '<img src="http://192.0.2.1/x.png">'
+    )
     loaded = load_page(path, timeout=30)
     assert any("boom" in e for e in loaded.errors)
     assert "http://192.0.2.1/x.png" in loaded.other_requests
@@ -74,7 +83,9 @@ def test_screenshot_command_writes_a_png(page_go: str, tmp_path: Path) -> None:
     assert width == 1366 and height == 900
 
 
-@pytest.mark.parametrize("scenarios", [("historical",), ("historical", "early-order", "halving-met")])
+@pytest.mark.parametrize(
+    "scenarios", [("historical",), ("historical", "early-order", "halving-met")]
+)
 def test_historical_case_reports_load_cleanly(scenarios: tuple[str, ...], tmp_path: Path) -> None:
     """The shipped case: `historical`, and it compared with `early-order` and `halving-met`."""
     subjects = solved_subjects(str(ROOT / "cases" / "kantokuen_1941.yaml"), scenarios, (), OPTIONS)

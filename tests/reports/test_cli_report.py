@@ -23,8 +23,18 @@ def run(*args: str) -> tuple[int, str, str]:
 def test_case_with_two_scenarios_writes_a_comparison(tmp_path: Path) -> None:
     """A CASE is solved once per --scenario; the HTML compares them."""
     out = tmp_path / "r.html"
-    code, _, err = run("report", str(TEACHING), "-s", "small-pool", "--scenario", "small-pool",
-                       "--workers", "1", "--html", str(out))
+    code, _, err = run(
+        "report",
+        str(TEACHING),
+        "-s",
+        "small-pool",
+        "--scenario",
+        "small-pool",
+        "--workers",
+        "1",
+        "--html",
+        str(out),
+    )
     assert code == 0, err
     page = out.read_text()
     assert 'id="comparison"' in page and "small-pool #1" in page and "small-pool #2" in page
@@ -36,7 +46,9 @@ def test_markdown_to_stdout_and_file(tmp_path: Path) -> None:
     code, out, _ = run("report", str(TEACHING), "--workers", "1", "--format", "md")
     assert code == 0 and out.startswith("# Two divisions") and "| X-Day | go decision |" in out
     target = tmp_path / "r.md"
-    code, out, _ = run("report", str(TEACHING), "--workers", "1", "--format", "md", "-o", str(target))
+    code, out, _ = run(
+        "report", str(TEACHING), "--workers", "1", "--format", "md", "-o", str(target)
+    )
     assert code == 0 and out == "" and target.read_text().startswith("# Two divisions")
 
 
@@ -51,13 +63,18 @@ def test_saved_results_are_read(go: Subject, no_go: Subject, tmp_path: Path) -> 
     assert "NO-GO" in (tmp_path / "r.html").read_text()
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    (None, "file not found"),
-    ('{"case": "x",', "not valid JSON"),
-    ('{"case": "x"}', "not a kantokuen result: field 'case_file' is missing"),
-    ("[1, 2]", "not a kantokuen result"),
-])
-def test_bad_result_file_is_one_error_line(tmp_path: Path, content: str | None, message: str) -> None:
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "file not found"),
+        ('{"case": "x",', "not valid JSON"),
+        ('{"case": "x"}', "not a kantokuen result: field 'case_file' is missing"),
+        ("[1, 2]", "not a kantokuen result"),
+    ],
+)
+def test_bad_result_file_is_one_error_line(
+    tmp_path: Path, content: str | None, message: str
+) -> None:
     """A missing, broken or foreign JSON file: exit 1, one line naming the file, no traceback."""
     path = tmp_path / "bad.json"
     if content is not None:
@@ -79,12 +96,15 @@ def test_bad_store_and_bad_output_place_are_errors(tmp_path: Path) -> None:
     assert code == 1 and "does not exist" in err
 
 
-@pytest.mark.parametrize("args", [
-    ["report", "--html", "x.html"],
-    ["report", str(TEACHING)],
-    ["report", str(TEACHING), "x.json", "--html", "x.html"],
-    ["report", "x.json", "-s", "small-pool", "--html", "x.html"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["report", "--html", "x.html"],
+        ["report", str(TEACHING)],
+        ["report", str(TEACHING), "x.json", "--html", "x.html"],
+        ["report", "x.json", "-s", "small-pool", "--html", "x.html"],
+    ],
+)
 def test_usage_errors_exit_2(args: list[str]) -> None:
     """Nothing to report, nowhere to write it, or a case mixed with results: a usage error."""
     code, _, _ = run(*args)

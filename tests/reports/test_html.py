@@ -59,7 +59,9 @@ def test_report_fetches_nothing(page_all: str) -> None:
     page = page_all
     assert not re.search(r"<(script|link|img|iframe|object|embed)\b", page, flags=re.I)
     assert "@import" not in page
-    for ref in re.findall(r"url\(([^)]*)\)", page):  # matplotlib's clip paths refer to the page itself
+    for ref in re.findall(
+        r"url\(([^)]*)\)", page
+    ):  # matplotlib's clip paths refer to the page itself
         assert ref.startswith("#"), ref
     for ref in re.findall(r'\b(?:href|src)="([^"]*)"', page):
         assert ref.startswith("#"), ref
@@ -92,7 +94,9 @@ def test_every_criterion_is_listed_with_its_room(go: Subject, page_go: str) -> N
     assert "23 days to spare" in page  # decision deadline 1 Aug, decision 9 Jul
 
 
-def test_comparison_marks_what_differs(go: Subject, go_small_pool: Subject, no_go: Subject, page_all: str) -> None:
+def test_comparison_marks_what_differs(
+    go: Subject, go_small_pool: Subject, no_go: Subject, page_all: str
+) -> None:
     """Several results: one table, cells unlike the first column highlighted, charts overlaid."""
     rows = {r.label: r for r in comparison_rows([View(go), View(go_small_pool), View(no_go)])}
     assert rows["X-Day"].values == ["9 July 1941", "11 July 1941", "—"]
@@ -108,9 +112,15 @@ def test_comparison_marks_what_differs(go: Subject, go_small_pool: Subject, no_g
 def test_overrides_show_the_new_and_the_base_value(go_small_pool: Subject) -> None:
     """The scenario's changes are listed in words with the value they replace."""
     page = render_html([go_small_pool])
-    row = re.search(r"<tr><th scope=\"row\">Shipping pool from 1 July 1941: tons.*?</tr>", page, flags=re.S)
+    row = re.search(
+        r"<tr><th scope=\"row\">Shipping pool from 1 July 1941: tons.*?</tr>", page, flags=re.S
+    )
     assert row, "override row missing"
-    assert "10,000" in row.group(0) and "20,000" in row.group(0) and "scenario small-pool" in row.group(0)
+    assert (
+        "10,000" in row.group(0)
+        and "20,000" in row.group(0)
+        and "scenario small-pool" in row.group(0)
+    )
 
 
 def test_sources_table_names_every_cited_source(go: Subject, page_go: str) -> None:
@@ -128,7 +138,9 @@ def test_many_units_are_grouped_by_type(go: Subject) -> None:
     """Above the row cap the Gantt has one row per unit type, with the count, and says so."""
     unit = next(u for u in go.result.units if u["template"] == "home_div")
     many = [dict(unit, id=f"home_div-{i:03d}") for i in range(MAX_UNIT_ROWS + 10)]
-    result = go.result.model_copy(update={"units": many + [u for u in go.result.units if u["template"] != "home_div"]})
+    result = go.result.model_copy(
+        update={"units": many + [u for u in go.result.units if u["template"] != "home_div"]}
+    )
     rows, grouped, notes = gantt_rows(View(Subject(result, go.case, go.base, "", "many")))
     assert grouped and len(rows) == 2
     assert any(f"×{MAX_UNIT_ROWS + 10}" in row.label for row in rows)
@@ -153,7 +165,11 @@ def test_saved_result_without_its_case_says_what_is_missing(tmp_path: Path) -> N
     result = subject(copy, "small-pool").result
     saved = tmp_path / "r.json"
     saved.write_text(result.model_dump_json())
-    copy.write_text(TEACHING.read_text().replace("tons_per_day: 10000, transit_days: 2", "tons_per_day: 9000, transit_days: 2"))
+    copy.write_text(
+        TEACHING.read_text().replace(
+            "tons_per_day: 10000, transit_days: 2", "tons_per_day: 9000, transit_days: 2"
+        )
+    )
     changed = subject_from_file(str(saved))
     assert changed.case is None and "has changed" in changed.case_note
     copy.unlink()

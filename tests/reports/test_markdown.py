@@ -40,8 +40,9 @@ def plain_md(text: str) -> str:
     return html.unescape(text.replace("\\|", "|").replace("**", ""))
 
 
-def test_markdown_has_the_same_facts_as_html(go: Subject, go_small_pool: Subject, no_go: Subject,
-                                             page_all: str) -> None:
+def test_markdown_has_the_same_facts_as_html(
+    go: Subject, go_small_pool: Subject, no_go: Subject, page_all: str
+) -> None:
     """Every fact of every result (verdict, dates, criteria, overrides, sources, units) is in both."""
     subjects = [go, go_small_pool, no_go]
     page, md = plain_html(page_all), plain_md(report_markdown(subjects))
@@ -49,7 +50,10 @@ def test_markdown_has_the_same_facts_as_html(go: Subject, go_small_pool: Subject
         for fact in facts_of(View(s)):
             assert fact in md, fact
             assert fact in page, fact
-    assert "Comparison" in md and "| X-Day | 9 July 1941 | **11 July 1941** | **—** |" in report_markdown(subjects)
+    assert (
+        "Comparison" in md
+        and "| X-Day | 9 July 1941 | **11 July 1941** | **—** |" in report_markdown(subjects)
+    )
 
 
 def test_markdown_gives_the_numbers_behind_the_strength_chart(go: Subject) -> None:

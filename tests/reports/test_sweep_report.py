@@ -15,13 +15,17 @@ from kantokuen.reports.html import render_html
 from kantokuen.reports.markdown import report_markdown
 from kantokuen.reports.sweep import read_store
 
-COLUMNS = ("id INTEGER PRIMARY KEY, point_key TEXT UNIQUE, case_name TEXT, case_hash TEXT, scenario TEXT, "
-           "levers TEXT, status TEXT, go INTEGER, x_day TEXT, x_day_index INTEGER, decision_day TEXT, "
-           "north_share REAL, margins TEXT, objective TEXT, gap REAL, solve_seconds REAL, seed INTEGER, "
-           "workers INTEGER, version TEXT, ortools_version TEXT, error TEXT, finished_at TEXT")
+COLUMNS = (
+    "id INTEGER PRIMARY KEY, point_key TEXT UNIQUE, case_name TEXT, case_hash TEXT, scenario TEXT, "
+    "levers TEXT, status TEXT, go INTEGER, x_day TEXT, x_day_index INTEGER, decision_day TEXT, "
+    "north_share REAL, margins TEXT, objective TEXT, gap REAL, solve_seconds REAL, seed INTEGER, "
+    "workers INTEGER, version TEXT, ortools_version TEXT, error TEXT, finished_at TEXT"
+)
 
 
-def make_store(path: Path, points: list[tuple[dict[str, object], int | None, int | None, str | None]]) -> Path:
+def make_store(
+    path: Path, points: list[tuple[dict[str, object], int | None, int | None, str | None]]
+) -> Path:
     """A store with the documented schema; each point: (levers, go, x_day_index, error)."""
     con = sqlite3.connect(path)
     con.execute(f"CREATE TABLE points ({COLUMNS})")
@@ -29,11 +33,29 @@ def make_store(path: Path, points: list[tuple[dict[str, object], int | None, int
     for i, (levers, go, x, error) in enumerate(points):
         x_day = f"1941-07-{1 + x:02d}" if x is not None else None
         status = "ERROR" if error else ("OPTIMAL" if go else "INFEASIBLE")
-        con.execute("INSERT INTO points (point_key, case_name, scenario, levers, status, go, x_day, x_day_index, "
-                    "margins, objective, error, version, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                    (f"k{i}", "two_divisions", None, json.dumps(levers), status, go, x_day, x, "{}", "{}", error,
-                     "0.1.0", f"2026-01-01T00:00:{i:02d}"))
-    con.execute("INSERT INTO meta VALUES ('last_sweep', ?)", (json.dumps({"case_file": "c.yaml", "vary": ["a"]}),))
+        con.execute(
+            "INSERT INTO points (point_key, case_name, scenario, levers, status, go, x_day, x_day_index, "
+            "margins, objective, error, version, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                f"k{i}",
+                "two_divisions",
+                None,
+                json.dumps(levers),
+                status,
+                go,
+                x_day,
+                x,
+                "{}",
+                "{}",
+                error,
+                "0.1.0",
+                f"2026-01-01T00:00:{i:02d}",
+            ),
+        )
+    con.execute(
+        "INSERT INTO meta VALUES ('last_sweep', ?)",
+        (json.dumps({"case_file": "c.yaml", "vary": ["a"]}),),
+    )
     con.commit()
     con.close()
     return path
@@ -46,9 +68,23 @@ def store(tmp_path: Path) -> Path:
         for order in ("1941-07-01", "1941-07-08"):
             for scale in (1, 2):
                 go = 1 if share > 0.5 else 0
-                x = (8 if share == 0.9 else 10) + (7 if order == "1941-07-08" else 0) - scale if go else None
-                points.append(({"levers.north_share": share, "levers.mobilization_order": order,
-                                "levers.withdrawal_scale": scale}, go, x, None))
+                x = (
+                    (8 if share == 0.9 else 10) + (7 if order == "1941-07-08" else 0) - scale
+                    if go
+                    else None
+                )
+                points.append(
+                    (
+                        {
+                            "levers.north_share": share,
+                            "levers.mobilization_order": order,
+                            "levers.withdrawal_scale": scale,
+                        },
+                        go,
+                        x,
+                        None,
+                    )
+                )
     points[0] = (points[0][0], None, None, "solver crashed")
     return make_store(tmp_path / "s.sqlite", points)
 
@@ -61,7 +97,9 @@ def test_heat_map_per_remaining_lever(store: Path) -> None:
     maps = re.findall(r'data-chart="sweep\d"', page)
     assert len(maps) == 2
     assert "no-go" in page and "error" in page and "8 Jul" in page
-    assert "Earliest X-Day" in page and "7 July 1941" in page  # share 0.9, 1 Jul order, scale 2 → day 6
+    assert (
+        "Earliest X-Day" in page and "7 July 1941" in page
+    )  # share 0.9, 1 Jul order, scale 2 → day 6
 
 
 def test_markdown_has_the_grid(store: Path) -> None:
@@ -77,8 +115,14 @@ def test_a_rerun_point_replaces_the_older_answer(tmp_path: Path) -> None:
     """The same lever setting solved twice counts once, with the answer that finished last."""
     lever = {"levers.north_share": 0.5}
     other = {"levers.north_share": 0.6}
-    sweep = read_store(str(make_store(tmp_path / "s.sqlite", [(lever, None, None, "boom"), (lever, 1, 3, None),
-                                                              (other, 1, 2, None)])))
+    sweep = read_store(
+        str(
+            make_store(
+                tmp_path / "s.sqlite",
+                [(lever, None, None, "boom"), (lever, 1, 3, None), (other, 1, 2, None)],
+            )
+        )
+    )
     assert len(sweep.latest) == 2 and dict(sweep.summary)["Go"] == "2"
 
 
