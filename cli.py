@@ -71,12 +71,32 @@ def main(debug: bool) -> None:
     """Kantokuen planner: could Japan's 1941 crash schedule against the USSR have worked?
 
     Solve a YAML case to the earliest attack day (X-Day) with a verified plan, or a proven
-    no-go with its reasons; change the levers and compare the counterfactuals.
+    no-go with its reasons; change the levers and compare the counterfactuals. A CASE is a
+    case file or the name of a case shipped with kantokuen (`kantokuen cases` lists them).
 
     \b
     Example:
       kantokuen solve cases/kantokuen_1941.yaml --scenario halving-met
+      kantokuen solve kantokuen_1941 --scenario halving-met
     """
+
+
+@main.command("cases")
+def list_cases() -> None:
+    """List the cases shipped with kantokuen: give a name wherever a command takes a CASE.
+
+    \b
+    Example:
+      kantokuen cases
+      kantokuen solve kantokuen_1941 --scenario historical
+      kantokuen solve teaching/two_divisions
+    """
+    from kantokuen.api import bundled_cases
+
+    shipped = bundled_cases()
+    width = max(len(c.name) for c in shipped)
+    for case in shipped:
+        click.echo(f"{case.name:<{width}}  {case.summary}")
 
 
 def scenario_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -130,14 +150,14 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
       kantokuen validate cases/kantokuen_1941.yaml
       kantokuen validate cases/kantokuen_1941.yaml --scenario halving-met --set levers.north_share=0.8
     """
-    from kantokuen.models.scenarios import load
+    from kantokuen.api import load_case
 
-    loaded = load(case_file, scenario, sets)
+    loaded = load_case(case_file, scenario, sets)
     others = [] if scenario else list(loaded.case.scenarios)
     problems = []
     for name in others:
         try:
-            load(case_file, name, sets)
+            load_case(case_file, name, sets)
         except CaseError as exc:
             problems += exc.problems
     if problems:
@@ -145,14 +165,14 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
     for path in unsourced(loaded.case):
         line = loaded.doc.line_of(path)
         click.echo(
-            f"Warning: {case_file}:{line}: {dotted(path)}: no source for its numbers "
+            f"Warning: {loaded.file}:{line}: {dotted(path)}: no source for its numbers "
             f"(add `source:` naming a `sources:` entry, or `source: assumption` with a `note:`)",
             err=True,
         )
     case = loaded.case
     units = sum(u.count for u in case.units.values())
     click.echo(
-        f"OK: {case_file}: case '{case.name}', {units} units after expansion, "
+        f"OK: {loaded.file}: case '{case.name}', {units} units after expansion, "
         f"{len(case.scenarios)} scenarios checked"
         + (f"; scenario '{scenario}'" if scenario else "")
     )
@@ -210,15 +230,13 @@ def solve(
       kantokuen solve cases/kantokuen_1941.yaml --scenario historical
       kantokuen solve cases/kantokuen_1941.yaml --set levers.withdrawal_scale=3.5 --json -o r.json
     """
+    from kantokuen import api
     from kantokuen.models.plan import Status
-    from kantokuen.models.scenarios import load
-    from kantokuen.planner.result import solve as solve_case
-    from kantokuen.planner.solve import SolveOptions
     from kantokuen.reports.inputs import check_output
 
     check_output(output)  # a missing folder fails now, not after the solve
-    loaded = load(case_file, scenario, sets)
-    result = solve_case(loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed))
+    loaded = api.load_case(case_file, scenario, sets)
+    result = api.solve(loaded, time_limit=time_limit, workers=workers, seed=seed)
     fmt = "json" if as_json else fmt
     emit(result, fmt, output)
     if result.status in (Status.TIME_LIMIT, Status.UNKNOWN):
@@ -234,7 +252,7 @@ def emit(result: Any, fmt: str, output: str | None) -> None:
     from kantokuen.reports.text import render
 
     if fmt == "json":
-        text = result.model_dump_json(indent=2)
+        text = result.to_json()
     elif fmt == "md":
         text = result_markdown(result)
     else:
@@ -365,16 +383,9 @@ def sweep(
       kantokuen sweep --store s.sqlite --csv points.csv
       kantokuen sweep CASE --vary ... --store s.sqlite --executor dask --scheduler tcp://host:8786
     """
+    from kantokuen import api
     from kantokuen.analysis import store as st
-    from kantokuen.analysis.executors import make_executor
-    from kantokuen.analysis.sweep import (
-        SweepProgress,
-        plan_sweep,
-        print_summary,
-        run_sweep,
-        summarize,
-    )
-    from kantokuen.models.scenarios import load
+    from kantokuen.analysis.sweep import SweepProgress, print_summary, summarize
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.inputs import check_output
 
@@ -392,14 +403,17 @@ def sweep(
             )
         for target in (store, csv_file, json_file):  # fail before solving, not after the whole grid
             check_output(target)
-        plan = plan_sweep(load(case_file, scenario, sets), varies, time_limit, seed)
-        runner = make_executor(executor, workers, scheduler)
         progress = SweepProgress(Console(stderr=True))
         try:
-            run = run_sweep(
-                plan,
+            done = api.sweep(
+                api.load_case(case_file, scenario, sets),
+                varies,
                 store,
-                runner,
+                workers=workers,
+                executor=executor,
+                scheduler=scheduler,
+                time_limit=time_limit,
+                seed=seed,
                 retry_failed=retry_failed,
                 listener=progress,
                 command=" ".join(sys.argv),
@@ -408,6 +422,7 @@ def sweep(
             raise click.ClickException(busy.line) from None
         finally:
             progress.stop()
+        run, plan = done.run, done.plan
         if run.interrupted:
             click.echo(
                 f"Interrupted: {run.solved} points solved in this run, {run.skipped + run.solved} of "
@@ -498,8 +513,8 @@ def report(
       kantokuen report a.json b.json --format md -o compare.md
       kantokuen report --store sweep.sqlite --html sweep.html
     """
+    from kantokuen.api import options
     from kantokuen.models.plan import Status
-    from kantokuen.planner.solve import SolveOptions
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.html import render_html
     from kantokuen.reports.inputs import check_output, solved_subjects, subjects_from_files
@@ -528,7 +543,7 @@ def report(
             cases[0],
             scenarios,
             sets,
-            SolveOptions(time_limit=time_limit, workers=workers, seed=seed),
+            options(time_limit, workers, seed),
         )
         if cases
         else []
@@ -645,21 +660,20 @@ def compare(
       kantokuen compare cases/kantokuen_1941.yaml -s historical -s halving-met -s early-order
       kantokuen compare a.json b.json --format md -o comparison.md
     """
+    from kantokuen import api
     from kantokuen.analysis.compare import (
-        compare_results,
         comparison_json,
         comparison_markdown,
         gather,
         render_comparison,
     )
     from kantokuen.models.plan import Status
-    from kantokuen.planner.solve import SolveOptions
     from kantokuen.reports.inputs import check_output
 
     check_output(output)
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
+    options = api.options(time_limit, workers, seed)
     results, solved = gather(list(inputs), list(scenarios), list(sets), options)
-    comparison = compare_results(results)
+    comparison = api.compare(results)
     _show(
         "json" if as_json else fmt,
         output,
@@ -743,8 +757,7 @@ def breakeven(
         parse_target,
         render_breakeven,
     )
-    from kantokuen.models.scenarios import load
-    from kantokuen.planner.solve import SolveOptions
+    from kantokuen.api import load_case, options
     from kantokuen.reports.inputs import check_output
 
     check_output(output)
@@ -752,13 +765,12 @@ def breakeven(
         target = parse_target(target_text)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--target") from None
-    loaded = load(case_file, scenario, sets)
+    loaded = load_case(case_file, scenario, sets)
     try:
         grid = lever_grid(loaded, lever, range_text, tolerance)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--range") from None
-    options = SolveOptions(time_limit=time_limit, workers=workers, seed=seed)
-    found = find_breakeven(loaded, lever, target, grid, options)
+    found = find_breakeven(loaded, lever, target, grid, options(time_limit, workers, seed))
     _show(
         "json" if as_json else fmt,
         output,
@@ -808,15 +820,14 @@ def explain(
       kantokuen explain cases/kantokuen_1941.yaml --scenario historical
       kantokuen explain cases/kantokuen_1941.yaml --scenario halving-met --json -o why.json
     """
-    from kantokuen.analysis.explain import explain_case, explanation_markdown, render_explanation
-    from kantokuen.models.scenarios import load
-    from kantokuen.planner.solve import SolveOptions
+    from kantokuen import api
+    from kantokuen.analysis.explain import explanation_markdown, render_explanation
     from kantokuen.reports.inputs import check_output
 
     check_output(output)
-    loaded = load(case_file, scenario, sets)
-    report = explain_case(
-        loaded, SolveOptions(time_limit=time_limit, workers=workers, seed=seed), max_conflicts
+    loaded = api.load_case(case_file, scenario, sets)
+    report = api.explain(
+        loaded, time_limit=time_limit, workers=workers, seed=seed, max_conflicts=max_conflicts
     )
     _show(
         "json" if as_json else fmt,

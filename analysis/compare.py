@@ -75,6 +75,17 @@ class Comparison(BaseModel):
     def section(self, name: str) -> list[Row]:
         return [r for r in self.rows if r.section == name]
 
+    def frame(self) -> Any:
+        """The rows as a pandas DataFrame indexed by (section, key): each result's value as
+        displayed, and whether they differ (needs pandas: `pip install 'kantokuen[pandas]'`)."""
+        from kantokuen.models.frames import require_pandas
+
+        pd = require_pandas()
+        cells = {c: [r.display[i] for r in self.rows] for i, c in enumerate(self.columns)}
+        keys = [(r.section, r.key) for r in self.rows]
+        index = pd.MultiIndex.from_tuples(keys, names=["section", "key"])
+        return pd.DataFrame({**cells, "differs": [r.differs for r in self.rows]}, index=index)
+
 
 # --- Reading results ----------------------------------------------------------------------
 

@@ -7,6 +7,7 @@ expanded size is bounded, so an alias bomb fails fast instead of exhausting memo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import os
 from dataclasses import dataclass, field
@@ -446,7 +447,15 @@ def build_case(doc: Document, where: dict[Path, tuple[str, int]] | None = None) 
 
 
 def load_document(file: str) -> Document:
-    return parse_yaml(read_text(file), file)
+    """The parsed case file. A file read again with the same text is not parsed again: `validate`
+    loads the file once per scenario, and parsing (pure-Python PyYAML, for line numbers) is most
+    of its time. Callers never change a Document's data in place (overrides work on a copy)."""
+    return _parse_cached(read_text(file), file)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_cached(text: str, file: str) -> Document:
+    return parse_yaml(text, file)
 
 
 def load_case(file: str) -> Case:

@@ -230,3 +230,21 @@ class Result(Frozen):
     workers: int
     version: str
     ortools_version: str = ""
+
+    def to_json(self, indent: int | None = 2) -> str:
+        """The result as `kantokuen solve --json` prints it (and `compare` reads it back)."""
+        return self.model_dump_json(indent=indent)
+
+    def units_frame(self) -> Any:
+        """Each unit's timeline as a pandas DataFrame, indexed by unit id (needs pandas:
+        `pip install 'kantokuen[pandas]'`)."""
+        from kantokuen.models.frames import units_frame
+
+        return units_frame(self)
+
+    def usage_frame(self) -> Any:
+        """Shipping, port and rail tons per day as a pandas DataFrame, indexed by date (needs
+        pandas: `pip install 'kantokuen[pandas]'`)."""
+        from kantokuen.models.frames import usage_frame
+
+        return usage_frame(self)

@@ -27,6 +27,7 @@ from typing import Annotated, Any, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from kantokuen.models.bundled import resolve_case
 from kantokuen.models.case import Case
 from kantokuen.models.errors import CaseError, Problem
 from kantokuen.models.loader import (
@@ -331,7 +332,9 @@ def apply_overrides(doc: Document, overrides: list[Override]) -> Case:
 def load(
     file: str, scenario: str | None = None, sets: tuple[str, ...] | list[str] = ()
 ) -> LoadedCase:
-    """Load a case file, apply a scenario and command-line `--set`s, and validate the result."""
+    """Load a case (a file, or a bundled case's name), apply a scenario and command-line
+    `--set`s, and validate the result."""
+    file = resolve_case(file)
     doc = load_document(file)
     base = build_case(doc)
     overrides: list[Override] = scenario_overrides(doc, base, scenario) if scenario else []
