@@ -9,14 +9,16 @@ JSON Schema that `kantokuen schema` prints.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
     AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     field_validator,
     model_validator,
 )
@@ -120,15 +122,54 @@ class Calendar(Strict):
     )
 
 
+class ShareStep(Sourced):
+    """From `date` on, the North has `share` of the Army shipping pool (until the next step)."""
+
+    date: Date
+    share: Fraction = Field(description="Fraction of the pool given to the North (0..1).")
+
+
+def _share_form(value: Any) -> str:
+    """Which form of `north_share` a value is written in: a schedule (a list of steps), `auto`,
+    or one number (anything else, so a wrong value gets the number's message)."""
+    if isinstance(value, list | tuple):
+        return "schedule"
+    return "auto" if value == "auto" else "number"
+
+
+def _steps_in_date_order(steps: tuple[ShareStep, ...]) -> tuple[ShareStep, ...]:
+    for before, after in zip(steps, steps[1:], strict=False):
+        if after.date <= before.date:
+            raise ValueError(
+                f"share steps must be in date order: {after.date} does not follow {before.date}"
+            )
+    return steps
+
+
+ShareSchedule = Annotated[
+    tuple[ShareStep, ...], Field(min_length=1), AfterValidator(_steps_in_date_order)
+]
+# One number, `auto`, or a schedule: the branch is chosen by the value's form, so a mistake is
+# reported once, in that form's words (not once per form).
+NorthShare = Annotated[
+    Annotated[Fraction, Tag("number")]
+    | Annotated[Literal["auto"], Tag("auto")]
+    | Annotated[ShareSchedule, Tag("schedule")],
+    Discriminator(_share_form),
+]
+
+
 class Levers(Strict):
     """The counterfactual knobs that scenarios, `--set`, `--vary` and `breakeven` turn."""
 
     mobilization_order: Date = Field(
         description="Date the mobilization order goes out; no unit starts mobilizing before it."
     )
-    north_share: Fraction | Literal["auto"] = Field(
-        description="Fraction of the Army shipping pool given to the North (0..1), or `auto`: "
-        "the smallest whole-percent share that still gives the earliest X-Day."
+    north_share: NorthShare = Field(
+        description="Fraction of the Army shipping pool given to the North (0..1); or `auto`: "
+        "the smallest whole-percent share that still gives the earliest X-Day; or a schedule, "
+        "a list of {date, share} steps: each step holds from its date until the next (the "
+        "North has none before the first), e.g. 0.9 from the start, 0.6 from 1 August."
     )
     withdrawal_scale: Annotated[float, Field(ge=0, le=100, allow_inf_nan=False), NUMBER] = Field(
         1.0, description="Multiplier on every front's withdrawal schedule (1.0 = history)."
@@ -259,19 +300,92 @@ class WithdrawalPoint(Sourced):
     cumulative: NonNegFloat
 
 
+class FormationPoint(Sourced):
+    """By `date`, new formations raised in the Far East add `cumulative` division-equivalents."""
+
+    date: Date
+    cumulative: NonNegFloat
+
+
+class CountPoint(Sourced):
+    """By `date`, `cumulative` men, tanks or aircraft have left (withdrawals) or been added
+    (formations)."""
+
+    date: Date
+    cumulative: NonNegInt
+
+
+def _accumulates(points: tuple[Any, ...], what: str) -> tuple[Any, ...]:
+    """A cumulative schedule: dates increase and no point is below the one before."""
+    for before, after in zip(points, points[1:], strict=False):
+        if after.date <= before.date:
+            raise ValueError(f"{what} dates must increase: {after.date} after {before.date}")
+        if after.cumulative < before.cumulative:
+            raise ValueError(f"{what}s are cumulative: a later point cannot be smaller")
+    return points
+
+
+WITHDRAWALS_DOC = "Cumulative withdrawals, linear between points, flat after the last one."
+FORMATIONS_DOC = (
+    "Cumulative new formations raised locally (call-ups in the Far East), linear between "
+    "points, flat after the last one; not scaled by `levers.withdrawal_scale`."
+)
+
+
+class Measure(Sourced):
+    """A front's strength in one more measure (men, tanks or aircraft), with its own schedules.
+
+    On day d: max(floor, initial − withdrawal scale × withdrawn(d) + formed(d)); the Soviet
+    reaction halts these withdrawals too, but its reinforcements count in division-equivalents
+    only."""
+
+    initial: NonNegInt = Field(description="Men, tanks or aircraft on day 0.")
+    floor: NonNegInt = Field(0, description="Level the front never falls below.")
+    withdrawals: Annotated[
+        tuple[CountPoint, ...], AfterValidator(lambda p: _accumulates(p, "withdrawal"))
+    ] = Field(default=(), description=WITHDRAWALS_DOC)
+    formations: Annotated[
+        tuple[CountPoint, ...], AfterValidator(lambda p: _accumulates(p, "formation"))
+    ] = Field(default=(), description=FORMATIONS_DOC)
+
+
+def _count_form(value: Any) -> str:
+    """`tanks: 1800` (the day-0 count, no schedules) or `tanks: {initial: 1800, ...}`."""
+    return "measure" if isinstance(value, dict | BaseModel) else "count"
+
+
+CountMeasure = Annotated[
+    Annotated[NonNegInt, Tag("count")] | Annotated[Measure, Tag("measure")],
+    Discriminator(_count_form),
+]
+
+DIVISIONS: Final = "divisions"
+COUNT_MEASURES = ("men", "tanks", "aircraft")
+MEASURES = (DIVISIONS, *COUNT_MEASURES)
+MeasureName = Literal["divisions", "men", "tanks", "aircraft"]
+CountMeasureName = Literal["men", "tanks", "aircraft"]
+MEASURE_UNITS = {DIVISIONS: "div.-eq.", "men": "men", "tanks": "tanks", "aircraft": "aircraft"}
+
+
 class Front(Sourced):
-    """A Soviet front facing Manchuria, with its strength and its withdrawals westward."""
+    """A Soviet front facing Manchuria, with its strength, its withdrawals westward and the
+    new formations raised on the spot, in division-equivalents and optionally in men, tanks
+    and aircraft."""
 
     name: str
     initial_strength: NonNegFloat = Field(description="Division-equivalents on day 0.")
     floor: NonNegFloat = Field(0.0, description="Strength the front never falls below.")
-    men: NonNegInt | None = None
-    tanks: NonNegInt | None = None
-    aircraft: NonNegInt | None = None
-    withdrawals: tuple[WithdrawalPoint, ...] = Field(
-        default=(),
-        description="Cumulative withdrawals, linear between points, flat after the last one.",
+    men: CountMeasure | None = Field(
+        None, description="Men: a number (day 0, no schedules) or a measure with schedules."
     )
+    tanks: CountMeasure | None = Field(
+        None, description="Tanks: a number (day 0, no schedules) or a measure with schedules."
+    )
+    aircraft: CountMeasure | None = Field(
+        None, description="Aircraft: a number (day 0, no schedules) or a measure with schedules."
+    )
+    withdrawals: tuple[WithdrawalPoint, ...] = Field(default=(), description=WITHDRAWALS_DOC)
+    formations: tuple[FormationPoint, ...] = Field(default=(), description=FORMATIONS_DOC)
     reinforcement_share: Fraction = Field(
         0.0, description="Share of Soviet reaction reinforcements that go to this front."
     )
@@ -281,14 +395,20 @@ class Front(Sourced):
     def _withdrawals_accumulate(
         cls, points: tuple[WithdrawalPoint, ...]
     ) -> tuple[WithdrawalPoint, ...]:
-        for before, after in zip(points, points[1:], strict=False):
-            if after.date <= before.date:
-                raise ValueError(
-                    f"withdrawal dates must increase: {after.date} after {before.date}"
-                )
-            if after.cumulative < before.cumulative:
-                raise ValueError("withdrawals are cumulative: a later point cannot be smaller")
-        return points
+        return _accumulates(points, "withdrawal")
+
+    @field_validator("formations")
+    @classmethod
+    def _formations_accumulate(
+        cls, points: tuple[FormationPoint, ...]
+    ) -> tuple[FormationPoint, ...]:
+        return _accumulates(points, "formation")
+
+    def measure(self, name: str) -> Measure | None:
+        """The front's count measure by name, a bare number read as a measure without
+        schedules; None when the front does not give it."""
+        value = getattr(self, name)
+        return Measure(initial=value) if isinstance(value, int) else value
 
 
 class SovietReaction(Sourced):
@@ -313,6 +433,23 @@ class Halving(Criterion):
     """Soviet Far East strength must have fallen to `fraction` of its initial level by the decision day."""
 
     fraction: Fraction = 0.5
+    measure: MeasureName = Field(
+        DIVISIONS,
+        description="The measure of Soviet strength tested: divisions (division-equivalents), "
+        "men, tanks or aircraft, summed over the fronts that give it.",
+    )
+
+
+class ArmourAir(Criterion):
+    """Soviet Far East tanks and aircraft must each have fallen to `fraction` of their initial
+    level by the decision day (the record's second condition: down to one third)."""
+
+    fraction: Fraction = Field(0.333, description="Largest share of each measure's day-0 total.")
+    measures: tuple[CountMeasureName, ...] = Field(
+        ("tanks", "aircraft"),
+        min_length=1,
+        description="The measures tested, each on its own (men, tanks, aircraft).",
+    )
 
 
 class ForceRatio(Criterion):
@@ -350,6 +487,10 @@ class Criteria(Strict):
     """The named go/no-go criteria; each can be switched off or changed by a scenario."""
 
     halving: Halving = Field(default_factory=Halving)
+    armour_air: ArmourAir = Field(
+        default_factory=lambda: ArmourAir(enabled=False),
+        description="Off unless the case gives it (then on unless `enabled: false`).",
+    )
     force_ratio: ForceRatio = Field(default_factory=ForceRatio)
     decision_deadline: DecisionDeadline
     weather: Weather
@@ -359,6 +500,7 @@ class Criteria(Strict):
 
 CRITERIA = (
     "halving",
+    "armour_air",
     "force_ratio",
     "decision_deadline",
     "weather",
@@ -372,6 +514,7 @@ A required unit must be committed and complete its move by the horizon even when
 HORIZON_LABEL = "the planning horizon (required units must complete their moves within it)"
 CRITERION_LABELS = {
     "halving": "Halving (Soviet strength)",
+    "armour_air": "Armour and air (Soviet tanks, aircraft)",
     "force_ratio": "Force ratio",
     "decision_deadline": "Decision deadline",
     "weather": "Weather deadline",

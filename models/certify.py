@@ -8,12 +8,15 @@ recomputes every reason from the `Case` itself, through the verifier's own table
 - `decision_before_start`: the decision day (X-Day − decision-to-attack days) is before day 0.
 - `movement`: a required unit cannot reach its front within the horizon at all (see
   `required_by`), whatever the X-Day and whatever the criteria.
-- `south_readiness`: the South cannot have its tonnage, whatever the X-Day: at the case's fixed
-  North share, or (share `auto`) even with the North given nothing.
+- `south_readiness`: the South cannot have its tonnage, whatever the X-Day: at the case's North
+  share (one number, or the schedule's share in force on each requirement's day), or (share
+  `auto`) even with the North given nothing.
 - `decision_deadline`: the decision day falls after the decision deadline.
 - `weather`: X-Day + campaign days ends after the weather deadline.
-- `halving`: Soviet Far East strength on the decision day is above the halving fraction of its
-  day-0 level.
+- `halving`: Soviet Far East strength (in the criterion's measure) on the decision day is above
+  the halving fraction of its day-0 level.
+- `armour_air`: Soviet Far East tanks or aircraft (a measure of the criterion) on the decision
+  day are above the criterion's fraction of their day-0 level.
 - `required_arrivals`: X-Day falls before the last required unit could possibly arrive.
 - `force_ratio`: on the named front, even with every unit of the case arriving as early as it
   possibly could, the combat value arrived by X-Day is below the force needed.
@@ -35,7 +38,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from kantokuen.models.case import Case
+from kantokuen.models.case import DIVISIONS, Case
 from kantokuen.models.verify import (
     MoveFacts,
     UnitFacts,
@@ -43,9 +46,9 @@ from kantokuen.models.verify import (
     decision_lag,
     earliest_arrival,
     expand_units,
+    fallen_to,
     fixed_share_bp,
     force_needed,
-    halving_holds,
     latest_weather_x_day,
     south_shortfalls,
     soviet_strength,
@@ -57,6 +60,7 @@ X_DAY_RULES = (
     "decision_deadline",
     "weather",
     "halving",
+    "armour_air",
 )
 MOVEMENT_RULES = ("movement", "required_arrivals", "force_ratio")
 RULES = X_DAY_RULES + MOVEMENT_RULES
@@ -74,12 +78,26 @@ class _Facts:
         self.strength = soviet_strength(case)
         self.needed = force_needed(case, self.strength)
         self._combat: dict[str, list[int]] | None = None
+        self._measures: dict[str, dict[str, list[int]]] = {}
 
     def enabled(self, criterion: str) -> bool:
         return bool(getattr(self.case.criteria, criterion).enabled)
 
-    def soviet_total(self, day: int) -> int:
-        return sum(days[day] for days in self.strength.values())
+    def measure(self, name: str) -> dict[str, list[int]]:
+        """Soviet strength per front per day in a measure (division-equivalents, men, tanks,
+        aircraft), computed once."""
+        if name not in self._measures:
+            self._measures[name] = soviet_strength(self.case, name)
+        return self._measures[name]
+
+    def total(self, measure: str, day: int) -> int:
+        """Far East total of a measure on a day (thousandths)."""
+        return sum(days[day] for days in self.measure(measure).values())
+
+    def fallen(self, fraction: float, measures: tuple[str, ...], decision: int) -> bool:
+        """Whether every measure's total on the decision day is at most the fraction of its
+        day-0 total."""
+        return all(fallen_to(fraction, self.measure(m), decision) for m in measures)
 
     def best_combat(self, front: str, x: int) -> int:
         """Combat value (milli-div.-eq.) of every unit of the front that could arrive by day x,
@@ -146,7 +164,8 @@ def last_required_arrival(case: Case, units: list[UnitFacts], witness: dict[str,
 
 
 def _south_fails(facts: _Facts) -> bool:
-    """The South misses a requirement whatever the X-Day (fixed share, or share 0 when auto)."""
+    """The South misses a requirement whatever the X-Day (the case's share, one number or the
+    schedule's step in force on each requirement's day; share 0 when auto)."""
     if not facts.enabled("south_readiness"):
         return False
     share = fixed_share_bp(facts.case)
@@ -156,6 +175,7 @@ def _south_fails(facts: _Facts) -> bool:
 def _rule_holds(facts: _Facts, rule: str, x: int, front: str | None, last: int | None) -> bool:
     """Whether `rule` rules out X-Day `x` (`last`: the witnessed last required arrival)."""
     decision = x - facts.lag
+    halving, armour_air = facts.case.criteria.halving, facts.case.criteria.armour_air
     tests: dict[str, Callable[[], bool]] = {
         "decision_before_start": lambda: decision < 0,
         "movement": lambda: last is not None and last > facts.horizon,
@@ -167,7 +187,12 @@ def _rule_holds(facts: _Facts, rule: str, x: int, front: str | None, last: int |
         "halving": lambda: (
             facts.enabled("halving")
             and 0 <= decision <= facts.horizon
-            and not halving_holds(facts.case, facts.strength, decision)
+            and not facts.fallen(halving.fraction, (halving.measure,), decision)
+        ),
+        "armour_air": lambda: (
+            facts.enabled("armour_air")
+            and 0 <= decision <= facts.horizon
+            and not facts.fallen(armour_air.fraction, armour_air.measures, decision)
         ),
         "required_arrivals": lambda: (
             facts.enabled("required_arrivals") and last is not None and x < last
@@ -218,6 +243,11 @@ def check_certificate(case: Case, certificate: dict[str, Any]) -> list[str]:
                 f"{rule}{f' ({front})' if front else ''} does not rule out day {wrong[0]}"
                 + (f" (and {len(wrong) - 1} more)" if len(wrong) > 1 else "")
             )
+        elif rule == "halving" and ex.get("measure", DIVISIONS) != case.criteria.halving.measure:
+            out.append(
+                f"halving: the measure stated is {ex.get('measure', DIVISIONS)}, not the "
+                f"criterion's {case.criteria.halving.measure}"
+            )
         elif ex.get("numbers", {}) != stated_numbers(facts, rule, final, front):
             out.append(
                 f"{rule}: the numbers stated for day {final} are {ex.get('numbers')}, "
@@ -241,10 +271,19 @@ def check_certificate(case: Case, certificate: dict[str, Any]) -> list[str]:
 
 def stated_numbers(facts: _Facts, rule: str, x: int, front: str | None) -> dict[str, int]:
     """The numbers an exclusion states for its last day, so the reader sees the arithmetic:
-    Soviet total on the decision day and on day 0 (halving), combat value that could have
-    arrived and the force needed (force ratio); milli-division-equivalents."""
+    Soviet total on the decision day and on day 0 (halving, in its measure; armour and air,
+    `<measure>` and `<measure>_initial` for each of its measures), combat value that could have
+    arrived and the force needed (force ratio); thousandths of each measure's unit."""
+    decision = x - facts.lag
     if rule == "halving":
-        return {"soviet": facts.soviet_total(x - facts.lag), "initial": facts.soviet_total(0)}
+        measure = facts.case.criteria.halving.measure
+        return {"soviet": facts.total(measure, decision), "initial": facts.total(measure, 0)}
+    if rule == "armour_air":
+        out: dict[str, int] = {}
+        for measure in facts.case.criteria.armour_air.measures:
+            out[measure] = facts.total(measure, decision)
+            out[f"{measure}_initial"] = facts.total(measure, 0)
+        return out
     if rule == "force_ratio" and front in facts.needed:
         return {"arrived": facts.best_combat(front, x), "needed": facts.needed[front][x]}
     return {}

@@ -11,12 +11,13 @@ criterion is then exact integer or rational arithmetic, with no tolerances.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kantokuen.models.case import Case
+from kantokuen.models.case import COUNT_MEASURES, DIVISIONS, Case
 
 MILLI = 1000  # strength unit: 1 division-equivalent = 1000
 BP = 10_000  # share unit: 100% = 10,000 basis points
@@ -149,22 +150,69 @@ class Instance:
         return tuple(out)
 
     @property
+    def auto_share(self) -> bool:
+        """Whether the solver chooses the North share (`auto`: one whole percent)."""
+        return self.case.levers.north_share == "auto"
+
+    @property
     def fixed_share_bp(self) -> int | None:
-        """The North share in basis points, or None when the solver chooses it (`auto`)."""
+        """The North share in basis points when the case gives one number; None when the solver
+        chooses it (`auto`) or the case gives a schedule (see `share_by_day`)."""
         share = self.case.levers.north_share
-        return None if share == "auto" else share_bp(share)
+        return share_bp(share) if isinstance(share, float | int) else None
+
+    @cached_property
+    def share_by_day(self) -> tuple[int, ...] | None:
+        """The North share (basis points) in force on each day 0..horizon: the one number, or
+        the schedule's latest step dated on or before the day (0 before the first step, as the
+        pool has no ships before its first step); None when `auto`."""
+        share = self.case.levers.north_share
+        if share == "auto":
+            return None
+        if isinstance(share, float | int):
+            return (share_bp(share),) * (self.horizon + 1)
+        steps = [(self.case.day(s.date), share_bp(s.share)) for s in share]
+        return tuple(
+            next((bp for d, bp in reversed(steps) if d <= day), 0)
+            for day in range(self.horizon + 1)
+        )
+
+    def share_on(self, day: int, chosen_bp: int) -> int:
+        """The North share on a day (clamped into the horizon): the case's, or `chosen_bp` (the
+        share a plan chose) when `auto`."""
+        by_day = self.share_by_day
+        return chosen_bp if by_day is None else by_day[min(max(day, 0), self.horizon)]
+
+    def plan_share_bp(self, x_day: int, chosen_bp: int) -> int:
+        """The North share a plan records: the chosen one when `auto`, the case's one number,
+        or with a schedule the share in force on X-Day."""
+        return self.share_on(x_day, chosen_bp)
 
     def north_capacity(self, day: int, bp: int) -> int:
-        """North shipping tons on a day for a share: floor(share × pool)."""
-        return bp * self.pool[day] // BP
+        """North shipping tons on a day: floor(share × pool), the share being the case's on that
+        day (one number or the schedule's step), or `bp` when the solver chooses it (`auto`)."""
+        return self.share_on(day, bp) * self.pool[day] // BP
+
+    def requirement_day(self, by: dt.date) -> int:
+        """A South requirement is measured on its day, clamped into the horizon."""
+        return min(max(self.case.day(by), 0), self.horizon)
+
+    def south_met(self, chosen_bp: int) -> bool:
+        """Whether the South's share, (1 − North share in force that day) × pool, meets every
+        South requirement on its day (`chosen_bp`: the North share when `auto`)."""
+        for req in self.case.shipping.south_requirements.values():
+            day = self.requirement_day(req.by)
+            if (BP - self.share_on(day, chosen_bp)) * self.pool[day] < req.tons * BP:
+                return False
+        return True
 
     @cached_property
     def south_max_share_bp(self) -> int | None:
-        """Largest North share that leaves the South every requirement (each measured on the
-        pool of its day, clamped into the horizon), or None if none can."""
+        """Largest constant North share that leaves the South every requirement (each measured
+        on the pool of its day, clamped into the horizon), or None if none can."""
         limit = BP
         for req in self.case.shipping.south_requirements.values():
-            day = min(max(self.case.day(req.by), 0), self.horizon)
+            day = self.requirement_day(req.by)
             pool = self.pool[day]
             if req.tons == 0:
                 continue
@@ -177,9 +225,25 @@ class Instance:
     @cached_property
     def strength(self) -> dict[str, tuple[int, ...]]:
         """Soviet strength per front per day (milli-division-equivalents), DESIGN rule 6."""
+        return self.measures[DIVISIONS]
+
+    @cached_property
+    def measures(self) -> dict[str, dict[str, tuple[int, ...]]]:
+        """Soviet strength per measure the case gives (division-equivalents always; men,
+        tanks, aircraft where a front gives them), per front that gives it, per day, in
+        thousandths of the measure's unit."""
         from kantokuen.models.soviet import strength_table
 
-        return strength_table(self.case, self.horizon)
+        given = [DIVISIONS] + [
+            m
+            for m in COUNT_MEASURES
+            if any(getattr(f, m) is not None for f in self.case.fronts.values())
+        ]
+        return {m: strength_table(self.case, self.horizon, m) for m in given}
+
+    def measure_total(self, measure: str, day: int) -> int:
+        """Soviet Far East total of a measure on a day (thousandths; 0 if no front gives it)."""
+        return sum(days[day] for days in self.measures.get(measure, {}).values())
 
     @cached_property
     def force_needed(self) -> dict[str, tuple[int, ...]]:
@@ -189,13 +253,30 @@ class Instance:
         factor = decimal(crit.ratio) * decimal(crit.soviet_factor)
         return {f: tuple(math.ceil(factor * s) for s in days) for f, days in self.strength.items()}
 
+    def fallen_to(self, fraction: float, measures: tuple[str, ...]) -> tuple[bool, ...]:
+        """Per day, whether the Far East total of every measure is at most the fraction of its
+        day-0 total (exactly: total(d) ≤ fraction × total(0) on the thousandths)."""
+        limit = decimal(fraction)
+        out = [True] * (self.horizon + 1)
+        for measure in measures:
+            initial = self.measure_total(measure, 0)
+            for d in range(self.horizon + 1):
+                out[d] = out[d] and self.measure_total(measure, d) <= limit * initial
+        return tuple(out)
+
     @cached_property
     def halving_holds(self) -> tuple[bool, ...]:
-        """Whether the Far East total is at most the fraction of its day-0 level, per day
-        (exactly: total(d) ≤ fraction × total(0) on the milli values)."""
-        fraction = decimal(self.case.criteria.halving.fraction)
-        totals = [sum(days[d] for days in self.strength.values()) for d in range(self.horizon + 1)]
-        return tuple(t <= fraction * totals[0] for t in totals)
+        """Whether the Far East total of the halving criterion's measure is at most its fraction
+        of the day-0 total, per day."""
+        halving = self.case.criteria.halving
+        return self.fallen_to(halving.fraction, (halving.measure,))
+
+    @cached_property
+    def armour_air_holds(self) -> tuple[bool, ...]:
+        """Whether each measure of the armour-and-air criterion (tanks, aircraft) is at most its
+        fraction of the day-0 total, per day."""
+        crit = self.case.criteria.armour_air
+        return self.fallen_to(crit.fraction, crit.measures)
 
     @property
     def decision_lag(self) -> int:

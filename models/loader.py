@@ -30,6 +30,9 @@ PLAIN_TAGS = {
 
 Path = tuple[str | int, ...]
 UNION_BRANCHES = {"float", "int", "str", "constrained-float", "constrained-int", "date"}
+# The tags of the case's forms chosen by shape (models/case.py: `north_share`, a front's
+# `tanks:` as a number or a measure) label the branch in an error's location, like the above.
+UNION_BRANCHES |= {"number", "auto", "schedule", "count", "measure"}
 
 
 @dataclass

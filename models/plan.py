@@ -78,9 +78,18 @@ class OverrideRecord(TypedDict):
     origin: str
 
 
+class ShareStepValue(TypedDict, total=False):
+    """One step of a North share schedule, as the case gives it."""
+
+    date: ISODate
+    share: float
+    source: str | None
+    note: str | None
+
+
 class LeverValues(TypedDict, total=False):
     mobilization_order: ISODate
-    north_share: float | Literal["auto"]
+    north_share: float | Literal["auto"] | list[ShareStepValue]
     withdrawal_scale: float
 
 
@@ -134,6 +143,7 @@ class Exclusion(TypedDict):
     first: int
     last: int
     front: NotRequired[str]
+    measure: NotRequired[str]  # halving on men, tanks or aircraft: what the numbers count
     numbers: dict[str, int]
 
 
@@ -171,7 +181,7 @@ class Result(Frozen):
     levers: LeverValues = Field(
         default_factory=lambda: LeverValues(),
         description="Effective lever values: mobilization_order (ISO), north_share "
-        "(0..1 or 'auto'), withdrawal_scale.",
+        "(0..1, 'auto', or a schedule of {date, share} steps), withdrawal_scale.",
     )
     scenario: str | None
     overrides: list[OverrideRecord]
@@ -184,7 +194,9 @@ class Result(Frozen):
     calendar_start: str
     horizon: int
     north_share: float | None = Field(
-        None, description="North share of the pool used by the plan (0..1)."
+        None,
+        description="North share of the pool used by the plan (0..1); with a share schedule, "
+        "the share in force on X-Day.",
     )
     objective: dict[str, float]
     bound: dict[str, float]
@@ -204,7 +216,9 @@ class Result(Frozen):
     units: list[UnitRow] = Field(default_factory=list)
     usage: Usage = Field(default_factory=lambda: Usage())
     strength: dict[str, dict[str, list[float]]] = Field(
-        default_factory=dict, description="soviet / needed / japanese: per front, per day."
+        default_factory=dict,
+        description="soviet / needed / japanese (division-equivalents), and soviet_men / "
+        "soviet_tanks / soviet_aircraft where the case gives them: per front, per day.",
     )
     conflict: list[str] = Field(
         default_factory=list,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
-from kantokuen.models.case import ASSUMPTION, Case, Move, Sourced
+from kantokuen.models.case import ASSUMPTION, COUNT_MEASURES, DIVISIONS, Case, Move, Sourced
 
 Finding = tuple[tuple[str | int, ...], str, str | None]
 
@@ -28,9 +28,21 @@ def _sourced_entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourc
     for section in ("ports", "sea_routes", "rail", "units", "fronts"):
         for key, entity in getattr(case, section).items():
             yield (section, key), entity
+    if isinstance(case.levers.north_share, tuple):
+        for i, step in enumerate(case.levers.north_share):
+            yield ("levers", "north_share", i), step
     for key, front in case.fronts.items():
         for i, point in enumerate(front.withdrawals):
             yield ("fronts", key, "withdrawals", i), point
+        for i, formed in enumerate(front.formations):
+            yield ("fronts", key, "formations", i), formed
+        for name in COUNT_MEASURES:
+            measure = getattr(front, name)
+            if isinstance(measure, Sourced):
+                yield ("fronts", key, name), measure
+                for kind in ("withdrawals", "formations"):
+                    for i, count in enumerate(getattr(measure, kind)):
+                        yield ("fronts", key, name, kind, i), count
     yield ("soviet_reaction",), case.soviet_reaction
     for name in type(case.criteria).model_fields:
         yield ("criteria", name), getattr(case.criteria, name)
@@ -201,6 +213,33 @@ def reaction_is_routed(case: Case) -> Iterator[Finding]:
         )
 
 
+def measures_are_given(case: Case) -> Iterator[Finding]:
+    """A criterion on Soviet strength tests a measure some front gives: the halving criterion's
+    `measure` (division-equivalents always), each of the armour-and-air criterion's measures."""
+
+    def given(measure: str) -> bool:
+        return measure == DIVISIONS or any(
+            getattr(front, measure) is not None for front in case.fronts.values()
+        )
+
+    halving = case.criteria.halving
+    if halving.enabled and not given(halving.measure):
+        yield (
+            ("criteria", "halving", "measure"),
+            f"no front gives {halving.measure}",
+            f"give `fronts.<id>.{halving.measure}`, or test `measure: divisions`",
+        )
+    armour_air = case.criteria.armour_air
+    if armour_air.enabled:
+        for i, measure in enumerate(armour_air.measures):
+            if not given(measure):
+                yield (
+                    ("criteria", "armour_air", "measures", i),
+                    f"no front gives {measure}",
+                    f"give `fronts.<id>.{measure}`: a number, or a measure with schedules",
+                )
+
+
 def scenarios_resolve(case: Case) -> Iterator[Finding]:
     """A scenario builds only on scenarios that exist, without cycles."""
     for name, scenario in case.scenarios.items():
@@ -275,6 +314,7 @@ CASE_RULES = (
     units_can_move,
     dates_in_order,
     reaction_is_routed,
+    measures_are_given,
     scenarios_resolve,
     unit_count_bounded,
 )

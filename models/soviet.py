@@ -1,22 +1,33 @@
 """Soviet Far East strength over time (DESIGN rule 6), the planner's table.
 
-S_f(d) = max(floor_f, initial_f − scale · W_f(d) + R_f(d)), where W_f is the cumulative
-withdrawal schedule (linear between its points, from zero at the calendar start, flat after
-the last point) and R_f the reaction: once Japanese mobilization is detected (order day +
-lag), withdrawals may halt and reinforcements arrive along the Trans-Siberian Railway at a
-fixed rate, never lifting the Far East total above the railway's ceiling.
+S_f(d) = max(floor_f, initial_f − scale · W_f(d) + F_f(d) + R_f(d)), where W_f is the
+cumulative withdrawal schedule and F_f the cumulative formations schedule (each linear between
+its points, from zero at the calendar start, flat after the last point), and R_f the reaction:
+once Japanese mobilization is detected (order day + lag), withdrawals may halt and
+reinforcements arrive along the Trans-Siberian Railway at a fixed rate, never lifting the Far
+East total above the railway's ceiling.
+
+Formations are new divisions raised on the spot (local call-ups), not transfers: the
+withdrawal scale, the counterfactual "how fast Moscow strips the Far East for the European
+war", does not scale them, and the reaction's halt does not stop them.
+
+A front may carry more measures than division-equivalents — men, tanks, aircraft — each with
+its own initial value, floor, withdrawals and formations, by the same rule; the reaction halts
+their withdrawals too, but its reinforcements are counted in division-equivalents only.
 
 The arithmetic is exact: every case number is read as the decimal it is written as
-(`Fraction(str(x))`), and S_f(d) is rounded half-to-even to a thousandth of a
-division-equivalent only at the end. The verifier (`models.verify`) computes the same rule in
-its own code; the two must give identical integers.
+(`Fraction(str(x))`), and S_f(d) is rounded half-to-even to a thousandth of its unit only at
+the end. The verifier (`models.verify`) computes the same rule in its own code; the two must
+give identical integers.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
+from typing import Any
 
-from kantokuen.models.case import Case, Front
+from kantokuen.models.case import DIVISIONS, Case
 
 MILLI = 1000
 
@@ -26,18 +37,18 @@ def _decimal(value: float) -> Fraction:
     return Fraction(str(value))
 
 
-Schedule = list[tuple[int, Fraction]]  # (day, cumulative withdrawn), from (0, 0)
+Schedule = list[tuple[int, Fraction]]  # (day, cumulative), from (0, 0)
 
 
-def schedule(front: Front, case: Case) -> Schedule:
-    """The front's withdrawal points as (day, exact cumulative), starting from (0, 0)."""
-    points = [(case.day(p.date), _decimal(p.cumulative)) for p in front.withdrawals]
-    return [(0, Fraction(0)), *points]
+def schedule(points: Sequence[Any], case: Case) -> Schedule:
+    """A cumulative schedule's points (withdrawals or formations) as (day, exact cumulative),
+    starting from (0, 0)."""
+    return [(0, Fraction(0)), *((case.day(p.date), _decimal(p.cumulative)) for p in points)]
 
 
-def withdrawn(points: Schedule, day: int) -> Fraction:
-    """Cumulative division-equivalents withdrawn by a day (history scale): linear between
-    points, flat after the last one, nothing on day 0 or before."""
+def cumulative(points: Schedule, day: int) -> Fraction:
+    """How much a cumulative schedule holds by a day: linear between points, flat after the
+    last one, nothing on day 0 or before."""
     if day <= 0:
         return Fraction(0)
     for (d0, w0), (d1, w1) in zip(points, points[1:], strict=False):
@@ -52,38 +63,66 @@ def detection_day(case: Case) -> int | None:
     return case.order_day + reaction.detection_lag_days if reaction.enabled else None
 
 
-def strength_exact(case: Case, horizon: int) -> dict[str, list[Fraction]]:
-    """Strength per front per day in division-equivalents, as exact fractions."""
+class _FrontRule:
+    """One front's numbers in one measure, exact: initial, floor, reaction share, schedules."""
+
+    def __init__(self, case: Case, key: str, measure: str) -> None:
+        front = case.fronts[key]
+        if measure == DIVISIONS:
+            self.initial, self.floor = _decimal(front.initial_strength), _decimal(front.floor)
+            self.share = _decimal(front.reinforcement_share)
+            self.withdrawals = schedule(front.withdrawals, case)
+            self.formations = schedule(front.formations, case)
+        else:
+            count = front.measure(measure)
+            assert count is not None
+            self.initial, self.floor = Fraction(count.initial), Fraction(count.floor)
+            self.share = Fraction(0)  # reinforcements are division-equivalents only
+            self.withdrawals = schedule(count.withdrawals, case)
+            self.formations = schedule(count.formations, case)
+
+    def base(self, scale: Fraction, withdrawn_until: int, day: int) -> Fraction:
+        """Before floor and reinforcements: initial − scale × withdrawn (up to the day
+        withdrawals halt) + formed by the day (formations are never halted or scaled)."""
+        return (
+            self.initial
+            - scale * cumulative(self.withdrawals, withdrawn_until)
+            + cumulative(self.formations, day)
+        )
+
+
+def fronts_with(case: Case, measure: str) -> list[str]:
+    """The fronts that give a measure (every front gives division-equivalents)."""
+    if measure == DIVISIONS:
+        return list(case.fronts)
+    return [key for key, front in case.fronts.items() if getattr(front, measure) is not None]
+
+
+def strength_exact(case: Case, horizon: int, measure: str = DIVISIONS) -> dict[str, list[Fraction]]:
+    """Strength per front per day in one measure, as exact fractions (only the fronts that
+    give the measure)."""
     scale = _decimal(case.levers.withdrawal_scale)
     reaction = case.soviet_reaction
     rate, ceiling = _decimal(reaction.reinforce_per_day), _decimal(reaction.ceiling)
     detect = detection_day(case)
-    fronts = {
-        key: (
-            _decimal(front.initial_strength),
-            _decimal(front.floor),
-            _decimal(front.reinforcement_share),
-            schedule(front, case),
-        )
-        for key, front in case.fronts.items()
-    }
-    out: dict[str, list[Fraction]] = {f: [] for f in fronts}
+    rules = {key: _FrontRule(case, key, measure) for key in fronts_with(case, measure)}
+    out: dict[str, list[Fraction]] = {f: [] for f in rules}
     for day in range(horizon + 1):
         until = min(day, detect) if detect is not None and reaction.halt_withdrawals else day
-        base = {
-            key: initial - scale * withdrawn(points, until)
-            for key, (initial, _, _, points) in fronts.items()
-        }
+        base = {key: rule.base(scale, until, day) for key, rule in rules.items()}
         reinforced = Fraction(0)
-        if detect is not None and day > detect:
-            room = max(Fraction(0), ceiling - sum(base.values(), Fraction(0)))
-            reinforced = min(rate * (day - detect), room)
-        for key, (_, floor, share, _) in fronts.items():
-            out[key].append(max(floor, base[key] + share * reinforced))
+        if measure == DIVISIONS and detect is not None and day > detect:
+            total = sum(base.values(), Fraction(0))
+            reinforced = min(rate * (day - detect), max(Fraction(0), ceiling - total))
+        for key, rule in rules.items():
+            out[key].append(max(rule.floor, base[key] + rule.share * reinforced))
     return out
 
 
-def strength_table(case: Case, horizon: int) -> dict[str, tuple[int, ...]]:
-    """Strength per front per day in milli-division-equivalents, rounded half to even."""
-    table = strength_exact(case, horizon)
+def strength_table(
+    case: Case, horizon: int, measure: str = DIVISIONS
+) -> dict[str, tuple[int, ...]]:
+    """Strength per front per day in thousandths of the measure's unit (milli-division-
+    equivalents, milli-tanks, ...), rounded half to even."""
+    table = strength_exact(case, horizon, measure)
     return {f: tuple(round(v * MILLI) for v in days) for f, days in table.items()}

@@ -23,13 +23,13 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
-from kantokuen.models.case import Case, Front, Move, Unit
+from kantokuen.models.case import DIVISIONS, MEASURE_UNITS, Case, Front, Move, Unit
 from kantokuen.models.plan import Plan, UnitPlan
 
 MILLI = 1000  # strength and combat unit: 1 division-equivalent = 1000
@@ -173,10 +173,31 @@ def north_capacity(share_bp: int, pool: int) -> int:
     return share_bp * pool // BP
 
 
+def share_is_auto(case: Case) -> bool:
+    """Whether the planner chooses the North share (`auto`)."""
+    return case.levers.north_share == "auto"
+
+
 def fixed_share_bp(case: Case) -> int | None:
-    """The case's North share in basis points, or None when the planner chooses it (`auto`)."""
+    """The case's North share in basis points when it is one number; None when the planner
+    chooses it (`auto`) or the case gives a schedule by date."""
     share = case.levers.north_share
-    return None if share == "auto" else round(exact(share) * BP)
+    return round(exact(share) * BP) if isinstance(share, int | float) else None
+
+
+def north_share_on(case: Case, day: int, chosen_bp: int) -> int:
+    """The North share (basis points) in force on a day: the case's one number; with a
+    schedule, the latest step dated on or before the day (none before the first step, as the
+    pool has no ships before its first step); the plan's own share (`chosen_bp`) when `auto`."""
+    share = case.levers.north_share
+    if share == "auto":
+        return chosen_bp
+    if isinstance(share, int | float):
+        return round(exact(share) * BP)
+    steps = [step for step in share if case.day(step.date) <= day]
+    if not steps:
+        return 0
+    return round(exact(max(steps, key=lambda step: step.date).share) * BP)
 
 
 def _requirement_day(case: Case, by_day: int) -> int:
@@ -184,25 +205,33 @@ def _requirement_day(case: Case, by_day: int) -> int:
     return min(max(by_day, 0), case.calendar.horizon_days)
 
 
+def _clamped(case: Case, day: int) -> int:
+    return min(max(day, 0), case.calendar.horizon_days)
+
+
 def south_shortfalls(case: Case, share_bp: int) -> list[str]:
     """One message per South requirement that the South's share ((1 − North share) × pool on
-    the requirement's day) does not meet."""
+    the requirement's day) does not meet. The North share is `share_bp` (one number), or, when
+    the case gives a schedule, the schedule's share in force on the requirement's day."""
     out = []
+    schedule = isinstance(case.levers.north_share, tuple)
     for key, req in case.shipping.south_requirements.items():
-        pool = pool_on(case, _requirement_day(case, case.day(req.by)))
-        south = (BP - share_bp) * pool
+        day = _requirement_day(case, case.day(req.by))
+        pool = pool_on(case, day)
+        north = north_share_on(case, day, share_bp) if schedule else share_bp
+        south = (BP - north) * pool
         if south < req.tons * BP:
             out.append(f"{key}: South has {south // BP:,} t on {req.by}, needs {req.tons:,} t")
     return out
 
 
-def withdrawn_by(case: Case, front: Front, day: int) -> Fraction:
-    """Division-equivalents the front has sent west by a day (history scale): none on day 0
+def _cumulative_by(case: Case, points: Sequence[Any], day: int) -> Fraction:
+    """What a cumulative schedule (withdrawals or formations) holds by a day: none on day 0
     and before, linear between the schedule's points (from 0 on day 0), flat after the last."""
     if day <= 0:
         return Fraction(0)
     last_day, last = 0, Fraction(0)
-    for point in front.withdrawals:
+    for point in points:
         point_day, total = case.day(point.date), exact(point.cumulative)
         if day <= point_day:
             # Point days increase and day > 0, so point_day > last_day here.
@@ -211,43 +240,95 @@ def withdrawn_by(case: Case, front: Front, day: int) -> Fraction:
     return last
 
 
+def withdrawn_by(case: Case, front: Front, day: int) -> Fraction:
+    """Division-equivalents the front has sent west by a day (history scale)."""
+    return _cumulative_by(case, front.withdrawals, day)
+
+
+class MeasureFacts(NamedTuple):
+    """A front's numbers in one measure, exact: day 0, floor, share of the reinforcements,
+    withdrawals and formations."""
+
+    initial: Fraction
+    floor: Fraction
+    reinforcement_share: Fraction
+    withdrawals: Sequence[Any]
+    formations: Sequence[Any]
+
+
+def measure_facts(front: Front, measure: str) -> MeasureFacts | None:
+    """The front's numbers in a measure; None when it does not give the measure. A count
+    written as a bare number (`tanks: 1800`) has no schedules and a floor of 0; the
+    reinforcements of the Soviet reaction count in division-equivalents only."""
+    if measure == DIVISIONS:
+        return MeasureFacts(
+            exact(front.initial_strength),
+            exact(front.floor),
+            exact(front.reinforcement_share),
+            front.withdrawals,
+            front.formations,
+        )
+    value = getattr(front, measure)
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return MeasureFacts(Fraction(value), Fraction(0), Fraction(0), (), ())
+    return MeasureFacts(
+        Fraction(value.initial),
+        Fraction(value.floor),
+        Fraction(0),
+        value.withdrawals,
+        value.formations,
+    )
+
+
 def detection(case: Case) -> int | None:
     """Day the Soviets detect Japanese mobilization (order day + lag); None without a reaction."""
     reaction = case.soviet_reaction
     return case.order_day + reaction.detection_lag_days if reaction.enabled else None
 
 
-def strength_on(case: Case, day: int) -> dict[str, int]:
-    """Soviet strength per front on one day (milli-div.-eq.), DESIGN rule 6, exactly: initial
-    strength − withdrawal scale × withdrawn (halted at detection when the reaction halts
-    withdrawals), plus the front's share of the reinforcements: the Trans-Siberian rate × days
-    since detection, never lifting the Far East total above the ceiling; never below the floor."""
+def strength_on(case: Case, day: int, measure: str = DIVISIONS) -> dict[str, int]:
+    """Soviet strength per front on one day in one measure (thousandths of its unit: milli-
+    div.-eq. by default), DESIGN rule 6, exactly: initial − withdrawal scale × withdrawn (halted
+    at detection when the reaction halts withdrawals) + formed (never scaled or halted: new
+    formations are raised on the spot), plus, in division-equivalents, the front's share of the
+    reinforcements: the Trans-Siberian rate × days since detection, never lifting the Far East
+    total above the ceiling; never below the floor. Only the fronts that give the measure."""
     reaction = case.soviet_reaction
     detected = detection(case)
     scale = exact(case.levers.withdrawal_scale)
     until = day
     if detected is not None and reaction.halt_withdrawals:
         until = min(day, detected)
-    base = {
-        key: exact(front.initial_strength) - scale * withdrawn_by(case, front, until)
+    facts = {
+        key: numbers
         for key, front in case.fronts.items()
+        if (numbers := measure_facts(front, measure)) is not None
+    }
+    base = {
+        key: n.initial
+        - scale * _cumulative_by(case, n.withdrawals, until)
+        + _cumulative_by(case, n.formations, day)
+        for key, n in facts.items()
     }
     reinforced = Fraction(0)
-    if detected is not None and day > detected:
+    if measure == DIVISIONS and detected is not None and day > detected:
         room = max(Fraction(0), exact(reaction.ceiling) - sum(base.values()))
         reinforced = min(exact(reaction.reinforce_per_day) * (day - detected), room)
-    out = {}
-    for key, front in case.fronts.items():
-        value = max(exact(front.floor), base[key] + exact(front.reinforcement_share) * reinforced)
-        out[key] = to_milli(value)
-    return out
+    return {
+        key: to_milli(max(n.floor, base[key] + n.reinforcement_share * reinforced))
+        for key, n in facts.items()
+    }
 
 
-def soviet_strength(case: Case) -> dict[str, list[int]]:
-    """Soviet strength per front (milli-div.-eq.) on every day 0..horizon."""
-    out: dict[str, list[int]] = {key: [] for key in case.fronts}
+def soviet_strength(case: Case, measure: str = DIVISIONS) -> dict[str, list[int]]:
+    """Soviet strength per front (thousandths of the measure) on every day 0..horizon."""
+    out: dict[str, list[int]] = {
+        key: [] for key, front in case.fronts.items() if measure_facts(front, measure)
+    }
     for day in range(case.calendar.horizon_days + 1):
-        for key, value in strength_on(case, day).items():
+        for key, value in strength_on(case, day, measure).items():
             out[key].append(value)
     return out
 
@@ -264,12 +345,18 @@ def force_needed(case: Case, strength: dict[str, list[int]]) -> dict[str, list[i
     return {front: [_needed(case, s) for s in days] for front, days in strength.items()}
 
 
-def halving_holds(case: Case, strength: dict[str, list[int]], decision_day: int) -> bool:
-    """Whether Soviet Far East strength on the decision day is at most the halving fraction of
-    its day-0 level (exactly, on the milli values)."""
-    total = sum(days[decision_day] for days in strength.values())
+def fallen_to(fraction: float, strength: dict[str, list[int]], day: int) -> bool:
+    """Whether the Far East total of a strength table (one measure) on a day is at most the
+    fraction of its day-0 total (exactly, on the thousandths)."""
+    total = sum(days[day] for days in strength.values())
     initial = sum(days[0] for days in strength.values())
-    return total <= exact(case.criteria.halving.fraction) * initial
+    return total <= exact(fraction) * initial
+
+
+def halving_holds(case: Case, strength: dict[str, list[int]], decision_day: int) -> bool:
+    """Whether Soviet Far East strength (the halving criterion's measure: `strength` is its
+    table) on the decision day is at most the halving fraction of its day-0 level."""
+    return fallen_to(case.criteria.halving.fraction, strength, decision_day)
 
 
 def decision_lag(case: Case) -> int:
@@ -306,7 +393,7 @@ class Facts:
         self.case = case
         self.plan = plan
         self.horizon = case.calendar.horizon_days
-        self._strength: dict[int, dict[str, int]] = {}
+        self._strength: dict[tuple[int, str], dict[str, int]] = {}
 
     def enabled(self, criterion: str) -> bool:
         return bool(getattr(self.case.criteria, criterion).enabled)
@@ -320,11 +407,12 @@ class Facts:
         """Pool tons on each day 0..horizon."""
         return [pool_on(self.case, day) for day in range(self.horizon + 1)]
 
-    def strength(self, day: int) -> dict[str, int]:
-        """Soviet strength per front on a day (only the days a check looks at are computed)."""
-        if day not in self._strength:
-            self._strength[day] = strength_on(self.case, day)
-        return self._strength[day]
+    def strength(self, day: int, measure: str = DIVISIONS) -> dict[str, int]:
+        """Soviet strength per front on a day in a measure (only the days and measures a check
+        looks at are computed)."""
+        if (day, measure) not in self._strength:
+            self._strength[day, measure] = strength_on(self.case, day, measure)
+        return self._strength[day, measure]
 
     @cached_property
     def placed(self) -> list[Placed]:
@@ -455,21 +543,26 @@ def _shipping_in_use(f: Facts) -> list[int]:
 
 
 def check_shipping_pool_capacity(f: Facts) -> list[str]:
-    """North shipping held on a day is at most the North share of the pool available that day
-    (the latest pool step on or before it), and the share is the case's fixed share (or, when
-    `auto`, a whole percent)."""
+    """North shipping held on a day is at most the North share in force that day (the case's
+    one number, or its schedule's latest step on or before the day) of the pool available that
+    day (the latest pool step on or before it). The plan's share is the case's (with a
+    schedule: the one in force on X-Day), or, when `auto`, a whole percent."""
     out = []
     share = f.plan.north_share_bp
-    fixed = fixed_share_bp(f.case)
-    if fixed is not None and share != fixed:
-        out.append(f"North share {share / 100:g}% differs from the case's {fixed / 100:g}%")
-    if fixed is None and (share % 100 or not 0 <= share <= BP):
+    case_share = north_share_on(f.case, _clamped(f.case, f.plan.x_day), share)
+    if share != case_share:
+        when = "" if fixed_share_bp(f.case) is not None else " in force on X-Day"
+        out.append(
+            f"North share {share / 100:g}% differs from the case's {case_share / 100:g}%{when}"
+        )
+    if share_is_auto(f.case) and (share % 100 or not 0 <= share <= BP):
         out.append(f"auto North share {share / 100:g}% is not a whole percent in 0..100")
     for day, tons in enumerate(_shipping_in_use(f)):
-        if tons * BP > share * f.pool[day]:
+        day_share = north_share_on(f.case, day, share)
+        if tons * BP > day_share * f.pool[day]:
             out.append(
                 f"day {day}: {tons:,} t at sea > North capacity "
-                f"{north_capacity(share, f.pool[day]):,} t"
+                f"{north_capacity(day_share, f.pool[day]):,} t"
             )
     # A ship that sails near the horizon still has to come back: its cycle must end in time.
     for unit, up, move in f.placed:
@@ -588,23 +681,42 @@ def check_force_ratio(f: Facts) -> list[str]:
     return out
 
 
-def check_halving_criterion(f: Facts) -> list[str]:
-    """On the decision day (X-Day − decision-to-attack days), Soviet Far East strength is at most
-    the halving fraction of its initial level."""
-    if not f.enabled("halving"):
-        return []
+def _above_fraction(f: Facts, fraction: float, measures: tuple[str, ...]) -> list[str]:
+    """One message per measure whose Far East total on the decision day is above the fraction
+    of its day-0 total."""
     decision = f.plan.x_day - decision_lag(f.case)
     if not 0 <= decision <= f.horizon:
         return [f"decision day {decision} is outside days 0..{f.horizon}"]
-    total = sum(f.strength(decision).values())
-    initial = sum(f.strength(0).values())
-    fraction = f.case.criteria.halving.fraction
-    if total <= exact(fraction) * initial:
+    out = []
+    for measure in measures:
+        total = sum(f.strength(decision, measure).values())
+        initial = sum(f.strength(0, measure).values())
+        if total > exact(fraction) * initial:
+            what = "strength" if measure == DIVISIONS else measure
+            out.append(
+                f"Soviet {what} on decision day {decision} is {total / MILLI:g} of "
+                f"{initial / MILLI:g} {MEASURE_UNITS[measure]}, above {fraction:g} of it"
+            )
+    return out
+
+
+def check_halving_criterion(f: Facts) -> list[str]:
+    """On the decision day (X-Day − decision-to-attack days), Soviet Far East strength in the
+    criterion's measure (division-equivalents unless it names men, tanks or aircraft) is at
+    most the halving fraction of its initial level."""
+    if not f.enabled("halving"):
         return []
-    return [
-        f"Soviet strength on decision day {decision} is {total / MILLI:g} of "
-        f"{initial / MILLI:g} div.-eq., above {fraction:g} of it"
-    ]
+    halving = f.case.criteria.halving
+    return _above_fraction(f, halving.fraction, (halving.measure,))
+
+
+def check_armour_air_criterion(f: Facts) -> list[str]:
+    """On the decision day, Soviet Far East tanks and aircraft (the criterion's measures) are
+    each at most the criterion's fraction (the record's one third) of their initial level."""
+    if not f.enabled("armour_air"):
+        return []
+    crit = f.case.criteria.armour_air
+    return _above_fraction(f, crit.fraction, crit.measures)
 
 
 def check_decision_deadline(f: Facts) -> list[str]:
@@ -662,6 +774,7 @@ CHECKS: tuple[tuple[str, CheckFn], ...] = (
     ("required_arrivals", check_required_arrivals),
     ("force_ratio", check_force_ratio),
     ("halving_criterion", check_halving_criterion),
+    ("armour_air_criterion", check_armour_air_criterion),
     ("decision_deadline", check_decision_deadline),
     ("weather_deadline", check_weather_deadline),
     ("south_readiness", check_south_readiness),
@@ -705,7 +818,7 @@ def objective_terms(case: Case, plan: Plan) -> dict[str, int]:
     placed = Facts(case, plan).placed
     ton_days = sum(unit.lift * move.cycle_days for unit, _, move in placed if move.sea is not None)
     arrival_days = sum(up.arrive or 0 for _, up, _ in placed)
-    share = plan.north_share_bp // 100 if fixed_share_bp(case) is None else 0
+    share = plan.north_share_bp // 100 if share_is_auto(case) else 0
     return {
         "x_day": plan.x_day,
         "north_share_pct": share,

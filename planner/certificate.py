@@ -15,6 +15,7 @@ import math
 from collections import defaultdict
 from typing import Any
 
+from kantokuen.models.case import DIVISIONS
 from kantokuen.models.instance import Instance
 from kantokuen.planner.heuristics import _capacity, _resource_uses, earliest_arrival, south_holds
 
@@ -25,6 +26,7 @@ REASON_ORDER = (
     "decision_deadline",
     "weather",
     "halving",
+    "armour_air",
     "required_arrivals",
     "force_ratio",
 )
@@ -93,8 +95,8 @@ class _Reasons:
         self.witness = required_by(inst)
         self.last = self.witness["day"] if self.witness else None
         self.combat = _best_combat(inst)
-        share = inst.fixed_share_bp
-        self.south_fails = inst.enabled("south_readiness") and not south_holds(inst, share or 0)
+        # A share the solver chooses (`auto`) can be as small as 0, which leaves the South most.
+        self.south_fails = inst.enabled("south_readiness") and not south_holds(inst, 0)
 
     def first(self, x: int) -> tuple[str, str | None] | None:
         inst, decision = self.inst, x - self.inst.decision_lag
@@ -108,6 +110,9 @@ class _Reasons:
             "halving": inst.enabled("halving")
             and decision >= 0
             and not inst.halving_holds[decision],
+            "armour_air": inst.enabled("armour_air")
+            and decision >= 0
+            and not inst.armour_air_holds[decision],
             "required_arrivals": inst.enabled("required_arrivals")
             and self.last is not None
             and x < self.last,
@@ -124,9 +129,19 @@ class _Reasons:
     def numbers(self, reason: str, x: int, front: str | None) -> dict[str, int]:
         """The arithmetic of a reason on day x (see models.certify.stated_numbers)."""
         inst = self.inst
+        decision = x - inst.decision_lag
         if reason == "halving":
-            total = sum(days[x - inst.decision_lag] for days in inst.strength.values())
-            return {"soviet": total, "initial": sum(days[0] for days in inst.strength.values())}
+            measure = inst.case.criteria.halving.measure
+            return {
+                "soviet": inst.measure_total(measure, decision),
+                "initial": inst.measure_total(measure, 0),
+            }
+        if reason == "armour_air":
+            out: dict[str, int] = {}
+            for measure in inst.case.criteria.armour_air.measures:
+                out[measure] = inst.measure_total(measure, decision)
+                out[f"{measure}_initial"] = inst.measure_total(measure, 0)
+            return out
         if reason == "force_ratio" and front is not None:
             return {"arrived": self.combat[front][x], "needed": inst.force_needed[front][x]}
         return {}
@@ -154,8 +169,11 @@ def no_go_certificate(inst: Instance) -> dict[str, Any]:
             exclusions.append(
                 {"rule": reason, "first": x, "last": x} | ({"front": front} if front else {})
             )
+    halving = inst.case.criteria.halving
     for ex in exclusions:
         ex["numbers"] = reasons.numbers(ex["rule"], ex["last"], ex.get("front"))
+        if ex["rule"] == "halving" and halving.measure != DIVISIONS:
+            ex["measure"] = halving.measure  # the reader sees what the numbers count
     uses_movement = any(ex["rule"] in MOVEMENT_REASONS for ex in exclusions)
     cert: dict[str, Any] = {
         "kind": "relaxation" if uses_movement else "criteria",

@@ -15,14 +15,16 @@ far it would have to move, everything else as in the case. (What binds a go is i
 from __future__ import annotations
 
 import datetime as dt
+import math
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from kantokuen.models.case import HORIZON_MEMBER
+from kantokuen.models.case import DIVISIONS, HORIZON_MEMBER, ShareStep
 from kantokuen.models.instance import BP, MILLI, Instance, share_bp
 from kantokuen.models.plan import Plan, Status
 from kantokuen.models.verify import verify
@@ -33,6 +35,7 @@ from kantokuen.planner.solver import new_solver, run
 
 CRITERION_NAMES = {
     "halving": "halving criterion",
+    "armour_air": "armour-and-air criterion",
     "force_ratio": "force ratio",
     "decision_deadline": "decision deadline",
     "weather": "weather deadline",
@@ -137,11 +140,12 @@ def quick_feasible(inst: Instance) -> bool | None:
 
 
 def _south_allows(inst: Instance) -> bool:
-    """South readiness as the model states it: the North share within the South's limit."""
+    """South readiness as the model states it: the South's requirements met at the case's
+    share (one number, or the schedule's step on each requirement's day), or some share within
+    the South's limit when `auto`."""
     if "south_readiness" not in enforced_criteria(inst):
         return True
-    limit, fixed = inst.south_max_share_bp, inst.fixed_share_bp
-    return limit is not None and (fixed is None or fixed <= limit)
+    return inst.south_max_share_bp is not None if inst.auto_share else inst.south_met(0)
 
 
 def feasible_with(
@@ -206,20 +210,51 @@ def south_share_limit_bp(inst: Instance) -> int | None:
     return inst.south_max_share_bp
 
 
+def raised_schedule(inst: Instance, floor_bp: int) -> tuple[ShareStep, ...] | None:
+    """The case's North share schedule with every day's share raised to at least `floor_bp`
+    (each step, and the days before the first step from the calendar start), or None when no
+    day is below it."""
+    share = inst.case.levers.north_share
+    assert isinstance(share, tuple)
+    by_day = inst.share_by_day
+    if by_day is None or min(by_day) >= floor_bp:
+        return None
+    floor = floor_bp / BP
+    steps = [s.model_copy(update={"share": max(s.share, floor)}) for s in share]
+    if share[0].date > inst.case.calendar.start:
+        steps.insert(0, ShareStep(date=inst.case.calendar.start, share=floor))
+    return tuple(steps)
+
+
+def share_words(inst: Instance, value: Any) -> str:
+    """A North share lever's value in words: `70%`, `the solver's choice`, or a schedule
+    `90% from 22 Jun 1941, 60% from 1 Aug 1941`."""
+    if value == "auto":
+        return "the solver's choice"
+    if isinstance(value, tuple | list):
+        return ", ".join(f"{s.share:.0%} from {pretty(s.date)}" for s in value)
+    return f"{value:.0%}"
+
+
 def relaxed_levers(inst: Instance) -> dict[str, Any]:
     """The value each lever takes when relaxed, for the levers that can be relaxed at all:
     the order goes out on the calendar start; the North share becomes the largest the South
-    allows (or 100%); withdrawals run at the generous scale. A lever already that loose (or a
-    North share chosen by the solver) is not listed."""
+    allows (or 100%), a schedule has every day's share raised to at least that; withdrawals
+    run at the generous scale. A lever already that loose (or a North share chosen by the
+    solver) is not listed."""
     case = inst.case
     out: dict[str, Any] = {}
     if case.levers.mobilization_order > case.calendar.start:
         out["mobilization_order"] = case.calendar.start
     share = case.levers.north_share
     limit = south_share_limit_bp(inst)
-    if share != "auto" and limit is not None and share_bp(share) < limit:
+    if isinstance(share, tuple):
+        raised = raised_schedule(inst, limit) if limit is not None else None
+        if raised is not None:
+            out["north_share"] = raised
+    elif share != "auto" and limit is not None and share_bp(share) < limit:
         out["north_share"] = limit / BP
-    soviet_matters = inst.enabled("halving") or inst.enabled("force_ratio")
+    soviet_matters = any(inst.enabled(n) for n in ("halving", "armour_air", "force_ratio"))
     if soviet_matters and case.levers.withdrawal_scale < GENEROUS_WITHDRAWAL_SCALE:
         out["withdrawal_scale"] = GENEROUS_WITHDRAWAL_SCALE
     return out
@@ -406,21 +441,42 @@ def _with_scale(inst: Instance, scale: float) -> Instance:
     return with_levers(inst, {"withdrawal_scale": scale})
 
 
-def halving_scale_needed(inst: Instance, decision_day: int, upper: float = 100.0) -> float | None:
-    """Smallest withdrawal scale (to 0.01) at which halving holds on a decision day, or None."""
+def _holds(inst: Instance, criterion: str) -> tuple[bool, ...]:
+    """Per day, whether a criterion on Soviet strength (halving, armour and air) holds."""
+    return inst.armour_air_holds if criterion == "armour_air" else inst.halving_holds
+
+
+def criterion_measures(inst: Instance, criterion: str) -> tuple[float, tuple[str, ...]]:
+    """The fraction and the measures a criterion on Soviet strength tests."""
+    crit = inst.case.criteria
+    if criterion == "armour_air":
+        return crit.armour_air.fraction, crit.armour_air.measures
+    return crit.halving.fraction, (crit.halving.measure,)
+
+
+def scale_needed(
+    inst: Instance, criterion: str, decision_day: int, upper: float = 100.0
+) -> float | None:
+    """Smallest withdrawal scale (to 0.01) at which a criterion on Soviet strength (halving,
+    armour and air) holds on a decision day, or None. Formations are not scaled: a front whose
+    formations outrun its withdrawals may need a large scale, or none may do."""
     if not 0 <= decision_day <= inst.horizon:
         return None
-    if not _with_scale(inst, upper).halving_holds[decision_day]:
+    if not _holds(_with_scale(inst, upper), criterion)[decision_day]:
         return None
     lo, hi = 0, round(upper * 100)  # hundredths of the scale
-    if _with_scale(inst, 0.0).halving_holds[decision_day]:
+    if _holds(_with_scale(inst, 0.0), criterion)[decision_day]:
         return 0.0
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        lo, hi = (
-            (lo, mid) if _with_scale(inst, mid / 100).halving_holds[decision_day] else (mid, hi)
-        )
+        holds = _holds(_with_scale(inst, mid / 100), criterion)[decision_day]
+        lo, hi = (lo, mid) if holds else (mid, hi)
     return hi / 100
+
+
+def halving_scale_needed(inst: Instance, decision_day: int, upper: float = 100.0) -> float | None:
+    """Smallest withdrawal scale (to 0.01) at which halving holds on a decision day, or None."""
+    return scale_needed(inst, "halving", decision_day, upper)
 
 
 def latest_decision_day(inst: Instance) -> int:
@@ -435,29 +491,40 @@ def latest_decision_day(inst: Instance) -> int:
 
 @dataclass(frozen=True)
 class HalvingGap:
-    """Soviet Far East strength on the last possible decision day against the criterion."""
+    """Soviet Far East strength on the last possible decision day against a criterion on it
+    (halving, or armour and air)."""
 
     decision_day: int
-    share: float  # of the day-0 strength
+    share: float  # of the day-0 strength (the measure furthest from its limit)
     fraction: float  # the criterion's limit
     scale: float
     scale_needed: float | None  # None: no withdrawal rate gets there by that day
-    first_day: int | None  # first day halving holds at the case's rate, None: not in the horizon
+    # first day the criterion holds at the case's rate, None: not in the horizon
+    first_day: int | None
+    criterion: str = "halving"
+    # (measure, on the day, on day 0) in thousandths, the measure furthest from its limit first
+    totals: tuple[tuple[str, int, int], ...] = ()
 
 
-def halving_gap(inst: Instance) -> HalvingGap:
-    """How far halving is from holding by the last possible decision day."""
+def halving_gap(inst: Instance, criterion: str = "halving") -> HalvingGap:
+    """How far a criterion on Soviet strength is from holding by the last possible decision
+    day."""
     day = min(max(latest_decision_day(inst), 0), inst.horizon)
-    total = sum(days[day] for days in inst.strength.values())
-    initial = sum(days[0] for days in inst.strength.values())
-    first = next((d for d, ok in enumerate(inst.halving_holds) if ok), None)
+    fraction, measures = criterion_measures(inst, criterion)
+    totals = tuple((m, inst.measure_total(m, day), inst.measure_total(m, 0)) for m in measures)
+    # The measure furthest from its limit comes first: its share of day 0 is the gap.
+    totals = tuple(sorted(totals, key=lambda t: -(t[1] / t[2] if t[2] else 0.0)))
+    share = totals[0][1] / totals[0][2] if totals[0][2] else 0.0
+    first = next((d for d, ok in enumerate(_holds(inst, criterion)) if ok), None)
     return HalvingGap(
         day,
-        total / initial if initial else 0.0,
-        inst.case.criteria.halving.fraction,
+        share,
+        fraction,
         inst.case.levers.withdrawal_scale,
-        halving_scale_needed(inst, day),
+        scale_needed(inst, criterion, day),
         first,
+        criterion,
+        totals,
     )
 
 
@@ -471,16 +538,43 @@ def _last_decision_words(inst: Instance) -> str:
     return "the last decision day within the planning horizon"
 
 
-def _halving_sentence(inst: Instance) -> str:
+def count_text(thousandths: int) -> str:
+    """A measure's value in thousandths as read: 2,310 tanks, 899.1 tanks, 25.5 div.-eq."""
+    return f"{thousandths / MILLI:,.3f}".rstrip("0").rstrip(".")
+
+
+def _measures_text(inst: Instance, gap: HalvingGap) -> str:
+    """`Soviet Far East tanks on 10 Aug 1941 (the decision deadline) are 2,310 of 2,700 and
+    aircraft 2,400 of 2,800; the armour-and-air criterion needs ≤ 899.1 tanks and ≤ 932.4
+    aircraft (33.3% of each one's 22 Jun 1941 level)`."""
+    limit = Fraction(str(gap.fraction))
+    when = f"on {pretty(inst.case.date(gap.decision_day))} ({_last_decision_words(inst)}) are"
+    have = [
+        f"{m}{' ' + when if i == 0 else ''} {count_text(total)} of {count_text(initial)}"
+        for i, (m, total, initial) in enumerate(gap.totals)
+    ]
+    needs = [f"≤ {count_text(math.floor(limit * initial))} {m}" for m, _, initial in gap.totals]
+    whose = "each one's" if len(gap.totals) > 1 else "the"
+    return (
+        f"Soviet Far East {' and '.join(have)}; the {CRITERION_NAMES[gap.criterion]} needs "
+        f"{' and '.join(needs)} ({gap.fraction * 100:g}% of {whose} "
+        f"{pretty(inst.case.calendar.start)} level)"
+    )
+
+
+def _halving_sentence(inst: Instance, criterion: str = "halving") -> str:
     case = inst.case
-    gap = halving_gap(inst)
+    gap = halving_gap(inst, criterion)
     # Close to the limit, whole percents would read "50% ... needs ≤ 50%".
     share = f"{gap.share:.1%}" if abs(gap.share - gap.fraction) < 0.01 else f"{gap.share:.0%}"
-    text = (
-        f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} ({_last_decision_words(inst)}) "
-        f"is {share} of its {pretty(case.calendar.start)} level; the halving criterion needs ≤ "
-        f"{gap.fraction:.0%}"
-    )
+    if gap.totals[0][0] == DIVISIONS:
+        text = (
+            f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} ({_last_decision_words(inst)}) "
+            f"is {share} of its {pretty(case.calendar.start)} level; the halving criterion needs ≤ "
+            f"{gap.fraction:.0%}"
+        )
+    else:
+        text = _measures_text(inst, gap)
     if gap.scale_needed is None:
         text += ": no withdrawal rate would get there by then"
     elif gap.scale_needed <= gap.scale:
@@ -549,8 +643,8 @@ def _criterion_sentence(inst: Instance, name: str) -> str:
     case = inst.case
     crit = case.criteria
     label = CRITERION_NAMES.get(name, name)
-    if name == "halving":
-        return _halving_sentence(inst)
+    if name in ("halving", "armour_air"):
+        return _halving_sentence(inst, name)
     if name == "decision_deadline":
         return (
             f"The {label} ({pretty(crit.decision_deadline.date)}) comes too early: the attack "
@@ -575,6 +669,15 @@ def _south_sentence(inst: Instance) -> str:
     case = inst.case
     limit = inst.south_max_share_bp
     share = case.levers.north_share
+    if isinstance(share, tuple):
+        short = _south_short_days(inst)
+        return (
+            f"South readiness: the North share schedule ({share_words(inst, share)}) leaves the "
+            f"South short {short}."
+            if short
+            else f"South readiness: the North share schedule ({share_words(inst, share)}) "
+            "leaves the South every requirement."
+        )
     if limit is None:
         return (
             "South readiness: the shipping pool cannot meet the South's requirements even with "
@@ -587,6 +690,22 @@ def _south_sentence(inst: Instance) -> str:
     )
 
 
+def _south_short_days(inst: Instance) -> str:
+    """The South requirements the case's share (schedule) misses, in words: `of 6,000 t on
+    10 Jul 1941 (it has 4,000 t at a North share of 80%)`."""
+    out = []
+    for req in inst.case.shipping.south_requirements.values():
+        day = inst.requirement_day(req.by)
+        bp = inst.share_on(day, 0)
+        south = (BP - bp) * inst.pool[day] // BP
+        if south < req.tons:
+            out.append(
+                f"of {req.tons:,} t on {pretty(inst.case.date(day))} (it has {south:,} t at a "
+                f"North share of {bp / BP:.0%})"
+            )
+    return "; ".join(out)
+
+
 def _lever_sentence(inst: Instance, lever: str, relaxed: Any) -> str:
     case = inst.case
     if lever == "mobilization_order":
@@ -597,9 +716,16 @@ def _lever_sentence(inst: Instance, lever: str, relaxed: Any) -> str:
             "removes the conflict."
         )
     if lever == "north_share":
+        if isinstance(relaxed, tuple):
+            floor = min(s.share for s in relaxed)
+            return (
+                f"The North share schedule ({share_words(inst, case.levers.north_share)}): "
+                f"raising every day's share to at least {floor:.0%}, the largest the South "
+                "allows, removes the conflict."
+            )
         return (
-            f"The North share of {case.levers.north_share:.0%}: the largest share the South "
-            f"allows ({relaxed:.0%}) removes the conflict."
+            f"The North share of {share_words(inst, case.levers.north_share)}: the largest "
+            f"share the South allows ({relaxed:.0%}) removes the conflict."
         )
     return (
         f"The Soviet withdrawal rate (scale {case.levers.withdrawal_scale:g}, 1 = history): at "
@@ -726,7 +852,7 @@ def explain_conflict(
 def _loose_words(inst: Instance, loose: dict[str, Any]) -> str:
     words = {
         "mobilization_order": lambda v: f"the order on {pretty(v)}",
-        "north_share": lambda v: f"a North share of {v:.0%}",
+        "north_share": lambda v: f"a North share of {share_words(inst, v)}",
         "withdrawal_scale": lambda v: f"withdrawals {v:g}× history",
     }
     return ", ".join(words[k](v) for k, v in loose.items())
@@ -790,15 +916,17 @@ def _criterion_distance(
     case = inst.case
     crit = case.criteria
     label = CRITERION_NAMES.get(name, name)
-    if name == "halving":
-        gap = halving_gap(inst)
+    if name in ("halving", "armour_air"):
+        gap = halving_gap(inst, name)
         needed = f"withdrawal scale ≥ {gap.scale_needed:g}" if gap.scale_needed is not None else ""
+        measure = gap.totals[0][0]  # the furthest from its limit
+        what = "strength" if measure == DIVISIONS else measure
         return Member(
             name,
             "criterion",
             label,
-            _halving_sentence(inst),
-            f"{gap.share:.0%} of initial strength",
+            _halving_sentence(inst, name),
+            f"{gap.share:.0%} of initial {what}",
             needed,
         )
     if name == "south_readiness":
@@ -933,9 +1061,29 @@ def _lever_distance(
             str(order),
             latest.isoformat(),
         )
+    if lever == "north_share" and isinstance(case.levers.north_share, tuple):
+        # Raise every day's share to at least p%: the least p that works.
+        by_day = inst.share_by_day
+        assert by_day is not None
+        low, top = min(by_day) // 100, min(s.share for s in relaxed) * 100
+        top = round(top)
+        found = _loosest(
+            top - low,
+            lambda k: feasible(raised_schedule(inst, (low + k) * 100) or case.levers.north_share),
+        )
+        if found is None:
+            return None
+        return member(
+            f"The North share schedule ({share_words(inst, case.levers.north_share)}) would "
+            f"need every day's share raised to at least {low + found}% (the South allows up "
+            f"to {top}%).",
+            share_words(inst, case.levers.north_share),
+            f"every day ≥ {low + found}%",
+        )
     if lever == "north_share":
-        assert case.levers.north_share != "auto"
-        now = share_bp(case.levers.north_share) // 100
+        share = case.levers.north_share
+        assert isinstance(share, float | int)
+        now = share_bp(share) // 100
         top = round(relaxed * 100)
         found = _loosest(top - now, lambda k: feasible((now + k) / 100))
         if found is None:
@@ -950,9 +1098,11 @@ def _lever_distance(
     steps = round((GENEROUS_WITHDRAWAL_SCALE - scale) * 100)
     # Below the scale at which halving can hold at all, nothing works: start the search there.
     floor = 0
-    if inst.enabled("halving"):
-        needed = halving_scale_needed(inst, min(max(latest_decision_day(inst), 0), inst.horizon))
-        floor = max(0, min(steps, round(((needed or scale) - scale) * 100) - 1))
+    for criterion in ("halving", "armour_air"):
+        if inst.enabled(criterion):
+            last = min(max(latest_decision_day(inst), 0), inst.horizon)
+            needed = scale_needed(inst, criterion, last)
+            floor = max(floor, min(steps, round(((needed or scale) - scale) * 100) - 1))
     found = _loosest(steps, lambda k: feasible(round(scale + k / 100, 2)), floor)
     if found is None:
         return None

@@ -210,9 +210,11 @@ def journey_priority(spec: UnitSpec) -> tuple[int, int, float, str]:
 
 
 def largest_share(inst: Instance) -> int:
-    """The fixed share, or for `auto` the largest whole percent the South readiness criterion allows."""
-    if inst.fixed_share_bp is not None:
-        return inst.fixed_share_bp
+    """The share to schedule with: for `auto` the largest whole percent the South readiness
+    criterion allows; otherwise the case's share decides every day's capacity
+    (`Instance.north_capacity`), and this is its share on day 0."""
+    if not inst.auto_share:
+        return inst.share_on(0, 0)
     limit = (
         inst.south_max_share_bp
         if inst.enabled("south_readiness") and inst.case.shipping.south_requirements
@@ -222,22 +224,21 @@ def largest_share(inst: Instance) -> int:
 
 
 def south_holds(inst: Instance, share_bp: int) -> bool:
-    """Whether the South's share meets every South requirement (always, when the criterion is off)."""
-    if not inst.enabled("south_readiness"):
-        return True
-    for req in inst.case.shipping.south_requirements.values():
-        day = min(max(inst.case.day(req.by), 0), inst.horizon)
-        if (BP - share_bp) * inst.pool[day] < req.tons * BP:
-            return False
-    return True
+    """Whether the South's share meets every South requirement (always, when the criterion is
+    off); `share_bp` is the North share when `auto`, else the case's share in force on each
+    requirement's day counts."""
+    return not inst.enabled("south_readiness") or inst.south_met(share_bp)
 
 
 def _date_allows(inst: Instance, x: int) -> bool:
-    """The criteria that depend on X-Day alone: decision day in range, halving, deadline, weather."""
+    """The criteria that depend on X-Day alone: decision day in range, halving, armour and air,
+    deadline, weather."""
     decision = x - inst.decision_lag
     if decision < 0 or x > inst.horizon:
         return False
     if inst.enabled("halving") and not inst.halving_holds[decision]:
+        return False
+    if inst.enabled("armour_air") and not inst.armour_air_holds[decision]:
         return False
     if inst.enabled("decision_deadline") and decision > inst.decision_deadline_day:
         return False
@@ -376,7 +377,8 @@ class Schedule:
             tl.unit_plan(spec) if tl is not None else UnitPlan(id=spec.id, committed=False)
             for spec, tl in zip(self.inst.units, self.timelines, strict=True)
         )
-        return Plan(x_day=self.x_day, north_share_bp=self.share_bp, units=units)
+        share = self.inst.plan_share_bp(self.x_day, self.share_bp)
+        return Plan(x_day=self.x_day, north_share_bp=share, units=units)
 
 
 def list_schedule(

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
 
-from kantokuen.models.instance import BP, Instance, UnitSpec
+from kantokuen.models.instance import Instance, UnitSpec
 
 LinearExpr = cp_model.LinearExprT
 
@@ -50,8 +50,11 @@ class Model:
 
     @property
     def share_bp(self) -> LinearExpr:
-        fixed = self.inst.fixed_share_bp
-        return fixed if fixed is not None else 100 * self.share_pct  # type: ignore[operator]
+        """The North share in basis points: the chosen one (`auto`), else the case's on day 0
+        (with a schedule the share changes by day: see `Instance.share_by_day`)."""
+        if self.share_pct is not None:
+            return 100 * self.share_pct
+        return self.inst.share_on(0, 0)
 
 
 def _const(lit: cp_model.IntVar | int) -> bool:
@@ -95,7 +98,7 @@ def create_variables(inst: Instance) -> Model:
         )
         units.append(UnitVars(spec, present, lits, mobilize, sail, entrain, arrive))
     x_day = cp.new_int_var(0, horizon, "x_day")
-    share = None if inst.fixed_share_bp is not None else cp.new_int_var(0, 100, "north_share_pct")
+    share = cp.new_int_var(0, 100, "north_share_pct") if inst.auto_share else None
     return Model(inst, cp, units, x_day, share)
 
 
@@ -180,32 +183,26 @@ def shipping_pool_capacity(m: Model) -> None:
         demands.append(u.spec.lift)
     if not intervals:
         return
-    pool = inst.pool
-    peak = max(pool)
-    # The pool changes stepwise (it may grow or shrink); a fixed "reserved" interval per step
-    # takes up what the pool lacks of its peak, so one cumulative with the peak capacity
-    # enforces every day's limit.
-    segments: list[tuple[int, int, int]] = []
-    start = 0
-    for day in range(1, inst.horizon + 2):
-        if day == inst.horizon + 1 or pool[day] != pool[start]:
-            segments.append((start, day - start, pool[start]))
-            start = day
     if m.share_pct is None:
-        bp = inst.fixed_share_bp
-        assert bp is not None
-        cap_peak = bp * peak // BP
-        caps = [(s, n, cap_peak - bp * p // BP) for s, n, p in segments]
+        # The North's tons per day, floor(share in force × pool), change stepwise with the pool
+        # and, with a schedule, with the share; a fixed "reserved" interval per step takes up
+        # what the day lacks of the peak, so one cumulative with the peak capacity enforces
+        # every day's limit.
+        caps = [inst.north_capacity(day, 0) for day in range(inst.horizon + 1)]
+        cap_peak = max(caps)
         reserved = [
-            (m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]"), r)
-            for s, n, r in caps
-            if r > 0
+            (m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]"), cap_peak - cap)
+            for s, n, cap in _segments(caps)
+            if cap < cap_peak
         ]
         m.cp.add_cumulative(
             intervals + [iv for iv, _ in reserved], demands + [r for _, r in reserved], cap_peak
         )
     else:
         # 100 × tons at sea ≤ pct × pool(day), with the share itself a variable.
+        pool = inst.pool
+        peak = max(pool)
+        segments = _segments(list(pool))
         pct = m.share_pct
         reserved_iv = [
             m.cp.new_fixed_size_interval_var(s, n, f"unrequisitioned[{s}]")
@@ -215,6 +212,17 @@ def shipping_pool_capacity(m: Model) -> None:
         reserved_dem: list[LinearExpr] = [pct * (peak - p) for s, n, p in segments if p < peak]
         scaled: list[LinearExpr] = [100 * d for d in demands]
         m.cp.add_cumulative(intervals + reserved_iv, scaled + reserved_dem, pct * peak)
+
+
+def _segments(per_day: list[int]) -> list[tuple[int, int, int]]:
+    """Runs of equal values in a per-day list: (first day, number of days, value)."""
+    out: list[tuple[int, int, int]] = []
+    start = 0
+    for day in range(1, len(per_day) + 1):
+        if day == len(per_day) or per_day[day] != per_day[start]:
+            out.append((start, day - start, per_day[start]))
+            start = day
+    return out
 
 
 def _port_cumulative(m: Model, leg: str) -> None:
@@ -312,13 +320,28 @@ def force_ratio(m: Model) -> None:
 
 
 def halving_criterion(m: Model) -> None:
-    """On the decision day (X-Day − decision-to-attack days), Soviet Far East strength is at
+    """On the decision day (X-Day − decision-to-attack days), Soviet Far East strength in the
+    criterion's measure (division-equivalents unless it names men, tanks or aircraft) is at
     most the halving fraction of its initial level."""
     if not m.inst.enabled("halving"):
         return
-    lit = _criterion(m, "halving")
+    _decision_day_in(m, "halving", m.inst.halving_holds)
+
+
+def armour_air_criterion(m: Model) -> None:
+    """On the decision day, Soviet Far East tanks and aircraft (the criterion's measures) are
+    each at most the criterion's fraction (the record's one third) of their initial level."""
+    if not m.inst.enabled("armour_air"):
+        return
+    _decision_day_in(m, "armour_air", m.inst.armour_air_holds)
+
+
+def _decision_day_in(m: Model, criterion: str, holds: tuple[bool, ...]) -> None:
+    """X-Day may only be a day whose decision day (X-Day − lag) is one where `holds` is true
+    (a table: Soviet strength is known per day), enforced through the criterion's literal."""
+    lit = _criterion(m, criterion)
     lag = m.inst.decision_lag
-    ok = [x for x in range(m.inst.horizon + 1) if x - lag >= 0 and m.inst.halving_holds[x - lag]]
+    ok = [x for x in range(m.inst.horizon + 1) if x - lag >= 0 and holds[x - lag]]
     m.cp.add_linear_expression_in_domain(m.x_day, cp_model.Domain.from_values(ok)).only_enforce_if(
         lit
     )
@@ -341,10 +364,17 @@ def weather_deadline(m: Model) -> None:
 
 
 def south_readiness(m: Model) -> None:
-    """The South's share of the pool meets each South requirement by its date."""
+    """The South's share of the pool (the North share in force on the requirement's day taken
+    out) meets each South requirement by its date."""
     if not m.inst.enabled("south_readiness") or not m.inst.case.shipping.south_requirements:
         return
     lit = _criterion(m, "south_readiness")
+    if m.share_pct is None:
+        # The case's share (one number or a schedule): the South's share in force on each
+        # requirement's day is known, so the criterion holds or fails whatever the plan.
+        if not m.inst.south_met(0):
+            m.cp.add_bool_or([lit.negated()])
+        return
     limit = m.inst.south_max_share_bp
     if limit is None:
         m.cp.add_bool_or([lit.negated()])
@@ -367,6 +397,7 @@ CONSTRAINTS: tuple[tuple[str, ConstraintFn], ...] = (
     ("required_arrivals", required_arrivals),
     ("force_ratio", force_ratio),
     ("halving_criterion", halving_criterion),
+    ("armour_air_criterion", armour_air_criterion),
     ("decision_deadline", decision_deadline),
     ("weather_deadline", weather_deadline),
     ("south_readiness", south_readiness),

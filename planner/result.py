@@ -8,7 +8,7 @@ from typing import Any
 from ortools import __version__ as ortools_version  # type: ignore[attr-defined]
 
 from kantokuen.models import __version__
-from kantokuen.models.case import Case
+from kantokuen.models.case import CRITERIA, DIVISIONS, MEASURE_UNITS, Case
 from kantokuen.models.certify import check_certificate
 from kantokuen.models.instance import BP, MILLI, Instance, UnitSpec
 from kantokuen.models.loader import build_case
@@ -155,14 +155,7 @@ def criteria_results(
     case = inst.case
     crit = case.criteria
     out = []
-    for name in (
-        "halving",
-        "force_ratio",
-        "decision_deadline",
-        "weather",
-        "south_readiness",
-        "required_arrivals",
-    ):
+    for name in CRITERIA:
         enabled = bool(getattr(crit, name).enabled)
         if plan is None:
             out.append(
@@ -195,14 +188,11 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
     x = plan.x_day
     decision = x - inst.decision_lag
     if name == "halving":
-        total = sum(s[decision] for s in inst.strength.values()) / MILLI
-        initial = sum(s[0] for s in inst.strength.values()) / MILLI
-        limit = case.criteria.halving.fraction * initial
-        return (
-            round(limit - total, 3),
-            "div.-eq.",
-            f"Soviet {total:g} of {initial:g} div.-eq. on the decision day (limit {limit:g})",
-        )
+        halving = case.criteria.halving
+        return _fall_margin(inst, decision, halving.fraction, (halving.measure,))
+    if name == "armour_air":
+        crit = case.criteria.armour_air
+        return _fall_margin(inst, decision, crit.fraction, crit.measures)
     if name == "force_ratio":
         arrived = combat_arrived(case, plan, x)
         margins = {f: (arrived[f] - need[x]) / MILLI for f, need in inst.force_needed.items()}
@@ -222,12 +212,34 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
             return 0.0, "t", "no South requirements"
         slack = []
         for req in reqs.values():
-            day = min(max(case.day(req.by), 0), inst.horizon)
-            slack.append((BP - plan.north_share_bp) * inst.pool[day] // BP - req.tons)
+            day = inst.requirement_day(req.by)
+            north = inst.share_on(day, plan.north_share_bp)
+            slack.append((BP - north) * inst.pool[day] // BP - req.tons)
         return float(min(slack)), "t", "South tons beyond its tightest requirement"
     arrivals = [u.arrive for s, u in paired(inst, plan) if s.required and u.arrive is not None]
     last = max(arrivals, default=x)
     return float(x - last), "days", f"last required unit arrives {case.date(last)}"
+
+
+def _fall_margin(
+    inst: Instance, decision: int, fraction: float, measures: tuple[str, ...]
+) -> tuple[float, str, str]:
+    """Margin of a criterion on Soviet strength: fraction × day-0 total − total on the decision
+    day, in the unit of its tightest measure (the one with the least margin relative to its
+    limit), and every measure in the detail."""
+    rows = []
+    for measure in measures:
+        total = inst.measure_total(measure, decision) / MILLI
+        initial = inst.measure_total(measure, 0) / MILLI
+        limit = fraction * initial
+        rows.append((measure, total, initial, limit))
+    tightest = min(rows, key=lambda r: (r[3] - r[1]) / r[2] if r[2] else r[3] - r[1])
+    measure, total, _, limit = tightest
+    detail = "; ".join(
+        f"Soviet {total:g} of {initial:g} {MEASURE_UNITS[m]} on the decision day (limit {limit:g})"
+        for m, total, initial, limit in rows
+    )
+    return round(limit - total, 3), MEASURE_UNITS[measure], detail
 
 
 def force_ratios(inst: Instance, plan: Plan) -> dict[str, dict[str, float]]:
@@ -252,7 +264,9 @@ def shipping_summary(inst: Instance, plan: Plan) -> dict[str, float]:
     """North and South tons at the peak of the pool and the most the North had at sea."""
     used = shipping_in_use(inst.case, plan)
     peak_pool = max(inst.pool)
-    north = plan.north_share_bp * peak_pool // BP
+    # The North's tons at their peak: the share of the peak pool, or with a share schedule the
+    # largest day's share × pool; the South has the rest of the peak pool.
+    north = max(inst.north_capacity(d, plan.north_share_bp) for d in range(inst.horizon + 1))
     return {
         "pool_peak": float(peak_pool),
         "north_tons": float(north),
@@ -322,11 +336,16 @@ def usage(inst: Instance, plan: Plan) -> dict[str, Any]:
 
 
 def strength_series(inst: Instance, plan: Plan | None) -> dict[str, dict[str, list[float]]]:
-    """Soviet strength, Japanese force needed and Japanese combat value arrived, per front per day."""
+    """Soviet strength, Japanese force needed and Japanese combat value arrived, per front per
+    day (division-equivalents); and `soviet_<measure>` for each other measure the case gives
+    (men, tanks, aircraft), per front that gives it."""
     out: dict[str, dict[str, list[float]]] = {
         "soviet": {f: [v / MILLI for v in s] for f, s in inst.strength.items()},
         "needed": {f: [v / MILLI for v in s] for f, s in inst.force_needed.items()},
     }
+    for measure, table in inst.measures.items():
+        if measure != DIVISIONS:
+            out[f"soviet_{measure}"] = {f: [v / MILLI for v in s] for f, s in table.items()}
     if plan is not None:
         arrivals = {f: [0] * (inst.horizon + 1) for f in inst.case.fronts}
         for spec, up in paired(inst, plan):

@@ -119,9 +119,10 @@ def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
                 arrive=solver.value(u.arrive),
             )
         )
-    share = m.inst.fixed_share_bp if m.share_pct is None else 100 * solver.value(m.share_pct)
-    assert share is not None
-    return Plan(x_day=solver.value(m.x_day), north_share_bp=share, units=tuple(units))
+    x_day = solver.value(m.x_day)
+    chosen = 100 * solver.value(m.share_pct) if m.share_pct is not None else 0
+    share = m.inst.plan_share_bp(x_day, chosen)
+    return Plan(x_day=x_day, north_share_bp=share, units=tuple(units))
 
 
 @dataclass(frozen=True)

@@ -39,10 +39,22 @@ def _reason(result: Result, ex: Exclusion) -> str:
     witness = result.certificate.get("required_by", {}) if result.certificate else {}
     rule = ex["rule"]
     if rule == "halving":
+        measure = ex.get("measure")
+        what, unit = (f"{measure}", measure) if measure else ("strength", "div.-eq.")
         return (
-            f"Soviet Far East strength on the decision day stays above the halving limit "
-            f"(at the latest: {numbers.get('soviet', 0) / 1000:g} of "
-            f"{numbers.get('initial', 0) / 1000:g} div.-eq.)"
+            f"Soviet Far East {what} on the decision day stays above the halving limit "
+            f"(at the latest: {_count(numbers.get('soviet', 0))} of "
+            f"{_count(numbers.get('initial', 0))} {unit})"
+        )
+    if rule == "armour_air":
+        counts = [
+            f"{_count(numbers[m])} of {_count(numbers[m + '_initial'])} {m}"
+            for m in numbers
+            if not m.endswith("_initial") and m + "_initial" in numbers
+        ]
+        return (
+            "Soviet Far East tanks and aircraft on the decision day stay above the armour-and-"
+            f"air limit (at the latest: {', '.join(counts)})"
         )
     if rule == "force_ratio":
         return (
@@ -59,6 +71,11 @@ def _reason(result: Result, ex: Exclusion) -> str:
         "decision_deadline": "the decision would come after the decision deadline",
         "weather": "the campaign would end after the weather deadline",
     }.get(rule, rule)
+
+
+def _count(thousandths: int) -> str:
+    """A stated number in thousandths of its unit, as read: 25.5, 2,310."""
+    return f"{thousandths / 1000:,.3f}".rstrip("0").rstrip(".")
 
 
 def certificate_lines(result: Result) -> list[str]:

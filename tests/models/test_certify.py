@@ -102,6 +102,65 @@ def test_a_no_go_of_the_shipping_pool_rests_on_the_full_model_and_says_so() -> N
     ]
 
 
+# 300 tanks losing 5 a day (to day 60) and 90 aircraft that never leave: neither is down to a
+# third (0.333 of day 0) by the decision deadline (day 30), when 150 tanks are left.
+ARMOUR_NEVER = {
+    "criteria.armour_air": {"fraction": 0.333},
+    "fronts.east.tanks": {"initial": 300, "withdrawals": [{"date": day(60), "cumulative": 300}]},
+    "fronts.east.aircraft": 90,
+}
+# The North keeps 80% of the 20,000 t pool until day 11; the South needs 12,000 t on day 10.
+SOUTH_SCHEDULE = {
+    "levers.north_share": [{"date": day(0), "share": 0.8}, {"date": day(11), "share": 0.4}],
+    "shipping.south_requirements": {"indochina": {"by": day(10), "tons": 12000}},
+}
+
+
+def test_an_armour_air_no_go_states_its_numbers_per_measure() -> None:
+    case, cert = certificate(ARMOUR_NEVER)
+    assert cert["kind"] == "criteria"
+    assert [(e["rule"], e["first"], e["last"]) for e in cert["exclusions"]] == [
+        ("armour_air", 0, 30),
+        ("decision_deadline", 31, 40),
+    ]
+    # Day 30: 300 − 150 tanks, 90 aircraft (thousandths of a tank, of an aircraft).
+    assert cert["exclusions"][0]["numbers"] == {
+        "tanks": 150_000,
+        "tanks_initial": 300_000,
+        "aircraft": 90_000,
+        "aircraft_initial": 90_000,
+    }
+    assert check_certificate(case, cert) == []
+    cert["exclusions"][0]["numbers"]["tanks"] = 99_000
+    assert check_certificate(case, cert)[0].startswith("armour_air: the numbers stated for day 30")
+
+
+def test_a_halving_no_go_in_tanks_states_tanks() -> None:
+    changes = {**ARMOUR_NEVER, "criteria.armour_air": {"enabled": False}}
+    case, cert = certificate({**changes, "criteria.halving": {"fraction": 0.4, "measure": "tanks"}})
+    assert cert["exclusions"][0]["rule"] == "halving"
+    assert cert["exclusions"][0]["measure"] == "tanks"
+    assert cert["exclusions"][0]["numbers"] == {"soviet": 150_000, "initial": 300_000}
+    assert check_certificate(case, cert) == []
+    del cert["exclusions"][0]["measure"]
+    assert check_certificate(case, cert) == [
+        "halving: the measure stated is divisions, not the criterion's tanks"
+    ]
+
+
+def test_a_south_starved_by_the_step_in_force_on_its_day_is_certified() -> None:
+    case, cert = certificate(SOUTH_SCHEDULE)
+    assert cert == {
+        "kind": "criteria",
+        "exclusions": [{"rule": "south_readiness", "first": 0, "last": 40, "numbers": {}}],
+    }
+    assert check_certificate(case, cert) == []
+    # The same certificate for the schedule that gives the North 40% from day 10 is refused.
+    schedule = [{"date": day(0), "share": 0.8}, {"date": day(10), "share": 0.4}]
+    kept = make({**SOUTH_SCHEDULE, "levers.north_share": schedule})
+    assert check_certificate(kept, cert)[0].startswith("south_readiness does not rule out day 0")
+
+
 # --- Forged certificates are refused ---------------------------------------------------------
 
 
@@ -182,7 +241,10 @@ def _result(changes: dict[str, Any], outcome: Outcome | None = None) -> Any:
     return build_result(loaded, inst, outcome, SolveOptions(workers=1), [], [])
 
 
-@pytest.mark.parametrize("changes", [NEVER_HALVED, OUTNUMBERED, THREE_DIVISIONS_HORIZON_8])
+@pytest.mark.parametrize(
+    "changes",
+    [NEVER_HALVED, OUTNUMBERED, THREE_DIVISIONS_HORIZON_8, ARMOUR_NEVER, SOUTH_SCHEDULE],
+)
 def test_a_certified_no_go_says_verified(changes: dict[str, Any]) -> None:
     result = _result(changes)
     assert (result.go, result.verified, result.verification) == (False, True, "")

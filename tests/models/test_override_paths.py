@@ -162,6 +162,10 @@ def defaulted_scalars(
 def changed(name: str, prop: dict[str, Any]) -> Any:
     """A valid value other than the field's default."""
     node, default = _resolved(prop), prop.get("default")
+    if "oneOf" in node:  # a form chosen by shape (a count or a measure): the first form
+        node = _resolved(node["oneOf"][0])
+    if "enum" in node:  # a name from a list (a criterion's measure): another name
+        return next(v for v in node["enum"] if v != default)
     kind = node.get("type")
     if kind == "boolean":
         return not default
@@ -176,8 +180,15 @@ def changed(name: str, prop: dict[str, Any]) -> Any:
 
 # Fields whose only other value the reference rules refuse (tested with the loader): a move's
 # `sea` must name a route that fits the unit's origin and rail line, and home units cross by
-# sea, so their region cannot be rail-only. Every other defaulted field is covered.
-NOT_FREE = {"units.home_div.moves.0.sea", "units.korea_div.moves.0.sea", "regions.home.rail_only"}
+# sea, so their region cannot be rail-only; the halving criterion may only test a measure
+# some front gives, and mini.yaml's fronts give division-equivalents alone. Every other
+# defaulted field is covered.
+NOT_FREE = {
+    "units.home_div.moves.0.sea",
+    "units.korea_div.moves.0.sea",
+    "regions.home.rail_only",
+    "criteria.halving.measure",
+}
 FIELDS = [
     (dotted, prop, outer)
     for path, prop, outer in defaulted_scalars(SCHEMA, mini_data(()))
@@ -224,8 +235,8 @@ def test_every_defaulted_field_is_overridable_where_the_file_omits_it(
         (
             "criteria.halvng.fraction=0.3",
             "--set: criteria.halvng.fraction: 'halvng' is not a field of criteria (did you mean "
-            "halving? fields of criteria: halving, force_ratio, decision_deadline, weather, "
-            "south_readiness, required_arrivals)",
+            "halving? fields of criteria: halving, armour_air, force_ratio, decision_deadline, "
+            "weather, south_readiness, required_arrivals)",
         ),
         (
             "soviet_reaction.enabeld=true",

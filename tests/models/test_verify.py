@@ -106,6 +106,20 @@ BROKEN = [
     ("required_arrivals", {"criteria.force_ratio.enabled": False}, plan(6, leg("div", 0))),
     ("force_ratio", {"criteria.force_ratio.ratio": 2}, plan(7, leg("div", 0))),
     ("halving_criterion", {"criteria.halving.enabled": True}, plan(7, leg("div", 0))),
+    (
+        "halving_criterion",
+        {"criteria.halving": {"measure": "tanks"}, "fronts.east.tanks": 300},
+        plan(7, leg("div", 0)),
+    ),
+    (
+        "armour_air_criterion",
+        {
+            "criteria.armour_air": {"fraction": 0.333},
+            "fronts.east.tanks": 300,
+            "fronts.east.aircraft": 90,
+        },
+        plan(7, leg("div", 0)),
+    ),
     ("decision_deadline", {"criteria.decision_deadline.date": day(6)}, plan(7, leg("div", 0))),
     ("weather_deadline", {"criteria.weather.deadline": day(6)}, plan(7, leg("div", 0))),
     (

@@ -38,6 +38,7 @@ def solvable(inst: Instance, members: set[str]) -> bool:
     levers = {k: v for k, v in relaxed_levers(inst).items() if LEVER_PREFIX + k not in members}
     criteria = [
         "halving",
+        "armour_air",
         "force_ratio",
         "decision_deadline",
         "weather",
@@ -148,6 +149,44 @@ def test_halving_sentence_says_how_much_faster() -> None:
         "1 Jul 1941 level; the halving criterion needs ≤ 50%: withdrawals would have to be "
         f"3.1× faster (withdrawal scale ≥ {SCALE_THRESHOLD:g})"
     )
+
+
+# Tanks and aircraft by 10 Aug (day 40): 2,700 tanks losing 390, 2,800 aircraft losing 400;
+# the armour-and-air criterion wants each down to 0.333 of its day-0 level by then.
+ARMOUR_AIR = {
+    "calendar.horizon_days": 60,
+    "criteria.decision_deadline.date": "1941-08-10",
+    "criteria.weather.deadline": "1941-08-30",
+    "criteria.armour_air": {"fraction": 0.333},
+    "fronts.east.tanks": {
+        "initial": 2700,
+        "withdrawals": [{"date": "1941-08-10", "cumulative": 390}],
+    },
+    "fronts.east.aircraft": {
+        "initial": 2800,
+        "withdrawals": [{"date": "1941-08-10", "cumulative": 400}],
+    },
+}
+
+
+def test_armour_air_sentence_gives_each_measure_in_domain_words() -> None:
+    """Tanks 2,310 of 2,700 and aircraft 2,400 of 2,800 on the deadline (aircraft, 85.7%, are
+    the further from the limit); a third (0.333) is 899.1 tanks and 932.4 aircraft. Tanks need
+    1,800.9 gone of the 390 at history's rate: scale 4.62; aircraft 1,867.6 of 400: 4.67."""
+    inst = tiny_inst(ARMOUR_AIR)
+    conflict = minimal_conflict(inst)
+    # Both schedules end on 10 Aug: later deadlines would not help, the withdrawal rate would.
+    assert conflict.members == ("armour_air", "levers.withdrawal_scale")
+    assert describe(inst, conflict)[0] == (
+        "Soviet Far East aircraft on 10 Aug 1941 (the decision deadline) are 2,400 of 2,800 and "
+        "tanks 2,310 of 2,700; the armour-and-air criterion needs ≤ 932.4 aircraft and ≤ 899.1 "
+        "tanks (33.3% of each one's 1 Jul 1941 level): withdrawals would have to be 4.7× "
+        "faster (withdrawal scale ≥ 4.67); at the case's rate it does not hold before "
+        "30 Aug 1941."
+    )
+    members, _ = explain_conflict(inst, conflict, ONE)
+    armour = next(m for m in members if m.name == "armour_air")
+    assert (armour.current, armour.needed) == ("86% of initial aircraft", "withdrawal scale ≥ 4.67")
 
 
 def test_distances_deadline_and_lever() -> None:

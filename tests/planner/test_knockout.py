@@ -30,6 +30,12 @@ HALVING = {
     # 0.3 div.-eq. leave per day: strength 4.9 ≤ 5 first on day 17 (5.2 on day 16).
     "fronts.east.withdrawals": [{"date": day(20), "cumulative": 6}],
 }
+# 300 tanks, 10 leaving a day: a third (0.333 × 300 = 99.9) first on day 21 (100 on day 20).
+ARMOUR = {
+    "criteria.armour_air": {"fraction": 0.333, "measures": ["tanks"]},
+    "criteria.force_ratio.enabled": False,
+    "fronts.east.tanks": {"initial": 300, "withdrawals": [{"date": day(30), "cumulative": 300}]},
+}
 CHINA_BY_RAIL_ONLY = {
     "units.div": division(
         origin="china",
@@ -136,6 +142,9 @@ KNOCKOUTS: dict[str, Knockout] = {
     ),
     "halving_criterion": Knockout(
         HALVING, 17, 7, "the Soviets are down to half only on day 17; the division is there on 7"
+    ),
+    "armour_air_criterion": Knockout(
+        ARMOUR, 21, 7, "Soviet tanks are down to a third only on day 21; the division is there on 7"
     ),
     "decision_deadline": Knockout(
         {**HALVING, "criteria.decision_deadline.date": day(16)},

@@ -331,6 +331,121 @@ def test_fixed_share_starving_south_is_no_go() -> None:
     assert infeasible({"shipping.south_requirements": {"indochina": {"by": day(20), "tons": 1}}})
 
 
+# --- Soviet formations and other measures (DESIGN §1c) ---------------------------------------
+
+# 0.3 div.-eq. leave a day and new formations add 0.1 a day (both to day 40): the front loses
+# 0.2 a day, 10 − 0.2 d ≤ 5 first on day 25 (without the formations: day 17, see HALVING).
+FORMATIONS = {
+    **HALVING,
+    "fronts.east.withdrawals": [{"date": day(40), "cumulative": 12}],
+    "fronts.east.formations": [{"date": day(40), "cumulative": 4}],
+}
+
+
+def test_formations_delay_halving() -> None:
+    """New formations hold the front up: halved only on day 25."""
+    assert x_day(FORMATIONS) == 25
+
+
+def test_formations_are_not_scaled_by_the_withdrawal_scale() -> None:
+    """At scale 2, 0.6 leave a day and still 0.1 are formed: 10 − 0.5 d ≤ 5 on day 10 (scaled
+    formations would make it 10 − 0.4 d: day 13)."""
+    assert x_day({**FORMATIONS, "levers.withdrawal_scale": 2.0}) == 10
+
+
+def test_formations_can_keep_the_front_from_halving() -> None:
+    """Formations as fast as the withdrawals (0.3 a day): the front never falls."""
+    assert infeasible(
+        {**FORMATIONS, "fronts.east.formations": [{"date": day(40), "cumulative": 12}]}
+    )
+
+
+# 300 tanks, 10 leaving a day: half (150) gone on day 15, a third (≤ 99.9) on day 21.
+TANKS = {
+    "criteria.force_ratio.enabled": False,
+    "fronts.east.tanks": {"initial": 300, "withdrawals": [{"date": day(30), "cumulative": 300}]},
+}
+
+
+def test_halving_criterion_on_another_measure_binds() -> None:
+    """The halving criterion on tanks: 300 − 10 d ≤ 150 on day 15."""
+    assert x_day({**TANKS, "criteria.halving": {"fraction": 0.5, "measure": "tanks"}}) == 15
+
+
+def test_armour_air_criterion_binds() -> None:
+    """Tanks down to a third (0.333 × 300 = 99.9): 100 on day 20, 90 on day 21."""
+    assert x_day({**TANKS, "criteria.armour_air": {"fraction": 0.333, "measures": ["tanks"]}}) == 21
+
+
+def test_armour_air_criterion_tests_every_measure() -> None:
+    """Aircraft too: 90 leaving 2.5 a day (to day 36) are at most 29.97 (0.333 × 90) from day
+    25 (27.5; 30 on day 24): the later of the two measures (tanks: day 21) decides."""
+    aircraft = {"initial": 90, "withdrawals": [{"date": day(36), "cumulative": 90}]}
+    changes = {
+        **TANKS,
+        "fronts.east.aircraft": aircraft,
+        "criteria.armour_air": {"fraction": 0.333},
+    }
+    assert x_day(changes) == 25
+
+
+def test_armour_air_criterion_infeasible() -> None:
+    """Tank formations (5 a day to day 30) halve the net loss: 300 − 5 d, and both schedules
+    end on day 30 with 150 tanks left: never down to a third."""
+    formed = [{"date": day(30), "cumulative": 150}]
+    changes = {
+        **TANKS,
+        "fronts.east.tanks.formations": formed,
+        "criteria.armour_air.fraction": 0.333,
+    }
+    assert infeasible(changes)
+
+
+# --- A North share schedule ------------------------------------------------------------------
+
+TWO_DIVISIONS = {"units.div.count": 2}  # 8,000 t each; Moji loads one a day from day 4
+
+
+def test_share_schedule_binds() -> None:
+    """40% (8,000 t) until day 5, 80% from day 6: the first division sails on day 4 and holds
+    8,000 t on days 4-6; the second can join it only once the North has 16,000 t, on day 6:
+    lands on day 7, arrives on day 9 (40% throughout: day 10; 80% throughout: day 8)."""
+    schedule = [{"date": day(0), "share": 0.4}, {"date": day(6), "share": 0.8}]
+    outcome = solve({**TWO_DIVISIONS, "levers.north_share": schedule})
+    assert outcome.plan is not None and outcome.plan.x_day == 9
+    assert outcome.plan.north_share_bp == 8000  # the share in force on X-Day
+
+
+def test_share_schedule_infeasible() -> None:
+    """30% (6,000 t) until day 30, then nothing: the 8,000 t division never fits."""
+    schedule = [{"date": day(0), "share": 0.3}, {"date": day(30), "share": 0.0}]
+    assert infeasible({"levers.north_share": schedule})
+
+
+def test_no_north_share_before_the_schedule_starts() -> None:
+    """The first step is dated day 8: before it the North has no ships, so the division sails
+    on day 8, lands on day 9 and arrives on day 11."""
+    assert x_day({"levers.north_share": [{"date": day(8), "share": 1.0}]}) == 11
+
+
+# The South needs 12,000 t of the 20,000 t pool by day 10: the North may have 40% that day.
+SOUTH_BY_10 = {"shipping.south_requirements": {"indochina": {"by": day(10), "tons": 12000}}}
+
+
+def test_south_readiness_uses_the_share_in_force_on_its_date() -> None:
+    """80% until day 9 and 40% from day 10: the South has its 12,000 t on day 10, and both
+    divisions sail on days 4 and 5 with 16,000 t: X-Day 8."""
+    schedule = [{"date": day(0), "share": 0.8}, {"date": day(10), "share": 0.4}]
+    changes = {**TWO_DIVISIONS, **SOUTH_BY_10, "levers.north_share": schedule}
+    assert x_day(changes) == 8
+
+
+def test_south_readiness_with_a_schedule_infeasible() -> None:
+    """The North keeps 80% until day 11: on day 10 the South has 4,000 t of its 12,000 t."""
+    schedule = [{"date": day(0), "share": 0.8}, {"date": day(11), "share": 0.4}]
+    assert infeasible({**TWO_DIVISIONS, **SOUTH_BY_10, "levers.north_share": schedule})
+
+
 @pytest.mark.parametrize("workers", [1, 2])
 def test_deterministic_for_fixed_seed_and_workers(workers: int) -> None:
     """Two solves with the same seed and worker count give the same plan."""

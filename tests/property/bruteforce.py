@@ -28,7 +28,9 @@ from kantokuen.models.verify import (
     expand_units,
     fixed_share_bp,
     force_needed,
+    north_share_on,
     pool_on,
+    share_is_auto,
     south_shortfalls,
     soviet_strength,
     verify,
@@ -41,6 +43,7 @@ X_DAY_RULES = frozenset(
     {
         "x_day_in_horizon",
         "halving_criterion",
+        "armour_air_criterion",
         "decision_deadline",
         "weather_deadline",
         "south_readiness",
@@ -65,11 +68,11 @@ def _enabled(case: Case, criterion: str) -> bool:
 
 
 def best_share_bp(case: Case) -> int | None:
-    """The North share to search with: the case's, or (auto) the largest whole percent the
-    South readiness criterion allows (None: no share satisfies it)."""
-    fixed = fixed_share_bp(case)
-    if fixed is not None:
-        return fixed
+    """The North share to search with: the case's (one number; with a schedule, the schedule
+    decides each day and this is 0), or (auto) the largest whole percent the South readiness
+    criterion allows (None: no share satisfies it)."""
+    if not share_is_auto(case):
+        return fixed_share_bp(case) or 0
     if not _enabled(case, "south_readiness"):
         return BP
     for pct in range(100, -1, -1):
@@ -134,7 +137,7 @@ def capacities(case: Case, share_bp: int) -> dict[tuple[str, str, int], int]:
     """Capacity of every resource on every day (North shipping in tons × 10,000)."""
     cap: dict[tuple[str, str, int], int] = {}
     for d in range(case.calendar.horizon_days + 1):
-        cap[("ship", "north", d)] = share_bp * pool_on(case, d)
+        cap[("ship", "north", d)] = north_share_on(case, d, share_bp) * pool_on(case, d)
         for key, region in case.regions.items():
             if region.depot_men is not None:
                 cap[("depot", key, d)] = region.depot_men
@@ -189,7 +192,8 @@ class Search:
         arrived = dict.fromkeys(case.fronts, 0)
         chosen: list[UnitPlan] = []
         for found in self._dfs(0, -1, allowed, load, arrived, need, potential, chosen, x):
-            return Plan(x_day=x, north_share_bp=self.share_bp, units=tuple(found))
+            share = north_share_on(case, x, self.share_bp)  # a schedule's share on X-Day
+            return Plan(x_day=x, north_share_bp=share, units=tuple(found))
         return None
 
     def _dfs(
