@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 from rich.console import Console
@@ -17,6 +17,11 @@ from rich.console import Console
 from kantokuen.models.errors import CaseError
 from kantokuen.models.loader import dotted
 from kantokuen.models.provenance import unsourced
+
+if TYPE_CHECKING:
+    from kantokuen.models.scenarios import LoadedCase
+    from kantokuen.planner.solve import SolveOptions
+    from kantokuen.reports.facts import Subject
 
 EXIT_BAD_INPUT = 1
 EXIT_NO_ANSWER = 3
@@ -385,9 +390,10 @@ def sweep(
     """
     from kantokuen import api
     from kantokuen.analysis import store as st
-    from kantokuen.analysis.sweep import SweepProgress, print_summary, summarize
+    from kantokuen.analysis.sweep import SweepProgress, summarize
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.inputs import check_output
+    from kantokuen.reports.sweep import print_summary
 
     console = Console()
     keys: list[str] | None = None
@@ -517,7 +523,7 @@ def report(
     from kantokuen.models.plan import Status
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.html import render_html
-    from kantokuen.reports.inputs import check_output, solved_subjects, subjects_from_files
+    from kantokuen.reports.inputs import check_output, subjects_from_files
     from kantokuen.reports.markdown import report_markdown
     from kantokuen.reports.sweep import read_store
 
@@ -565,6 +571,34 @@ def report(
             click.echo(text, nl=False)
     if cases and any(s.result.status in (Status.TIME_LIMIT, Status.UNKNOWN) for s in subjects):
         sys.exit(EXIT_NO_ANSWER)
+
+
+def solved_subjects(
+    case_file: str,
+    scenarios: tuple[str, ...],
+    sets: tuple[str, ...],
+    options: SolveOptions | None = None,
+) -> list[Subject]:
+    """Solve the case once per scenario (the base case when none is given) for `report`; every
+    plan is verified."""
+    from kantokuen.models.scenarios import load
+    from kantokuen.planner.result import solve
+    from kantokuen.reports.facts import Subject
+    from kantokuen.reports.inputs import unique_labels
+
+    base = load(case_file).case
+    # All input errors before solving.
+    loaded_all = [load(case_file, s, sets) for s in (scenarios or (None,))]
+    subjects = []
+    for loaded in loaded_all:
+        subjects.append(Subject(solve(loaded, options), loaded.case, base, "", _label(loaded)))
+    return unique_labels(subjects)
+
+
+def _label(loaded: LoadedCase) -> str:
+    sets = [o for o in loaded.overrides if o.origin == "--set"]
+    name = loaded.scenario or "base case"
+    return name + (" (with --set)" if sets else "")
 
 
 def _show(
@@ -661,13 +695,9 @@ def compare(
       kantokuen compare a.json b.json --format md -o comparison.md
     """
     from kantokuen import api
-    from kantokuen.analysis.compare import (
-        comparison_json,
-        comparison_markdown,
-        gather,
-        render_comparison,
-    )
+    from kantokuen.analysis.compare import gather
     from kantokuen.models.plan import Status
+    from kantokuen.reports.compare import comparison_json, comparison_markdown, render_comparison
     from kantokuen.reports.inputs import check_output
 
     check_output(output)
@@ -751,13 +781,9 @@ def breakeven(
           --target "x-day<=1941-09-01"
     """
     from kantokuen.analysis.breakeven import breakeven as find_breakeven
-    from kantokuen.analysis.breakeven import (
-        breakeven_markdown,
-        lever_grid,
-        parse_target,
-        render_breakeven,
-    )
+    from kantokuen.analysis.breakeven import lever_grid, parse_target
     from kantokuen.api import load_case, options
+    from kantokuen.reports.breakeven import breakeven_markdown, render_breakeven
     from kantokuen.reports.inputs import check_output
 
     check_output(output)
@@ -821,7 +847,7 @@ def explain(
       kantokuen explain cases/kantokuen_1941.yaml --scenario halving-met --json -o why.json
     """
     from kantokuen import api
-    from kantokuen.analysis.explain import explanation_markdown, render_explanation
+    from kantokuen.reports.explain import explanation_markdown, render_explanation
     from kantokuen.reports.inputs import check_output
 
     check_output(output)

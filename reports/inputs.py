@@ -1,4 +1,4 @@
-"""What a report is made of: results solved from a case, or results read from JSON files.
+"""What a report is made of: results read from JSON files (the command line solves a case).
 
 A saved result names its case file; the report re-loads it (with the result's scenario and
 overrides) to draw thresholds and cite sources, but only when the re-loaded case has the
@@ -10,39 +10,16 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
-from typing import Any
 
 from pydantic import ValidationError
 
 from kantokuen.models.case import Case
 from kantokuen.models.errors import CaseError, Problem
 from kantokuen.models.plan import Result
-from kantokuen.models.scenarios import LoadedCase, load, with_overrides
+from kantokuen.models.scenarios import load, with_overrides
 from kantokuen.reports.facts import Subject
 
 HINT_RESULT = "make one with `kantokuen solve CASE --json -o FILE`"
-
-
-def solved_subjects(
-    case_file: str, scenarios: tuple[str, ...], sets: tuple[str, ...], options: Any = None
-) -> list[Subject]:
-    """Solve the case once per scenario (the base case when none is given); every plan is verified."""
-    from kantokuen.planner.result import solve
-
-    base = load(case_file).case
-    loaded_all = [
-        load(case_file, s, sets) for s in (scenarios or (None,))
-    ]  # all input errors before solving
-    subjects = []
-    for loaded in loaded_all:
-        subjects.append(Subject(solve(loaded, options), loaded.case, base, "", _label(loaded)))
-    return unique_labels(subjects)
-
-
-def _label(loaded: LoadedCase) -> str:
-    sets = [o for o in loaded.overrides if o.origin == "--set"]
-    name = loaded.scenario or "base case"
-    return name + (" (with --set)" if sets else "")
 
 
 def read_result(path: str) -> Result:

@@ -1,4 +1,5 @@
-"""A sweep store (SQLite, written by `kantokuen sweep`) read for the report: a grid of answers.
+"""A sweep store (SQLite, written by `kantokuen sweep`) read for the report: a grid of answers;
+and the summary table `kantokuen sweep` prints (from analysis.sweep's `Summary`).
 
 The report reads the documented `points` and `meta` tables directly, read-only, so it needs
 nothing from analysis/ and never changes a store a sweep may still be writing.
@@ -7,16 +8,20 @@ nothing from analysis/ and never changes a store a sweep may still be writing.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from kantokuen.models.errors import CaseError, Problem
 from kantokuen.reports.charts import Chart, heatmap_chart, lever_label, lever_value
 from kantokuen.reports.facts import long_date, short_date
+
+if TYPE_CHECKING:
+    from kantokuen.analysis.sweep import LeverValueSummary, Summary
 
 REQUIRED_COLUMNS = {
     "levers",
@@ -310,3 +315,68 @@ def point_text(p: dict[str, Any] | None) -> str:
     if not p.get("go"):
         return "no-go" if p.get("status") == "INFEASIBLE" else (p.get("status") or "?").lower()
     return short_date(p.get("x_day"))
+
+
+# --- the summary in the terminal (`kantokuen sweep`) ------------------------------------------
+
+
+def _value_text(value: Any) -> str:
+    return "" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+#: An axis with more values than this shows only the values where the answer changes.
+LONG_AXIS = 20
+
+
+def changes_only(cells: list[LeverValueSummary]) -> list[LeverValueSummary]:
+    """For a long axis: the first and last value, and each value whose go count or earliest
+    X-Day differs from the value before it (where the thresholds are)."""
+    if len(cells) <= LONG_AXIS:
+        return cells
+    keep = [cells[0]]
+    for before, cell in itertools.pairwise(cells):
+        if (cell.go, cell.earliest) != (before.go, before.earliest) or cell is cells[-1]:
+            keep.append(cell)
+    return keep
+
+
+def print_summary(summary: Summary, console: Any, title: str) -> None:
+    """The summary table: verdict counts, earliest X-Day and where, then one row per lever value."""
+    from rich.table import Table
+
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_row("points", str(summary.points))
+    table.add_row("go", f"[green]{summary.go}[/]")
+    table.add_row("no-go (proven)", str(summary.no_go))
+    if summary.no_answer:
+        table.add_row("no answer in time", f"[yellow]{summary.no_answer}[/]")
+    if summary.errors:
+        table.add_row("errors", f"[red]{summary.errors}[/]")
+    if summary.earliest:
+        example = ", ".join(f"{k}={_value_text(v)}" for k, v in summary.earliest_levers[0].items())
+        count = len(summary.earliest_levers)
+        table.add_row(
+            "earliest X-Day",
+            f"[bold]{summary.earliest}[/] at {count} point{'s' * (count > 1)}, "
+            f"{'e.g. ' * (count > 1)}{example}",
+        )
+    else:
+        table.add_row("earliest X-Day", "none: no point is go")
+    console.print(table)
+    breakdown = Table(title="Per lever value", title_justify="left")
+    for column in ("lever", "value", "points", "go", "earliest X-Day"):
+        breakdown.add_column(column, justify="right" if column in ("points", "go") else "left")
+    for path, all_cells in summary.per_lever.items():
+        cells = changes_only(all_cells)
+        if len(cells) < len(all_cells):
+            path += f"\n({len(all_cells)} values; shown where the answer changes)"
+        for i, cell in enumerate(cells):
+            breakdown.add_row(
+                path if i == 0 else "",
+                _value_text(cell.value),
+                str(cell.points),
+                str(cell.go),
+                cell.earliest or "-",
+                end_section=i == len(cells) - 1,
+            )
+    console.print(breakdown)

@@ -1,4 +1,8 @@
-"""Imports point one way: models/ never imports ortools or click; the verifier stands alone."""
+"""Imports point one way, `cli → analysis, reports → planner → models` (DESIGN §3), checked in
+the sources at any depth (a function-level import counts) and, where it matters, in a fresh
+interpreter: models/ never imports ortools or click; planner/ nothing of analysis/, reports/ or
+the CLI; analysis/ neither reports/ nor the CLI, and renders nothing; reports/ render and never
+solve. The verifier stands alone."""
 
 from __future__ import annotations
 
@@ -26,14 +30,6 @@ def test_models_import_neither_ortools_nor_click() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
-
-
-def test_planner_does_not_import_analysis_reports_or_cli() -> None:
-    """planner/ depends on models/ only (plus ortools)."""
-    for path in (ROOT / "planner").glob("*.py"):
-        text = path.read_text()
-        for banned in ("kantokuen.analysis", "kantokuen.reports", "kantokuen.cli"):
-            assert banned not in text, f"{path.name}: {banned}"
 
 
 # The verifier recomputes everything from the case: it must not see the planner's tables.
@@ -94,3 +90,121 @@ def test_independent_sources_import_nothing_of_the_planner(module: str) -> None:
     depth (the import test above only sees the imports that run at import time)."""
     path = ROOT / "models" / f"{module.split('.')[2]}.py"
     assert not [name for name in _imports(path) if _planner_side(name)]
+
+
+# --- One way: what each layer may not import ---------------------------------------------------
+
+TOP = ("kantokuen.cli", "kantokuen.api")  # the command line and the Python API sit above it all
+SOLVING = (
+    "kantokuen.planner.solve",
+    "kantokuen.planner.result",
+    "kantokuen.planner.model",
+    "kantokuen.planner.solver",
+    "ortools",
+)
+RENDERING = ("rich.console", "rich.table", "rich.text", "matplotlib", "jinja2", "kantokuen.reports")
+BANNED = {
+    "models": ("kantokuen.planner", "kantokuen.analysis", "kantokuen.reports", "ortools", "click")
+    + TOP,
+    "planner": ("kantokuen.analysis", "kantokuen.reports", *TOP),
+    # analysis/ computes; reports/ draws its tables (a progress bar while solving is allowed)
+    "analysis": (*RENDERING, *TOP),
+    # reports/ render, never solve: no planner solving, no CP-SAT
+    "reports": (*SOLVING, *TOP),
+}
+
+
+def _under(name: str, prefixes: tuple[str, ...]) -> bool:
+    return any(name == p or name.startswith(p + ".") for p in prefixes)
+
+
+def _runtime_imports(path: pathlib.Path) -> list[tuple[int, str]]:
+    """(line, module) of every import that runs (at any depth), leaving out those under
+    `if TYPE_CHECKING:`, which only name types for mypy."""
+    out: list[tuple[int, str]] = []
+
+    def visit(node: ast.AST) -> None:
+        if isinstance(node, ast.If) and ast.unparse(node.test) in (
+            "TYPE_CHECKING",
+            "typing.TYPE_CHECKING",
+        ):
+            for child in node.orelse:
+                visit(child)
+            return
+        if isinstance(node, ast.Import):
+            out.extend((node.lineno, alias.name) for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            out.append((node.lineno, node.module))
+            out.extend((node.lineno, f"{node.module}.{alias.name}") for alias in node.names)
+        for child in ast.iter_child_nodes(node):
+            visit(child)
+
+    visit(ast.parse(path.read_text(encoding="utf-8")))
+    return out
+
+
+def _sources(layer: str) -> list[pathlib.Path]:
+    return sorted((ROOT / layer).glob("*.py"))
+
+
+@pytest.mark.parametrize("layer", sorted(BANNED))
+def test_imports_point_one_way(layer: str) -> None:
+    """No source file of a layer imports what lies above it (at any depth: a function-level
+    import counts; the type-only imports under TYPE_CHECKING are checked by the next tests)."""
+    bad = [
+        f"{path.name}:{line}: {name}"
+        for path in _sources(layer)
+        for line, name in _runtime_imports(path)
+        if _under(name, BANNED[layer])
+    ]
+    assert not bad, f"{layer}/ imports what it must not: {bad}"
+
+
+@pytest.mark.parametrize("layer", sorted(BANNED))
+def test_type_only_imports_point_one_way_too(layer: str) -> None:
+    """Imports under TYPE_CHECKING follow the same direction, except that reports/ may name the
+    result types of analysis/ (Comparison, Breakeven, ExplainReport, Summary) to render them."""
+    allowed_types = ("kantokuen.analysis",) if layer == "reports" else ()
+    banned = BANNED[layer] + (("kantokuen.analysis",) if layer in ("models", "planner") else ())
+    bad = [
+        f"{path.name}: {name}"
+        for path in _sources(layer)
+        for name in _imports(path)
+        if _under(name, banned) and not _under(name, allowed_types)
+    ]
+    assert not bad, f"{layer}/ imports what it must not: {bad}"
+
+
+def test_reports_call_nothing_of_analysis() -> None:
+    """reports/ render what analysis/ computed: they may name its types (under TYPE_CHECKING),
+    never run its code, so no report can start a solve or a search."""
+    bad = [
+        f"{path.name}:{line}: {name}"
+        for path in _sources("reports")
+        for line, name in _runtime_imports(path)
+        if _under(name, ("kantokuen.analysis",))
+    ]
+    assert not bad, bad
+
+
+def test_importing_reports_loads_no_solver() -> None:
+    """Importing every module of reports/ in a fresh interpreter loads no planner solving, no
+    CP-SAT and nothing of analysis/."""
+    modules = [f"kantokuen.reports.{p.stem}" for p in _sources("reports") if p.stem != "__init__"]
+    banned = (*SOLVING, "kantokuen.analysis")
+    code = (
+        "import sys\n"
+        + "".join(f"import {m}\n" for m in modules)
+        + f"print(sorted(m for m in sys.modules if any(m == b or m.startswith(b + '.') "
+        f"for b in {banned!r})))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip() == "[]"
+
+
+def test_layers_are_all_checked() -> None:
+    """Every package of the distribution has its rule (a new one must be placed in the order)."""
+    packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
+    assert packages - {"tests", "benchmarks", "kantokuen"} == set(BANNED)

@@ -9,12 +9,13 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from kantokuen.analysis.compare import compare_results, comparison_markdown, differing
+from kantokuen.analysis.compare import compare_results, differing
 from kantokuen.cli import main
 from kantokuen.models.plan import Result
 from kantokuen.models.scenarios import with_overrides
 from kantokuen.planner.result import solve
 from kantokuen.planner.solve import SolveOptions
+from kantokuen.reports.compare import comparison_markdown
 from tests.analysis.tiny import loaded, write
 
 ONE = SolveOptions(time_limit=20, workers=1)

@@ -20,7 +20,6 @@ from kantokuen.analysis import store as st
 from kantokuen.analysis.executors import LocalExecutor
 from kantokuen.analysis.sweep import (
     LeverValueSummary,
-    changes_only,
     parse_vary,
     plan_sweep,
     point_key,
@@ -33,6 +32,7 @@ from kantokuen.models.errors import CaseError
 from kantokuen.models.scenarios import LoadedCase, load, with_overrides
 from kantokuen.planner.result import solve
 from kantokuen.planner.solve import SolveOptions
+from kantokuen.reports.sweep import changes_only
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHING = str(ROOT / "cases" / "teaching" / "two_divisions.yaml")

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from kantokuen.cli import solved_subjects
 from kantokuen.reports.browser import find_chromium, load_page
 from kantokuen.reports.facts import Subject
 from kantokuen.reports.html import render_html
-from kantokuen.reports.inputs import solved_subjects
 from kantokuen.reports.screenshot import main as screenshot
 
 from .conftest import OPTIONS, ROOT, SCRIPT

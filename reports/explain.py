@@ -1,0 +1,242 @@
+"""`explain`'s report (analysis.explain) as rich text or Markdown: a no-go's minimal conflicts,
+or what sets a go's X-Day, the resources at capacity and the critical chain."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING, Any
+
+from rich.console import Console, Group
+from rich.table import Table
+from rich.text import Text
+
+if TYPE_CHECKING:
+    from kantokuen.analysis.explain import ExplainReport
+
+
+def days(n: int) -> str:
+    """`1 day`, `3 days`."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def date_ranges(isos: list[str], most: int = 4) -> str:
+    """ISO dates as runs: `1941-07-15..07-19, 1941-07-21 (+3 more runs; 12 days)`."""
+    runs: list[list[dt.date]] = []
+    for day in sorted(dt.date.fromisoformat(d) for d in isos):
+        if runs and (day - runs[-1][-1]).days == 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    shown = [
+        r[0].isoformat() if len(r) == 1 else f"{r[0].isoformat()}..{r[-1]:%m-%d}"
+        for r in runs[:most]
+    ]
+    text = ", ".join(shown)
+    if len(runs) > most:
+        text += f" (+{len(runs) - most} more runs)"
+    return text + (f"; {days(len(isos))}" if len(isos) > 1 else "")
+
+
+def _title(report: ExplainReport) -> str:
+    return report.case + (f" / {report.scenario}" if report.scenario else "")
+
+
+def render_explanation(report: ExplainReport, console: Console) -> None:
+    parts: list[Any] = []
+    if report.overrides:
+        parts.append(
+            Text(
+                "overrides: "
+                + ", ".join(f"{o['path']}={o['value']} ({o['origin']})" for o in report.overrides)
+            )
+        )
+    if report.verdict == "no-answer":
+        parts.insert(
+            0,
+            Text.assemble(
+                ("NO ANSWER", "bold yellow"),
+                f"  {_title(report)}: {report.status} within the time limit; raise --time-limit.",
+            ),
+        )
+    elif report.verdict == "no-go":
+        parts.insert(
+            0,
+            Text.assemble(
+                ("NO-GO", "bold red"), f"  {_title(report)}: no X-Day satisfies the criteria."
+            ),
+        )
+        parts += _no_go_parts(report)
+    else:
+        parts.insert(
+            0,
+            Text.assemble(
+                ("GO", "bold green"),
+                f"  {_title(report)}: X-Day {report.x_day}, decision "
+                f"{report.decision_day} (verified plan).",
+            ),
+        )
+        parts += _go_parts(report)
+    parts.append(Text(f"Solves: {report.solves}."))
+    console.print(Group(*parts))
+
+
+def _no_go_parts(report: ExplainReport) -> list[Any]:
+    if report.movement_impossible:
+        return [Text(report.conflicts[0].members[0].sentence, "red")]
+    parts: list[Any] = []
+    if len(report.conflicts) > 1:
+        parts.append(
+            Text(
+                f"{len(report.conflicts)} conflicts; a go needs every one of them dissolved.",
+                "bold",
+            )
+        )
+    for n, conflict in enumerate(report.conflicts, 1):
+        proof = (
+            "dropping any one of them makes it feasible"
+            if conflict.minimal
+            else "some checks ran out of time, so it may not be minimal"
+        )
+        title = f"Conflict {n}" if len(report.conflicts) > 1 else "Minimal conflict"
+        parts.append(
+            Text(
+                f"{title}: {len(conflict.members)} members that cannot hold together ({proof}).",
+                "bold",
+            )
+        )
+        for i, m in enumerate(conflict.members, 1):
+            kind = "lever" if m.kind == "lever" else "criterion"
+            parts.append(Text.assemble(f"  {i}. ", (m.label, "bold"), f" ({kind}): ", m.sentence))
+            if m.needed:
+                parts.append(Text(f"     now {m.current or '?'}; would work at {m.needed}", "cyan"))
+    return parts
+
+
+def _go_parts(report: ExplainReport) -> list[Any]:
+    parts: list[Any] = []
+    if report.status != "OPTIMAL":
+        parts.append(
+            Text(
+                "X-Day is not proven the earliest (time limit): a relaxation may look binding only "
+                "because it let the solver find a better plan. Raise --time-limit to be sure.",
+                "yellow",
+            )
+        )
+    binding = [b for b in report.binds if b.binds]
+    if binding:
+        parts.append(
+            Text(
+                "What sets X-Day: "
+                + "; ".join(
+                    f"{b.label} ({b.relaxation}: X-Day {days(b.days_earlier or 0)} earlier)"
+                    for b in binding
+                ),
+                "bold",
+            )
+        )
+    else:
+        parts.append(
+            Text(
+                "What sets X-Day: no single relaxation moves it — several limits bind together "
+                "(see the resources at capacity and the critical chain).",
+                "bold",
+            )
+        )
+    table = Table(title="Each relaxed on its own, X-Day re-solved", title_justify="left")
+    for col in ("relaxed", "how", "X-Day", "earlier by"):
+        table.add_column(col)
+    for b in report.binds:
+        style = "bold green" if b.binds else ""
+        earlier = (
+            "—"
+            if b.days_earlier is None
+            else f"{b.days_earlier} d" + ("" if b.proven else " (not proven)")
+        )
+        table.add_row(
+            Text(b.label, style), b.relaxation, b.x_day or "no answer", Text(earlier, style)
+        )
+    parts.append(table)
+    if report.zero_slack:
+        parts.append(
+            Text(
+                "Criteria with zero slack: "
+                + "; ".join(
+                    f"{z.label} ({z.margin:g} {z.unit}{', ' + z.detail if z.detail else ''})"
+                    for z in report.zero_slack
+                )
+            )
+        )
+    if report.saturated:
+        sat = Table(
+            title="Resources at capacity up to X-Day (no further unit would fit)",
+            title_justify="left",
+        )
+        sat.add_column("resource")
+        sat.add_column("days")
+        for s in report.saturated:
+            sat.add_row(s.label, date_ranges(s.days))
+        parts.append(sat)
+    if report.chain is not None:
+        c = report.chain
+        chain = Table(
+            title=f"Critical chain: {c.unit} ({c.name}) to {c.front} via {c.route}",
+            title_justify="left",
+        )
+        for col in ("leg", "date", "what held it"):
+            chain.add_column(col)
+        for leg in c.legs:
+            chain.add_row(leg.leg, leg.date, leg.reason)
+        parts += [chain, Text(c.note)]
+    return parts
+
+
+def explanation_markdown(report: ExplainReport) -> str:
+    lines = [f"# Explain: {_title(report)}", ""]
+    if report.verdict == "no-answer":
+        return "\n".join(lines + [f"**NO ANSWER** — {report.status} within the time limit.", ""])
+    if report.verdict == "no-go":
+        lines += ["**NO-GO** — no X-Day satisfies the criteria.", ""]
+        if report.movement_impossible:
+            return "\n".join(lines + [report.conflicts[0].members[0].sentence, ""])
+        for n, conflict in enumerate(report.conflicts, 1):
+            lines += [
+                f"## Conflict {n} ({'checked minimal' if conflict.minimal else 'not proven minimal'})",
+                "",
+            ]
+            for m in conflict.members:
+                lines.append(
+                    f"- **{m.label}** ({m.kind}): {m.sentence}"
+                    + (f" *Would work at {m.needed}.*" if m.needed else "")
+                )
+            lines.append("")
+    else:
+        lines += [
+            f"**GO** — X-Day {report.x_day}, decision {report.decision_day}.",
+            "",
+            "| relaxed | how | X-Day | earlier by |",
+            "|---|---|---|---|",
+        ]
+        for b in report.binds:
+            earlier = "—" if b.days_earlier is None else f"{b.days_earlier} d"
+            lines.append(
+                f"| {'**' + b.label + '**' if b.binds else b.label} | {b.relaxation} | {b.x_day or '—'} | {earlier} |"
+            )
+        if report.saturated:
+            lines += [
+                "",
+                "Resources at capacity: "
+                + "; ".join(f"{s.label}: {date_ranges(s.days)}" for s in report.saturated),
+            ]
+        if report.chain is not None:
+            c = report.chain
+            lines += [
+                "",
+                f"## Critical chain: {c.unit} ({c.name}) via {c.route}",
+                "",
+                "| leg | date | what held it |",
+                "|---|---|---|",
+            ]
+            lines += [f"| {leg.leg} | {leg.date} | {leg.reason} |" for leg in c.legs]
+            lines += ["", c.note]
+    lines += ["", f"Solves: {report.solves}.", ""]
+    return "\n".join(lines)
