@@ -7,6 +7,7 @@ Exit codes: 0 answered (go or no-go), 1 bad input (`Error:` lines on stderr), 2 
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
@@ -16,7 +17,7 @@ from rich.console import Console
 
 from kantokuen.models.errors import CaseError
 from kantokuen.models.loader import dotted
-from kantokuen.models.provenance import unsourced
+from kantokuen.models.provenance import unranged_assumptions, unsourced
 
 if TYPE_CHECKING:
     from kantokuen.models.scenarios import LoadedCase
@@ -172,6 +173,12 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
         click.echo(
             f"Warning: {loaded.file}:{line}: {dotted(path)}: no source for its numbers "
             f"(add `source:` naming a `sources:` entry, or `source: assumption` with a `note:`)",
+            err=True,
+        )
+    for path in unranged_assumptions(loaded.case):
+        click.echo(
+            f"Warning: {case_file}:{loaded.doc.line_of(path)}: {dotted(path)}: an assumption "
+            f"without a range (declare one under `uncertainties:`, so `explore` can sample it)",
             err=True,
         )
     case = loaded.case
@@ -474,6 +481,14 @@ def sweep(
     help="Sweep store (SQLite from `kantokuen sweep`): add its X-Day heat-map.",
 )
 @click.option(
+    "--explore",
+    "explore_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Explore answer (`kantokuen explore ... --json -o FILE`): add how sure, the X-Day "
+    "histogram, sensitivity, PRIM boxes and policies.",
+)
+@click.option(
     "--html",
     "html_file",
     type=click.Path(dir_okay=False),
@@ -502,6 +517,7 @@ def report(
     workers: int,
     seed: int,
     store: str | None,
+    explore_file: str | None,
     html_file: str | None,
     fmt: str | None,
     output: str | None,
@@ -518,17 +534,21 @@ def report(
       kantokuen report cases/kantokuen_1941.yaml -s historical -s early-order -s halving-met --html compare.html
       kantokuen report a.json b.json --format md -o compare.md
       kantokuen report --store sweep.sqlite --html sweep.html
+      kantokuen report --explore explore.json --html explore.html
     """
     from kantokuen.api import options
     from kantokuen.models.plan import Status
+    from kantokuen.reports.explore import read_explore
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.html import render_html
     from kantokuen.reports.inputs import check_output, subjects_from_files
     from kantokuen.reports.markdown import report_markdown
     from kantokuen.reports.sweep import read_store
 
-    if not inputs and not store:
-        raise click.UsageError("give a CASE, RESULT.json files, or --store SWEEP.sqlite")
+    if not inputs and not store and not explore_file:
+        raise click.UsageError(
+            "give a CASE, RESULT.json files, --store SWEEP.sqlite or --explore EXPLORE.json"
+        )
     if html_file is None and fmt is None:
         raise click.UsageError("say what to write: --html FILE, or --format md [-o FILE]")
     results = [p for p in inputs if p.lower().endswith(".json")]
@@ -544,6 +564,7 @@ def report(
     check_output(html_file)
     check_output(output)
     sweep_store = read_store(store) if store else None
+    explored = read_explore(explore_file) if explore_file else None
     subjects = (
         solved_subjects(
             cases[0],
@@ -556,13 +577,13 @@ def report(
     )
     subjects += subjects_from_files(tuple(results))
     if html_file:
-        atomic_write_text(html_file, render_html(subjects, sweep_store))
+        atomic_write_text(html_file, render_html(subjects, sweep_store, explore=explored))
         click.echo(f"Wrote {html_file}", err=True)
     if fmt:
         text = (
-            render_html(subjects, sweep_store)
+            render_html(subjects, sweep_store, explore=explored)
             if fmt == "html"
-            else report_markdown(subjects, sweep_store)
+            else report_markdown(subjects, sweep_store, explored)
         )
         if output:
             atomic_write_text(output, text)
@@ -864,6 +885,170 @@ def explain(
     )
     if report.verdict == "no-answer":
         sys.exit(EXIT_NO_ANSWER)
+
+
+@main.command()
+@click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
+@scenario_option
+@set_option
+@click.option(
+    "--samples",
+    type=click.IntRange(min=1, max=1_000_000),
+    required=True,
+    help="Worlds to sample (sobol and morris round down to whole blocks of their design).",
+)
+@click.option(
+    "--method",
+    type=click.Choice(["lhs", "sobol", "morris"]),
+    default="lhs",
+    show_default=True,
+    help="Latin hypercube (rank sensitivity), Sobol' (Sobol' indices) or Morris (elementary "
+    "effects).",
+)
+@click.option(
+    "--seed",
+    type=int,
+    default=0,
+    show_default=True,
+    help="Seed of the sample and of every solve: the same seed gives the same worlds.",
+)
+@click.option(
+    "--store",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="SQLite store that keeps every solved world; rerunning the same command resumes "
+    "(default: a temporary store, not kept).",
+)
+@click.option(
+    "--vary-range",
+    "vary_ranges",
+    multiple=True,
+    metavar="PATH=LOW:HIGH",
+    help="Sample this field uniformly too (numbers or dates); replaces a declared range. "
+    "Repeatable.",
+)
+@click.option(
+    "--policy",
+    "policies",
+    multiple=True,
+    metavar="NAME=KEY=VALUE[,KEY=VALUE]",
+    help="Lever settings to evaluate on the same worlds, paired with the baseline. Repeatable.",
+)
+@click.option(
+    "--workers",
+    type=click.IntRange(min=1),
+    default=None,
+    help="Worlds solved in parallel (default: all cores); one CP-SAT worker each.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "dask"]),
+    default="local",
+    show_default=True,
+    help="Local process pool, or a Dask cluster.",
+)
+@click.option("--scheduler", metavar="tcp://HOST:PORT", default=None, help="Dask scheduler to use.")
+@click.option(
+    "--retry-failed", is_flag=True, help="Solve again the stored worlds that failed or timed out."
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Seconds the solver may use per world (a go cut short is marked with its gap).",
+)
+@report_options
+def explore(
+    case_file: str,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    samples: int,
+    method: str,
+    seed: int,
+    store: str | None,
+    vary_ranges: tuple[str, ...],
+    policies: tuple[str, ...],
+    workers: int | None,
+    executor: str,
+    scheduler: str | None,
+    retry_failed: bool,
+    time_limit: float,
+    as_json: bool,
+    fmt: str,
+    output: str | None,
+) -> None:
+    """How sure is the answer? Sample the case's uncertainties and solve every world.
+
+    Draws --samples worlds from the case's `uncertainties:` (and --vary-range), solves and
+    verifies each, and reports P(go) with its 95% interval, the X-Day distribution, how often
+    each criterion fails or binds, which uncertainties decide the answer (sensitivity), the
+    ranges where go happens (PRIM boxes), and --policy settings compared on the same worlds.
+    Each world is stored as it finishes: interrupt it (exit 130) and rerun to resume.
+
+    \b
+    Example:
+      kantokuen explore cases/kantokuen_1941.yaml -s historical --samples 1000 --seed 1
+      kantokuen explore cases/kantokuen_1941.yaml -s historical --samples 256 \\
+          --vary-range levers.withdrawal_scale=1:5 --policy early=levers.mobilization_order=1941-06-25
+      kantokuen explore CASE --samples 1000 --method sobol --store e.sqlite --json -o e.json
+    """
+    import tempfile
+
+    from kantokuen.analysis import store as st
+    from kantokuen.analysis.executors import make_executor
+    from kantokuen.analysis.explore import ExploreProgress, plan_explore, run_explore, summarize
+    from kantokuen.models.scenarios import load
+    from kantokuen.reports.explore import explore_markdown, path_labels, render_explore
+    from kantokuen.reports.inputs import check_output
+
+    for target in (store, output):
+        check_output(target)
+    loaded = load(case_file, scenario, sets)
+    plan = plan_explore(loaded, samples, method, seed, vary_ranges, policies, time_limit)
+    runner = make_executor(executor, workers, scheduler)
+    with tempfile.TemporaryDirectory(prefix="kantokuen-explore-") as folder:
+        path = store or os.path.join(folder, "explore.sqlite")
+        progress = ExploreProgress(Console(stderr=True), plan)
+        try:
+            run = run_explore(
+                plan,
+                path,
+                runner,
+                retry_failed=retry_failed,
+                listener=progress,
+                command=" ".join(sys.argv),
+            )
+        except st.StoreBusy as busy:
+            raise click.ClickException(busy.line) from None
+        finally:
+            progress.stop()
+        if run.interrupted:
+            kept = (
+                f"{run.skipped + run.solved} of {run.total} stored in {store}; run the same "
+                "command again to resume."
+                if store
+                else "nothing kept (give --store FILE to resume an interrupted explore)."
+            )
+            click.echo(f"Interrupted: {run.solved} solves in this run; {kept}", err=True)
+            sys.exit(run.exit_code)
+        data = summarize(plan, st.read_points(path, [p.key for p in plan.sweep.points]))
+    paths = [u["path"] for u in data["uncertainties"]] + [h["path"] for h in data["held"]]
+    paths += [k for p in data["policies"] for k in p["settings"]]
+    data["labels"] = path_labels(loaded.case, list(dict.fromkeys(paths)))
+    _show(
+        "json" if as_json else fmt,
+        output,
+        lambda: json.dumps(data, indent=2, allow_nan=False),
+        lambda: explore_markdown(data),
+        lambda c: render_explore(data, c),
+    )
+    if data["worlds"]["errors"]:
+        click.echo(
+            f"Warning: {data['worlds']['errors']} worlds failed (their errors are in the "
+            "store); rerun with --retry-failed to solve them again",
+            err=True,
+        )
 
 
 if __name__ == "__main__":

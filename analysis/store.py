@@ -56,8 +56,12 @@ POINT_COLUMNS: dict[str, str] = {
     "ortools_version": "TEXT",
     "error": "TEXT",
     "finished_at": "TEXT",
+    "details": "TEXT",
 }
-JSON_COLUMNS = ("levers", "margins", "objective")
+JSON_COLUMNS = ("levers", "margins", "objective", "details")
+#: Columns added after the first stores were written: a store without them is still read (they
+#: read as None), and gains them the next time a sweep or an explore writes to it.
+ADDED_COLUMNS = ("details",)
 #: Statuses that gave no answer: `--retry-failed` solves these again (with errors).
 NO_ANSWER = ("TIME_LIMIT", "UNKNOWN")
 ERROR_STATUS = "ERROR"
@@ -112,7 +116,7 @@ def connect(path: str, create: bool) -> sqlite3.Connection:
                     "INSERT OR IGNORE INTO meta VALUES ('schema_version', ?)", (SCHEMA_VERSION,)
                 )
         if create or not _blank(conn):
-            _check_columns(conn, path)
+            _check_columns(conn, path, writable=create)
     except sqlite3.DatabaseError as exc:
         conn.close()
         raise _not_a_store(path, str(exc)) from None
@@ -137,12 +141,15 @@ def _select(path: str, sql: str) -> list[sqlite3.Row]:
         conn.close()
 
 
-def _check_columns(conn: sqlite3.Connection, path: str) -> None:
+def _check_columns(conn: sqlite3.Connection, path: str, writable: bool = False) -> None:
     """A store written by another tool (or an older schema) is refused, not silently misread."""
     have = [row[1] for row in conn.execute("PRAGMA table_info(points)")]
     if not have:
         raise _not_a_store(path, "it has no table 'points'")
-    missing = [c for c in POINT_COLUMNS if c not in have]
+    for column in ADDED_COLUMNS:
+        if column not in have and writable:
+            conn.execute(f"ALTER TABLE points ADD COLUMN {column} {POINT_COLUMNS[column]}")
+    missing = [c for c in POINT_COLUMNS if c not in have and c not in ADDED_COLUMNS]
     if missing:
         raise _not_a_store(path, f"table 'points' lacks {', '.join(missing)}")
 
@@ -390,9 +397,10 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
     for row in rows:
         for name in row.get("margins") or {}:
             criteria.setdefault(name, None)
-    skip = {"levers", "margins", "objective"}
+    skip = {"levers", "margins", "objective", "details"}
     base = [c for c in POINT_COLUMNS if c not in skip]
-    header = base[:2] + levers + base[2:] + [f"margin.{c}" for c in criteria] + ["objective"]
+    header = base[:2] + levers + base[2:] + [f"margin.{c}" for c in criteria]
+    header += ["details", "objective"]
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(header)
@@ -402,11 +410,10 @@ def to_csv(rows: list[dict[str, Any]]) -> str:
         line = [row.get(c) for c in base[:2]] + [lever_values.get(p) for p in levers]
         line += [_csv_value(row.get(c)) for c in base[2:]]
         line += [margins.get(c) for c in criteria]
-        line.append(
-            json.dumps(row["objective"], sort_keys=True)
-            if row.get("objective") is not None
-            else None
-        )
+        line += [
+            json.dumps(row[c], sort_keys=True) if row.get(c) is not None else None
+            for c in ("details", "objective")
+        ]
         writer.writerow(["" if v is None else v for v in line])
     return buffer.getvalue()
 

@@ -279,19 +279,31 @@ def _check_point(base: LoadedCase, levers: dict[str, Any]) -> None:
 # --- solving one point (runs in a worker process) ---------------------------------------------
 
 
+class Details(Protocol):
+    """Facts of one solved point beyond the store's columns (planner and verifier types)."""
+
+    def __call__(self, inst: Any, outcome: Any, result: Any) -> dict[str, Any]: ...
+
+
 class SolvePoint(Protocol):
     def __call__(
         self, base: LoadedCase, levers: dict[str, Any], options: SolveOptions
     ) -> dict[str, Any]: ...
 
 
-def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions) -> dict[str, Any]:
+def solve_point(
+    base: LoadedCase,
+    levers: dict[str, Any],
+    options: SolveOptions,
+    details: Details | None = None,
+) -> dict[str, Any]:
     """Solve one point; the answer as store fields (small, so it travels back cheaply).
 
     The same steps as `planner.result.solve` (plan, verify, measure the criteria) but without
     the no-go explanation: a minimal conflict costs seconds to tens of seconds per no-go point
     and the store keeps verdicts and margins, not explanations (`kantokuen explain` gives one
-    for any point of interest).
+    for any point of interest). `details` (a module-level function, so that it travels to the
+    workers) adds facts of its own to the store's `details` column, e.g. `explore`'s.
 
     Bad input and planner bugs give the same answer however often they are retried, so they come
     back as `{"error": ...}` at once; anything else (out of memory, a lost worker) raises, and the
@@ -305,7 +317,8 @@ def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions)
     try:
         loaded = with_overrides(base, levers, "--vary")
         inst = Instance(loaded.case)
-        result = build_result(loaded, inst, plan_case(inst, options), options, [], [])
+        outcome = plan_case(inst, options)
+        result = build_result(loaded, inst, outcome, options, [], [])
     except CaseError as exc:
         return {
             "error": "; ".join(str(p) for p in exc.problems),
@@ -328,6 +341,7 @@ def solve_point(base: LoadedCase, levers: dict[str, Any], options: SolveOptions)
         "solve_seconds": round(time.perf_counter() - started, 3),
         "version": result.version,
         "ortools_version": result.ortools_version,
+        "details": details(inst, outcome, result) if details else None,
     }
 
 
@@ -444,18 +458,35 @@ def run_sweep(
     listener: Listener | None = None,
     stop: StopFlag | None = None,
     command: str = "",
+    meta: dict[str, str] | None = None,
 ) -> SweepRun:
     """Solve every point of the plan not yet in the store, writing each one as it finishes.
 
     Holds the store's lock for the whole run; the store is written by this (client) process only.
+    `meta` replaces the sweep's own `last_sweep` record (explore records its design instead).
     """
     stop = stop or StopFlag()
     with st.StoreLock(store):
         conn = st.connect(store, create=True)
         try:
-            return _run_locked(plan, conn, executor, retry_failed, solve, listener, stop, command)
+            meta = meta or {"last_sweep": _sweep_record(plan, command)}
+            return _run_locked(plan, conn, executor, retry_failed, solve, listener, stop, meta)
         finally:
             conn.close()
+
+
+def _sweep_record(plan: SweepPlan, command: str) -> str:
+    """What the store's `last_sweep` says: the case, its overrides, the axes, the command."""
+    return json.dumps(
+        {
+            "case_file": plan.base.file,
+            "scenario": plan.base.scenario,
+            "overrides": [o.as_json() for o in plan.base.overrides],
+            "vary": [f"{a.path}={a.spec}" for a in plan.axes],
+            "command": command,
+        },
+        default=str,
+    )
 
 
 def _run_locked(
@@ -466,27 +497,13 @@ def _run_locked(
     solve: SolvePoint,
     listener: Listener | None,
     stop: StopFlag,
-    command: str,
+    meta: dict[str, str],
 ) -> SweepRun:
     stored = st.stored_points(conn, (p.key for p in plan.points))
     replace = {k for k, s in stored.items() if s.needs_retry} if retry_failed else set()
     todo = [p for p in plan.points if p.key not in stored or p.key in replace]
     run = SweepRun(total=len(plan.points), skipped=len(plan.points) - len(todo), todo=len(todo))
-    st.set_meta(
-        conn,
-        {
-            "last_sweep": json.dumps(
-                {
-                    "case_file": plan.base.file,
-                    "scenario": plan.base.scenario,
-                    "overrides": [o.as_json() for o in plan.base.overrides],
-                    "vary": [f"{a.path}={a.spec}" for a in plan.axes],
-                    "command": command,
-                },
-                default=str,
-            )
-        },
-    )
+    st.set_meta(conn, meta)
     run.run_id = st.start_run(conn, executor.name, len(todo))
     if listener:
         listener.started(run)

@@ -536,6 +536,30 @@ class Scenario(Strict):
         return (value,) if isinstance(value, str) else value
 
 
+RangeEnd = Annotated[float, Field(allow_inf_nan=False), NUMBER] | Date
+
+
+class Uncertainty(Strict):
+    """A declared range of one number or date of the case, which `kantokuen explore` samples.
+
+    Keyed in `uncertainties:` by the field's dotted path (`ports.dairen.tons_per_day`). The
+    value the case ships must lie in the range, and is the mode of a triangular distribution.
+    Scenarios and `--set` keep setting point values; only `explore` draws from the range.
+    """
+
+    low: RangeEnd = Field(description="Lowest plausible value (a number, or a date).")
+    high: RangeEnd = Field(description="Highest plausible value (a number, or a date).")
+    distribution: Literal["uniform", "triangular"] = Field(
+        "uniform",
+        description="uniform over [low, high], or triangular with the shipped value as its mode.",
+    )
+    source: str = Field(
+        description="Key of the `sources:` entry both bounds come from, or `assumption` "
+        "(then `note` gives the reason)."
+    )
+    note: str | None = Field(None, description="Where the bounds come from, in words.")
+
+
 class Case(Strict):
     """A whole planning case: the data, the levers, the criteria and the named scenarios."""
 
@@ -555,6 +579,10 @@ class Case(Strict):
     units: dict[str, Unit] = Field(min_length=1)
     criteria: Criteria
     scenarios: dict[str, Scenario] = Field(default_factory=dict)
+    uncertainties: dict[str, Uncertainty] = Field(
+        default_factory=dict,
+        description="Declared ranges of numbers and dates, keyed by dotted path, for `explore`.",
+    )
 
     def day(self, date: dt.date) -> int:
         """Day number of a date, counted from the calendar start."""

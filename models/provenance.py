@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kantokuen.models.case import Case, Sourced
+from kantokuen.models.case import ASSUMPTION, Case, Sourced
+from kantokuen.models.uncertainty import value_kind
 
 
 def _entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourced, Sourced | None]]:
@@ -39,6 +40,25 @@ def unsourced(case: Case) -> list[tuple[str | int, ...]]:
     for path, entity, parent in _entities(case):
         if entity.source is None and (parent is None or parent.source is None):
             out.append(path)
+    return out
+
+
+def unranged_assumptions(case: Case) -> list[tuple[str | int, ...]]:
+    """Paths of the numbers and dates that rest on an assumption (the entity's own `source:
+    assumption`, or its parent's) and have no declared range in `uncertainties:`: values
+    nobody sourced, which `explore` cannot vary either. Only values the file writes count."""
+    out = []
+    for path, entity, parent in _entities(case):
+        if (entity.source or (parent.source if parent else None)) != ASSUMPTION:
+            continue
+        for name in type(entity).model_fields:
+            value_path = path + (name,)
+            if (
+                name in entity.model_fields_set
+                and value_kind(getattr(entity, name)) is not None
+                and ".".join(str(p) for p in value_path) not in case.uncertainties
+            ):
+                out.append(value_path)
     return out
 
 

@@ -72,8 +72,9 @@ class LoadedCase:
 
 
 def case_hash(case: Case) -> str:
-    """Stable fingerprint of a case's content (scenarios excluded: they are applied already)."""
-    data = case.model_dump(mode="json", exclude={"scenarios"})
+    """Stable fingerprint of a case's content (scenarios excluded: they are applied already;
+    declared uncertainties too: a range changes no answer, only what `explore` samples)."""
+    data = case.model_dump(mode="json", exclude={"scenarios", "uncertainties"})
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]
 
 
@@ -237,6 +238,11 @@ def set_path(data: Any, path: Path, value: Any) -> Path:
     data spells it (mapping keys as text, list positions as numbers)."""
     if path[0] == "scenarios":  # applied before any override: changing them here would be lost
         raise PathError("scenarios cannot be overridden", "edit the case file's `scenarios:`")
+    if path[0] == "uncertainties":  # keyed by dotted paths, which a dotted override cannot spell
+        raise PathError(
+            "uncertainties cannot be overridden",
+            "explore's --vary-range PATH=LOW:HIGH adds or replaces a range",
+        )
     target: Any = data
     shape: Any = Case
     spelled: list[str | int] = []
@@ -337,6 +343,12 @@ def load(
     file = resolve_case(file)
     doc = load_document(file)
     base = build_case(doc)
+    # Imported here: models.uncertainty follows its paths with this module's set_path.
+    from kantokuen.models.uncertainty import check_uncertainties
+
+    wrong_ranges = check_uncertainties(doc, base)  # the file as written, before any override
+    if wrong_ranges:
+        raise CaseError(wrong_ranges)
     overrides: list[Override] = scenario_overrides(doc, base, scenario) if scenario else []
     seen_sets: list[str] = []
     for text in sets:

@@ -24,6 +24,7 @@ from kantokuen.reports.charts import (
     strength_chart,
     utilization_chart,
 )
+from kantokuen.reports.explore import ExploreView
 from kantokuen.reports.facts import (
     LEG_LABELS,
     ComparisonRow,
@@ -62,10 +63,15 @@ class Report:
     sweep: Sweep | None = None
     sweep_charts: list[Chart] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    explore: ExploreView | None = None
+    explore_charts: list[Chart] = field(default_factory=list)
 
 
-def build_report(subjects: list[Subject], sweep: Sweep | None = None) -> Report:
-    """Views and charts for every result, the comparison when there are several, and the sweep."""
+def build_report(
+    subjects: list[Subject], sweep: Sweep | None = None, explore: dict[str, Any] | None = None
+) -> Report:
+    """Views and charts for every result, the comparison when there are several, the sweep, and
+    an explore answer (`explore --json`)."""
     views = [View(s) for s in subjects]
     sections = [
         ResultSection(v, f"result-{i + 1}", result_charts(v), unit_rows(v))
@@ -77,13 +83,22 @@ def build_report(subjects: list[Subject], sweep: Sweep | None = None) -> Report:
         sections=sections,
         sweep=sweep,
     )
+    if explore is not None:
+        report.explore = ExploreView(explore)
+        report.explore_charts = report.explore.charts()
+        if not views and sweep is None:
+            report.title = f"Explore: {report.explore.title}"
+            report.subtitle = report.explore.headline
     if len(views) > 1:
         report.comparison = comparison_rows(views)
         report.comparison_charts = [c for c in (strength_chart(views), shipping_chart(views)) if c]
     if sweep is not None:
         report.sweep_charts = sweep.charts()
     charts = (
-        report.comparison_charts + [c for sec in sections for c in sec.charts] + report.sweep_charts
+        report.comparison_charts
+        + [c for sec in sections for c in sec.charts]
+        + report.sweep_charts
+        + report.explore_charts
     )
     for number_, chart in enumerate(charts, start=1):
         chart.svg = unique_ids(chart.svg, f"c{number_}-")
@@ -207,10 +222,14 @@ def environment() -> Environment:
 
 
 def render_html(
-    subjects: list[Subject], sweep: Sweep | None = None, *, generated: dt.date | None = None
+    subjects: list[Subject],
+    sweep: Sweep | None = None,
+    *,
+    generated: dt.date | None = None,
+    explore: dict[str, Any] | None = None,
 ) -> str:
     """The whole report page as one HTML string."""
-    report = build_report(subjects, sweep)
+    report = build_report(subjects, sweep, explore)
     views = [s.view for s in report.sections]
     template = environment().get_template("report.html.j2")
     return template.render(

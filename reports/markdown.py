@@ -7,10 +7,12 @@ draws (strength per front week by week and on the key dates).
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from kantokuen.models.plan import Result
 from kantokuen.reports.certificate import certificate_lines
 from kantokuen.reports.charts import lever_label
+from kantokuen.reports.explore import explore_markdown
 from kantokuen.reports.facts import (
     Subject,
     View,
@@ -122,7 +124,9 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     return lines + [""]
 
 
-def report_markdown(subjects: list[Subject], sweep: Sweep | None = None) -> str:
+def report_markdown(
+    subjects: list[Subject], sweep: Sweep | None = None, explore: dict[str, Any] | None = None
+) -> str:
     """The report as Markdown: the same facts as the HTML page, as tables (charts as their numbers)."""
     from kantokuen.reports.html import page_subtitle, page_title, route_words
 
@@ -148,6 +152,8 @@ def report_markdown(subjects: list[Subject], sweep: Sweep | None = None) -> str:
         lines += _result_lines(v, route_words, len(views) > 1)
     if sweep is not None:
         lines += _sweep_lines(sweep)
+    if explore is not None:
+        lines += [explore_markdown(explore, heading="##"), ""]
     done: set[str] = set()
     for v in views:
         if v.case and v.case.name not in done and v.source_rows:

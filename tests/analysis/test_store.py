@@ -41,6 +41,7 @@ SCHEMA = [
     "ortools_version",
     "error",
     "finished_at",
+    "details",
 ]
 
 
@@ -88,6 +89,21 @@ def test_schema_is_the_documented_one(tmp_path: Path) -> None:
         "meta",
         "runs",
     }
+
+
+def test_a_store_from_before_the_details_column_is_read_and_extended(tmp_path: Path) -> None:
+    """A store written before `details` existed reads (details None) and gains the column the
+    next time a sweep or an explore writes to it."""
+    path = tmp_path / "old.sqlite"
+    conn, run = open_run(path)
+    st.write_point(conn, run, row("a"))
+    conn.execute("ALTER TABLE points DROP COLUMN details")
+    conn.close()
+    assert st.read_points(str(path))[0].get("details") is None
+    conn = st.connect(str(path), create=True)
+    st.write_point(conn, run, row("b", details={"soviet_share": 0.85}))
+    conn.close()
+    assert [p["details"] for p in st.read_points(str(path))] == [None, {"soviet_share": 0.85}]
 
 
 def test_points_round_trip_with_json_decoded(tmp_path: Path) -> None:
