@@ -41,7 +41,6 @@ from kantokuen.planner.explain import (
     describe,
     earliest_x_day,
     minimal_conflict,
-    south_share_limit_bp,
 )
 from kantokuen.planner.result import build_result
 from kantokuen.planner.solve import SolveOptions, plan_case
@@ -243,7 +242,7 @@ def default_range(loaded: LoadedCase, path: str, kind: str, value: Any) -> tuple
             days=case.calendar.horizon_days
         )
     if kind == "share":
-        limit = south_share_limit_bp(Instance(case))
+        limit = Instance(case).south_share_limit_bp
         return 0.0, (limit if limit is not None else BP) / BP
     if path == "levers.withdrawal_scale":
         return 0.0, GENEROUS_WITHDRAWAL_SCALE

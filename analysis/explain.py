@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from kantokuen.models.case import HORIZON_MEMBER
+from kantokuen.models.case import CRITERION_NAMES, HORIZON_MEMBER
 from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Result, Status
 from kantokuen.models.scenarios import LoadedCase
@@ -26,15 +26,6 @@ from kantokuen.planner.explain import (
 )
 from kantokuen.planner.result import build_result
 from kantokuen.planner.solve import SolveOptions, plan_case
-
-CRITERION_LABELS = {
-    "halving": "halving criterion",
-    "force_ratio": "force ratio",
-    "decision_deadline": "decision deadline",
-    "weather": "weather deadline",
-    "south_readiness": "South readiness",
-    "required_arrivals": "required units arrived",
-}
 
 
 class ConflictMember(BaseModel):
@@ -213,7 +204,7 @@ def _go(
     zero = [
         ZeroSlack(
             name=c.name,
-            label=CRITERION_LABELS.get(c.name, c.name),
+            label=CRITERION_NAMES.get(c.name, c.name),
             margin=c.margin,
             unit=c.unit,
             detail=c.detail,

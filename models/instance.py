@@ -195,16 +195,29 @@ class Instance:
 
     def requirement_day(self, by: dt.date) -> int:
         """A South requirement is measured on its day, clamped into the horizon."""
-        return min(max(self.case.day(by), 0), self.horizon)
+        return self.case.day_in_horizon(by)
+
+    def south_tons(self, day: int, chosen_bp: int) -> int:
+        """The South's share of the pool on a day in whole tons: floor((1 − North share in force
+        that day) × pool), `chosen_bp` being the North share when `auto`."""
+        return (BP - self.share_on(day, chosen_bp)) * self.pool[day] // BP
 
     def south_met(self, chosen_bp: int) -> bool:
-        """Whether the South's share, (1 − North share in force that day) × pool, meets every
-        South requirement on its day (`chosen_bp`: the North share when `auto`)."""
-        for req in self.case.shipping.south_requirements.values():
-            day = self.requirement_day(req.by)
-            if (BP - self.share_on(day, chosen_bp)) * self.pool[day] < req.tons * BP:
-                return False
-        return True
+        """Whether the South's share meets every South requirement on its day (`chosen_bp`: the
+        North share when `auto`)."""
+        return all(
+            self.south_tons(self.requirement_day(req.by), chosen_bp) >= req.tons
+            for req in self.case.shipping.south_requirements.values()
+        )
+
+    @cached_property
+    def south_share_limit_bp(self) -> int | None:
+        """The largest North share (basis points) South readiness allows: 100% when the
+        criterion is off or the South has no requirements, else `south_max_share_bp` (None when
+        no share leaves the South enough)."""
+        if not self.enabled("south_readiness") or not self.case.shipping.south_requirements:
+            return BP
+        return self.south_max_share_bp
 
     @cached_property
     def south_max_share_bp(self) -> int | None:

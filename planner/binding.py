@@ -12,21 +12,18 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from kantokuen.models.case import Case
+from kantokuen.models.case import CRITERION_NAMES, LEVER_NAMES, Case
 from kantokuen.models.instance import BP, MILLI, Instance, UnitSpec
 from kantokuen.models.plan import Plan, Status
 from kantokuen.models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use
 from kantokuen.planner.explain import (
-    CRITERION_NAMES,
     GENEROUS_WITHDRAWAL_SCALE,
-    LEVER_NAMES,
     days,
     earliest_x_day,
     enforced_criteria,
     lever_member,
     pretty,
     relaxed_levers,
-    south_share_limit_bp,
     with_criteria_off,
     with_levers,
 )
@@ -144,7 +141,7 @@ def relax_resource(inst: Instance, key: str) -> Instance:
     update: dict[str, Any]
     if kind == "shipping":
         fixed = inst.fixed_share_bp
-        share = fixed if fixed is not None else (south_share_limit_bp(inst) or BP)
+        share = fixed if fixed is not None else (inst.south_share_limit_bp or BP)
         tons = max(max(inst.pool), -(-total_lift * BP // max(share, 1)))
         step = case.shipping.pool[0].model_copy(update={"date": case.calendar.start, "tons": tons})
         update = {"shipping": case.shipping.model_copy(update={"pool": (step,)})}

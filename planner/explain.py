@@ -24,7 +24,13 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from kantokuen.models.case import DIVISIONS, HORIZON_MEMBER, ShareStep
+from kantokuen.models.case import (
+    CRITERION_NAMES,
+    DIVISIONS,
+    HORIZON_MEMBER,
+    LEVER_NAMES,
+    ShareStep,
+)
 from kantokuen.models.instance import BP, MILLI, Instance, share_bp
 from kantokuen.models.plan import Plan, Status
 from kantokuen.models.verify import verify
@@ -32,22 +38,6 @@ from kantokuen.planner.heuristics import relaxation_bound
 from kantokuen.planner.model import build
 from kantokuen.planner.solve import PlannerBug, SolveOptions, extract_plan, list_plan, map_status
 from kantokuen.planner.solver import new_solver, run
-
-CRITERION_NAMES = {
-    "halving": "halving criterion",
-    "armour_air": "armour-and-air criterion",
-    "force_ratio": "force ratio",
-    "decision_deadline": "decision deadline",
-    "weather": "weather deadline",
-    "south_readiness": "South readiness",
-    "required_arrivals": "required units arriving by X-Day",
-}
-
-LEVER_NAMES = {
-    "mobilization_order": "mobilization order",
-    "north_share": "North share of the shipping pool",
-    "withdrawal_scale": "Soviet withdrawal rate",
-}
 
 GENEROUS_WITHDRAWAL_SCALE = 10.0
 """The relaxed withdrawal scale: ten times the historical rate of stripping the Far East.
@@ -202,14 +192,6 @@ def assumption_core(
     return tuple(name for name in m.criteria if name in blamed)
 
 
-def south_share_limit_bp(inst: Instance) -> int | None:
-    """The largest North share (basis points) the South's requirements allow (100% without
-    South readiness), or None when no share leaves the South enough."""
-    if not inst.enabled("south_readiness") or not inst.case.shipping.south_requirements:
-        return BP
-    return inst.south_max_share_bp
-
-
 def raised_schedule(inst: Instance, floor_bp: int) -> tuple[ShareStep, ...] | None:
     """The case's North share schedule with every day's share raised to at least `floor_bp`
     (each step, and the days before the first step from the calendar start), or None when no
@@ -247,7 +229,7 @@ def relaxed_levers(inst: Instance) -> dict[str, Any]:
     if case.levers.mobilization_order > case.calendar.start:
         out["mobilization_order"] = case.calendar.start
     share = case.levers.north_share
-    limit = south_share_limit_bp(inst)
+    limit = inst.south_share_limit_bp
     if isinstance(share, tuple):
         raised = raised_schedule(inst, limit) if limit is not None else None
         if raised is not None:
@@ -697,7 +679,7 @@ def _south_short_days(inst: Instance) -> str:
     for req in inst.case.shipping.south_requirements.values():
         day = inst.requirement_day(req.by)
         bp = inst.share_on(day, 0)
-        south = (BP - bp) * inst.pool[day] // BP
+        south = inst.south_tons(day, 0)
         if south < req.tons:
             out.append(
                 f"of {req.tons:,} t on {pretty(inst.case.date(day))} (it has {south:,} t at a "

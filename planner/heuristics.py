@@ -215,11 +215,7 @@ def largest_share(inst: Instance) -> int:
     (`Instance.north_capacity`), and this is its share on day 0."""
     if not inst.auto_share:
         return inst.share_on(0, 0)
-    limit = (
-        inst.south_max_share_bp
-        if inst.enabled("south_readiness") and inst.case.shipping.south_requirements
-        else BP
-    )
+    limit = inst.south_share_limit_bp
     return BP if limit is None else limit // 100 * 100
 
 

@@ -213,8 +213,7 @@ def _margin(inst: Instance, plan: Plan, name: str) -> tuple[float, str, str]:
         slack = []
         for req in reqs.values():
             day = inst.requirement_day(req.by)
-            north = inst.share_on(day, plan.north_share_bp)
-            slack.append((BP - north) * inst.pool[day] // BP - req.tons)
+            slack.append(inst.south_tons(day, plan.north_share_bp) - req.tons)
         return float(min(slack)), "t", "South tons beyond its tightest requirement"
     arrivals = [u.arrive for s, u in paired(inst, plan) if s.required and u.arrive is not None]
     last = max(arrivals, default=x)

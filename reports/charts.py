@@ -479,9 +479,7 @@ def shipping_chart(views: Sequence[View]) -> Chart | None:
             if single and v.case:
                 # Drawn on top of the North's capacity: met when the marker is under the pool line.
                 for req in v.case.shipping.south_requirements.values():
-                    day = min(
-                        max(day_of(v.result, req.by) or 0, 0), len(ship["north_capacity"]) - 1
-                    )
+                    day = v.case.day_in_horizon(req.by)
                     ax.plot(
                         [_num(req.by)],
                         [ship["north_capacity"][day] + req.tons],
@@ -873,7 +871,8 @@ def heatmap_chart(
 
 
 def lever_label(path: str | None) -> str:
-    from kantokuen.reports.facts import LEVER_LABELS, path_label
+    from kantokuen.models.case import LEVER_LABELS
+    from kantokuen.reports.facts import path_label
 
     if not path:
         return ""

@@ -13,11 +13,17 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any
 
-from kantokuen.models.case import ASSUMPTION, HORIZON_LABEL, HORIZON_MEMBER, Case
+from kantokuen.models.case import (
+    ASSUMPTION,
+    CRITERION_LABELS,
+    HORIZON_LABEL,
+    HORIZON_MEMBER,
+    LEVER_LABELS,
+    Case,
+)
 from kantokuen.models.plan import CriterionResult, Result
 from kantokuen.models.provenance import source_usage, unsourced
 from kantokuen.reports.certificate import certificate_lines
-from kantokuen.reports.text import CRITERION_LABELS
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 FRONT_REF = re.compile(r"(front: )([A-Za-z0-9_-]+)")
@@ -29,11 +35,6 @@ LEG_LABELS = {
     "unload": "unloading",
     "wait_rail": "waiting for a train",
     "rail": "by rail",
-}
-LEVER_LABELS = {
-    "levers.mobilization_order": "Mobilization order date",
-    "levers.north_share": "North's share of the shipping pool",
-    "levers.withdrawal_scale": "Speed of Soviet withdrawals westward (× history)",
 }
 
 
