@@ -176,6 +176,20 @@ class Levers(Strict):
     )
 
 
+LEVER_NAMES = {
+    "mobilization_order": "mobilization order",
+    "north_share": "North share of the shipping pool",
+    "withdrawal_scale": "Soviet withdrawal rate",
+}
+"""Each lever as a sentence names it (`the mobilization order on 7 Jul 1941`)."""
+LEVER_LABELS = {
+    "levers.mobilization_order": "Mobilization order date",
+    "levers.north_share": "North's share of the shipping pool",
+    "levers.withdrawal_scale": "Speed of Soviet withdrawals westward (× history)",
+}
+"""Each lever's dotted path as a table row, a heading or a chart's axis names it."""
+
+
 class PoolStep(Sourced):
     """From `date` on, the Army shipping pool holds `tons` (requisitioning takes time)."""
 
@@ -521,6 +535,17 @@ CRITERION_LABELS = {
     "south_readiness": "South readiness",
     "required_arrivals": "Required units arrived",
 }
+"""Each criterion as a table row or a heading names it."""
+CRITERION_NAMES = {
+    "halving": "halving criterion",
+    "armour_air": "armour-and-air criterion",
+    "force_ratio": "force ratio",
+    "decision_deadline": "decision deadline",
+    "weather": "weather deadline",
+    "south_readiness": "South readiness",
+    "required_arrivals": "required units arriving by X-Day",
+}
+"""Each criterion as a sentence names it (`the halving criterion needs ≤ 50%`)."""
 
 
 class Scenario(Strict):
@@ -591,6 +616,11 @@ class Case(Strict):
     def date(self, day: int) -> dt.date:
         """Date of a day number."""
         return self.calendar.start + dt.timedelta(days=day)
+
+    def day_in_horizon(self, date: dt.date) -> int:
+        """Day number of a date clamped into the horizon 0..horizon_days: the day a South
+        requirement is measured on (one dated before the start counts on day 0)."""
+        return min(max(self.day(date), 0), self.calendar.horizon_days)
 
     @property
     def order_day(self) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from kantokuen.models.case import CRITERION_LABELS
 from kantokuen.models.plan import Result
 from kantokuen.reports.certificate import certificate_lines
 from kantokuen.reports.charts import lever_label
@@ -24,7 +25,6 @@ from kantokuen.reports.facts import (
     short_date,
 )
 from kantokuen.reports.sweep import MAX_PANELS, Sweep
-from kantokuen.reports.text import CRITERION_LABELS
 
 
 def _cell(value: object) -> str:
