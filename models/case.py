@@ -9,6 +9,7 @@ JSON Schema that `kantokuen schema` prints.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
@@ -111,6 +112,24 @@ class Source(Strict):
     title: str = Field(description="Author and title of the work.")
     where: str = Field("", description="Where to find it (page, address, archive).")
     note: str = Field("", description="What the case takes from it.")
+
+
+Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False), NUMBER]
+Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False), NUMBER]
+
+
+class Location(Sourced):
+    """A place on the map, in decimal degrees (WGS 84), with the source of its coordinates."""
+
+    lat: Latitude = Field(description="Latitude in decimal degrees, north positive (-90..90).")
+    lon: Longitude = Field(description="Longitude in decimal degrees, east positive (-180..180).")
+    name: str = Field("", description="The place the coordinates are of (a town, a junction).")
+
+
+LOCATION_DOC = "Where it is on the map: {lat, lon, source} (optional; used by `kantokuen map`)."
+WAYPOINTS_DOC = (
+    "Places the line passes, in order, to draw it on the map: a list of {lat, lon, source}."
+)
 
 
 class Calendar(Strict):
@@ -237,6 +256,7 @@ class Region(Strict):
     )
     source: str | None = None
     note: str | None = None
+    location: Location | None = Field(None, description=LOCATION_DOC)
 
 
 class Port(Sourced):
@@ -245,6 +265,7 @@ class Port(Sourced):
     name: str
     region: str = Field(description="Region id the port lies in.")
     tons_per_day: PositiveInt = Field(description="Tons that may be loaded (or unloaded) per day.")
+    location: Location | None = Field(None, description=LOCATION_DOC)
 
 
 class SeaRoute(Sourced):
@@ -256,6 +277,7 @@ class SeaRoute(Sourced):
     cycle_days: PositiveDays = Field(
         description="Days the lift is held: load, sail, unload, and the ship's return."
     )
+    waypoints: tuple[Location, ...] = Field(default=(), description=WAYPOINTS_DOC)
 
     @model_validator(mode="after")
     def _cycle_covers_voyage(self) -> SeaRoute:
@@ -271,6 +293,17 @@ class RailLine(Sourced):
     front: str = Field(description="Soviet front id the line delivers to.")
     tons_per_day: PositiveInt
     transit_days: Days
+    start_location: Location | None = Field(
+        None,
+        description="Where units entrain, on the map (default: the start port's or region's "
+        "location).",
+    )
+    end_location: Location | None = Field(
+        None,
+        description="The concentration area the line delivers to, on the map (default: the "
+        "front's location).",
+    )
+    waypoints: tuple[Location, ...] = Field(default=(), description=WAYPOINTS_DOC)
 
 
 class Move(Strict):
@@ -403,6 +436,7 @@ class Front(Sourced):
     reinforcement_share: Fraction = Field(
         0.0, description="Share of Soviet reaction reinforcements that go to this front."
     )
+    location: Location | None = Field(None, description=LOCATION_DOC)
 
     @field_validator("withdrawals")
     @classmethod
@@ -625,3 +659,18 @@ class Case(Strict):
     @property
     def order_day(self) -> int:
         return self.day(self.levers.mobilization_order)
+
+    def locations(self) -> Iterator[tuple[tuple[str | int, ...], Location]]:
+        """(path, location) of every coordinate set the case gives, for the map and its sources."""
+        for section in ("regions", "ports", "fronts"):
+            for key, entity in getattr(self, section).items():
+                if entity.location is not None:
+                    yield (section, key, "location"), entity.location
+        for key, line in self.rail.items():
+            for end in ("start_location", "end_location"):
+                if getattr(line, end) is not None:
+                    yield ("rail", key, end), getattr(line, end)
+        for section in ("rail", "sea_routes"):
+            for key, path in getattr(self, section).items():
+                for i, point in enumerate(path.waypoints):
+                    yield (section, key, "waypoints", i), point

@@ -40,7 +40,7 @@ def unsourced(case: Case) -> list[tuple[str | int, ...]]:
     for path, entity, parent in _entities(case):
         if entity.source is None and (parent is None or parent.source is None):
             out.append(path)
-    return out
+    return out + [path for path, place in case.locations() if place.source is None]
 
 
 def unranged_assumptions(case: Case) -> list[tuple[str | int, ...]]:
@@ -69,4 +69,9 @@ def source_usage(case: Case) -> dict[str, list[str]]:
         key = entity.source or (parent.source if parent else None)
         if key:
             out.setdefault(key, []).append(".".join(str(p) for p in path))
+    for path, place in case.locations():  # coordinates; a line's waypoints count once
+        if place.source:
+            used = out.setdefault(place.source, [])
+            dotted = ".".join(str(p) for p in path if not isinstance(p, int))
+            used += [] if dotted in used else [dotted]
     return out

@@ -46,6 +46,7 @@ def _sourced_entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourc
     yield ("soviet_reaction",), case.soviet_reaction
     for name in type(case.criteria).model_fields:
         yield ("criteria", name), getattr(case.criteria, name)
+    yield from case.locations()
 
 
 def sources_exist(case: Case) -> Iterator[Finding]:

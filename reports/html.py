@@ -36,6 +36,7 @@ from kantokuen.reports.facts import (
     short_date,
 )
 from kantokuen.reports.sweep import Sweep
+from kantokuen.reports.theatre_map import map_chart
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_OPEN_UNIT_ROWS = 60  # longer unit tables start folded (details/summary needs no script)
@@ -91,7 +92,9 @@ def build_report(
             report.subtitle = report.explore.headline
     if len(views) > 1:
         report.comparison = comparison_rows(views)
-        report.comparison_charts = [c for c in (strength_chart(views), shipping_chart(views)) if c]
+        report.comparison_charts = [
+            c for c in (map_chart(views), strength_chart(views), shipping_chart(views)) if c
+        ]
     if sweep is not None:
         report.sweep_charts = sweep.charts()
     charts = (
@@ -116,6 +119,7 @@ def unique_ids(svg: str, prefix: str) -> str:
 
 def result_charts(view: View) -> list[Chart]:
     charts = [
+        map_chart([view]),
         gantt_chart(view),
         strength_chart([view]),
         shipping_chart([view]),

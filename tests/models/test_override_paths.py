@@ -145,6 +145,9 @@ def defaulted_scalars(
         node = _resolved(prop)
         value = raw.get(name) if isinstance(raw, dict) else None
         if "properties" in node:
+            if value is None and name not in model.get("required", []) and node.get("required"):
+                continue  # an absent section with required fields (a `location` needs its lat
+                # and lon): one override cannot create it, and the loader says so
             yield from defaulted_scalars(node, value, here, section)
         elif node.get("type") == "object" and isinstance(node.get("additionalProperties"), dict):
             entry = _resolved(node["additionalProperties"])
