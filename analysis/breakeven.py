@@ -30,7 +30,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, Field
 
-from kantokuen.models.case import Case
+from kantokuen.models.case import COUNT_MEASURES, Case, Front
 from kantokuen.models.errors import CaseError, Problem
 from kantokuen.models.instance import BP, Instance
 from kantokuen.models.plan import Result, Status
@@ -187,12 +187,13 @@ def lever_grid(
 ) -> Grid:
     """The search grid of a lever, from the case, --range and --tolerance.
 
-    Defaults: the order from the calendar start to the earliest deadline; the North share from
-    0 to the largest share the South allows; the withdrawal scale from 0 to the generous bound.
+    Defaults: the order from the calendar start to the earliest deadline; the North share (or
+    one step of a share schedule, `levers.north_share.<i>.share`) from 0 to the largest share
+    the South allows (on that step's days); the withdrawal scale from 0 to the generous bound.
     Any other numeric or date field needs --range (dates default to the planning horizon).
     """
     value = current_value(loaded, path)
-    if path == "levers.north_share":
+    if path == "levers.north_share" or share_step(path) is not None:
         kind = "share"
     elif isinstance(value, dt.date):
         kind = "date"
@@ -228,6 +229,29 @@ def lever_grid(
     return Grid(path, kind, float(lo), float(hi), tolerance or 0.01)
 
 
+SHARE_STEP = re.compile(r"^levers\.north_share\.(\d+)\.share$")
+
+
+def share_step(path: str) -> int | None:
+    """The index of a North share schedule's step named by a dotted path
+    (`levers.north_share.1.share` → 1), or None for any other path."""
+    match = SHARE_STEP.match(path)
+    return int(match.group(1)) if match else None
+
+
+def step_share_limit_bp(inst: Instance, step: int) -> int | None:
+    """The largest share one step of the North share schedule may take: the South's limit on
+    the days the step is in force (its date until the next step's), 100% when no South
+    requirement falls there or South readiness is off; None when no share leaves it enough."""
+    steps = inst.case.levers.north_share
+    assert isinstance(steps, tuple)
+    if not inst.enabled("south_readiness"):
+        return BP
+    first = max(inst.case.day(steps[step].date), 0)
+    last = inst.case.day(steps[step + 1].date) - 1 if step + 1 < len(steps) else inst.horizon
+    return inst.south_max_share_bp_between(first, min(last, inst.horizon))
+
+
 def default_range(loaded: LoadedCase, path: str, kind: str, value: Any) -> tuple[Any, Any]:
     case = loaded.case
     start = case.calendar.start
@@ -242,7 +266,12 @@ def default_range(loaded: LoadedCase, path: str, kind: str, value: Any) -> tuple
             days=case.calendar.horizon_days
         )
     if kind == "share":
-        limit = Instance(case).south_share_limit_bp
+        step = share_step(path)
+        inst = Instance(case)
+        if step is None or not isinstance(case.levers.north_share, tuple):
+            limit = inst.south_share_limit_bp
+        else:
+            limit = step_share_limit_bp(inst, step)
         return 0.0, (limit if limit is not None else BP) / BP
     if path == "levers.withdrawal_scale":
         return 0.0, GENEROUS_WITHDRAWAL_SCALE
@@ -284,7 +313,13 @@ def monotonicity_doubt(case: Case, path: str) -> Doubt | None:
       initial strengths (before any withdrawal): a safe side, which at worst solves every value.
 
     Every other way of helping (more shipping, a larger North share, later deadlines, and these
-    two levers without the reaction) only widens what a plan may do: the old plan still works."""
+    two levers without the reaction) only widens what a plan may do: the old plan still works.
+
+    Formations do not take monotonicity away by themselves: they are never scaled or halted, so
+    a front's strength on every day still falls (or stays) as the withdrawal scale grows, in
+    every measure. They only raise the Far East total the ceiling is measured against, so the
+    ceiling test counts them; and the withdrawals the reaction halts are those of every
+    measure (men, tanks and aircraft too)."""
     reaction = case.soviet_reaction
     if not reaction.enabled:
         return None
@@ -292,7 +327,7 @@ def monotonicity_doubt(case: Case, path: str) -> Doubt | None:
         halts = (
             reaction.halt_withdrawals
             and case.levers.withdrawal_scale > 0
-            and any(front.withdrawals for front in case.fronts.values())
+            and any(_withdraws(front) for front in case.fronts.values())
         )
         if halts or reaction.reinforce_per_day > 0:
             return Doubt(
@@ -303,7 +338,11 @@ def monotonicity_doubt(case: Case, path: str) -> Doubt | None:
     shared = len(case.fronts) > 1 and reaction.reinforce_per_day > 0
     if path == "levers.withdrawal_scale" and shared:
         days = _last_x_day(case) - (case.order_day + reaction.detection_lag_days)
-        initial = sum(front.initial_strength for front in case.fronts.values())
+        # Before any withdrawal, with every formation of the schedules already in place.
+        initial = sum(
+            front.initial_strength + max((p.cumulative for p in front.formations), default=0)
+            for front in case.fronts.values()
+        )
         # a hair's margin: a tie in floating point counts as reached (then every value is solved)
         if days > 0 and initial + reaction.reinforce_per_day * days > reaction.ceiling - 1e-9:
             return Doubt(
@@ -314,6 +353,12 @@ def monotonicity_doubt(case: Case, path: str) -> Doubt | None:
                 "up",
             )
     return None
+
+
+def _withdraws(front: Front) -> bool:
+    """Whether a front has withdrawals to halt, in any measure."""
+    measures = [front.measure(name) for name in COUNT_MEASURES]
+    return bool(front.withdrawals) or any(m is not None and m.withdrawals for m in measures)
 
 
 def _last_x_day(case: Case) -> int:

@@ -218,6 +218,8 @@ def fmt(value: Any, kind: str) -> str:
     if kind == "tons":
         return f"{value:,.0f} t"
     if kind == "share":
+        if isinstance(value, list):  # a North share schedule: its steps
+            return ", ".join(f"{step['share']:.0%} from {step['date']}" for step in value)
         return value if isinstance(value, str) else f"{value:.0%}"
     if kind == "ratio":
         return f"{value:.2f}"
@@ -241,8 +243,8 @@ def deltas(values: list[Any], kind: str) -> list[float | None]:
             out.append(float((dt.date.fromisoformat(value) - dt.date.fromisoformat(ref)).days))
         elif (
             kind in ("tons", "number", "ratio", "share", "days")
-            and not isinstance(value, str | bool)
-            and not isinstance(ref, str | bool)
+            and not isinstance(value, str | bool | list)
+            and not isinstance(ref, str | bool | list)
         ):
             out.append(round(float(value) - float(ref), 6))
         else:

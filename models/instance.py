@@ -223,9 +223,16 @@ class Instance:
     def south_max_share_bp(self) -> int | None:
         """Largest constant North share that leaves the South every requirement (each measured
         on the pool of its day, clamped into the horizon), or None if none can."""
+        return self.south_max_share_bp_between(0, self.horizon)
+
+    def south_max_share_bp_between(self, first: int, last: int) -> int | None:
+        """Largest North share in force on days first..last that leaves the South every
+        requirement whose day falls there (100% when none does), or None if none can."""
         limit = BP
         for req in self.case.shipping.south_requirements.values():
             day = self.requirement_day(req.by)
+            if not first <= day <= last:
+                continue
             pool = self.pool[day]
             if req.tons == 0:
                 continue

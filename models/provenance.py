@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from kantokuen.models.case import ASSUMPTION, Case, Sourced
+from kantokuen.models.case import ASSUMPTION, COUNT_MEASURES, Case, Sourced
 from kantokuen.models.uncertainty import value_kind
 
 
@@ -26,6 +26,21 @@ def _entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourced, Sour
         yield ("fronts", key), front, None
         for i, point in enumerate(front.withdrawals):
             yield ("fronts", key, "withdrawals", i), point, front
+        for i, formed in enumerate(front.formations):
+            yield ("fronts", key, "formations", i), formed, front
+        for name in COUNT_MEASURES:
+            measure = getattr(front, name)
+            if isinstance(measure, Sourced):  # tanks: {initial, ...}; a bare count is the front's
+                yield ("fronts", key, name), measure, front
+                owner = measure if measure.source else front
+                for kind in ("withdrawals", "formations"):
+                    for i, count in enumerate(getattr(measure, kind)):
+                        yield ("fronts", key, name, kind, i), count, owner
+    # A North share schedule is a lever, like one share: its steps cite a source only by choice.
+    if isinstance(case.levers.north_share, tuple):
+        for i, share_step in enumerate(case.levers.north_share):
+            if share_step.source:
+                yield ("levers", "north_share", i), share_step, None
     if case.soviet_reaction.enabled:
         yield ("soviet_reaction",), case.soviet_reaction, None
     for name in type(case.criteria).model_fields:

@@ -29,8 +29,8 @@ def _sourced_entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourc
         for key, entity in getattr(case, section).items():
             yield (section, key), entity
     if isinstance(case.levers.north_share, tuple):
-        for i, step in enumerate(case.levers.north_share):
-            yield ("levers", "north_share", i), step
+        for i, share_step in enumerate(case.levers.north_share):
+            yield ("levers", "north_share", i), share_step
     for key, front in case.fronts.items():
         for i, point in enumerate(front.withdrawals):
             yield ("fronts", key, "withdrawals", i), point

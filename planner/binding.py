@@ -24,6 +24,7 @@ from kantokuen.planner.explain import (
     lever_member,
     pretty,
     relaxed_levers,
+    share_words,
     with_criteria_off,
     with_levers,
 )
@@ -140,8 +141,11 @@ def relax_resource(inst: Instance, key: str) -> Instance:
     kind, _, rest = key.partition(":")
     update: dict[str, Any]
     if kind == "shipping":
-        fixed = inst.fixed_share_bp
-        share = fixed if fixed is not None else (inst.south_share_limit_bp or BP)
+        # The pool grows until the North's smallest share carries every unit at once (a share
+        # schedule's smallest step that gives anything; the South's limit when `auto`).
+        by_day = inst.share_by_day
+        given = [bp for bp in by_day or () if bp > 0]
+        share = min(given) if given else (inst.south_share_limit_bp or BP)
         tons = max(max(inst.pool), -(-total_lift * BP // max(share, 1)))
         step = case.shipping.pool[0].model_copy(update={"date": case.calendar.start, "tons": tons})
         update = {"shipping": case.shipping.model_copy(update={"pool": (step,)})}
@@ -197,7 +201,7 @@ def binding_candidates(inst: Instance, plan: Plan) -> list[tuple[str, str, str, 
     for lever, value in relaxed_levers(inst).items():
         words = {
             "mobilization_order": f"ordered on {pretty(case.calendar.start)}",
-            "north_share": f"North share {value:.0%}" if isinstance(value, float) else "",
+            "north_share": f"North share {share_words(inst, value)}",
             "withdrawal_scale": f"withdrawals {GENEROUS_WITHDRAWAL_SCALE:g}× history",
         }[lever]
         out.append(

@@ -47,14 +47,13 @@ def _reason(result: Result, ex: Exclusion) -> str:
             f"{_count(numbers.get('initial', 0))} {unit})"
         )
     if rule == "armour_air":
+        measures = [m for m in numbers if not m.endswith("_initial") and m + "_initial" in numbers]
         counts = [
-            f"{_count(numbers[m])} of {_count(numbers[m + '_initial'])} {m}"
-            for m in numbers
-            if not m.endswith("_initial") and m + "_initial" in numbers
+            f"{m} {_count(numbers[m])} of {_count(numbers[m + '_initial'])}" for m in measures
         ]
         return (
-            "Soviet Far East tanks and aircraft on the decision day stay above the armour-and-"
-            f"air limit (at the latest: {', '.join(counts)})"
+            f"Soviet Far East {' or '.join(measures)} on the decision day stay above the "
+            f"armour-and-air limit (at the latest: {', '.join(counts)})"
         )
     if rule == "force_ratio":
         return (

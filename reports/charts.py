@@ -772,6 +772,92 @@ def _total_panel(ax: Axes, views: Sequence[View], end: int, legend: _Legend) -> 
     ax.set_ylabel("division-equivalents")
 
 
+def measures_chart(views: Sequence[View]) -> Chart | None:
+    """Soviet strength in each measure besides division-equivalents (men, tanks, aircraft): per
+    front and the Far East total, against the thresholds of the criteria that test it (halving
+    on that measure, armour and air), with the decision day. None when no result has any."""
+    views = [v for v in views if v.soviet_measures]
+    if not views:
+        return None
+    measures = [
+        m for m in ("men", "tanks", "aircraft") if any(m in v.soviet_measures for v in views)
+    ]
+    r0 = views[0].result
+    last_x = max((v.result.x_day_index or 0) for v in views)
+    end_day = min(r0.horizon, max(last_x + 30, _last_mark_day(views) + 5))
+    first, last = to_date(r0.calendar_start), date_of(r0, end_day)
+    legend = _Legend()
+    with _style("measures"):
+        fig = Figure(figsize=(WIDTH, 3.1 * len(measures) + 0.7), layout="constrained")
+        axes = fig.subplots(len(measures), 1, squeeze=False).ravel()
+        for ax, measure in zip(axes, measures, strict=True):
+            _measure_panel(ax, views, measure, end_day, legend)
+            _date_axis(ax, first, last)
+            ax.set_title(f"Soviet {measure}")
+        fig.legend(
+            handles=legend.handles, loc="outside lower center", ncols=min(3, len(legend.handles))
+        )
+        svg = to_svg(fig, "measures", "Soviet tanks, aircraft and men over time")
+    caption = (
+        "Soviet strength in its other measures, per front and for the Far East: on the decision "
+        "day the total must be at or under the threshold of each criterion that tests it."
+    )
+    return Chart("measures", svg, caption)
+
+
+FRONT_STYLES = ((0, (5, 2)), (0, (1, 1)), (0, (3, 1, 1, 1)), (0, (8, 2)))
+
+
+def _measure_panel(
+    ax: Axes, views: Sequence[View], measure: str, end: int, legend: _Legend
+) -> None:
+    """One measure: the Far East total (each distinct series once), each front's share of it
+    when one result is shown, the criteria thresholds and the decision days."""
+    single = len(views) == 1
+    groups = _series_groups(views, [v.measure_total(measure) or None for v in views])
+    for i, values, names in groups:
+        style = {
+            "color": SOVIET if len(groups) == 1 else _view_colour(views, i),
+            "linewidth": 1.8,
+            "linestyle": "-" if len(groups) == 1 else (0, (1, 1)),
+        }
+        days = [_num(date_of(views[i].result, d)) for d in range(min(end, len(values) - 1) + 1)]
+        ax.plot(days, values[: len(days)], **style)
+        legend.add("Far East total" + names, **style)
+    fronts = views[0].result.strength.get(f"soviet_{measure}", {})
+    if single and len(fronts) > 1:
+        for k, (front, values) in enumerate(fronts.items()):
+            style = {"color": SOVIET, "linewidth": 1.0, "linestyle": FRONT_STYLES[k % 4]}
+            days = [_num(date_of(views[0].result, d)) for d in range(min(end, len(values) - 1) + 1)]
+            ax.plot(days, values[: len(days)], **style)
+            legend.add(views[0].front_name(front), **style)
+    thresholds = {
+        (label, round(value, 6)) for v in views for label, value in v.measure_thresholds(measure)
+    }
+    for label, value in sorted(thresholds):
+        _, colour, dashes = MARKS["halving"]
+        style = {
+            "color": colour,
+            "linewidth": 1.3,
+            "linestyle": dashes if "Halving" in label else (0, (2, 2)),
+        }
+        ax.axhline(value, **style)
+        legend.add(label, **style)
+    for i, v in enumerate(views):
+        if "decision" in v.marks and (day_of(v.result, v.marks["decision"]) or 0) <= end:
+            label, colour, dashes = MARKS["decision"]
+            colour = colour if single else _view_colour(views, i)
+            ax.axvline(_num(v.marks["decision"]), color=colour, linestyle=dashes, linewidth=1.2)
+            legend.add(
+                label + ("" if single else f" — {v.title}"),
+                color=colour,
+                linestyle=dashes,
+                linewidth=1.2,
+            )
+    ax.set_ylim(bottom=0)
+    ax.set_ylabel(measure)
+
+
 # ---------------------------------------------------------------- sweeps
 
 
@@ -893,6 +979,7 @@ __all__ = [
     "heatmap_chart",
     "shipping_chart",
     "strength_chart",
+    "measures_chart",
     "utilization_chart",
     "words",
 ]

@@ -15,6 +15,7 @@ from typing import Any
 
 from kantokuen.models.case import (
     ASSUMPTION,
+    COUNT_MEASURES,
     CRITERION_LABELS,
     HORIZON_LABEL,
     HORIZON_MEMBER,
@@ -24,6 +25,7 @@ from kantokuen.models.case import (
 from kantokuen.models.plan import CriterionResult, Result
 from kantokuen.models.provenance import source_usage, unsourced
 from kantokuen.reports.certificate import certificate_lines
+from kantokuen.reports.text import share_text
 
 ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
 FRONT_REF = re.compile(r"(front: )([A-Za-z0-9_-]+)")
@@ -193,6 +195,8 @@ class View:
         if share is None:
             return "—"
         lever = self.case.levers.north_share if self.case else None
+        if isinstance(self.result.levers.get("north_share"), list):
+            return share_text(self.result)  # a schedule: its steps, and the share on X-Day
         chosen = " (chosen by the planner)" if lever == "auto" else ""
         return f"{share:.0%}{chosen}"
 
@@ -211,9 +215,37 @@ class View:
 
     @cached_property
     def halving_fraction(self) -> float | None:
-        if self.case and self.case.criteria.halving.enabled:
-            return self.case.criteria.halving.fraction
+        """The halving criterion's fraction when it tests division-equivalents (the strength
+        chart's unit; a halving of tanks, men or aircraft is drawn with its measure)."""
+        halving = self.case.criteria.halving if self.case else None
+        if halving is not None and halving.enabled and halving.measure == "divisions":
+            return halving.fraction
         return None
+
+    @property
+    def soviet_measures(self) -> list[str]:
+        """The measures besides division-equivalents the result has a series of, in order."""
+        return [m for m in COUNT_MEASURES if self.result.strength.get(f"soviet_{m}")]
+
+    def measure_total(self, measure: str) -> list[float]:
+        """Soviet Far East total of one measure (men, tanks, aircraft) per day."""
+        series = self.result.strength.get(f"soviet_{measure}", {})
+        return [sum(vals) for vals in zip(*series.values(), strict=True)] if series else []
+
+    def measure_thresholds(self, measure: str) -> list[tuple[str, float]]:
+        """(criterion label, largest Far East total it allows) for each enabled criterion that
+        tests the measure: halving on it, the armour-and-air criterion."""
+        crit = self.case.criteria if self.case else None
+        total = self.measure_total(measure)
+        if crit is None or not total:
+            return []
+        out = []
+        if crit.halving.enabled and crit.halving.measure == measure:
+            out.append((f"Halving threshold ({crit.halving.fraction:.0%})", crit.halving.fraction))
+        if crit.armour_air.enabled and measure in crit.armour_air.measures:
+            fraction = crit.armour_air.fraction
+            out.append((f"Armour-and-air threshold ({fraction * 100:g}%)", fraction))
+        return [(label, fraction * total[0]) for label, fraction in out]
 
     @cached_property
     def halving_threshold(self) -> float | None:
@@ -347,7 +379,17 @@ class View:
         crit = self.case.criteria if self.case else None
         if name == "halving":
             fraction = f"{crit.halving.fraction:.0%}" if crit else "the set fraction"
-            return f"Soviet Far East strength has fallen to at most {fraction} of its initial level by the decision day."
+            measure = crit.halving.measure if crit else "divisions"
+            what = "strength" if measure == "divisions" else measure
+            return f"Soviet Far East {what} has fallen to at most {fraction} of its initial level by the decision day."
+        if name == "armour_air":
+            if not crit:
+                return "Soviet Far East tanks and aircraft have each fallen to the set fraction of their initial level by the decision day."
+            armour = crit.armour_air
+            return (
+                f"Soviet Far East {' and '.join(armour.measures)} have each fallen to at most "
+                f"{armour.fraction * 100:g}% of their initial level by the decision day."
+            )
         if name == "force_ratio":
             if not crit:
                 return "On every front, Japanese combat value arrived by X-Day reaches the required multiple of Soviet strength."

@@ -20,6 +20,7 @@ from kantokuen.models import __version__
 from kantokuen.reports.charts import (
     Chart,
     gantt_chart,
+    measures_chart,
     shipping_chart,
     strength_chart,
     utilization_chart,
@@ -93,7 +94,14 @@ def build_report(
     if len(views) > 1:
         report.comparison = comparison_rows(views)
         report.comparison_charts = [
-            c for c in (map_chart(views), strength_chart(views), shipping_chart(views)) if c
+            c
+            for c in (
+                map_chart(views),
+                strength_chart(views),
+                measures_chart(views),
+                shipping_chart(views),
+            )
+            if c
         ]
     if sweep is not None:
         report.sweep_charts = sweep.charts()
@@ -122,6 +130,7 @@ def result_charts(view: View) -> list[Chart]:
         map_chart([view]),
         gantt_chart(view),
         strength_chart([view]),
+        measures_chart([view]),
         shipping_chart([view]),
         utilization_chart(view),
     ]

@@ -25,6 +25,7 @@ from kantokuen.reports.facts import (
     short_date,
 )
 from kantokuen.reports.sweep import MAX_PANELS, Sweep
+from kantokuen.reports.text import share_text
 
 
 def _cell(value: object) -> str:
@@ -87,7 +88,8 @@ def result_markdown(result: Result) -> str:
     if result.shipping:
         s = result.shipping
         lines += [
-            f"Shipping: North share {s['north_share']:.0%} ({s['north_tons']:,.0f} t), South {s['south_tons']:,.0f} t; "
+            f"Shipping: North share {share_text(result)} ({s['north_tons']:,.0f} t at its peak), "
+            f"South {s['south_tons']:,.0f} t; "
             f"North peak at sea {s['north_peak_at_sea']:,.0f} t.",
             "",
         ]
@@ -297,7 +299,8 @@ def _result_lines(v: View, route_words: Callable[[View, str], str], several: boo
 
 
 def strength_table(v: View) -> tuple[list[str], list[list[str]]]:
-    """Soviet strength, Japanese force needed and arrived per front, weekly and on the key dates."""
+    """Soviet strength, Japanese force needed and arrived per front, weekly and on the key dates;
+    the Far East total of each other measure (men, tanks, aircraft) with its criteria's limits."""
     s = v.result.strength
     soviet = s.get("soviet", {})
     if not soviet:
@@ -319,6 +322,11 @@ def strength_table(v: View) -> tuple[list[str], list[list[str]]]:
     header.append("Far East total (Soviet)")
     if v.halving_threshold is not None:
         header.append("halving threshold")
+    # The other measures (men, tanks, aircraft): the Far East total and each criterion's limit.
+    measures = [(m, v.measure_total(m), v.measure_thresholds(m)) for m in v.soviet_measures]
+    for measure, _, limits in measures:
+        header.append(f"Soviet {measure} (Far East)")
+        header += [f"{label.split(' (')[0].lower()}, {measure}" for label, _ in limits]
     labels = {
         "order": "order",
         "halving": "halved",
@@ -344,6 +352,9 @@ def strength_table(v: View) -> tuple[list[str], list[list[str]]]:
         row.append(number(v.soviet_total[d], 2))
         if v.halving_threshold is not None:
             row.append(number(v.halving_threshold, 2))
+        for _, total, limits in measures:
+            row.append(number(total[d], 1))
+            row += [number(limit, 1) for _, limit in limits]
         rows.append(row)
     return header, rows
 

@@ -82,13 +82,25 @@ def render(result: Result, console: Console, max_units: int = 25) -> None:
         s = result.shipping
         parts.append(
             Text(
-                f"shipping: North share {s['north_share']:.0%} = {s['north_tons']:,.0f} t, "
+                f"shipping: North share {share_text(result)} ({s['north_tons']:,.0f} t at its "
+                f"peak), "
                 f"South {s['south_tons']:,.0f} t; North peak at sea {s['north_peak_at_sea']:,.0f} t"
             )
         )
     if result.units:
         parts.append(_timeline(result, max_units))
     console.print(Group(*parts))  # type: ignore[arg-type]
+
+
+def share_text(result: Result) -> str:
+    """The North share a result used: `80%`, or with a schedule its steps and the share on
+    X-Day, `100% from 1941-07-01, 80% from 1941-07-11 (80% on X-Day)`."""
+    lever = result.levers.get("north_share")
+    share = result.shipping.get("north_share", result.north_share or 0.0)
+    if not isinstance(lever, list):
+        return f"{share:.0%}"
+    steps = ", ".join(f"{step.get('share', 0):.0%} from {step.get('date')}" for step in lever)
+    return f"{steps} ({share:.0%} on X-Day)"
 
 
 def _timeline(result: Result, max_units: int) -> Table:

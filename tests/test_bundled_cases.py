@@ -21,6 +21,7 @@ NAMES = [
     "teaching/halving_decides",
     "teaching/optional_division",
     "teaching/shared_shipping",
+    "teaching/soviet_measures",
     "teaching/two_divisions",
 ]
 FAST = ["--workers", "1", "--time-limit", "10"]

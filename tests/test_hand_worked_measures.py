@@ -13,8 +13,9 @@ from typing import Any
 
 from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Status
-from kantokuen.models.verify import north_share_on, pool_on, soviet_strength, strength_on
-from kantokuen.planner.solve import SolveOptions, plan_case
+from kantokuen.models.verify import north_share_on, pool_on, soviet_strength, strength_on, verify
+from kantokuen.planner.heuristics import iterated_list_schedule, relaxation_bound
+from kantokuen.planner.solve import SolveOptions, Tuning, plan_case
 from tests.factory import day, make
 from tests.property.bruteforce import earliest_x_day
 
@@ -196,3 +197,43 @@ def test_a_third_division_waits_for_a_ship_to_come_back() -> None:
     brute = earliest_x_day(make(changes))
     assert outcome.plan is not None and brute is not None
     assert outcome.plan.x_day == brute[0] == 10
+
+
+# --- The relaxation bound and the warm start -------------------------------------------------
+
+
+def test_the_relaxation_bound_knows_formations_and_the_armour_air_criterion() -> None:
+    # 10 div.-eq. losing 0.3 and gaining 0.1 a day: halved on day 25. 300 tanks losing 10 a
+    # day: at most 99.9 (0.333 of 300) from day 21. Both criteria depend on X-Day alone, so
+    # the relaxation bound is the later day, 25, and the search proves it.
+    changes = {
+        "criteria.halving.enabled": True,
+        "criteria.force_ratio.enabled": False,
+        "criteria.armour_air": {"fraction": 0.333, "measures": ["tanks"]},
+        "fronts.east.initial_strength": 10,
+        "fronts.east.withdrawals": [{"date": day(40), "cumulative": 12}],
+        "fronts.east.formations": [{"date": day(40), "cumulative": 4}],
+        "fronts.east.tanks": {
+            "initial": 300,
+            "withdrawals": [{"date": day(30), "cumulative": 300}],
+        },
+    }
+    inst = Instance(make(changes))
+    assert relaxation_bound(inst) == 25
+    assert relaxation_bound(Instance(make({**changes, "criteria.halving.enabled": False}))) == 21
+    outcome = plan_case(inst, OPTIONS)
+    assert outcome.plan is not None and outcome.plan.x_day == 25
+
+
+def test_the_warm_start_rides_the_share_schedule() -> None:
+    # List scheduling books each day's North tons from the schedule: it finds X-Day 8 (see
+    # test_the_planner_and_the_oracle_ride_the_schedule), records the share of day 8, and the
+    # verifier passes its plan; without any speed-up the search agrees.
+    inst = Instance(make({**SCHEDULE, "units.div.count": 2}))
+    schedule = iterated_list_schedule(inst, passes=4)
+    assert schedule.plan is not None and schedule.plan.x_day == 8
+    assert schedule.plan.north_share_bp == 8000
+    assert verify(inst.case, schedule.plan) == []
+    plain = Tuning(warm_start=False, relaxation_bound=False, symmetry_breaking=False)
+    outcome = plan_case(inst, OPTIONS, plain)
+    assert outcome.plan is not None and outcome.plan.x_day == 8

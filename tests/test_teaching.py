@@ -141,3 +141,66 @@ def test_without_ships_the_reserve_goes_instead() -> None:
     result = run("optional_division", "no-ships")
     assert result.x_day == day(12)
     assert committed(result) == {"korea_div-1", "korea_div-2", "reserve_div"}
+
+
+# --- soviet_measures ----------------------------------------------------------------------
+
+
+def test_the_aircraft_decide_once_formations_slow_them() -> None:
+    # Halving on day 25 (net 0.2 a day), tanks on day 31 (≤ 299.7), aircraft on day 34 (net 12
+    # a day, ≤ 199.8): the decision on day 34, X-Day day 37. South readiness holds at the 40%
+    # in force on the convoy's day, with nothing to spare.
+    result = run("soviet_measures")
+    assert result.status == "OPTIMAL"
+    assert (result.decision_day, result.x_day) == (day(34), day(37)) == ("1941-08-04", "1941-08-07")
+    criteria = {c.name: c for c in result.criteria}
+    assert criteria["armour_air"].holds and criteria["armour_air"].unit == "aircraft"
+    assert criteria["armour_air"].margin == 7.8  # 199.8 − 192
+    assert criteria["halving"].margin == 1.8  # 5 − (10 − 0.2 × 34)
+    assert criteria["south_readiness"].margin == 0
+    assert result.strength["soviet_tanks"]["east"][31] == 280
+    assert result.strength["soviet_aircraft"]["east"][34] == 192
+
+
+def test_without_local_call_ups_the_tanks_decide() -> None:
+    # Halving day 17, aircraft day 27, tanks day 31: decision 1 Aug, X-Day 4 Aug.
+    result = run("soviet_measures", "no-local-call-ups")
+    assert (result.decision_day, result.x_day) == (day(31), day(34))
+
+
+def test_halving_alone_decides_on_day_25() -> None:
+    result = run("soviet_measures", "halving-only")
+    assert (result.decision_day, result.x_day) == (day(25), day(28))
+
+
+def test_faster_withdrawals_do_not_scale_the_formations() -> None:
+    # Halving day 19, tanks day 25, aircraft day 26 (net 15.75 a day): X-Day day 29.
+    result = run("soviet_measures", "faster-withdrawal")
+    assert (result.decision_day, result.x_day) == (day(26), day(29))
+
+
+def test_armour_and_air_cannot_hold_by_an_early_deadline() -> None:
+    # 228 aircraft on 1 Aug > 199.8: no-go, proven by criteria arithmetic.
+    result = run("soviet_measures", "deadline-early")
+    assert result.status == "INFEASIBLE" and result.verified
+    assert {"armour_air", "decision_deadline"} <= set(result.conflict)
+    assert result.certificate is not None
+    armour = next(e for e in result.certificate["exclusions"] if e["rule"] == "armour_air")
+    assert armour["numbers"]["aircraft"] == 228_000 and armour["numbers"]["tanks"] == 280_000
+
+
+def test_the_share_schedule_moves_both_home_divisions_at_once() -> None:
+    # 80% in July: both home divisions at sea together, arrivals on days 7 and 8: X-Day 8.
+    result = run("soviet_measures", "movement-only")
+    assert (result.x_day, result.north_share) == (day(8), 0.8)
+
+
+def test_a_constant_forty_percent_moves_one_ship_at_a_time() -> None:
+    result = run("soviet_measures", "movement-constant-share")
+    assert (result.x_day, result.north_share) == (day(10), 0.4)
+
+
+def test_a_constant_eighty_percent_starves_the_convoy() -> None:
+    result = run("soviet_measures", "movement-share-80")
+    assert result.status == "INFEASIBLE"
+    assert result.conflict == ["south_readiness"]

@@ -357,3 +357,78 @@ def test_cli_breakeven_bad_input(tmp_path: Path, args: list[str], code: int, mes
     result = run("breakeven", write(tmp_path), *args)
     assert result.exit_code == code, result.output
     assert message in result.stderr and "Traceback" not in result.output
+
+
+# --- Formations, measures and a North share schedule ------------------------------------------
+
+# The race's front also raises new formations: 0.4 div.-eq. by day 40 (0.01 a day). On 10 Aug
+# (day 40) halving needs 10 − 1.6 × scale + 0.4 ≤ 5: scale ≥ 3.375, so 3.4 on a 0.05 grid.
+FORMATIONS = {"fronts.east.formations": [{"date": day(40), "cumulative": 0.4}]}
+
+
+def test_formations_alone_keep_the_withdrawal_scale_monotone(tmp_path: Path) -> None:
+    """Formations are never scaled: the front still only weakens as the scale grows, so there
+    is no doubt, the scan is monotone, and the bisection finds the scan's flip."""
+    base = loaded(tmp_path, None, FORMATIONS)
+    assert monotonicity_doubt(base.case, "levers.withdrawal_scale") is None
+    grid = lever_grid(base, "levers.withdrawal_scale", "3.0:3.6", 0.05)
+    values = scan(base, grid, Target())
+    k = first_flip(values)
+    assert values == [False] * k + [True] * (len(values) - k)
+    found = breakeven(base, "levers.withdrawal_scale", Target(), grid, ONE)
+    assert (found.method, found.outcome, found.threshold) == ("bisection", "threshold", "3.4")
+    assert found.threshold == grid.text(k)
+
+
+def test_formations_count_toward_the_ceiling_and_halts_stop_every_measure() -> None:
+    """The ceiling test counts formations (3 div.-eq. + 31 formed + 27 days × 1 > 60); an order
+    detected earlier halts tank withdrawals too, so the order date is in doubt with no
+    division-equivalent leaving at all."""
+
+    def doubt(changes: dict[str, Any], lever: str) -> str | None:
+        found = monotonicity_doubt(witness_case(changes), f"levers.{lever}")
+        return found.helps if found else None
+
+    roomy = {**CEILING, "soviet_reaction.ceiling": 60.0}
+    assert doubt(roomy, "withdrawal_scale") is None
+    formed = [{"date": day(20), "cumulative": 31}]
+    assert doubt({**roomy, "fronts.west.formations": formed}, "withdrawal_scale") == "up"
+    tanks_only = {
+        **EARLY_ORDER,
+        "fronts.east.withdrawals": [],
+        "fronts.east.tanks": {"initial": 100, "withdrawals": [{"date": day(2), "cumulative": 50}]},
+    }
+    assert doubt(tanks_only, "mobilization_order") == "down"
+    assert doubt({**tanks_only, "fronts.east.tanks": 100}, "mobilization_order") is None
+
+
+# The race without halving: the two home divisions are ready on day 9 and Moji loads one a day.
+# The North has all of the pool until day 9, then the share of step 1: with 80% (16,000 t) the
+# second sails on day 10 beside the first (X-Day day 13, 14 Jul); with 40% it waits for the
+# first ship's return on day 12 (X-Day 15); below 40% it never sails.
+SCHEDULE = {
+    "criteria.halving.enabled": False,
+    "levers.north_share": [{"date": day(0), "share": 1.0}, {"date": day(10), "share": 0.3}],
+}
+
+
+def test_breakeven_on_a_step_of_the_share_schedule(tmp_path: Path) -> None:
+    base = loaded(tmp_path, None, SCHEDULE)
+    path = "levers.north_share.1.share"
+    grid = lever_grid(base, path, None, None)
+    assert (grid.kind, grid.lo, grid.hi) == ("share", 0, 100)  # no South need on its days
+    found = breakeven(base, path, parse_target("x-day<=1941-07-14"), grid, ONE)
+    assert (found.method, found.outcome, found.threshold) == ("bisection", "threshold", "80%")
+    go = breakeven(base, path, Target(), grid, ONE)
+    assert (go.outcome, go.threshold, go.bracket) == ("threshold", "40%", ["39%", "40%"])
+
+
+def test_a_step_of_the_share_schedule_ranges_up_to_the_south_s_limit_on_its_days(
+    tmp_path: Path,
+) -> None:
+    """The South needs 5,000 t of the 20,000 t pool on day 12, in step 1's days: at most 75%
+    there; step 0 (days 0..9) may have it all."""
+    south = {"shipping.south_requirements": {"indochina": {"by": day(12), "tons": 5000}}}
+    base = loaded(tmp_path, None, {**SCHEDULE, **south})
+    assert lever_grid(base, "levers.north_share.1.share", None, None).hi == 75
+    assert lever_grid(base, "levers.north_share.0.share", None, None).hi == 100
