@@ -14,7 +14,7 @@ import pytest
 from click.testing import CliRunner
 from ortools.sat.python import cp_model
 
-import kantokuen.planner.explain as explain
+import kantokuen.planner.conflicts as conflicts
 import kantokuen.planner.model as model
 from kantokuen.cli import main
 from kantokuen.models.instance import Instance
@@ -184,7 +184,7 @@ def test_an_unchecked_member_is_flagged_and_no_distance_is_claimed() -> None:
 def test_a_check_out_of_time_is_not_a_claim(monkeypatch: pytest.MonkeyPatch) -> None:
     """With no time left, every check CP-SAT would have to settle is 'not checked': the members
     stay, flagged, and the conflict is not called minimal."""
-    monkeypatch.setattr(explain, "quick_feasible", lambda inst: None)
+    monkeypatch.setattr(conflicts, "quick_feasible", lambda inst: None)
     inst = race()
     assert feasible_with(inst, ["halving"], deadline=time.perf_counter()) is None
     conflict = minimal_conflict(inst, deadline=time.perf_counter())
@@ -199,7 +199,7 @@ def test_x_day_criteria_are_settled_by_arithmetic(monkeypatch: pytest.MonkeyPatc
     def no_solver(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("CP-SAT was not needed")
 
-    monkeypatch.setattr(explain, "new_solver", no_solver)
+    monkeypatch.setattr(conflicts, "new_solver", no_solver)
     inst = race()
     assert quick_feasible(inst) is False
     assert feasible_with(inst, ["halving", "decision_deadline"]) is False
