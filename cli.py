@@ -627,7 +627,7 @@ def no_coordinates(subject: Subject) -> CaseError:
         Problem(
             f"cannot place the network on a map: {why}",
             subject.result.case_file,
-            hint="see the case format in the README, section 'Coordinates'",
+            hint="see 'Coordinates' under 'The case format' in the README",
         )
     )
 
@@ -768,6 +768,7 @@ def export_command(
       kantokuen export halving.json --format xlsx -o halving.xlsx
     """
     from kantokuen.api import options
+    from kantokuen.models.errors import Problem
     from kantokuen.reports import exports
     from kantokuen.reports.facts import View
     from kantokuen.reports.files import atomic_write_bytes, atomic_write_text
@@ -779,6 +780,14 @@ def export_command(
         (inputs,), (scenario,) if scenario else (), sets, options(time_limit, workers, seed)
     )[0]
     view = View(subject)
+    if fmt == "csv" and table in ("units", "arrivals") and not subject.result.units:
+        raise CaseError(
+            Problem(
+                f"{view.title} is {view.verdict.lower()}: there is no plan, so no {table} "
+                "table (--table network or fronts, and --format geojson, still export)",
+                inputs,
+            )
+        )
     if fmt == "geojson":
         if not has_coordinates(subject.case):
             raise no_coordinates(subject)

@@ -39,6 +39,8 @@ COMMANDS: dict[str, list[str]] = {
     "report": ["{case}", *FAST, "--format", "md"],
     "explore": ["{case}", "--samples", "4", "--vary-range", "shipping.pool.0.tons=10000:20000"]
     + ["--workers", "1", "--time-limit", "10", "--json"],
+    "map": ["{case}", *FAST, "--svg", "m.svg"],
+    "export": ["{case}", *FAST, "--format", "csv", "-o", "a.csv"],
 }
 # The commands of this table that the command line has (a command lands before or after it).
 PRESENT = sorted(c for c in COMMANDS if c in main.commands)

@@ -91,3 +91,24 @@ def test_historical_case_reports_load_cleanly(scenarios: tuple[str, ...], tmp_pa
     subjects = solved_subjects(str(ROOT / "cases" / "kantokuen_1941.yaml"), scenarios, (), OPTIONS)
     assert [s.result.scenario for s in subjects] == list(scenarios)
     open_report(tmp_path / "r.html", render_html(subjects))
+
+
+def test_the_theatre_map_loads_cleanly(tmp_path: Path) -> None:
+    """The report with the map (`historical`, `halving-met` and both side by side): no console
+    error, no request, every map drawn; and `kantokuen map --png` writes the map as a PNG."""
+    from kantokuen.reports.facts import View
+    from kantokuen.reports.theatre_map import map_png, map_svg, network_for
+
+    subjects = solved_subjects(
+        str(ROOT / "cases" / "kantokuen_1941.yaml"), ("historical", "halving-met"), (), OPTIONS
+    )
+    page = render_html(subjects)
+    assert page.count('data-chart="map"') == 3
+    open_report(tmp_path / "map.html", page)
+    networks = [n for s in subjects if (n := network_for(View(s))) is not None]
+    svg = map_svg(networks, standalone=True)
+    assert svg is not None
+    data = map_png(svg)
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width = int.from_bytes(data[16:20], "big")
+    assert f'width="{width}"' in svg
