@@ -114,11 +114,11 @@ class Grid:
 
     @property
     def steps(self) -> int:
-        if self.kind == "date":
-            return math.ceil((self.hi - self.lo).days / self.step)
-        if self.kind == "share":
-            return math.ceil((self.hi - self.lo) / self.step)
-        return math.ceil(round((self.hi - self.lo) / self.step, 9))
+        span: float = (self.hi - self.lo).days if self.kind == "date" else self.hi - self.lo
+        step: float = self.step
+        if self.kind in ("date", "share"):
+            return math.ceil(span / step)
+        return math.ceil(round(span / step, 9))
 
     def value(self, k: int) -> Any:
         """The lever's value at grid index k (the last index is exactly the high end)."""
@@ -135,7 +135,8 @@ class Grid:
     def text(self, k: int) -> str:
         value = self.value(k)
         if self.kind == "date":
-            return value.isoformat()
+            day: dt.date = value
+            return day.isoformat()
         if self.kind == "share":
             return f"{value:.0%}"
         return f"{value:g}"

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from pydantic import BaseModel, Field, ValidationError
@@ -253,8 +253,9 @@ def deltas(values: list[Any], kind: str) -> list[float | None]:
 
 
 def _lever(result: Result, name: str) -> Any:
-    if name in result.levers:
-        return result.levers[name]
+    levers: Mapping[str, Any] = result.levers
+    if name in levers:
+        return levers[name]
     for override in result.overrides:
         if override["path"] == f"levers.{name}":
             return override["value"]

@@ -337,7 +337,7 @@ def dask_setup(worker: Any) -> None:
 
 def _window(client: Any) -> int:
     """Points in flight: enough to keep every worker thread busy, few enough to stop quickly."""
-    threads = sum(client.nthreads().values())
+    threads: int = sum(client.nthreads().values())
     return max(8, 4 * threads)
 
 

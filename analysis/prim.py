@@ -58,7 +58,8 @@ class Found:
 
 def inside(x: Matrix, lower: tuple[float, ...], upper: tuple[float, ...]) -> Flags:
     """Which worlds lie in the box."""
-    return np.all((x >= np.asarray(lower)) & (x <= np.asarray(upper)), axis=1)
+    flags: Flags = np.all((x >= np.asarray(lower)) & (x <= np.asarray(upper)), axis=1)
+    return flags
 
 
 def _box(

@@ -42,7 +42,8 @@ def outputs(worlds: list[World], horizon: int) -> dict[str, list[float | None]]:
     """Each output per world (None where the world has no answer)."""
     go: list[float | None] = [None if w.go is None else float(w.go) for w in worlds]
     x_day: list[float | None] = [
-        None if w.go is None else float(w.x_day if w.go else horizon + 1) for w in worlds
+        None if w.go is None else float(w.x_day if w.go and w.x_day is not None else horizon + 1)
+        for w in worlds
     ]
     share: list[float | None] = [w.details.get("soviet_share") for w in worlds]
     return {"go": go, "x_day": x_day, "soviet_share": share}

@@ -128,7 +128,8 @@ def connect(path: str, create: bool) -> sqlite3.Connection:
 
 def _blank(conn: sqlite3.Connection) -> bool:
     """No tables at all: a store a sweep has just created and not yet given its schema."""
-    return conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
+    tables: int = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    return tables == 0
 
 
 def _select(path: str, sql: str) -> list[sqlite3.Row]:

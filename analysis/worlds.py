@@ -121,6 +121,7 @@ def parse_vary_range(text: str) -> tuple[str, Any, Any]:
     parts = [p.strip() for p in spec.split(":")]
     if len(parts) != 2:
         raise _range_error(text, "a range is LOW:HIGH")
+    bounds: tuple[Any, ...]  # dates, or numbers
     try:
         bounds = tuple(dt.date.fromisoformat(p) for p in parts)
     except ValueError:
@@ -131,7 +132,7 @@ def parse_vary_range(text: str) -> tuple[str, Any, Any]:
         if not all(n.is_finite() for n in numbers):
             raise _range_error(text, "LOW and HIGH must be finite numbers") from None
         bounds = tuple(float(n) for n in numbers)
-    if not bounds[0] < bounds[1]:  # type: ignore[operator]
+    if not bounds[0] < bounds[1]:
         raise _range_error(text, f"LOW {parts[0]} is not below HIGH {parts[1]}")
     return path, bounds[0], bounds[1]
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import matplotlib
 
@@ -31,6 +31,11 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
 from kantokuen.reports.facts import LEG_LABELS, View, date_of, day_of, short_date, to_date, words  # noqa: E402
 
+if TYPE_CHECKING:
+    from matplotlib.typing import LineStyleType, RcKeyType
+
+    from kantokuen.models.plan import UnitRow
+
 LEG_COLORS = {
     "mobilize": "#b59b4a",  # khaki: depots and barracks
     "to_port": "#d9d4c7",
@@ -39,7 +44,7 @@ LEG_COLORS = {
     "wait_rail": "#e3dcd2",
     "rail": "#7d3c2a",
 }
-MARKS = {  # key: (label, colour, line style)
+MARKS: dict[str, tuple[str, str, LineStyleType]] = {  # key: (label, colour, line style)
     "order": ("Mobilization ordered", "#555555", (0, (1, 1.5))),
     "halving": ("Soviet strength halved", "#9b2d8f", (0, (4, 2))),
     "decision": ("Go decision", "#1b7f3b", (0, (3, 1.5, 1, 1.5))),
@@ -58,7 +63,7 @@ MAX_UNIT_ROWS = 40  # above this many units, the Gantt shows one row per unit te
 MAX_GROUP_ROWS = 60  # above this many templates, the Gantt shows the last-arriving ones
 WIDTH = 11.0  # inches; the page scales the SVG to its column
 
-RC = {
+RC: dict[RcKeyType, Any] = {
     "svg.fonttype": "none",
     "text.parse_math": False,
     "font.family": "sans-serif",
@@ -196,7 +201,7 @@ class GanttRow:
     arrive: int
 
 
-def unit_legs(view: View, unit: dict[str, Any]) -> dict[str, tuple[int, int]]:
+def unit_legs(view: View, unit: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
     """One unit's movement as (start, end) day intervals, leg by leg (an empty leg is left out)."""
     r = view.result
     d = {
@@ -229,7 +234,7 @@ def gantt_rows(view: View) -> tuple[list[GanttRow], bool, list[str]]:
     units = [u for u in view.committed_units if u.get("arrive")]
     grouped = len(units) > MAX_UNIT_ROWS
     notes: list[str] = []
-    buckets: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    buckets: dict[tuple[str, str], list[UnitRow]] = {}
     for u in units:
         key = (u["front"], u["template"] if grouped else u["id"])
         buckets.setdefault(key, []).append(u)
@@ -524,7 +529,11 @@ def utilization_chart(view: View) -> Chart | None:
         return None
     rows: list[tuple[str, list[float]]] = []
     for port, p in usage.get("ports", {}).items():
-        for activity, key in (("loading", "loaded"), ("unloading", "unloaded")):
+        sides: tuple[tuple[str, Literal["loaded", "unloaded"]], ...] = (
+            ("loading", "loaded"),
+            ("unloading", "unloaded"),
+        )
+        for activity, key in sides:
             if any(p[key]):
                 rows.append(
                     (f"{view.port_name(port)} ({activity})", [x / p["capacity"] for x in p[key]])
@@ -569,7 +578,8 @@ def utilization_chart(view: View) -> Chart | None:
         bar = fig.colorbar(
             mesh, ax=ax, pad=0.09, fraction=0.03, ticks=[0.125, 0.375, 0.625, 0.875, 1.0]
         )
-        bar.solids.set_rasterized(False)
+        if bar.solids is not None:
+            bar.solids.set_rasterized(False)
         bar.ax.set_yticklabels(["<25%", "25–50%", "50–75%", "75–99%", "full"])
         bar.ax.tick_params(labelsize=8)
         ax.set_title("Ports and railways: share of daily capacity used")
@@ -671,9 +681,9 @@ def _series_groups(
         if values is not None:
             groups.setdefault(tuple(values), []).append(i)
     out = []
-    for values, members in groups.items():
+    for shared, members in groups.items():
         names = "" if len(groups) == 1 else " — " + ", ".join(views[i].title for i in members)
-        out.append((members[0], list(values), names))
+        out.append((members[0], list(shared), names))
     return out
 
 
@@ -687,7 +697,7 @@ def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: 
         groups = _series_groups(views, [v.result.strength.get(key, {}).get(front) for v in views])
         for i, values, names in groups:
             colour = base_colour if len(groups) == 1 else _view_colour(views, i)
-            style = {
+            style: dict[str, Any] = {
                 "color": colour,
                 "linewidth": width,
                 "linestyle": dashes if len(groups) == 1 or key == "needed" else (0, (1, 1)),
@@ -736,7 +746,7 @@ def _total_panel(ax: Axes, views: Sequence[View], end: int, legend: _Legend) -> 
     single = len(views) == 1
     groups = _series_groups(views, [v.soviet_total or None for v in views])
     for i, values, names in groups:
-        style = {
+        style: dict[str, Any] = {
             "color": SOVIET if len(groups) == 1 else _view_colour(views, i),
             "linewidth": 1.6,
             "linestyle": "-" if len(groups) == 1 else (0, (1, 1)),
@@ -816,7 +826,7 @@ def _measure_panel(
     single = len(views) == 1
     groups = _series_groups(views, [v.measure_total(measure) or None for v in views])
     for i, values, names in groups:
-        style = {
+        style: dict[str, Any] = {
             "color": SOVIET if len(groups) == 1 else _view_colour(views, i),
             "linewidth": 1.8,
             "linestyle": "-" if len(groups) == 1 else (0, (1, 1)),
@@ -941,9 +951,8 @@ def heatmap_chart(
                 ),
             )
             bar = fig.colorbar(sm, ax=ax, fraction=0.04, pad=0.02)
-            bar.solids.set_rasterized(
-                False
-            )  # vector, not an embedded PNG: the page holds no images
+            if bar.solids is not None:  # vector, not an embedded PNG: the page holds no images
+                bar.solids.set_rasterized(False)
             bar.ax.yaxis.set_major_locator(MaxNLocator(6))
             bar.ax.yaxis.set_major_formatter(
                 FuncFormatter(lambda v, _p: short_date(mdates.num2date(v).date()))

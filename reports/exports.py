@@ -21,14 +21,15 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Literal
 
 from kantokuen.models.errors import CaseError, Problem
 from kantokuen.reports.facts import View, date_of, day_of
 from kantokuen.reports.network import Network, build_network
 
 TABLES = ("units", "arrivals", "network", "fronts")
-UNIT_LEGS = ("mobilize", "ready", "sail", "debark", "entrain", "arrive")
+UnitLeg = Literal["mobilize", "ready", "sail", "debark", "entrain", "arrive"]
+UNIT_LEGS: tuple[UnitLeg, ...] = ("mobilize", "ready", "sail", "debark", "entrain", "arrive")
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
@@ -176,7 +177,7 @@ def units_table(view: View) -> tuple[list[str], list[list[Any]]]:
             u["combat"],
             u["required"],
             u["committed"],
-            *[_date(u.get(leg)) for leg in UNIT_LEGS],  # type: ignore[misc]
+            *[_date(u.get(leg)) for leg in UNIT_LEGS],
         ]
         for u in view.result.units
     ]

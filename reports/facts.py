@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Any
+from typing import Any, TypedDict, overload
 
 from kantokuen.models.case import (
     ASSUMPTION,
@@ -22,7 +23,7 @@ from kantokuen.models.case import (
     LEVER_LABELS,
     Case,
 )
-from kantokuen.models.plan import CriterionResult, Result
+from kantokuen.models.plan import CriterionResult, Result, UnitRow
 from kantokuen.models.provenance import source_usage, unsourced
 from kantokuen.reports.certificate import certificate_lines
 from kantokuen.reports.text import share_text
@@ -40,9 +41,29 @@ LEG_LABELS = {
 }
 
 
+class UseRow(TypedDict):
+    """One resource's use, as the bottleneck table shows it (`share_value` sorts the rows)."""
+
+    resource: str
+    activity: str
+    capacity: str
+    peak: str
+    share: str
+    share_value: float
+    full_days: str
+    full_span: str
+    css: str
+
+
 # ---------------------------------------------------------------- dates and numbers in words
 
 
+@overload
+def to_date(iso: str | dt.date) -> dt.date: ...
+@overload
+def to_date(iso: None) -> None: ...
+@overload
+def to_date(iso: str | dt.date | None) -> dt.date | None: ...
 def to_date(iso: str | dt.date | None) -> dt.date | None:
     if iso is None or isinstance(iso, dt.date):
         return iso
@@ -201,7 +222,7 @@ class View:
         return f"{share:.0%}{chosen}"
 
     @property
-    def committed_units(self) -> list[dict[str, Any]]:
+    def committed_units(self) -> list[UnitRow]:
         return [u for u in self.result.units if u.get("committed")]
 
     @property
@@ -278,11 +299,11 @@ class View:
     def marks(self) -> dict[str, dt.date]:
         """Dates drawn on the charts: order, decision deadline, X-Day, weather deadline, ..."""
         r, case = self.result, self.case
-        out: dict[str, dt.date] = {"order": to_date(r.order_day)}  # type: ignore[dict-item]
+        out: dict[str, dt.date] = {"order": to_date(r.order_day)}
         if r.decision_day:
-            out["decision"] = to_date(r.decision_day)  # type: ignore[assignment]
+            out["decision"] = to_date(r.decision_day)
         if r.x_day:
-            out["x_day"] = to_date(r.x_day)  # type: ignore[assignment]
+            out["x_day"] = to_date(r.x_day)
         if case:
             if case.criteria.decision_deadline.enabled:
                 deadline = case.criteria.decision_deadline
@@ -301,7 +322,7 @@ class View:
             ):
                 c = self._criterion(name)
                 if c and c.enabled and c.margin is not None and anchor:
-                    out[key] = to_date(anchor) + dt.timedelta(days=round(c.margin))  # type: ignore[operator]
+                    out[key] = to_date(anchor) + dt.timedelta(days=round(c.margin))
         if self.halving_day is not None:
             out["halving"] = date_of(r, self.halving_day)
         return out
@@ -311,7 +332,7 @@ class View:
         """(date, what, note) in date order: the criteria timeline in words."""
         r, case = self.result, self.case
         rows: list[tuple[dt.date, str, str]] = [
-            (to_date(r.calendar_start), "Start of the calendar (day 0)", ""),  # type: ignore[list-item]
+            (to_date(r.calendar_start), "Start of the calendar (day 0)", ""),
             (self.marks["order"], "Mobilization ordered", "no unit starts mobilizing earlier"),
         ]
         if "halving" in self.marks:
@@ -352,7 +373,7 @@ class View:
                 (self.marks["deadline_x_day"], "Latest X-Day the decision deadline allows", "")
             )
         last = max(
-            (to_date(u.get("arrive")) for u in self.committed_units if u.get("arrive")),
+            (to_date(arrive) for u in self.committed_units if (arrive := u.get("arrive"))),
             default=None,
         )
         if last:
@@ -562,7 +583,7 @@ class View:
         }
 
     @cached_property
-    def utilization_rows(self) -> list[dict[str, str]]:
+    def utilization_rows(self) -> list[UseRow]:
         """Per resource: capacity, busiest day, and the days it ran at full capacity."""
         usage = self.result.usage
         if not usage:
@@ -595,13 +616,11 @@ class View:
                     )
                 )
         # Busiest first: the bottlenecks are what a reader is looking for.
-        return first + sorted(
-            rows, key=lambda row: (-int(row["full_days"]), -float(row["share_value"]))
-        )
+        return first + sorted(rows, key=lambda row: (-int(row["full_days"]), -row["share_value"]))
 
     def _use_row(
-        self, resource: str, activity: str, used: list[float], cap: list[float]
-    ) -> dict[str, str]:
+        self, resource: str, activity: str, used: Sequence[float], cap: Sequence[float]
+    ) -> UseRow:
         peak = max(used, default=0)
         peak_day = used.index(peak) if used else 0
         full = [d for d, (u, c) in enumerate(zip(used, cap, strict=False)) if c and u >= c]

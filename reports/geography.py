@@ -15,7 +15,7 @@ the 50th parallel on Sakhalin are not drawn.
 from __future__ import annotations
 
 import importlib.util
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -128,7 +128,7 @@ def _inside_box(points: list[Point], box: BBox) -> bool:
 def clip_ring(ring: list[Point], bbox: BBox) -> list[Point]:
     """A polygon clipped to the box (Sutherland-Hodgman: edges along the box are fine for a
     filled shape)."""
-    edges = (
+    edges: tuple[tuple[Callable[[Point], bool], Callable[[Point, Point], Point]], ...] = (
         (lambda p: p[0] >= bbox.west, lambda a, b: _at_x(a, b, bbox.west)),
         (lambda p: p[0] <= bbox.east, lambda a, b: _at_x(a, b, bbox.east)),
         (lambda p: p[1] >= bbox.south, lambda a, b: _at_y(a, b, bbox.south)),

@@ -162,8 +162,9 @@ def build_network(view: View, plan: Result | None = None) -> Network:
     usage = plan.usage
     for key, port in case.ports.items():
         at = _at(port.location)
-        loaded = usage.get("ports", {}).get(key, {}).get("loaded", [])[: last + 1]
-        unloaded = usage.get("ports", {}).get(key, {}).get("unloaded", [])[: last + 1]
+        use = usage.get("ports", {}).get(key)
+        loaded = use["loaded"][: last + 1] if use else []
+        unloaded = use["unloaded"][: last + 1] if use else []
         daily = [max(a, b) for a, b in zip(loaded, unloaded, strict=False)]
         flow = Flow(float(sum(loaded) + sum(unloaded)), 0.0, float(port.tons_per_day))
         _peak(flow, daily, result)
@@ -180,9 +181,9 @@ def build_network(view: View, plan: Result | None = None) -> Network:
         capacity = min(
             case.ports[p].tons_per_day for p in (route.embark, route.debark) if p in case.ports
         )
-        daily = sea_days.get(key, {})
-        flow = Flow(float(sum(daily.values())), 0.0, float(capacity))
-        _peak(flow, [daily.get(d, 0) for d in range(last + 1)], result)
+        by_day = sea_days.get(key, {})
+        flow = Flow(float(sum(by_day.values())), 0.0, float(capacity))
+        _peak(flow, [by_day.get(d, 0) for d in range(last + 1)], result)
         name = f"{view.port_name(route.embark)} → {view.port_name(route.debark)}"
         net.links.append(Link(key, "sea", name, path, flow))
     areas: dict[Point, Place] = {}
@@ -192,7 +193,8 @@ def build_network(view: View, plan: Result | None = None) -> Network:
             case.fronts[line.front].location if line.front in case.fronts else None
         )
         path = _path(_at(start), line.waypoints, _at(end))
-        entrained = usage.get("rail", {}).get(key, {}).get("entrained", [])[: last + 1]
+        rail = usage.get("rail", {}).get(key)
+        entrained = rail["entrained"][: last + 1] if rail else []
         flow = Flow(float(sum(entrained)), 0.0, float(line.tons_per_day))
         _peak(flow, entrained, result)
         net.links.append(Link(key, "rail", view.rail_name(key), path, flow))

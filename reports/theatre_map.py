@@ -153,7 +153,7 @@ def panel_svg(net: Network, bbox: BBox, width: float, scale: Scale, small: bool)
     parts += _geography(shapes, project)
     parts += _graticule(bbox, project, small)
     links = [link for link in net.links if link.path]
-    ports = [port for port in net.ports if port.at is not None]
+    ports = [(port, port.at) for port in net.ports if port.at is not None]
     drawn = side_by_side(links, project, scale)
     for link in sorted(links, key=lambda link: -link.flow.tons):
         parts.append(
@@ -163,8 +163,8 @@ def panel_svg(net: Network, bbox: BBox, width: float, scale: Scale, small: bool)
         )
     labels = Labels(width, project.height)
     font = 9.0 if small else 10.5
-    for port in ports:  # circles first: no label may cover one
-        x, y = project(port.at)
+    for port, at in ports:  # circles first: no label may cover one
+        x, y = project(at)
         r = scale.radius(port.flow.peak) if port.flow.peak else MIN_RADIUS
         labels.boxes.append((x - r, y - r, x + r, y + r))
     for front in net.fronts:
@@ -179,8 +179,8 @@ def panel_svg(net: Network, bbox: BBox, width: float, scale: Scale, small: bool)
                 "concentration area</title></path>"
             )
             labels.place(x, y, place.name, font, 7)
-    for port in sorted(ports, key=lambda p: -p.flow.peak):
-        x, y = project(port.at)
+    for port, at in sorted(ports, key=lambda p: -p[0].flow.peak):
+        x, y = project(at)
         r = scale.radius(port.flow.peak) if port.flow.peak else MIN_RADIUS
         fill = utilization_colour(port.flow.utilization) if port.flow.peak else "#ffffff"
         tip = (
@@ -462,7 +462,7 @@ def _legend_text(x: float, y: float, text: str, bold: bool = False, size: float 
 
 def _nice_steps(top: float) -> list[float]:
     """Up to three round values below `top`, largest first (for the legend's samples)."""
-    magnitude = 10 ** math.floor(math.log10(top)) if top > 0 else 1
+    magnitude: float = 10 ** math.floor(math.log10(top)) if top > 0 else 1
     values = [v * magnitude for v in (5, 2, 1) if v * magnitude <= top]
     return (values or [top])[:3]
 
