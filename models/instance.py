@@ -245,25 +245,40 @@ class Instance:
     @cached_property
     def strength(self) -> dict[str, tuple[int, ...]]:
         """Soviet strength per front per day (milli-division-equivalents), DESIGN rule 6."""
-        return self.measures[DIVISIONS]
+        return self.measure_table(DIVISIONS)
 
     @cached_property
-    def measures(self) -> dict[str, dict[str, tuple[int, ...]]]:
-        """Soviet strength per measure the case gives (division-equivalents always; men,
-        tanks, aircraft where a front gives them), per front that gives it, per day, in
-        thousandths of the measure's unit."""
+    def given_measures(self) -> tuple[str, ...]:
+        """The measures the case gives: division-equivalents always; men, tanks, aircraft
+        where some front gives them."""
+        fronts = self.case.fronts.values()
+        return (DIVISIONS,) + tuple(
+            m for m in COUNT_MEASURES if any(getattr(f, m) is not None for f in fronts)
+        )
+
+    @cached_property
+    def _measure_tables(self) -> dict[str, dict[str, tuple[int, ...]]]:
+        return {}  # filled by measure_table, one measure at a time (most cases need one)
+
+    def measure_table(self, measure: str) -> dict[str, tuple[int, ...]]:
+        """Soviet strength in one measure per front that gives it per day, in thousandths of
+        the measure's unit (empty when no front gives it); computed once, when first asked."""
         from kantokuen.models.soviet import strength_table
 
-        given = [DIVISIONS] + [
-            m
-            for m in COUNT_MEASURES
-            if any(getattr(f, m) is not None for f in self.case.fronts.values())
-        ]
-        return {m: strength_table(self.case, self.horizon, m) for m in given}
+        tables = self._measure_tables
+        if measure not in tables:
+            given = measure in self.given_measures
+            tables[measure] = strength_table(self.case, self.horizon, measure) if given else {}
+        return tables[measure]
+
+    @property
+    def measures(self) -> dict[str, dict[str, tuple[int, ...]]]:
+        """Soviet strength in every measure the case gives (see `measure_table`)."""
+        return {m: self.measure_table(m) for m in self.given_measures}
 
     def measure_total(self, measure: str, day: int) -> int:
         """Soviet Far East total of a measure on a day (thousandths; 0 if no front gives it)."""
-        return sum(days[day] for days in self.measures.get(measure, {}).values())
+        return sum(days[day] for days in self.measure_table(measure).values())
 
     @cached_property
     def force_needed(self) -> dict[str, tuple[int, ...]]:

@@ -6,8 +6,9 @@ the units before it already took — mobilize on the first day the depot has roo
 first day shipping and both ports have room for the whole voyage, entrain on the first day the
 rail line has room. Nothing placed is ever moved. An optional unit that does not fit stays
 home; a required one that does not fit means no schedule. X-Day is then the first day on which
-every enabled criterion holds. The North share is the largest whole percent the South allows
-(a larger share never makes this X-Day later).
+every enabled criterion holds (the criteria on Soviet strength, halving and armour and air,
+are tables by day). The North share is the largest whole percent the South allows (a larger
+share never makes this X-Day later); with a share schedule, each day's North tons follow it.
 
 *Iterated* list scheduling tries four classic priority rules, then random orders — fresh ones
 and perturbations of the best so far (seeded, a fixed number of passes, so the result is

@@ -269,7 +269,8 @@ def _last_day_used(net: Data, units: Data, plans: list[UnitPlan]) -> int:
 
 @st.composite
 def _soviets(draw: st.DrawFn, net: Data, horizon: int) -> tuple[Data, Data, float]:
-    """Fronts (strength, floor, withdrawals, reinforcement shares), the reaction, the scale."""
+    """Fronts (strength, floor, withdrawals, formations, reinforcement shares), the reaction,
+    the scale."""
     fronts = {}
     shares = (
         [1.0]
@@ -283,11 +284,17 @@ def _soviets(draw: st.DrawFn, net: Data, horizon: int) -> tuple[Data, Data, floa
             day += draw(st.integers(1, max(2, horizon // 2)))
             total += draw(st.integers(0, 8)) / 4
             points.append({"date": day, "cumulative": total})
+        formed, day, total = [], 0, 0.0
+        for _ in range(draw(st.integers(0, 2))):  # new formations raised on the spot
+            day += draw(st.integers(1, max(2, horizon // 2)))
+            total += draw(st.integers(0, 4)) / 4
+            formed.append({"date": day, "cumulative": total})
         fronts[key] = {
             **front,
             "initial_strength": initial,
             "floor": draw(st.integers(0, int(initial))) / 2,
             "withdrawals": points,
+            "formations": formed,
             "reinforcement_share": share,
         }
     reaction: Data = {"enabled": draw(st.booleans())}
@@ -517,6 +524,10 @@ def witnessed_cases(draw: st.DrawFn, sizes: Sizes = SMALL, share: str = "any") -
                 "withdrawals": [
                     {"date": iso(start, p["date"]), "cumulative": p["cumulative"]}
                     for p in f["withdrawals"]
+                ],
+                "formations": [
+                    {"date": iso(start, p["date"]), "cumulative": p["cumulative"]}
+                    for p in f["formations"]
                 ],
             }
             for k, f in fronts.items()

@@ -432,3 +432,25 @@ def test_a_step_of_the_share_schedule_ranges_up_to_the_south_s_limit_on_its_days
     base = loaded(tmp_path, None, {**SCHEDULE, **south})
     assert lever_grid(base, "levers.north_share.1.share", None, None).hi == 75
     assert lever_grid(base, "levers.north_share.0.share", None, None).hi == 100
+
+
+def test_a_sweep_varies_one_step_of_the_share_schedule(tmp_path: Path) -> None:
+    """`--vary levers.north_share.1.share=0.3,0.5,0.8`: no-go below 40%, day 15 at 50%, day 13
+    at 80% (see SCHEDULE); `--set` on step 1 gives the same answer as the sweep's point."""
+    from kantokuen.analysis.store import read_points
+
+    file = write(tmp_path, SCHEDULE)
+    store = tmp_path / "s.sqlite"
+    args = ["sweep", file, "--vary", "levers.north_share.1.share=0.3,0.5,0.8"]
+    result = CliRunner().invoke(main, args + ["--store", str(store), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    points = {p["levers"]["levers.north_share.1.share"]: p for p in read_points(str(store))}
+    assert {v: (p["go"], p["x_day"]) for v, p in points.items()} == {
+        0.3: (False, None),
+        0.5: (True, "1941-07-16"),
+        0.8: (True, "1941-07-14"),
+    }
+    solved = CliRunner().invoke(
+        main, ["solve", file, "--set", "levers.north_share.1.share=0.8", "--json"]
+    )
+    assert json.loads(solved.output)["x_day"] == "1941-07-14"
