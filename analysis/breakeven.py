@@ -536,15 +536,7 @@ def breakeven(
     search = _Search(loaded, grid, target, options)
     n = grid.steps
     low, high = search.at(0), search.at(n)
-    base = {
-        "case": loaded.case.name,
-        "scenario": loaded.scenario,
-        "lever": path,
-        "kind": grid.kind,
-        "target": target.text,
-        "range": [grid.text(0), grid.text(n)],
-        "step": grid.step_text,
-    }
+    base = _head(loaded, path, target, grid)
 
     def done(outcome: str, message: str, **extra: Any) -> Breakeven:
         return Breakeven(
@@ -610,6 +602,19 @@ def breakeven(
     return done("threshold", extra.pop("message"), **extra)
 
 
+def _head(loaded: LoadedCase, path: str, target: Target, grid: Grid) -> dict[str, Any]:
+    """What every answer starts with: the case, the lever, the target and the range."""
+    return {
+        "case": loaded.case.name,
+        "scenario": loaded.scenario,
+        "lever": path,
+        "kind": grid.kind,
+        "target": target.text,
+        "range": [grid.text(0), grid.text(grid.steps)],
+        "step": grid.step_text,
+    }
+
+
 def _threshold(search: _Search, good: int, bad: int, certify: bool) -> dict[str, Any]:
     """The threshold between adjacent values `bad` (misses the target) and `good` (meets it),
     its message, and the certificates on both sides."""
@@ -667,17 +672,7 @@ def _scan(
         f"The answer is not guaranteed monotone in {path} here ({doubt.reason}), so "
         f"the range was solved value by value instead of bisecting.{coarser}"
     )
-    base = {
-        "case": loaded.case.name,
-        "scenario": loaded.scenario,
-        "lever": path,
-        "kind": grid.kind,
-        "target": target.text,
-        "range": [grid.text(0), grid.text(n)],
-        "step": grid.step_text,
-        "method": "scan",
-        "scan_reason": doubt.reason,
-    }
+    base = {**_head(loaded, path, target, grid), "method": "scan", "scan_reason": doubt.reason}
     pair = _against(search, doubt.helps)
     witnesses = [search.evaluation(k) for k in pair] if pair else []
     lead = _contradiction(search, *pair) + " " if pair else ""

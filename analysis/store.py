@@ -375,10 +375,6 @@ def read_runs(path: str) -> list[dict[str, Any]]:
     return [dict(r) for r in _select(path, "SELECT * FROM runs ORDER BY id")]
 
 
-def read_meta(path: str) -> dict[str, str]:
-    return {r["key"]: r["value"] for r in _select(path, "SELECT key, value FROM meta")}
-
-
 # --- export -----------------------------------------------------------------------------------
 
 

@@ -240,11 +240,6 @@ def _cumulative_by(case: Case, points: Sequence[Any], day: int) -> Fraction:
     return last
 
 
-def withdrawn_by(case: Case, front: Front, day: int) -> Fraction:
-    """Division-equivalents the front has sent west by a day (history scale)."""
-    return _cumulative_by(case, front.withdrawals, day)
-
-
 class MeasureFacts(NamedTuple):
     """A front's numbers in one measure, exact: day 0, floor, share of the reinforcements,
     withdrawals and formations."""

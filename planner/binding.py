@@ -13,9 +13,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from kantokuen.models.case import CRITERION_NAMES, LEVER_NAMES, Case
-from kantokuen.models.instance import BP, MILLI, Instance, UnitSpec
+from kantokuen.models.instance import BP, Instance, UnitSpec
 from kantokuen.models.plan import Plan, Status
-from kantokuen.models.verify import combat_arrived, port_loads, rail_loads, shipping_in_use
+from kantokuen.models.verify import port_loads, rail_loads, shipping_in_use
 from kantokuen.planner.explain import (
     GENEROUS_WITHDRAWAL_SCALE,
     days,
@@ -446,8 +446,3 @@ def _own_use(inst: Instance, spec: UnitSpec, up: Any) -> dict[tuple[str, int], i
         for d in range(up.mobilize, min(up.mobilize + spec.mobilization_days, inst.horizon + 1)):
             add(f"depot:{spec.origin}", d, spec.men)
     return out
-
-
-def combat_at(inst: Instance, plan: Plan) -> dict[str, float]:
-    """Japanese combat value (division-equivalents) arrived per front at X-Day."""
-    return {f: v / MILLI for f, v in combat_arrived(inst.case, plan, plan.x_day).items()}

@@ -151,7 +151,7 @@ def report_markdown(
         ]
         lines += _table(["", *[v.title for v in views]], rows)
     for v in views:
-        lines += _result_lines(v, route_words, len(views) > 1)
+        lines += _result_lines(v, route_words)
     if sweep is not None:
         lines += _sweep_lines(sweep)
     if explore is not None:
@@ -176,7 +176,7 @@ def report_markdown(
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _result_lines(v: View, route_words: Callable[[View, str], str], several: bool) -> list[str]:
+def _result_lines(v: View, route_words: Callable[[View, str], str]) -> list[str]:
     r = v.result
     lines = [f"## {_md(v.title)}: {v.verdict}", ""]
     if v.scenario_description:
