@@ -1,10 +1,10 @@
 """Why no-go: a minimal conflict of criteria and lever settings, found by feasibility checks.
 
-A minimal set of conflicting criteria *and lever settings*. CP-SAT's assumption core
-(one worker, no objective) gives a first, not necessarily minimal, set of criteria; a deletion
-filter then drops every member (criterion or lever) whose removal leaves the case infeasible,
-and minimality is re-checked at the end: dropping any remaining member makes the case
-feasible. Each check is settled by arithmetic when it can be (the relaxation rules out every
+A minimal set of conflicting criteria *and lever settings*. The no-go certificate (or, when the
+no-go rests on the full model, CP-SAT's assumption core) gives a first, not necessarily
+minimal, set of criteria; a deletion filter then drops every member (criterion or lever)
+whose removal leaves the case infeasible, and minimality is re-checked at the end: dropping any
+remaining member makes the case feasible. Each check is settled by arithmetic when it can be (the relaxation rules out every
 X-Day, or a list schedule finds a plan), else by CP-SAT within its budget; a check that runs
 out of time is "not checked", never a claim. Dropping a criterion switches it off; dropping a
 lever relaxes it (see `relaxed_levers`). How far each member would have to move is in
@@ -26,8 +26,10 @@ from kantokuen.models.case import (
     ShareStep,
 )
 from kantokuen.models.instance import BP, Instance, share_bp
+from kantokuen.planner.certificate import no_go_certificate
 from kantokuen.planner.heuristics import relaxation_bound
 from kantokuen.planner.model import build
+from kantokuen.planner.oracle import Oracle
 from kantokuen.planner.solve import list_plan
 from kantokuen.planner.solver import new_solver, run
 
@@ -224,8 +226,9 @@ def with_criteria_off(inst: Instance, names: Iterable[str]) -> Instance:
 class _Oracle:
     """Feasibility of a set of members: active criteria enforced, inactive levers relaxed.
 
-    Answers are cached by member set; `checks` counts the CP-SAT solves actually run. Each
-    solve gets `time_limit` seconds, capped by what is left before `deadline`.
+    Asked of `planner.oracle.Oracle`, which settles each check by arithmetic when it can and
+    remembers every answer; `checks` counts the CP-SAT solves actually run. Each solve gets
+    `time_limit` seconds, capped by what is left before `deadline`.
     """
 
     def __init__(
@@ -237,27 +240,36 @@ class _Oracle:
     ) -> None:
         self.inst = inst
         self.relaxed = relaxed
-        self.time_limit = time_limit
-        self.deadline = deadline
-        self.checks = 0
-        self._answers: dict[frozenset[str], bool | None] = {}
-        self._instances: dict[frozenset[str], Instance] = {}
+        self.fast = Oracle(inst, time_limit, deadline)
+        self.extra = 0  # solves run outside the oracle (the assumption core)
+
+    @property
+    def checks(self) -> int:
+        return self.fast.solves + self.extra
 
     def feasible(self, members: Iterable[str]) -> bool | None:
-        key = frozenset(members)
-        if key not in self._answers:
-            kept = frozenset(n[len(LEVER_PREFIX) :] for n in key if n.startswith(LEVER_PREFIX))
-            if kept not in self._instances:
-                self._instances[kept] = with_levers(
-                    self.inst, {k: v for k, v in self.relaxed.items() if k not in kept}
-                )
-            criteria = [n for n in key if not n.startswith(LEVER_PREFIX)]
-            verdict, solved = feasibility(
-                self._instances[kept], criteria, self.time_limit, self.deadline
-            )
-            self.checks += solved
-            self._answers[key] = verdict
-        return self._answers[key]
+        kept = set(members)
+        paths: dict[str, Any] = {
+            f"criteria.{name}.enabled": False
+            for name in enforced_criteria(self.inst)
+            if name not in kept
+        }
+        paths |= {
+            LEVER_PREFIX + lever: value
+            for lever, value in self.relaxed.items()
+            if lever_member(lever) not in kept
+        }
+        return self.fast.check(paths).feasible
+
+
+def certified_core(inst: Instance) -> tuple[str, ...] | None:
+    """The criteria the no-go certificate rules X-Days out with (together they conflict with
+    the levers as they are), or None when the no-go rests on CP-SAT's proof alone."""
+    certificate = no_go_certificate(inst)
+    if certificate["kind"] == "full_model":
+        return None
+    named = {ex["rule"] for ex in certificate["exclusions"]}
+    return tuple(n for n in enforced_criteria(inst) if n in named)
 
 
 PREFERRED = ("halving",)
@@ -266,6 +278,23 @@ PREFERRED = ("halving",)
 ASSUMPTION_CORE_SECONDS = 5.0
 """At most this long for the assumption core: on big cases a one-worker solve with the
 criteria as assumptions (not fixed) presolves poorly, and the deletion filter does not need it."""
+
+
+def deletion_order(inst: Instance) -> list[str]:
+    """The enforced criteria in the order the deletion filter tries them: in reverse, halving
+    last, except that of the decision and weather deadlines the one allowing the earlier last
+    X-Day is tried first (then the later one is kept when either would make a conflict)."""
+    order = list(reversed(enforced_criteria(inst)))
+    limits = [n for n in ("weather", "decision_deadline") if n in order]
+    if len(limits) == 2:
+        last = {
+            "weather": inst.weather_last_x_day,
+            "decision_deadline": inst.decision_deadline_day + inst.decision_lag,
+        }
+        tighter, looser = sorted(limits, key=lambda n: (last[n], n == "weather"))
+        at = min(order.index(n) for n in limits)
+        order[at : at + 2] = [tighter, looser]
+    return order
 
 
 def minimal_conflict(
@@ -277,10 +306,11 @@ def minimal_conflict(
 ) -> Conflict:
     """A minimal set of criteria and lever settings that cannot hold together.
 
-    Start from the assumption core plus every relaxable lever, drop each member whose removal
+    Start from the criteria the no-go certificate names (CP-SAT's assumption core when the
+    no-go rests on the full model) plus every relaxable lever, drop each member whose removal
     keeps the case infeasible (deletion filter), then re-check every member tested before a
     later removal, until dropping any member makes the case feasible. Each check is settled by
-    arithmetic when it can be (`quick_feasible`), else by CP-SAT within `time_limit` seconds
+    arithmetic when it can be (`planner.oracle`), else by CP-SAT within `time_limit` seconds
     and what is left before `deadline`. A check that runs out of time keeps its member, which
     is listed as unchecked, and the conflict is not proven minimal. `check_movement` first
     asks whether the movement can be done at all (no criteria, levers relaxed).
@@ -290,15 +320,21 @@ def minimal_conflict(
     lever_members = [lever_member(lever) for lever in relaxed]
     if check_movement and oracle.feasible([]) is False:
         return Conflict((), False, checks=oracle.checks)
-    core_criteria = assumption_core(inst, min(time_limit, ASSUMPTION_CORE_SECONDS), deadline)
-    oracle.checks += 1
+    core_criteria = certified_core(inst)
+    if core_criteria is None:
+        core_criteria = assumption_core(inst, min(time_limit, ASSUMPTION_CORE_SECONDS), deadline)
+        oracle.extra += 1
     # The deletion filter drops the members it tries first whenever it can, so among several
     # conflicts the one it finds keeps the members tried last. Criteria are tried in reverse
-    # order, halving last, and halving joins the assumption core: when the criterion the 1941
+    # order, halving last, and halving joins the seed: when the criterion the 1941
     # decision turned on is part of some conflict, the first conflict reported includes it.
+    # Of the two deadlines the later one is kept when either would do: "even the later
+    # deadline comes too early" says more.
+    order = deletion_order(inst)
     seed = set(core_criteria if core_criteria is not None else enforced_criteria(inst))
-    seed |= {n for n in PREFERRED if n in enforced_criteria(inst)}
-    core = [n for n in reversed(enforced_criteria(inst)) if n in seed] + lever_members
+    limits = [n for n in order if n in ("weather", "decision_deadline")]
+    seed |= {n for n in (*PREFERRED, *limits[-1:]) if n in enforced_criteria(inst)}
+    core = [n for n in order if n in seed] + lever_members
     undecided: set[str] = set()
     removals = 0
     tested_at: dict[str, int] = {}

@@ -16,6 +16,7 @@ from ortools.sat.python import cp_model
 
 import kantokuen.planner.conflicts as conflicts
 import kantokuen.planner.model as model
+import kantokuen.planner.oracle as oracle
 from kantokuen.cli import main
 from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Status
@@ -184,7 +185,14 @@ def test_an_unchecked_member_is_flagged_and_no_distance_is_claimed() -> None:
 def test_a_check_out_of_time_is_not_a_claim(monkeypatch: pytest.MonkeyPatch) -> None:
     """With no time left, every check CP-SAT would have to settle is 'not checked': the members
     stay, flagged, and the conflict is not called minimal."""
+
+    def solver_only(self: oracle.Oracle, paths: dict[str, Any]) -> oracle.Verdict:
+        inst = self.instance(paths)
+        days = list(range(inst.horizon + 1))
+        return self._solve(inst, self._movement(inst, tuple(paths.items())), days, set())
+
     monkeypatch.setattr(conflicts, "quick_feasible", lambda inst: None)
+    monkeypatch.setattr(oracle.Oracle, "_decide", solver_only)
     inst = race()
     assert feasible_with(inst, ["halving"], deadline=time.perf_counter()) is None
     conflict = minimal_conflict(inst, deadline=time.perf_counter())
@@ -200,7 +208,9 @@ def test_x_day_criteria_are_settled_by_arithmetic(monkeypatch: pytest.MonkeyPatc
         raise AssertionError("CP-SAT was not needed")
 
     monkeypatch.setattr(conflicts, "new_solver", no_solver)
+    monkeypatch.setattr(oracle, "new_solver", no_solver)
     inst = race()
+    assert minimal_conflict(inst).members == ("halving", "levers.withdrawal_scale")
     assert quick_feasible(inst) is False
     assert feasible_with(inst, ["halving", "decision_deadline"]) is False
     assert feasible_with(inst, ["decision_deadline", "weather", "required_arrivals"]) is True
