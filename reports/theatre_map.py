@@ -162,7 +162,7 @@ def panel_svg(net: Network, bbox: BBox, width: float, scale: Scale, small: bool)
             )
         )
     labels = Labels(width, project.height)
-    font = 9.0 if small else 10.5
+    font = _font(small)
     for port, at in ports:  # circles first: no label may cover one
         x, y = project(at)
         r = scale.radius(port.flow.peak) if port.flow.peak else MIN_RADIUS
@@ -204,8 +204,7 @@ def panel_svg(net: Network, bbox: BBox, width: float, scale: Scale, small: bool)
         f'<text class="label" x="8" y="{2 * font + 12:.1f}" font-size="{font:g}">'
         f"{esc('Flows by ' + net.as_of_words)}</text>"
     )
-    if net.notes:
-        parts.append(_notes(net.notes, width, project.height, font))
+    parts.append(_notes(note_lines(net, width, small), project.height + 2, font))
     parts.append(
         f'<rect width="{width:.1f}" height="{project.height:.1f}" fill="none" stroke="{COAST}"/>'
     )
@@ -354,22 +353,22 @@ def _front(
     return "\n".join(parts)
 
 
-def _notes(notes: list[str], width: float, height: float, font: float) -> str:
-    chars = int(width / (0.55 * (font - 1))) - 4
-    lines: list[str] = []
-    for note in notes:
-        lines += _wrap(note, chars)
-    lines = lines[:8]
-    box_h = len(lines) * (font + 2) + 10
-    top = height - box_h - 18
-    text = "".join(
-        f'<text class="label" x="14" y="{top + 14 + i * (font + 2):.1f}" '
+def note_lines(net: Network, width: float, small: bool) -> list[str]:
+    """A panel's notes (a no-go's reasons), wrapped to its width, at most 9 lines."""
+    chars = int(width / (0.55 * (_font(small) - 1))) - 2
+    return [line for note in net.notes for line in _wrap(note, chars)][:9]
+
+
+def _font(small: bool) -> float:
+    return 9.0 if small else 10.5
+
+
+def _notes(lines: list[str], top: float, font: float) -> str:
+    """The notes under the map, as lines of text."""
+    return "".join(
+        f'<text class="label" x="4" y="{top + (i + 1) * (font + 2):.1f}" '
         f'font-size="{font - 1:g}">{esc(line)}</text>'
         for i, line in enumerate(lines)
-    )
-    return (
-        f'<rect x="8" y="{top:.1f}" width="{width - 16:.1f}" height="{box_h:.1f}" '
-        f'fill="#ffffff" opacity="0.88" stroke="{COAST}"/>{text}'
     )
 
 
@@ -499,6 +498,8 @@ def map_svg(
     rows = math.ceil(len(networks) / PER_ROW)
     gap = 12.0
     panels = []
+    notes = max(len(note_lines(n, width, small)) for n in networks)
+    height += notes * (_font(small) + 2) + (6 if notes else 0)  # the notes go under the maps
     for i, net in enumerate(networks):
         x, y = (i % PER_ROW) * (width + gap), (i // PER_ROW) * (height + gap)
         panels.append(
@@ -528,8 +529,8 @@ def network_for(view: View) -> Network | None:
     if not view.result.go:
         if movement is not None:
             net.notes.append(
-                "No-go: the flows are those of the movement alone (the criteria that fail "
-                f"switched off), counted to {net.as_of_words}."
+                "No-go. The flows are those of the movement alone (the go/no-go criteria off), "
+                f"as far as it got by {net.as_of_words}; Japanese strength is what had arrived."
             )
         else:
             net.notes.append("No-go, so there is no plan: the network shows capacities only.")

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from kantokuen.analysis.movement import SWITCHED_OFF, movement_alone
 from kantokuen.cli import solved_subjects
 from kantokuen.models.errors import CaseError
 from kantokuen.models.provenance import source_usage, unsourced
@@ -168,6 +169,32 @@ def test_a_no_go_draws_capacities_and_its_reasons(mapped: Path) -> None:
     assert any("X-Day" in note for note in net.notes[1:])
     svg = map_svg([net])
     assert svg is not None and "Japanese: no plan" in svg and "No-go" in svg
+
+
+def test_a_no_go_map_shows_the_movement_alone_by_the_deadline(
+    historical: list[Subject],
+) -> None:
+    """`historical` is a no-go with no plan; its map shows the movement alone (the go/no-go
+    criteria off) as far as it got by 29 Aug 1941, the latest X-Day the decision deadline
+    allowed: all 15 divisions at the Far Eastern front, facing 16.3 Soviet, who had not left."""
+    hist = historical[0]
+    assert not hist.result.go and hist.movement is not None and hist.movement.go
+    switched = {o["path"] for o in hist.movement.overrides if o["origin"] == "movement alone"}
+    assert switched == {f"criteria.{c}.enabled" for c in SWITCHED_OFF}
+    net = network_for(View(hist))
+    assert net is not None and net.has_flows
+    assert net.as_of is not None and net.as_of.isoformat() == "1941-08-29"
+    far_eastern = {f.id: f for f in net.fronts}["far_eastern"]
+    assert far_eastern.japanese == 15.0 and far_eastern.soviet == pytest.approx(16.3, abs=0.05)
+    assert net.notes[0].startswith("No-go. The flows are those of the movement alone")
+    assert any("halving limit" in note for note in net.notes)
+    assert historical[1].movement is None  # a go has its own plan
+
+
+def test_without_a_movement_plan_there_is_none_to_show() -> None:
+    """A horizon too short for the movement itself: even the movement alone has no plan."""
+    loaded = load(str(TEACHING), None, ("calendar.horizon_days=5",))
+    assert movement_alone(loaded, OPTIONS) is None
 
 
 def test_no_coordinates_no_map() -> None:
