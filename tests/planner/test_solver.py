@@ -153,14 +153,16 @@ def test_explain_on_a_go_gives_the_same_json_twice() -> None:
 
 def test_solve_bounds_planning_and_explanation_together() -> None:
     """max-north-34div took ~70 s at the default limit (each explanation check had its own
-    limit, uncounted); now planning and explanation share one deadline."""
+    limit, uncounted); now planning and explanation share one deadline. Not a timed test: the
+    bound is five times the limit (machine load on CI), far below the 70 s of an unbounded
+    explanation; the reported times must account for the whole call."""
     loaded = load(HISTORICAL, "max-north-34div")
     started = time.perf_counter()
     result = solve(loaded, SolveOptions(time_limit=3, workers=1))
     elapsed = time.perf_counter() - started
     assert result.status == Status.INFEASIBLE and result.conflict
     assert result.explain_seconds > 0
-    assert result.solve_seconds + result.explain_seconds <= elapsed < 3 + 1.0
+    assert result.solve_seconds + result.explain_seconds <= elapsed < 5 * 3
 
 
 def test_solve_json_shows_explain_seconds_and_timings(tmp_path: Path) -> None:
