@@ -11,10 +11,12 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from kantokuen.models.plan import UNIT_LEGS
+
 if TYPE_CHECKING:
     from kantokuen.models.plan import Result
 
-LEGS = ("mobilize", "ready", "sail", "debark", "entrain", "arrive")
+LEGS = UNIT_LEGS
 UNIT_COLUMNS = (
     "id",
     "name",

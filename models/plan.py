@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Any, Literal, NotRequired
+from typing import Annotated, Any, Literal, NotRequired, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 from typing_extensions import TypedDict
@@ -117,6 +117,11 @@ class UnitRow(TypedDict):
     debark: NotRequired[ISODate | None]
     entrain: NotRequired[ISODate | None]
     arrive: NotRequired[ISODate | None]
+
+
+UnitLeg = Literal["mobilize", "ready", "sail", "debark", "entrain", "arrive"]
+"""The dates of a unit's move, in order: the fields of UnitRow (and UnitPlan) that hold them."""
+UNIT_LEGS: tuple[UnitLeg, ...] = get_args(UnitLeg)
 
 
 class PortUsage(TypedDict):

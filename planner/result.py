@@ -12,7 +12,7 @@ from kantokuen.models.case import CRITERIA, DIVISIONS, MEASURE_UNITS, Case
 from kantokuen.models.certify import check_certificate
 from kantokuen.models.instance import BP, MILLI, Instance, UnitSpec
 from kantokuen.models.loader import build_case
-from kantokuen.models.plan import CriterionResult, Plan, Result, Status, UnitPlan
+from kantokuen.models.plan import UNIT_LEGS, CriterionResult, Plan, Result, Status, UnitPlan
 from kantokuen.models.scenarios import LoadedCase, case_hash
 from kantokuen.models.verify import (
     Violation,
@@ -297,7 +297,7 @@ def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
         if up.committed and up.move is not None:
             move = spec.moves[up.move]
             row["route"] = f"{move.sea} + {move.rail}" if move.sea else move.rail
-            for leg in ("mobilize", "ready", "sail", "debark", "entrain", "arrive"):
+            for leg in UNIT_LEGS:
                 day = getattr(up, leg)
                 row[leg] = case.date(day).isoformat() if day is not None else None
         out.append(row)

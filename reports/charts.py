@@ -29,6 +29,7 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from kantokuen.models.plan import UNIT_LEGS  # noqa: E402
 from kantokuen.reports.facts import LEG_LABELS, View, date_of, day_of, short_date, to_date, words  # noqa: E402
 
 if TYPE_CHECKING:
@@ -204,10 +205,7 @@ class GanttRow:
 def unit_legs(view: View, unit: Mapping[str, Any]) -> dict[str, tuple[int, int]]:
     """One unit's movement as (start, end) day intervals, leg by leg (an empty leg is left out)."""
     r = view.result
-    d = {
-        k: day_of(r, unit.get(k))
-        for k in ("mobilize", "ready", "sail", "debark", "entrain", "arrive")
-    }
+    d = {k: day_of(r, unit.get(k)) for k in UNIT_LEGS}
     legs: dict[str, tuple[int, int]] = {}
 
     def add(leg: str, start: int | None, end: int | None) -> None:

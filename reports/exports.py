@@ -21,15 +21,14 @@ import datetime as dt
 import io
 import json
 from collections.abc import Callable
-from typing import Any, Literal
+from typing import Any
 
 from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.plan import UNIT_LEGS
 from kantokuen.reports.facts import View, date_of, day_of
 from kantokuen.reports.network import Network, build_network
 
 TABLES = ("units", "arrivals", "network", "fronts")
-UnitLeg = Literal["mobilize", "ready", "sail", "debark", "entrain", "arrive"]
-UNIT_LEGS: tuple[UnitLeg, ...] = ("mobilize", "ready", "sail", "debark", "entrain", "arrive")
 
 
 def _round(value: float | None, digits: int = 4) -> float | None:
