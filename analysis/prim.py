@@ -10,8 +10,10 @@ that have the outcome. PRIM trades one for the other patiently:
   removes; repeat while the box keeps at least `min_mass` of all worlds. The boxes met on
   the way are the trajectory.
 - *pasting*: widen a restricted side of a box of the trajectory by a slice when that makes
-  it denser; then drop every restriction the density does not need. The box reported is the
-  pasted box that best balances coverage and density (the largest product).
+  it denser; then drop, one at a time, the restrictions whose quasi-p-value (as the EMA
+  Workbench reports them) exceeds 5%: an input that only trims a few worlds by chance is not
+  named. The box reported is the pasted box that best balances coverage and density (the
+  largest product).
 - *covering*: take the worlds of that box away and look for the next box in the rest.
 """
 
@@ -24,6 +26,17 @@ from numpy.typing import NDArray
 
 Matrix = NDArray[np.float64]
 Flags = NDArray[np.bool_]
+#: A restriction is kept when its quasi-p-value is at most this.
+SIGNIFICANT = 0.05
+
+
+def quasi_p(box: Box, wider: Box) -> float:
+    """How likely a box this dense is by chance if the restriction did nothing: the one-sided
+    binomial probability of `box.hits` or more among `box.count` worlds drawn at the density
+    of the box without that restriction (`wider`)."""
+    from scipy.stats import binom
+
+    return float(binom.sf(box.hits - 1, box.count, wider.density))
 
 
 @dataclass(frozen=True)
@@ -129,8 +142,7 @@ def peel(x: Matrix, y: Flags, alpha: float = 0.05, min_mass: float = 0.05) -> li
 
 def paste(x: Matrix, y: Flags, box: Box, total_hits: int, alpha: float = 0.05) -> Box:
     """Widen restricted sides while that makes the box denser (or takes in more of the outcome
-    at the same density), then drop every restriction whose removal keeps the density (fewer
-    restrictions say the same more simply)."""
+    at the same density), then drop the restrictions that are not significant (`quasi_p`)."""
     n = len(x)
     lower, upper = list(box.lower), list(box.upper)
     current = box
@@ -168,12 +180,17 @@ def paste(x: Matrix, y: Flags, box: Box, total_hits: int, alpha: float = 0.05) -
         if best is None:
             break
         current, lower, upper = best, list(best.lower), list(best.upper)
-    for j in current.restricted:
-        trial_lower, trial_upper = list(current.lower), list(current.upper)
-        trial_lower[j], trial_upper[j] = -np.inf, np.inf
-        trial = _box(x, y, trial_lower, trial_upper, total_hits, n)
-        if trial.density >= current.density:
-            current = trial
+    while current.restricted:  # drop the least significant restriction while one is not
+        trials = []
+        for j in current.restricted:
+            trial_lower, trial_upper = list(current.lower), list(current.upper)
+            trial_lower[j], trial_upper[j] = -np.inf, np.inf
+            wider = _box(x, y, trial_lower, trial_upper, total_hits, n)
+            trials.append((quasi_p(current, wider), wider))
+        p, wider = max(trials, key=lambda t: t[0])
+        if p <= SIGNIFICANT:
+            break
+        current = wider
     return current
 
 

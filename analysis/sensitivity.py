@@ -11,11 +11,11 @@ inputs measured in tons, days or division-equivalents:
   (how near the halving criterion came, the distance a no-go world is from go).
 
 The index depends on the design: Sobol' first-order and total indices (SALib) for the
-`sobol` design, Morris elementary effects (μ*, σ) for `morris`, and Spearman's rank
-correlation for a Latin hypercube (or when some worlds of a Sobol'/Morris design have no
-answer, which breaks their structure). `score` ranks the inputs in every case: the total
-index, μ*, or |ρ|; `significant` says whether it stands out of the sampling noise (the
-confidence interval of ST or μ* excludes 0, or |ρ| > 3/√n, about p < 0.003).
+`sobol` design, Morris elementary effects (μ*, σ) for `morris`, and the partial rank
+correlation coefficient (PRCC) for a Latin hypercube (or when some worlds of a Sobol'/Morris
+design have no answer, which breaks their structure). `score` ranks the inputs in every case:
+the total index, μ*, or |PRCC|; `significant` says whether it stands out of the sampling noise
+(the confidence interval of ST or μ* excludes 0, or |PRCC| > 3/√(n − d), about p < 0.003).
 """
 
 from __future__ import annotations
@@ -54,7 +54,7 @@ def sensitivity(
 ) -> dict[str, Any]:
     """Indices of every input for every output, inputs ranked by `score` (largest first)."""
     paths = [r.path for r in ranges]
-    method = {"sobol": "sobol", "morris": "morris"}.get(design.method, "rank")
+    method = {"sobol": "sobol", "morris": "morris"}.get(design.method, "prcc")
     out: dict[str, Any] = {"method": method, "outputs": {}, "notes": []}
     for name, values in outputs(worlds, horizon).items():
         known = [i for i, v in enumerate(values) if v is not None]
@@ -67,10 +67,10 @@ def sensitivity(
             out["notes"].append(f"{name}: the same in every world ({y[0]:g}): nothing decides it")
             continue
         complete = len(known) == len(values)
-        if method != "rank" and not complete:
+        if method != "prcc" and not complete:
             out["notes"].append(
                 f"{name}: {len(values) - len(known)} worlds have no answer, which breaks the "
-                f"{method} design: Spearman rank correlation instead"
+                f"{method} design: partial rank correlation (PRCC) instead"
             )
         if method == "sobol" and complete:
             rows = _sobol(design, y, paths)
@@ -127,15 +127,30 @@ def _morris(design: Design, y: np.ndarray, paths: list[str]) -> list[dict[str, A
 
 
 def _rank(x: np.ndarray, y: np.ndarray, paths: list[str]) -> list[dict[str, Any]]:
-    from scipy.stats import spearmanr
+    """Partial rank correlation (PRCC): the rank correlation of an input with the output once
+    the (ranked, linear) effect of every other input is taken out of both, so an input that
+    happens to correlate with the decisive one in the sample is not credited with its effect.
+    Significant when |PRCC| > 3/√(n − d), about p < 0.003 (too few worlds: plain Spearman)."""
+    from scipy.stats import rankdata, spearmanr
 
-    noise = 3 / math.sqrt(len(y))
+    n, d = x.shape
+    ranked = np.column_stack([rankdata(x[:, j]) for j in range(d)])
+    target = rankdata(y)
+    noise = 3 / math.sqrt(max(n - d, 1))
     rows = []
     for j, p in enumerate(paths):
         if np.ptp(x[:, j]) == 0:
-            rows.append({"path": p, "score": 0.0, "rho": None, "significant": False})
+            rows.append({"path": p, "score": 0.0, "prcc": None, "significant": False})
             continue
-        rho = _finite(spearmanr(x[:, j], y).statistic)
-        score = abs(rho) if rho is not None else 0.0
-        rows.append({"path": p, "score": score, "rho": rho, "significant": score > noise})
+        if n > d + 2:
+            others = np.column_stack([np.ones(n), np.delete(ranked, j, axis=1)])
+            ex = ranked[:, j] - others @ np.linalg.lstsq(others, ranked[:, j], rcond=None)[0]
+            ey = target - others @ np.linalg.lstsq(others, target, rcond=None)[0]
+            scale = math.sqrt(float(ex @ ex) * float(ey @ ey))
+            value = float(ex @ ey) / scale if scale > 0 else 0.0
+        else:
+            value = float(spearmanr(x[:, j], y).statistic)
+        prcc = _finite(value)
+        score = abs(prcc) if prcc is not None else 0.0
+        rows.append({"path": p, "score": score, "prcc": prcc, "significant": score > noise})
     return rows

@@ -264,7 +264,8 @@ def markdown(results: dict[str, Any], notes: str = "") -> str:
         + _greedy(results)
         + _psplib(results)
     )
-    lines += _techniques(results) + _profile(results) + _sweep(results) + _errors(results)
+    lines += _techniques(results) + _profile(results) + _sweep(results) + _explore(results)
+    lines += _errors(results)
     return "\n".join(lines) + "\n"
 
 
@@ -459,6 +460,15 @@ def _profile(results: dict[str, Any]) -> list[str]:
     out += [f"| {p['phase']} | {p['seconds']:.3f} | {p['share']:.1%} |" for p in data["phases"]]
     out.append(f"| **total** | {data['total_seconds']:.3f} | 100% |")
     return out
+
+
+def _explore(results: dict[str, Any]) -> list[str]:
+    data = _row(results, "explore")
+    if not data:
+        return []
+    from benchmarks.explore_throughput import markdown as explore_markdown
+
+    return explore_markdown(data)
 
 
 def _sweep(results: dict[str, Any]) -> list[str]:

@@ -535,6 +535,14 @@ def sweep(cfg: Config) -> dict[str, Any]:
     return out
 
 
+def explore(cfg: Config) -> dict[str, Any]:
+    """Explore's worlds per second against a sweep of as many points on the historical case
+    (benchmarks.explore_throughput), half as many as the sweep benchmark's points."""
+    from benchmarks.explore_throughput import measure
+
+    return measure(max(cfg.sweep_points // 2, 20), HISTORICAL, "historical", WORKERS)
+
+
 # --- 7. Techniques ------------------------------------------------------------------------
 
 
@@ -662,6 +670,7 @@ def run_all(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
         ("techniques", lambda: techniques(cfg)),
         ("profile", lambda: profile(cfg)),
         ("sweep", lambda: sweep(cfg)),
+        ("explore", lambda: explore(cfg)),
     ]
     for name, step in steps:
         t = time.perf_counter()

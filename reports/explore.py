@@ -208,9 +208,12 @@ class ExploreView:
                 f"ST {row.get('ST', 0):.2f} ± {row.get('ST_conf') or 0:.2f}"
             )
         if method == "morris":
-            return f"μ* {row.get('mu_star', 0):.2f} ± {row.get('mu_star_conf') or 0:.2f}, σ {row.get('sigma', 0):.2f}"
-        rho = row.get("rho")
-        return "ρ —" if rho is None else f"ρ {rho:+.2f}"
+            return (
+                f"μ* {row.get('mu_star', 0):.2f} ± {row.get('mu_star_conf') or 0:.2f}, σ "
+                f"{row.get('sigma', 0):.2f}"
+            )
+        prcc = row.get("prcc")
+        return "PRCC —" if prcc is None else f"PRCC {prcc:+.2f}"
 
     def criteria_rows(self) -> list[list[str]]:
         rows = []
@@ -359,6 +362,7 @@ class ExploreView:
         name = f"explore-sens-{output}"
         method = self.data["sensitivity"]["method"]
         axis = {"sobol": "total Sobol' index ST", "morris": "μ* (mean |elementary effect|)"}
+        axis["prcc"] = "|partial rank correlation (PRCC)|"
         with _style(name):
             fig = Figure(figsize=(11, 0.9 + 0.32 * len(rows)))
             ax = fig.add_subplot()

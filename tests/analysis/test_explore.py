@@ -82,7 +82,7 @@ def test_p_go_is_the_share_of_the_box_where_the_halving_holds(tmp_path: Path) ->
     assert halving["fails"] == 34  # every no-go world is the halving's
     assert halving["binds"] == 30  # and it sets X-Day in every go world
     top = found["sensitivity"]["outputs"]["go"][0]
-    assert top["path"] == SCALE and top["rho"] > 0.8 and top["significant"]
+    assert top["path"] == SCALE and top["prcc"] > 0.8 and top["significant"]
     box = found["boxes"]["boxes"][0]  # P(go) ≤ ½: PRIM looks for go
     assert found["boxes"]["outcome"] == "go"
     assert [r["path"] for r in box["restrictions"]] == [SCALE]
