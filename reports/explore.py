@@ -12,7 +12,7 @@ from typing import Any
 
 from kantokuen.models.case import CRITERION_LABELS, Case
 from kantokuen.models.errors import CaseError, Problem
-from kantokuen.reports.charts import Chart, _style, to_svg
+from kantokuen.reports.charts import Chart, _date_axis, _num, _style, to_svg
 from kantokuen.reports.facts import long_date, number, path_label, short_date
 
 #: Keys an explore object has (the JSON contract of `explore --json`).
@@ -339,16 +339,15 @@ class ExploreView:
 
         from matplotlib.figure import Figure
 
-        days = sorted(counts)
+        days = [dt.date.fromisoformat(d) for d in sorted(counts)]
+        pad = dt.timedelta(days=3)
         with _style("explore-xday"):
             fig = Figure(figsize=(11, 3.0))
             ax = fig.add_subplot()
-            xs = [dt.date.fromisoformat(d) for d in days]
-            # matplotlib draws dates through its unit converters; its stubs name numbers only
-            ax.bar(xs, [counts[d] for d in days], width=0.8, color="#1f4e8c")  # type: ignore[arg-type]
+            ax.bar([_num(d) for d in days], list(counts.values()), width=0.8, color="#1f4e8c")
+            _date_axis(ax, days[0] - pad, days[-1] + pad)
             ax.set_ylabel("go worlds")
             ax.set_title("X-Day among go worlds")
-            ax.xaxis.set_major_formatter(_date_formatter())
             svg = to_svg(fig, "explore-xday", "Histogram of X-Day among go worlds")
         return Chart("explore-xday", svg, "How many go worlds attack on each day.")
 
@@ -366,13 +365,19 @@ class ExploreView:
         with _style(name):
             fig = Figure(figsize=(11, 0.9 + 0.32 * len(rows)))
             ax = fig.add_subplot()
+            colours = ["#8d6a3f" if r.get("significant") else "#cfc6b8" for r in rows]
             ax.barh(
-                [self.label(r["path"]) for r in rows], [r["score"] for r in rows], color="#8d6a3f"
+                [self.label(r["path"]) for r in rows], [r["score"] for r in rows], color=colours
             )
             ax.set_xlabel(axis.get(method, "|Spearman ρ|"))
             ax.set_title(f"What decides it: {OUTPUT_LABELS.get(output, output)}")
             svg = to_svg(fig, name, f"Sensitivity of {OUTPUT_LABELS.get(output, output)}")
-        return Chart(name, svg, "Longer bar: the uncertainty matters more for this outcome.")
+        return Chart(
+            name,
+            svg,
+            "Longer bar: the uncertainty matters more for this outcome; pale bars are within "
+            "the sampling noise.",
+        )
 
     def prim_chart(self) -> Chart | None:
         boxes = self.data["boxes"].get("boxes") or []
@@ -383,7 +388,7 @@ class ExploreView:
         first = boxes[0]
         path = first["trajectory"]
         with _style("explore-prim"):
-            fig = Figure(figsize=(6.5, 4.0))
+            fig = Figure(figsize=(11, 3.6))
             ax = fig.add_subplot()
             ax.plot(
                 [b["coverage"] for b in path],
@@ -440,13 +445,6 @@ def _is_date(value: Any) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _date_formatter() -> Any:
-    import matplotlib.dates as mdates
-    from matplotlib.ticker import FuncFormatter
-
-    return FuncFormatter(lambda x, _pos: short_date(mdates.num2date(x).date()))
 
 
 # --- terminal and Markdown --------------------------------------------------------------------

@@ -268,3 +268,33 @@ def test_bad_ranges_in_the_case_stop_every_command(tmp_path: Path) -> None:
         assert "the shipped value 1 of levers.withdrawal_scale lies outside 2..5" in result.stderr
     with pytest.raises(CaseError):
         load(path)
+
+
+def flaky_world(base: LoadedCase, levers: dict[str, Any], options: Any) -> dict[str, Any]:
+    """The real world solve, except that a withdrawal speed above 4 always raises."""
+    if levers.get(SCALE, 0) > 4:
+        raise RuntimeError("solver crashed on purpose")
+    return solve_world(base, levers, options)
+
+
+def test_dask_failures_then_retry_failed_give_the_rows_of_a_clean_run(tmp_path: Path) -> None:
+    """On a Dask LocalCluster a world that keeps raising is stored as an error and the others as
+    the local pool stores them; --retry-failed then solves only those, in place."""
+    pytest.importorskip("distributed")
+    from kantokuen.analysis.executors import DaskExecutor
+
+    loaded = load(write(tmp_path))
+    plan = plan_explore(loaded, 8, seed=2, vary_ranges=[f"{SCALE}=1:5"])
+    store = str(tmp_path / "d.sqlite")
+    run_explore(plan, store, DaskExecutor(2), solve=flaky_world)
+    failed = summarize(plan, st.read_points(store))["worlds"]["errors"]
+    assert failed == sum(1 for w in plan.worlds if w[SCALE] > 4) > 0
+    retried = run_explore(plan, store, Inline(), retry_failed=True)
+    assert (retried.skipped, retried.solved) == (8 - failed, failed)
+    run_explore(plan, str(tmp_path / "clean.sqlite"), Inline())
+
+    def answers(path: str) -> dict[str, tuple[Any, ...]]:
+        keep = ("levers", "status", "go", "x_day", "margins", "details", "error")
+        return {r["point_key"]: tuple(r[k] for k in keep) for r in st.read_points(path)}
+
+    assert answers(store) == answers(str(tmp_path / "clean.sqlite"))
