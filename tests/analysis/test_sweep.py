@@ -36,6 +36,12 @@ from kantokuen.reports.sweep import changes_only
 
 ROOT = Path(__file__).resolve().parents[2]
 TEACHING = str(ROOT / "cases" / "teaching" / "two_divisions.yaml")
+# The line of the decision deadline in that file (the error names it).
+DEADLINE_LINE = next(
+    n
+    for n, text in enumerate(Path(TEACHING).read_text().splitlines(), 1)
+    if text.lstrip().startswith("decision_deadline:")
+)
 SHARE = "levers.north_share"
 SCALE = "levers.withdrawal_scale"
 
@@ -115,14 +121,14 @@ def test_bad_specs_say_what_is_wrong(text: str, why: str) -> None:
         (
             "levers.north_share=0.9:0.3:0.1",
             "Error: --vary: levers.north_share=0.9:0.3:0.1: START is "
-            "after END (ranges are START:END:STEP with END included (0.3:0.9:0.1, 1941-06-25:1941-08-01:7d), "
-            "lists are a,b,c)\n",
+            "after END (ranges are START:END:STEP with END included (0.3:0.9:0.1, "
+            "1941-06-25:1941-08-01:7d), lists are a,b,c)\n",
         ),
         (
             "levers.nort_share=0.5,0.6",
             "Error: --vary: levers.nort_share: 'nort_share' is not a field of levers "
-            "(with --vary levers.nort_share=0.5) (did you mean north_share? fields of levers: mobilization_order, "
-            "north_share, withdrawal_scale)\n",
+            "(with --vary levers.nort_share=0.5) (did you mean north_share? fields of levers: "
+            "mobilization_order, north_share, withdrawal_scale)\n",
         ),
         (
             "levers.north_share=0.5:1.5:0.5",
@@ -131,10 +137,10 @@ def test_bad_specs_say_what_is_wrong(text: str, why: str) -> None:
         ),
         (
             "levers.mobilization_order=1941-07-01,1941-09-01",
-            f"Error: {TEACHING}:64: criteria.decision_deadline.date: "
+            f"Error: {TEACHING}:{DEADLINE_LINE}: criteria.decision_deadline.date: "
             "decision deadline 1941-08-01 is before the mobilization order 1941-09-01 (with --vary "
-            "levers.mobilization_order=1941-09-01; and 1 more problem at this point) (move the deadline after the "
-            "order, or the order earlier)\n",
+            "levers.mobilization_order=1941-09-01; and 1 more problem at this point) (move the "
+            "deadline after the order, or the order earlier)\n",
         ),
     ],
 )
@@ -263,7 +269,8 @@ def test_resume_solves_only_what_is_missing(tmp_path: Path) -> None:
 
 
 def flaky_solve(base: LoadedCase, levers: dict[str, Any], options: SolveOptions) -> dict[str, Any]:
-    """The real solve, except that North share 0.5 always raises (as a crash in the solver would)."""
+    """The real solve, except that North share 0.5 always raises (as a crash in the solver
+    would)."""
     if levers.get(SHARE) == 0.5:
         raise RuntimeError("solver crashed on purpose")
     return solve_point(base, levers, options)
@@ -475,8 +482,8 @@ def test_sigkill_half_way_then_resume_loses_nothing_and_solves_nothing_twice(
     out, err = resumed.communicate(timeout=120)
     assert resumed.returncode == 0, err
     assert (
-        f"{len(kept)} of {BIG_POINTS} points already in the store; solving {BIG_POINTS - len(kept)}."
-        in err
+        f"{len(kept)} of {BIG_POINTS} points already in the store; solving "
+        f"{BIG_POINTS - len(kept)}." in err
     )
     rows = st.read_points(str(store))
     assert len(rows) == BIG_POINTS == len({r["point_key"] for r in rows})
