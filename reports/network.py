@@ -166,7 +166,8 @@ def build_network(view: View, plan: Result | None = None) -> Network:
         loaded = use["loaded"][: last + 1] if use else []
         unloaded = use["unloaded"][: last + 1] if use else []
         daily = [max(a, b) for a, b in zip(loaded, unloaded, strict=False)]
-        flow = Flow(float(sum(loaded) + sum(unloaded)), 0.0, float(port.tons_per_day))
+        capacity = use["capacity"] if use else port.tons_per_day
+        flow = Flow(float(sum(loaded) + sum(unloaded)), 0.0, float(capacity))
         _peak(flow, daily, result)
         net.ports.append(
             Port(key, _short(port.location, port.name), at, flow, sum(loaded), sum(unloaded))
@@ -195,7 +196,9 @@ def build_network(view: View, plan: Result | None = None) -> Network:
         path = _path(_at(start), line.waypoints, _at(end))
         rail = usage.get("rail", {}).get(key)
         entrained = rail["entrained"][: last + 1] if rail else []
-        flow = Flow(float(sum(entrained)), 0.0, float(line.tons_per_day))
+        # the plan's own figure when there is one (it is in the plan's measure); else the case's
+        capacity = rail["capacity"] if rail else getattr(line, "tons_per_day", None) or 0
+        flow = Flow(float(sum(entrained)), 0.0, float(capacity))
         _peak(flow, entrained, result)
         net.links.append(Link(key, "rail", view.rail_name(key), path, flow))
         if line.end_location is not None and path and path[-1] not in areas:

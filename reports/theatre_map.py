@@ -456,7 +456,10 @@ def legend_svg(scale: Scale, x0: float, y0: float) -> tuple[str, float]:
 
 def _legend_text(x: float, y: float, text: str, bold: bool = False, size: float = 10) -> str:
     weight = ' font-weight="bold"' if bold else ""
-    return f'<text class="label" x="{x:.1f}" y="{y:.1f}" font-size="{size:g}"{weight}>{esc(text)}</text>'
+    return (
+        f'<text class="label" x="{x:.1f}" y="{y:.1f}" font-size="{size:g}"{weight}>'
+        f"{esc(text)}</text>"
+    )
 
 
 def _nice_steps(top: float) -> list[float]:
@@ -502,9 +505,8 @@ def map_svg(
     height += notes * (_font(small) + 2) + (6 if notes else 0)  # the notes go under the maps
     for i, net in enumerate(networks):
         x, y = (i % PER_ROW) * (width + gap), (i // PER_ROW) * (height + gap)
-        panels.append(
-            f'<g transform="translate({x:.1f} {y:.1f})">{panel_svg(net, bbox, width, scale, small)}</g>'
-        )
+        panel = panel_svg(net, bbox, width, scale, small)
+        panels.append(f'<g transform="translate({x:.1f} {y:.1f})">{panel}</g>')
     legend_x = columns * (width + gap) + 8
     legend, legend_h = legend_svg(scale, legend_x, 0)
     total_w = legend_x + LEGEND_WIDTH
@@ -578,7 +580,10 @@ def map_png(svg: str) -> bytes:
 
     size = re.search(r'width="(\d+)" height="(\d+)"', svg)
     width, height = (int(size.group(1)), int(size.group(2))) if size else (1000, 800)
-    page = f'<!DOCTYPE html><html><head><meta charset="utf-8"><title>map</title></head><body style="margin:0">{svg}</body></html>'
+    page = (
+        '<!DOCTYPE html><html><head><meta charset="utf-8"><title>map</title></head>'
+        f'<body style="margin:0">{svg}</body></html>'
+    )
     with tempfile.TemporaryDirectory(prefix="kantokuen-map-") as folder:
         path = Path(folder) / "map.html"
         path.write_text(page, encoding="utf-8")
