@@ -36,7 +36,8 @@ def one_line(text: str) -> str:
 
 
 class ErrorBoundary(click.Group):
-    """Turns every expected failure into one `Error:` line per problem and a documented exit code."""
+    """Turns every expected failure into one `Error:` line per problem and a documented exit
+    code."""
 
     def invoke(self, ctx: click.Context) -> Any:
         debug = bool(ctx.params.get("debug"))
@@ -154,7 +155,8 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
     \b
     Example:
       kantokuen validate cases/kantokuen_1941.yaml
-      kantokuen validate cases/kantokuen_1941.yaml --scenario halving-met --set levers.north_share=0.8
+      kantokuen validate cases/kantokuen_1941.yaml --scenario halving-met \\
+          --set levers.north_share=0.8
     """
     from kantokuen.api import load_case
 
@@ -438,8 +440,8 @@ def sweep(
         run, plan = done.run, done.plan
         if run.interrupted:
             click.echo(
-                f"Interrupted: {run.solved} points solved in this run, {run.skipped + run.solved} of "
-                f"{run.total} stored in {store}; run the same command again to resume.",
+                f"Interrupted: {run.solved} points solved in this run, {run.skipped + run.solved} "
+                f"of {run.total} stored in {store}; run the same command again to resume.",
                 err=True,
             )
             sys.exit(run.exit_code)
@@ -531,7 +533,8 @@ def report(
     \b
     Example:
       kantokuen report cases/kantokuen_1941.yaml --scenario historical --html historical.html
-      kantokuen report cases/kantokuen_1941.yaml -s historical -s early-order -s halving-met --html compare.html
+      kantokuen report cases/kantokuen_1941.yaml -s historical -s early-order -s halving-met \\
+          --html compare.html
       kantokuen report a.json b.json --format md -o compare.md
       kantokuen report --store sweep.sqlite --html sweep.html
       kantokuen report --explore explore.json --html explore.html
@@ -1009,8 +1012,8 @@ def breakeven(
     \b
     Example:
       kantokuen breakeven cases/kantokuen_1941.yaml -s historical --lever levers.withdrawal_scale
-      kantokuen breakeven cases/kantokuen_1941.yaml -s halving-met --lever levers.mobilization_order \\
-          --target "x-day<=1941-09-01"
+      kantokuen breakeven cases/kantokuen_1941.yaml -s halving-met \\
+          --lever levers.mobilization_order --target "x-day<=1941-09-01"
     """
     from kantokuen.analysis.breakeven import breakeven as find_breakeven
     from kantokuen.analysis.breakeven import lever_grid, parse_target
@@ -1040,6 +1043,33 @@ def breakeven(
         sys.exit(EXIT_NO_ANSWER)
 
 
+def parse_weights(text: str | None) -> dict[str, float]:
+    """`--weights lever=1,sourced=100` as a mapping; a class it does not name keeps its
+    default. A bad class or cost is a usage error naming the option."""
+    from kantokuen.planner.factors import COST_CLASSES
+
+    out: dict[str, float] = {}
+    for item in (text or "").split(","):
+        if not item.strip():
+            continue
+        name, _, value = item.partition("=")
+        name = name.strip()
+        if name not in COST_CLASSES:
+            raise click.BadParameter(
+                f"unknown class '{name}' (give {', '.join(COST_CLASSES)})", param_hint="--weights"
+            )
+        try:
+            cost = float(value)
+        except ValueError:
+            cost = -1.0
+        if not cost >= 0 or cost == float("inf"):
+            raise click.BadParameter(
+                f"{name}={value.strip()}: a cost is a number ≥ 0", param_hint="--weights"
+            )
+        out[name] = cost
+    return out
+
+
 @main.command()
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
 @scenario_option
@@ -1051,7 +1081,38 @@ def breakeven(
     type=click.IntRange(min=1),
     default=3,
     show_default=True,
-    help="For a no-go, look for up to this many minimal conflicts (each a separate reason).",
+    help="For a no-go, list up to this many minimal conflicts (each a separate reason); the "
+    "report says whether that is all of them.",
+)
+@click.option(
+    "--corrections",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="For a no-go, the number of cheapest correction sets to find (each verified).",
+)
+@click.option(
+    "--weights",
+    "weights_text",
+    metavar="CLASS=COST,...",
+    default=None,
+    help="Cost of a move by provenance (default lever=1,assumption=2,beyond_range=10,"
+    "sourced=50): a lever; a value within its declared range; past it (or an assumption with "
+    "no range); a sourced value or criterion.",
+)
+@click.option(
+    "--alternatives",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="For a go, up to this many other verified plans, as different as possible.",
+)
+@click.option(
+    "--within",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="For a go, the alternatives' X-Day is at most this many days after the earliest.",
 )
 def explain(
     case_file: str,
@@ -1064,18 +1125,26 @@ def explain(
     fmt: str,
     output: str | None,
     max_conflicts: int,
+    corrections: int,
+    weights_text: str | None,
+    alternatives: int,
+    within: int,
 ) -> None:
-    """Why no-go (a minimal conflict, and how far each member is off), or what binds a go.
+    """Why no-go (every minimal conflict, and the cheapest corrections), or what binds a go.
 
-    For a no-go: the smallest set of criteria and lever settings that cannot hold together
-    (dropping any one makes the case feasible), each in domain words with the value that
-    would work. For a go: what sets X-Day (each criterion, lever and full resource relaxed on
-    its own), the resources at capacity, and the critical chain of the last unit to arrive.
-    --time-limit applies to each solve; the report says how many it took.
+    For a no-go: the minimal conflicts of criteria, levers and declared ranges (dropping any
+    one member gives a go), each member in domain words with the least move that would do;
+    and the cheapest sets of changes that give a go, priced by provenance (--weights), each
+    with the exact values needed and a verified plan. For a go: what sets X-Day (each
+    criterion, lever and full resource relaxed on its own), the resources at capacity, the
+    critical chain of the last unit, other plans within --within days, and when each front's
+    force closes. --time-limit bounds the whole command; a check it cuts short is reported as
+    not checked.
 
     \b
     Example:
       kantokuen explain cases/kantokuen_1941.yaml --scenario historical
+      kantokuen explain cases/kantokuen_1941.yaml -s historical --weights sourced=100 --json
       kantokuen explain cases/kantokuen_1941.yaml --scenario halving-met --json -o why.json
     """
     from kantokuen import api
@@ -1083,9 +1152,18 @@ def explain(
     from kantokuen.reports.inputs import check_output
 
     check_output(output)
+    weights = parse_weights(weights_text)
     loaded = api.load_case(case_file, scenario, sets)
     report = api.explain(
-        loaded, time_limit=time_limit, workers=workers, seed=seed, max_conflicts=max_conflicts
+        loaded,
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        max_conflicts=max_conflicts,
+        corrections=corrections,
+        weights=weights,
+        alternatives=alternatives,
+        within=within,
     )
     _show(
         "json" if as_json else fmt,
@@ -1201,7 +1279,8 @@ def explore(
     Example:
       kantokuen explore cases/kantokuen_1941.yaml -s historical --samples 1000 --seed 1
       kantokuen explore cases/kantokuen_1941.yaml -s historical --samples 256 \\
-          --vary-range levers.withdrawal_scale=1:5 --policy early=levers.mobilization_order=1941-06-25
+          --vary-range levers.withdrawal_scale=1:5 \\
+          --policy early=levers.mobilization_order=1941-06-25
       kantokuen explore CASE --samples 1000 --method sobol --store e.sqlite --json -o e.json
     """
     import tempfile

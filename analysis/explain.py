@@ -1,14 +1,21 @@
 """`explain`: why a case is a no-go, or what binds its go, as one report.
 
-No-go: the minimal conflict of criteria and lever settings (planner.explain), each member in
-domain words with how far it would have to move. Go: the criteria with zero slack, what sets
-X-Day (each criterion, lever and saturated resource relaxed on its own, X-Day re-solved), the
-resources at capacity and on which days, and the critical chain of the last unit to arrive.
-Every plan used has passed the verifier; the report says how many solves it took.
+No-go: every minimal conflict of criteria, levers and declared ranges (up to a limit, saying
+whether the list is complete), each member in domain words with the least move that would do;
+the members several conflicts share; and the cheapest corrections (sets of moves that together
+give a go, priced by provenance), each with the exact values needed and a verified plan
+(planner.corrections). Go: the criteria with zero slack, what sets X-Day (each criterion,
+lever and saturated resource relaxed on its own, X-Day re-solved), the resources at capacity
+and on which days, and the critical chain of the last unit to arrive. The time limit bounds
+the whole; every plan used has passed the verifier; the report says how many checks and
+solves it took, and how many checks ran out of time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import time
+from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel, Field
@@ -18,27 +25,33 @@ from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Result, Status
 from kantokuen.models.scenarios import LoadedCase
 from kantokuen.planner.binding import critical_chain, saturated_resources, what_binds
-from kantokuen.planner.explain import (
-    describe,
-    explain_conflict,
-    minimal_conflict,
-    other_conflicts,
+from kantokuen.planner.corrections import (
+    ConflictSet,
+    Correction,
+    Explored,
+    Search,
+    explore,
+    member_distance,
 )
+from kantokuen.planner.explain import describe, minimal_conflict
+from kantokuen.planner.factors import DEFAULT_WEIGHTS
+from kantokuen.planner.prose import member_sentence, pretty, unchecked_sentence
 from kantokuen.planner.result import build_result
 from kantokuen.planner.solve import SolveOptions, plan_case
 
 
 class ConflictMember(BaseModel):
     name: str
-    kind: str
+    kind: str = Field(description="criterion | lever | range (a declared value) | movement")
     label: str
     sentence: str
     current: str = ""
-    needed: str = ""
+    needed: str = Field("", description="The least value that would do ('' unknown or none).")
     scope: str = Field(
         "case",
         description="case: moving this member alone gives a go; loosened: it does with "
-        "the levers outside the conflict at their loosest; conflict: it only dissolves this conflict.",
+        "the levers outside the conflict at their loosest; conflict: it only dissolves this "
+        "conflict.",
     )
 
 
@@ -46,8 +59,53 @@ class ConflictReport(BaseModel):
     """One minimal conflict: dropping any member makes the case (reduced to it) feasible."""
 
     members: list[ConflictMember]
-    minimal: bool = Field(True, description="Checked minimal (False: some checks ran out of time).")
+    minimal: bool = Field(
+        True,
+        description="Checked minimal by deletion: keeping all but any one member gives a go "
+        "(each with a plan the verifier passed). False: some checks ran out of time.",
+    )
     checks: int = 0
+
+
+class Conflicts(BaseModel):
+    """Every minimal conflict found, and whether that is all of them."""
+
+    complete: bool = Field(
+        False, description="Every minimal conflict is listed (the search ran to its end)."
+    )
+    more: bool = Field(False, description="At least one more conflict exists past the limit.")
+    note: str = Field("", description="The list's completeness in words.")
+    items: list[ConflictReport] = Field(default_factory=list)
+    shared: list[str] = Field(
+        default_factory=list,
+        description="Members in several conflicts: moving that one member dissolves them all.",
+    )
+
+
+class Change(BaseModel):
+    """One move of a correction: a member at the least value that still gives a go."""
+
+    member: str = Field(description="criterion, levers.<lever>, a declared path, <path>> past it")
+    path: str = Field(description="The dotted path it sets (as --set would).")
+    kind: str = Field(description="lever | criterion | range | beyond")
+    label: str
+    cost_class: str = Field(description="lever | assumption | beyond_range | sourced")
+    cost: float
+    current: Any = Field(description="The case's value (JSON form).")
+    value: Any = Field(description="The value that does, or 'off' (JSON form).")
+    words: str = Field(description="The move in words: `from 1× history to 3.34× history`.")
+    declared: list[Any] | None = Field(None, description="The declared range, low and high.")
+
+
+class CorrectionSet(BaseModel):
+    """A minimal correction: moves that together give a go (no fewer would)."""
+
+    cost: float
+    changes: list[Change]
+    verified: bool = Field(description="A plan of the corrected case passed the verifier.")
+    x_day: str | None = Field(None, description="X-Day of that verified plan.")
+    note: str = ""
+    sentence: str
 
 
 class BindingRow(BaseModel):
@@ -102,10 +160,23 @@ class ExplainReport(BaseModel):
     status: str
     x_day: str | None = None
     decision_day: str | None = None
-    conflicts: list[ConflictReport] = Field(
+    conflicts: Conflicts = Field(
+        default_factory=Conflicts,
+        description="A no-go's minimal conflicts, the first one found first; a go needs every "
+        "one of them dissolved.",
+    )
+    correction_sets: list[CorrectionSet] = Field(
         default_factory=list,
-        description="Minimal conflicts, the first one found first; a go needs every one of "
-        "them dissolved.",
+        description="A no-go's cheapest minimal corrections, cheapest first, each verified.",
+    )
+    corrections_complete: bool = Field(
+        False, description="No further correction exists among the members considered."
+    )
+    weights: dict[str, float] = Field(
+        default_factory=dict, description="The cost of each class of move."
+    )
+    left_out: list[str] = Field(
+        default_factory=list, description="Declared ranges no correction moves, and why."
     )
     movement_impossible: bool = False
     zero_slack: list[ZeroSlack] = Field(default_factory=list)
@@ -113,16 +184,47 @@ class ExplainReport(BaseModel):
     saturated: list[SaturatedRow] = Field(default_factory=list)
     chain: ChainReport | None = None
     solves: int = Field(0, description="CP-SAT solves used, all told.")
+    checks: int = Field(0, description="Feasibility checks asked, all told (most by arithmetic).")
+    not_checked: int = Field(0, description="Checks that ran out of time (never claims).")
+    timings: dict[str, float] = Field(
+        default_factory=dict, description="Seconds per stage (plan, first_conflict, ...)."
+    )
     result: Result
 
 
+@dataclass(frozen=True)
+class ExplainOptions:
+    """What `explain` looks for, and how hard."""
+
+    max_conflicts: int = 3
+    corrections: int = 3
+    weights: dict[str, float] = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    alternatives: int = 3
+    within: int = 3
+
+
+CHECK_SHARE = 0.1
+"""Each CP-SAT check of an explanation may use this share of the time limit (counted in
+deterministic time), never more than `CHECK_SECONDS` and never past the deadline: most checks
+need no solve at all, and no one hard check may take the whole command."""
+CHECK_SECONDS = 3.0
+
+
 def explain_case(
-    loaded: LoadedCase, options: SolveOptions, max_conflicts: int = 3
+    loaded: LoadedCase,
+    options: SolveOptions,
+    max_conflicts: int = 3,
+    explain: ExplainOptions | None = None,
 ) -> ExplainReport:
-    """Solve the case, then explain the no-go (up to `max_conflicts` minimal conflicts) or
-    what binds the go."""
+    """Solve the case, then explain the no-go (its minimal conflicts and cheapest corrections)
+    or what binds the go. `options.time_limit` bounds the whole: planning and explanation share
+    one deadline, and a check that runs out of time is reported as not checked."""
+    started = time.perf_counter()
+    explain = explain or ExplainOptions(max_conflicts=max_conflicts)
+    deadline = started + options.time_limit
     inst = Instance(loaded.case)
-    outcome = plan_case(inst, options)
+    outcome = plan_case(inst, options, deadline=deadline)
+    timings = {"plan": round(time.perf_counter() - started, 3)}
     head: dict[str, Any] = {
         "case": loaded.case.name,
         "scenario": loaded.scenario,
@@ -130,11 +232,19 @@ def explain_case(
         "status": outcome.status.value,
     }
     if outcome.status == Status.INFEASIBLE:
-        return _no_go(loaded, inst, outcome, options, head, max_conflicts)
-    if outcome.plan is None:
+        report = _no_go(loaded, inst, outcome, options, head, explain, deadline, timings)
+    elif outcome.plan is None:
         result = build_result(loaded, inst, outcome, options, [], [])
-        return ExplainReport(**head, verdict="no-answer", solves=1, result=result)
-    return _go(loaded, inst, outcome, options, head)
+        report = ExplainReport(**head, verdict="no-answer", solves=1, result=result)
+    else:
+        report = _go(loaded, inst, outcome, options, head)
+    timings["total"] = round(time.perf_counter() - started, 3)
+    return report.model_copy(update={"timings": timings})
+
+
+def check_seconds(options: SolveOptions) -> float:
+    """The budget of one CP-SAT check of an explanation (see `CHECK_SHARE`)."""
+    return min(CHECK_SHARE * options.time_limit, CHECK_SECONDS)
 
 
 def _no_go(
@@ -143,12 +253,18 @@ def _no_go(
     outcome: Any,
     options: SolveOptions,
     head: dict[str, Any],
-    max_conflicts: int,
+    explain: ExplainOptions,
+    deadline: float,
+    timings: dict[str, float],
 ) -> ExplainReport:
-    first = minimal_conflict(inst, time_limit=options.time_limit)
+    mark = time.perf_counter()
+    budget = check_seconds(options)
+    first = minimal_conflict(inst, time_limit=budget, deadline=deadline)
+    timings["first_conflict"] = round(time.perf_counter() - mark, 3)
     result = build_result(
         loaded, inst, outcome, options, list(first.members), describe(inst, first)
     )
+    weights = dict(explain.weights)
     if not first.feasible_without_criteria:
         movement = ConflictMember(
             name=HORIZON_MEMBER,
@@ -159,36 +275,144 @@ def _no_go(
         return ExplainReport(
             **head,
             verdict="no-go",
-            conflicts=[ConflictReport(members=[movement], checks=first.checks)],
+            conflicts=Conflicts(
+                complete=True,
+                note="The movement itself cannot be done: no criterion or lever matters.",
+                items=[ConflictReport(members=[movement], checks=first.checks)],
+            ),
             movement_impossible=True,
+            weights=weights,
             solves=1 + first.checks,
             result=result,
         )
-    conflicts, more_checks = other_conflicts(inst, first, options.time_limit, max_conflicts)
-    solves = 1 + first.checks + more_checks
-    reports = []
-    for conflict in conflicts:
-        members, used = explain_conflict(inst, conflict, options)
-        solves += used
-        reports.append(
-            ConflictReport(
-                members=[
-                    ConflictMember(
-                        name=m.name,
-                        kind=m.kind,
-                        label=m.label,
-                        sentence=m.sentence,
-                        current=m.current,
-                        needed=m.needed,
-                        scope=m.scope,
-                    )
-                    for m in members
-                ],
-                minimal=conflict.proven_minimal,
-                checks=conflict.checks,
+    search = Search(inst, weights, budget, deadline)
+    mark = time.perf_counter()
+    found = explore(search, explain.max_conflicts, explain.corrections, first.members)
+    timings["conflicts_and_corrections"] = round(time.perf_counter() - mark, 3)
+    conflicts = [_conflict_report(inst, search, c) for c in found.conflicts]
+    corrections = [_correction_report(inst, c) for c in found.corrections]
+    oracle = search.oracle
+    return ExplainReport(
+        **head,
+        verdict="no-go",
+        conflicts=Conflicts(
+            complete=found.conflicts_complete,
+            more=found.more_conflicts,
+            note=_completeness(found, explain.max_conflicts),
+            items=conflicts,
+            shared=shared_members(inst, search, found.conflicts),
+        ),
+        correction_sets=corrections,
+        corrections_complete=found.corrections_complete,
+        weights=weights,
+        left_out=search.left_out,
+        movement_impossible=found.movement_impossible,
+        solves=1 + first.checks + oracle.solves,
+        checks=oracle.checks,
+        not_checked=oracle.undecided,
+        result=result,
+    )
+
+
+def _completeness(found: Explored, limit: int) -> str:
+    n = len(found.conflicts)
+    listed = f"{n} minimal conflict{'' if n == 1 else 's'}"
+    if found.conflicts_complete:
+        return f"Complete: {'the only' if n == 1 else 'all'} {listed}."
+    if found.more_conflicts:
+        return f"{listed.capitalize()} shown (--max-conflicts {limit}); at least one more exists."
+    return (
+        f"{listed.capitalize()} found; some checks ran out of time, so there may be more "
+        "(not checked)."
+    )
+
+
+def _conflict_report(inst: Instance, search: Search, conflict: ConflictSet) -> ConflictReport:
+    members = []
+    for name in conflict.members:
+        factor = search.by_name[name]
+        kind = factor.kind
+        if name in conflict.unchecked:
+            members.append(
+                ConflictMember(
+                    name=name, kind=kind, label=factor.label, sentence=unchecked_sentence(name)
+                )
+            )
+            continue
+        distance = member_distance(search, conflict, name)
+        sentence = member_sentence(inst, factor, distance.value, distance.scope)
+        if not distance.sure:
+            sentence += " (Some checks ran out of time: a smaller move may also work.)"
+        members.append(
+            ConflictMember(
+                name=name,
+                kind=kind,
+                label=factor.label,
+                sentence=sentence,
+                current=factor.words(factor.current),
+                needed=factor.words(distance.value) if distance.value is not None else "",
+                scope=distance.scope,
             )
         )
-    return ExplainReport(**head, verdict="no-go", conflicts=reports, solves=solves, result=result)
+    return ConflictReport(members=members, minimal=conflict.minimal)
+
+
+def shared_members(inst: Instance, search: Search, conflicts: list[ConflictSet]) -> list[str]:
+    """For each member of several conflicts: moving it alone dissolves all of them."""
+    out = []
+    for factor in search.factors:
+        where = [i for i, c in enumerate(conflicts, 1) if factor.name in c.members]
+        if len(where) < 2:
+            continue
+        numbers = ", ".join(str(i) for i in where[:-1]) + f" and {where[-1]}"
+        both = "both" if len(where) == 2 else f"all {len(where)}"
+        out.append(
+            f"The {factor.label} is in conflicts {numbers}: moving that one member "
+            f"dissolves {both}."
+        )
+    return out
+
+
+def _correction_report(inst: Instance, correction: Correction) -> CorrectionSet:
+    changes = [
+        Change(
+            member=m.factor.name,
+            path=m.factor.path,
+            kind=m.factor.kind,
+            label=m.factor.label,
+            cost_class=m.factor.cost_class,
+            cost=m.cost,
+            current=_json(m.factor.current),
+            value=_json(m.value),
+            words=m.factor.change_words(m.value),
+            declared=[_json(v) for v in m.factor.declared] if m.factor.declared else None,
+        )
+        for m in correction.moves
+    ]
+    plan = correction.plan
+    x_day = inst.case.date(plan.x_day).isoformat() if plan is not None else None
+    moves = "; ".join(f"{c.label} {c.words}" for c in changes)
+    when = pretty(inst.case.date(plan.x_day)) if plan is not None else ""
+    sentence = f"{moves} (cost {correction.cost:g})" + (
+        f": a go with X-Day {when} (a verified plan)." if when else ": not verified in time."
+    )
+    return CorrectionSet(
+        cost=correction.cost,
+        changes=changes,
+        verified=plan is not None,
+        x_day=x_day,
+        note=correction.note,
+        sentence=sentence,
+    )
+
+
+def _json(value: Any) -> Any:
+    """A member's value as JSON: dates in ISO form, a share schedule as its steps."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [{"date": s.date.isoformat(), "share": s.share} for s in value]
+    return value
 
 
 def _go(

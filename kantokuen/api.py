@@ -83,14 +83,28 @@ def explain(
     workers: int = 0,
     seed: int = 0,
     max_conflicts: int = 3,
+    corrections: int = 3,
+    weights: Mapping[str, float] | None = None,
+    alternatives: int = 3,
+    within: int = 3,
 ) -> ExplainReport:
     """Why no-go (up to `max_conflicts` minimal conflicts, each member with the value that
-    would work), or what sets X-Day of a go (criteria and levers relaxed one at a time, the
-    resources at capacity, the critical chain of the last unit), as `kantokuen explain` gives
-    it. `time_limit` applies to each solve."""
-    from kantokuen.analysis.explain import explain_case
+    would work, and the `corrections` cheapest sets of changes that give a go, priced by
+    `weights`: lever, assumption, beyond_range, sourced), or what sets X-Day of a go (criteria
+    and levers relaxed one at a time, the resources at capacity, the critical chain of the
+    last unit, up to `alternatives` other plans within `within` days of X-Day, and when each
+    front's force closes), as `kantokuen explain` gives it. `time_limit` bounds the whole."""
+    from kantokuen.analysis.explain import ExplainOptions, explain_case
+    from kantokuen.planner.factors import DEFAULT_WEIGHTS
 
-    return explain_case(as_loaded(case), options(time_limit, workers, seed), max_conflicts)
+    chosen = ExplainOptions(
+        max_conflicts=max_conflicts,
+        corrections=corrections,
+        weights=dict(DEFAULT_WEIGHTS) | dict(weights or {}),
+        alternatives=alternatives,
+        within=within,
+    )
+    return explain_case(as_loaded(case), options(time_limit, workers, seed), explain=chosen)
 
 
 @dataclass(frozen=True)

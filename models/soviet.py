@@ -23,7 +23,7 @@ give identical integers.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -98,16 +98,18 @@ def fronts_with(case: Case, measure: str) -> list[str]:
     return [key for key, front in case.fronts.items() if getattr(front, measure) is not None]
 
 
-def strength_exact(case: Case, horizon: int, measure: str = DIVISIONS) -> dict[str, list[Fraction]]:
-    """Strength per front per day in one measure, as exact fractions (only the fronts that
-    give the measure)."""
+def strength_exact(
+    case: Case, horizon: int, measure: str = DIVISIONS, days: Iterable[int] | None = None
+) -> dict[str, list[Fraction]]:
+    """Strength per front per day 0..horizon (or on the given days only) in one measure, as
+    exact fractions (only the fronts that give the measure)."""
     scale = _decimal(case.levers.withdrawal_scale)
     reaction = case.soviet_reaction
     rate, ceiling = _decimal(reaction.reinforce_per_day), _decimal(reaction.ceiling)
     detect = detection_day(case)
     rules = {key: _FrontRule(case, key, measure) for key in fronts_with(case, measure)}
     out: dict[str, list[Fraction]] = {f: [] for f in rules}
-    for day in range(horizon + 1):
+    for day in range(horizon + 1) if days is None else days:
         until = min(day, detect) if detect is not None and reaction.halt_withdrawals else day
         base = {key: rule.base(scale, until, day) for key, rule in rules.items()}
         reinforced = Fraction(0)
@@ -126,3 +128,10 @@ def strength_table(
     equivalents, milli-tanks, ...), rounded half to even."""
     table = strength_exact(case, horizon, measure)
     return {f: tuple(round(v * MILLI) for v in days) for f, days in table.items()}
+
+
+def total_on(case: Case, day: int, measure: str = DIVISIONS) -> int:
+    """The Far East total of a measure on one day, in thousandths: the sum over the fronts of
+    `strength_table`'s values on that day, without computing the other days."""
+    table = strength_exact(case, case.calendar.horizon_days, measure, days=(day,))
+    return sum(round(values[0] * MILLI) for values in table.values())

@@ -1,14 +1,14 @@
 """Why no-go: a minimal conflict of criteria and lever settings, found by feasibility checks.
 
 A minimal set of conflicting criteria *and lever settings*. The no-go certificate (or, when the
-no-go rests on the full model, CP-SAT's assumption core) gives a first, not necessarily
-minimal, set of criteria; a deletion filter then drops every member (criterion or lever)
-whose removal leaves the case infeasible, and minimality is re-checked at the end: dropping any
-remaining member makes the case feasible. Each check is settled by arithmetic when it can be (the relaxation rules out every
-X-Day, or a list schedule finds a plan), else by CP-SAT within its budget; a check that runs
-out of time is "not checked", never a claim. Dropping a criterion switches it off; dropping a
-lever relaxes it (see `relaxed_levers`). How far each member would have to move is in
-`planner.distance`, the sentences in `planner.prose`, what binds a go in `planner.binding`.
+no-go rests on the full model, CP-SAT's assumption core) gives a first, not necessarily minimal, set
+of criteria; a deletion filter then drops every member (criterion or lever) whose removal leaves the
+case infeasible, and minimality is re-checked at the end: dropping any remaining member makes the
+case feasible. Each check is settled by arithmetic when it can be (the relaxation rules out every
+X-Day, or a list schedule finds a plan), else by CP-SAT within its budget; a check that runs out of
+time is "not checked", never a claim. Dropping a criterion switches it off; dropping a lever relaxes
+it (see `relaxed_levers`). How far each member would have to move is in `planner.distance`, the
+sentences in `planner.prose`, what binds a go in `planner.binding`.
 """
 
 from __future__ import annotations
@@ -365,53 +365,6 @@ def minimal_conflict(
         return Conflict((), False, checks=oracle.checks)
     unchecked = tuple(n for n in criteria + tuple(map(lever_member, kept_levers)) if n in undecided)
     return Conflict(criteria, True, kept_levers, not undecided, oracle.checks, unchecked)
-
-
-def relax_member(inst: Instance, name: str) -> Instance:
-    """The instance with one conflict member dropped: a criterion off, or a lever relaxed."""
-    if name.startswith(LEVER_PREFIX):
-        lever = name[len(LEVER_PREFIX) :]
-        return with_levers(inst, {lever: relaxed_levers(inst)[lever]})
-    return with_criteria_off(inst, [name])
-
-
-def conflict_context(inst: Instance, conflict: Conflict) -> Instance:
-    """The case reduced to one conflict: criteria outside it off, levers outside it relaxed.
-    Distances measured here say how far a member must move to dissolve *this* conflict."""
-    keep = set(conflict.criteria)
-    loose = {k: v for k, v in relaxed_levers(inst).items() if k not in conflict.levers}
-    return with_criteria_off(
-        with_levers(inst, loose), [n for n in enforced_criteria(inst) if n not in keep]
-    )
-
-
-def other_conflicts(
-    inst: Instance,
-    first: Conflict,
-    time_limit: float = 30.0,
-    limit: int = 3,
-    deadline: float | None = None,
-) -> tuple[list[Conflict], int]:
-    """Further minimal conflicts, up to `limit` in all: for each member of the first, drop it
-    alone; if the case is still infeasible, another conflict (without that member) remains.
-    A go needs every conflict dissolved, so each one found is a separate reason for the no-go."""
-    found = [first]
-    checks = 0
-    if not first.feasible_without_criteria:
-        return found, checks
-    for name in first.members:
-        if len(found) >= limit:
-            break
-        reduced = relax_member(inst, name)
-        verdict, solved = feasibility(reduced, enforced_criteria(reduced), time_limit, deadline)
-        checks += solved
-        if verdict is not False:
-            continue
-        more = minimal_conflict(reduced, time_limit, check_movement=False, deadline=deadline)
-        checks += more.checks
-        if more.members and all(set(more.members) != set(c.members) for c in found):
-            found.append(more)
-    return found, checks
 
 
 def enforced_criteria(inst: Instance) -> list[str]:

@@ -1,6 +1,8 @@
-"""Explanations of a no-go, one import away: the conflict search (`planner.conflicts`), the
-arithmetic of the Soviet criteria (`planner.gaps`), the distance search (`planner.distance`)
-and the sentences (`planner.prose`). What binds a go is in `planner.binding`."""
+"""Explanations of a no-go, one import away: the first conflict (`planner.conflicts`), the
+arithmetic of the Soviet criteria (`planner.gaps`), the earliest X-Day solve
+(`planner.distance`) and the sentences (`planner.prose`). Every conflict, the cheapest
+corrections and the least moves are in `planner.corrections` (over `planner.factors`, asked
+of `planner.oracle`); what binds a go is in `planner.binding`."""
 
 from __future__ import annotations
 
@@ -13,27 +15,21 @@ from kantokuen.planner.conflicts import (
     QUICK_PASSES,
     Conflict,
     assumption_core,
-    conflict_context,
     enforced_criteria,
     feasibility,
     feasible_with,
     lever_member,
     minimal_conflict,
-    other_conflicts,
     quick_feasible,
     raised_schedule,
-    relax_member,
     relaxed_levers,
     seconds_left,
     with_criteria_off,
     with_levers,
 )
 from kantokuen.planner.distance import (
-    SCOPE_NOTE,
     EarliestX,
-    Member,
     earliest_x_day,
-    explain_conflict,
 )
 from kantokuen.planner.gaps import (
     HalvingGap,
@@ -72,15 +68,9 @@ __all__ = [
     "PREFERRED",
     "ASSUMPTION_CORE_SECONDS",
     "minimal_conflict",
-    "relax_member",
-    "conflict_context",
-    "other_conflicts",
     "enforced_criteria",
     "EarliestX",
     "earliest_x_day",
-    "Member",
-    "SCOPE_NOTE",
-    "explain_conflict",
     "criterion_measures",
     "scale_needed",
     "halving_scale_needed",

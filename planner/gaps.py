@@ -3,21 +3,30 @@ last decision day the deadlines allow: table arithmetic, no solving."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
-from kantokuen.models.instance import Instance
-from kantokuen.planner.conflicts import (
-    with_levers,
-)
-
-
-def _with_scale(inst: Instance, scale: float) -> Instance:
-    return with_levers(inst, {"withdrawal_scale": scale})
+from kantokuen.models.instance import Instance, decimal
+from kantokuen.models.soviet import total_on
 
 
 def _holds(inst: Instance, criterion: str) -> tuple[bool, ...]:
     """Per day, whether a criterion on Soviet strength (halving, armour and air) holds."""
     return inst.armour_air_holds if criterion == "armour_air" else inst.halving_holds
+
+
+def holds_at_scale(inst: Instance, criterion: str, scale: float, day: int) -> bool:
+    """Whether a criterion on Soviet strength holds on one decision day at another withdrawal
+    scale: `Instance.fallen_to`'s exact rule, computing that one day only."""
+    case = inst.case.model_copy(
+        update={"levers": inst.case.levers.model_copy(update={"withdrawal_scale": scale})}
+    )
+    fraction, measures = criterion_measures(inst, criterion)
+    limit = decimal(fraction)
+    return all(
+        total_on(case, day, measure) <= limit * inst.measure_total(measure, 0)
+        for measure in measures
+    )
 
 
 def criterion_measures(inst: Instance, criterion: str) -> tuple[float, tuple[str, ...]]:
@@ -36,16 +45,33 @@ def scale_needed(
     formations outrun its withdrawals may need a large scale, or none may do."""
     if not 0 <= decision_day <= inst.horizon:
         return None
-    if not _holds(_with_scale(inst, upper), criterion)[decision_day]:
+    if not holds_at_scale(inst, criterion, upper, decision_day):
         return None
     lo, hi = 0, round(upper * 100)  # hundredths of the scale
-    if _holds(_with_scale(inst, 0.0), criterion)[decision_day]:
+    if holds_at_scale(inst, criterion, 0.0, decision_day):
         return 0.0
     while hi - lo > 1:
         mid = (lo + hi) // 2
-        holds = _holds(_with_scale(inst, mid / 100), criterion)[decision_day]
+        holds = holds_at_scale(inst, criterion, mid / 100, decision_day)
         lo, hi = (lo, mid) if holds else (mid, hi)
     return hi / 100
+
+
+def order_needed(inst: Instance, criterion: str, day: int) -> dt.date | None:
+    """The earliest order after the case's at which a criterion on Soviet strength holds on a
+    decision day, when the Soviet reaction halts withdrawals once the mobilization is seen (a
+    later order, a later detection); None when no order up to that day would do."""
+    case = inst.case
+    fraction, measures = criterion_measures(inst, criterion)
+    limit = decimal(fraction)
+    for order in range(case.order_day + 1, day + 1):
+        date = case.date(order)
+        moved = case.model_copy(
+            update={"levers": case.levers.model_copy(update={"mobilization_order": date})}
+        )
+        if all(total_on(moved, day, m) <= limit * inst.measure_total(m, 0) for m in measures):
+            return date
+    return None
 
 
 def halving_scale_needed(inst: Instance, decision_day: int, upper: float = 100.0) -> float | None:

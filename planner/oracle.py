@@ -27,37 +27,51 @@ by every question that leaves them as they are. A "yes" comes with a plan the ca
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 import time
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 from pydantic import BaseModel
 
-from kantokuen.models.case import DIVISIONS, Case
+from kantokuen.models.case import Case
 from kantokuen.models.instance import Instance, UnitSpec
+from kantokuen.models.paths import lookup
 from kantokuen.models.plan import Plan, UnitPlan
-from kantokuen.models.soviet import strength_table
 from kantokuen.models.verify import verify
 from kantokuen.planner.heuristics import (
     RULES,
     _combat_by_day,
     _date_allows,
     earliest_arrival,
+    iterated_list_schedule,
     largest_share,
     list_schedule,
     resource_bound,
 )
 from kantokuen.planner.model import build
 from kantokuen.planner.solve import PlannerBug, extract_plan
-from kantokuen.planner.solver import new_solver, run
+from kantokuen.planner.solver import WALL_SLACK, new_solver, run
 
 X_DAY_CRITERIA = ("halving", "armour_air", "decision_deadline", "weather")
 """The criteria that depend on X-Day alone (through the decision day or the campaign's end)."""
 
 SOVIET = ("fronts.", "soviet_reaction.", "levers.withdrawal_scale")
 """Paths that change the Soviet strength tables."""
+
+DERIVED = {
+    "halving_holds": "criteria.halving.",
+    "armour_air_holds": "criteria.armour_air.",
+    "force_needed": "criteria.force_ratio.",
+}
+"""Per-day tables of an instance that depend on the Soviet side and one criterion's fields
+only: shared between questions that leave both as they are."""
+
+LIST_PASSES = 16
+"""Perturbed list schedules tried once per movement before its first CP-SAT check."""
 
 MIN_CHECK_SECONDS = 0.05
 """A CP-SAT check with less wall-clock time than this left before the deadline is not run."""
@@ -139,6 +153,7 @@ class _Movement:
     best: dict[str, list[int]]  # combat arrived per front by day, every unit at its earliest
     witnesses: list[Witness] | None = None  # None: the list schedules are not made yet
     impossible: dict[Any, set[int]] = field(default_factory=dict)  # X-Days CP-SAT ruled out
+    searched: bool = False  # the perturbed list schedules were tried
 
 
 @dataclass(frozen=True)
@@ -184,8 +199,10 @@ class Oracle:
         self.solves = 0  # CP-SAT runs
         self.undecided = 0  # questions left open (out of time)
         self._answers: dict[frozenset[tuple[str, Any]], Verdict] = {}
-        self._tables: dict[tuple[Any, str], dict[str, tuple[int, ...]]] = {}
+        self._tables: dict[Any, dict[str, dict[str, tuple[int, ...]]]] = {}
         self._movements: dict[Any, _Movement] = {}
+        self._derived: dict[Any, Any] = {}
+        self._allowed: dict[Any, list[int]] = {}
 
     def left(self) -> float | None:
         """Seconds left before the deadline (None: no deadline)."""
@@ -203,6 +220,7 @@ class Oracle:
         if known is not None and known.feasible is not None:
             return known
         verdict = self._decide(paths)
+        self._keep_derived(paths, verdict.inst)
         self.checks += known is None
         self.undecided += verdict.feasible is None
         self._answers[key] = verdict
@@ -232,17 +250,22 @@ class Oracle:
         case = apply(self.base.case, paths) if paths else self.base.case
         soviet, movement, _ = self._keys(paths)
         inst = Instance(case)
-        inst.__dict__["measures"] = {m: self._table(case, soviet, m) for m in _measures(case)}
+        # Instance fills `_measure_tables` one measure at a time, when first asked: instances
+        # with the same Soviet side share one such dict, so each table is computed once.
+        inst.__dict__["_measure_tables"] = self._tables.setdefault(soviet, {})
+        for name, key in _derived_keys(paths, soviet).items():
+            if key in self._derived:
+                inst.__dict__[name] = self._derived[key]
         known = self._movements.get(movement)
         if known is not None:
             inst.__dict__["units"] = known.units
         return inst
 
-    def _table(self, case: Case, soviet: Any, measure: str) -> dict[str, tuple[int, ...]]:
-        key = (soviet, measure)
-        if key not in self._tables:
-            self._tables[key] = strength_table(case, case.calendar.horizon_days, measure)
-        return self._tables[key]
+    def _keep_derived(self, paths: Mapping[str, Any], inst: Instance) -> None:
+        """Remember the per-day tables a question computed (see `DERIVED`)."""
+        for name, key in _derived_keys(paths, self._keys(paths)[0]).items():
+            if name in inst.__dict__:
+                self._derived.setdefault(key, inst.__dict__[name])
 
     def _movement(self, inst: Instance, key: Any) -> _Movement:
         known = self._movements.get(key)
@@ -276,16 +299,25 @@ class Oracle:
 
     def _decide(self, paths: Mapping[str, Any]) -> Verdict:
         inst = self.instance(paths)
-        _, movement_key, criteria_key = self._keys(paths)
+        soviet_key, movement_key, criteria_key = self._keys(paths)
         if not _south_allows(inst):
             return Verdict(False, "south", inst)
-        allowed = [x for x in range(inst.horizon + 1) if _date_allows(inst, x)]
+        allowed_key = (soviet_key, criteria_key)
+        if allowed_key not in self._allowed:
+            self._allowed[allowed_key] = [
+                x for x in range(inst.horizon + 1) if _date_allows(inst, x)
+            ]
+        allowed = self._allowed[allowed_key]
         if not allowed:
             return Verdict(False, "criteria", inst)
+        need = inst.force_needed if inst.enabled("force_ratio") else None
+        for witness in self._tighter_witnesses(movement_key):
+            for x in allowed:
+                if witness.serves(inst, x, need):
+                    return Verdict(True, "plan", inst, x, witness)
         movement = self._movement(inst, movement_key)
         if movement.required_from > inst.horizon:
             return Verdict(False, "movement", inst)
-        need = inst.force_needed if inst.enabled("force_ratio") else None
         needs_all = inst.enabled("required_arrivals")
         days = [
             x
@@ -299,35 +331,59 @@ class Oracle:
             for x in days:
                 if witness.serves(inst, x, need):
                     return Verdict(True, "plan", inst, x, witness)
-        soviet_key = self._keys(paths)[0] if need is not None else ()
-        ruled_out = movement.impossible.setdefault((soviet_key, criteria_key), set())
+        ruled_out = movement.impossible.setdefault(
+            (soviet_key if need is not None else (), criteria_key), set()
+        )
         open_days = [x for x in days if x not in ruled_out]
         if not open_days:
             return Verdict(False, "proven", inst)
         return self._solve(inst, movement, open_days, ruled_out)
 
+    def _tighter_witnesses(self, key: tuple[tuple[str, Any], ...]) -> Iterator[Witness]:
+        """The known plans of movements no looser than this one anywhere (`LOOSER`): each is a
+        plan of this movement too, whatever its X-Day."""
+        mine = dict(key)
+        for other, movement in self._movements.items():
+            if movement.witnesses and _no_looser(dict(other), mine, self.base.case):
+                yield from movement.witnesses
+
     def _solve(
         self, inst: Instance, movement: _Movement, days: list[int], ruled_out: set[int]
     ) -> Verdict:
         """CP-SAT on these X-Days only, the X-Day criteria being X-Day's domain."""
+        if not movement.searched:
+            # Before CP-SAT, once per movement: the planner's warm start (perturbed list
+            # schedules aiming at the first open day).
+            movement.searched = True
+            sched = iterated_list_schedule(inst, LIST_PASSES, stop_at=days[0])
+            if sched.x_day is not None and sched.timelines:
+                units = tuple(
+                    tl.unit_plan(spec) if tl is not None else UnitPlan(id=spec.id, committed=False)
+                    for spec, tl in zip(inst.units, sched.timelines, strict=True)
+                )
+                witness = witness_of(inst, units, sched.share_bp)
+                movement.witnesses = [*(movement.witnesses or []), witness]
+                return Verdict(True, "plan", inst, sched.x_day, witness)
         if self.out_of_time():
             return Verdict(None, "time", inst)
         off = [n for n in X_DAY_CRITERIA if inst.enabled(n)]
         relaxed = Instance(apply(inst.case, {f"criteria.{n}.enabled": False for n in off}))
-        relaxed.__dict__["measures"] = inst.measures
+        relaxed.__dict__["_measure_tables"] = inst.__dict__["_measure_tables"]
         relaxed.__dict__["units"] = inst.units
         m = build(relaxed)
         m.cp.add_linear_expression_in_domain(m.x_day, cp_model.Domain.from_values(days))
+        cap = WALL_SLACK * self.time_limit + 1.0  # a hard check must not take the rest
         left = self.left()
-        solver = new_solver(self.time_limit, search="feasibility", wall_cap=left)
+        solver = new_solver(
+            self.time_limit, search="feasibility", wall_cap=cap if left is None else min(cap, left)
+        )
         code = run(solver, m.cp).code
         self.solves += 1
         if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             plan = extract_plan(m, solver)
             chosen = plan.north_share_bp if inst.auto_share else 0
             witness = witness_of(inst, plan.units, chosen)
-            assert movement.witnesses is not None
-            movement.witnesses.append(witness)
+            movement.witnesses = [*(movement.witnesses or []), witness]
             return Verdict(True, "plan", inst, plan.x_day, witness, solved=True)
         if code == cp_model.INFEASIBLE:
             ruled_out.update(days)
@@ -335,15 +391,58 @@ class Oracle:
         return Verdict(None, "time", inst, solved=True)
 
 
-def _measures(case: Case) -> list[str]:
-    """The Soviet measures the criteria in force read (division-equivalents always)."""
-    out = [DIVISIONS]
-    crit = case.criteria
-    if crit.halving.enabled and crit.halving.measure not in out:
-        out.append(crit.halving.measure)
-    if crit.armour_air.enabled:
-        out += [m for m in crit.armour_air.measures if m not in out]
-    return out
+LOOSER: tuple[tuple[str, int], ...] = (
+    (r"^levers\.mobilization_order$", -1),
+    (r"^levers\.north_share$", 1),
+    (r"^ports\.[^.]+\.tons_per_day$", 1),
+    (r"^rail\.[^.]+\.tons_per_day$", 1),
+    (r"^sea_routes\.[^.]+\.cycle_days$", -1),
+    (r"^shipping\.pool\.\d+\.tons$", 1),
+    (r"^criteria\.south_readiness\.enabled$", -1),
+)
+"""Movement values whose every plan stays a plan when they loosen (+1: higher is looser, -1:
+lower is): an earlier order, a larger North share or pool, more port or rail capacity, ships
+back sooner, no South to leave tons to. A North share schedule is looser when every day's
+share is at least as large."""
+
+
+def _no_looser(movement: dict[str, Any], than: dict[str, Any], case: Case) -> bool:
+    """Whether a movement is nowhere looser than another (values the setting leaves out are
+    the case's), on the paths of `LOOSER` only: any other difference, and it is not."""
+    for path in set(movement) | set(than):
+        mine, theirs = movement.get(path), than.get(path)
+        if mine == theirs:
+            continue
+        sign = next((s for pattern, s in LOOSER if re.match(pattern, path)), None)
+        if sign is None:
+            return False
+        if mine is None:
+            mine = lookup(case, path)
+        if theirs is None:
+            theirs = lookup(case, path)
+        if isinstance(mine, tuple) or isinstance(theirs, tuple):
+            if not (isinstance(mine, tuple) and isinstance(theirs, tuple)):
+                return False
+            if len(mine) != len(theirs) or any(
+                a.date != b.date or a.share > b.share for a, b in zip(mine, theirs, strict=True)
+            ):
+                return False
+            continue
+        if (
+            (mine - theirs) * sign > 0
+            if not isinstance(mine, dt.date)
+            else ((mine - theirs).days * sign > 0)
+        ):
+            return False
+    return True
+
+
+def _derived_keys(paths: Mapping[str, Any], soviet: Any) -> dict[str, Any]:
+    """The key of each table in `DERIVED` for a setting: its Soviet part and its criterion's."""
+    return {
+        name: (name, soviet, tuple(sorted((p, v) for p, v in paths.items() if p.startswith(at))))
+        for name, at in DERIVED.items()
+    }
 
 
 def _south_allows(inst: Instance) -> bool:

@@ -14,6 +14,8 @@ from kantokuen.models.case import (
     LEVER_NAMES,
 )
 from kantokuen.models.instance import BP, MILLI, Instance
+from kantokuen.models.soviet import detection_day
+from kantokuen.planner.certificate import required_by
 from kantokuen.planner.conflicts import (
     GENEROUS_WITHDRAWAL_SCALE,
     LEVER_PREFIX,
@@ -21,10 +23,12 @@ from kantokuen.planner.conflicts import (
     lever_member,
     relaxed_levers,
 )
+from kantokuen.planner.factors import OFF, Factor
 from kantokuen.planner.gaps import (
     HalvingGap,
     halving_gap,
     latest_decision_day,
+    order_needed,
 )
 
 
@@ -89,6 +93,12 @@ def _measures_text(inst: Instance, gap: HalvingGap) -> str:
     )
 
 
+def at_least(value: float) -> str:
+    """A value needed, to hundredths, rounded toward what works (up): the one rounding rule of
+    every needed scale and of the factor derived from it, so the two always agree."""
+    return f"{math.ceil(round(value * 100, 6)) / 100:g}"
+
+
 def _halving_sentence(inst: Instance, criterion: str = "halving") -> str:
     case = inst.case
     gap = halving_gap(inst, criterion)
@@ -96,14 +106,14 @@ def _halving_sentence(inst: Instance, criterion: str = "halving") -> str:
     share = f"{gap.share:.1%}" if abs(gap.share - gap.fraction) < 0.01 else f"{gap.share:.0%}"
     if gap.totals[0][0] == DIVISIONS:
         text = (
-            f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} ({_last_decision_words(inst)}) "
-            f"is {share} of its {pretty(case.calendar.start)} level; the halving criterion needs ≤ "
-            f"{gap.fraction:.0%}"
+            f"Soviet Far East strength on {pretty(case.date(gap.decision_day))} "
+            f"({_last_decision_words(inst)}) is {share} of its {pretty(case.calendar.start)} "
+            f"level; the halving criterion needs ≤ {gap.fraction * 100:g}%"
         )
     else:
         text = _measures_text(inst, gap)
     if gap.scale_needed is None:
-        text += ": no withdrawal rate would get there by then"
+        text += ": " + (_floor_words(inst, gap) or "no withdrawal rate would get there by then")
     elif gap.scale_needed <= gap.scale:
         # Halving holds on that day: it is in a conflict only together with other members.
         text += (
@@ -111,25 +121,74 @@ def _halving_sentence(inst: Instance, criterion: str = "halving") -> str:
             f"(scale ≥ {gap.scale_needed:g} would do)"
         )
     elif gap.scale > 0:
-        factor = gap.scale_needed / gap.scale
         text += (
-            f": withdrawals would have to be {factor:.1f}× faster"
-            if factor >= 1.1
-            else f": withdrawals would have to be {(factor - 1) * 100:.1f}% faster"
+            f": withdrawals would have to be {at_least(gap.scale_needed / gap.scale)}× as fast "
+            f"(withdrawal scale ≥ {gap.scale_needed:g})"
         )
-        text += f" (withdrawal scale ≥ {gap.scale_needed:g})"
     else:
         text += f": it needs a withdrawal scale of at least {gap.scale_needed:g}"
     if gap.first_day is not None and gap.first_day > gap.decision_day:
         text += f"; at the case's rate it would first hold on {pretty(case.date(gap.first_day))}"
     elif gap.first_day is None:
         text += f"; at the case's rate it does not hold before {pretty(case.date(inst.horizon))}"
-    return text + "."
+    return text + "." + _reaction_words(inst, criterion, gap.decision_day)
+
+
+def _floor_words(inst: Instance, gap: HalvingGap) -> str:
+    """When the fronts' floors alone are above the criterion's limit: which floors, in words
+    ('' when they are not)."""
+    measure, _, initial = gap.totals[0]
+    floors = []
+    for front in inst.case.fronts.values():
+        if measure == DIVISIONS:
+            floor = Fraction(str(front.floor))
+        else:
+            count = front.measure(measure)
+            floor = Fraction(count.floor) if count is not None else Fraction(0)
+        if floor > 0:
+            floors.append((front.name, floor))
+    total = sum((f for _, f in floors), Fraction(0)) * MILLI
+    if not floors or total <= Fraction(str(gap.fraction)) * initial:
+        return ""
+    unit = "div.-eq." if measure == DIVISIONS else measure
+    named = ", ".join(f"{name} {float(f):g} {unit}" for name, f in floors)
+    return (
+        f"the fronts never fall below their floors ({named}), together {total / initial:.0%} "
+        "of the starting level, so no withdrawal rate would get there"
+    )
+
+
+def _reaction_words(inst: Instance, criterion: str, day: int) -> str:
+    """When the Soviet reaction halts the withdrawals before the decision day: the detection
+    day, and that a later order would help (with the earliest order that would do)."""
+    case = inst.case
+    reaction = case.soviet_reaction
+    detect = detection_day(case)
+    if (
+        detect is None
+        or detect >= day
+        or not (reaction.halt_withdrawals or reaction.reinforce_per_day)
+    ):
+        return ""
+    what = "stop their withdrawals" if reaction.halt_withdrawals else "hold on"
+    if reaction.reinforce_per_day and criterion == "halving":
+        what += f" and reinforce by {reaction.reinforce_per_day:g} div.-eq. a day"
+    later = order_needed(inst, criterion, day)
+    help_words = (
+        f"with the order on {pretty(later)} or later the criterion would hold by then"
+        if later is not None
+        else "though no order before the decision day would be late enough"
+    )
+    return (
+        f" The Soviets detect the mobilization on {pretty(case.date(detect))} "
+        f"({days(reaction.detection_lag_days)} after the order) and {what}: a later order "
+        f"would let the withdrawals run longer ({help_words})."
+    )
 
 
 def describe(inst: Instance, conflict: Conflict) -> list[str]:
     """One sentence per member of the conflict, in domain words, saying how far it is off
-    (arithmetic only, no solving: `explain_conflict` adds the distances that need solves)."""
+    (arithmetic only, no solving: `planner.corrections` finds the least moves that would do)."""
     case = inst.case
     if not conflict.feasible_without_criteria:
         return [
@@ -177,7 +236,8 @@ def _criterion_sentence(inst: Instance, name: str) -> str:
     if name == "weather":
         return (
             f"The {label}: X-Day must fall by {pretty(case.date(inst.weather_last_x_day))} to "
-            f"finish the {crit.weather.campaign_days}-day campaign by {pretty(crit.weather.deadline)}."
+            f"finish the {crit.weather.campaign_days}-day campaign by "
+            f"{pretty(crit.weather.deadline)}."
         )
     if name == "force_ratio":
         return (
@@ -209,8 +269,8 @@ def _south_sentence(inst: Instance) -> str:
         )
     now = "the solver's choice" if share == "auto" else f"{share:.0%}"
     return (
-        f"South readiness: the South's requirements allow a North share of at most {limit / BP:.0%} "
-        f"(the North share is {now})."
+        "South readiness: the South's requirements allow a North share of at most "
+        f"{limit / BP:.0%} (the North share is {now})."
     )
 
 
@@ -254,4 +314,206 @@ def _lever_sentence(inst: Instance, lever: str, relaxed: Any) -> str:
     return (
         f"The Soviet withdrawal rate (scale {case.levers.withdrawal_scale:g}, 1 = history): at "
         f"{GENEROUS_WITHDRAWAL_SCALE:g}× history the conflict disappears."
+    )
+
+
+def force_short_of_all_units(inst: Instance) -> str:
+    """The force ratio out of reach by arithmetic: on some front, every unit bound for it
+    together is worth less than the criterion needs on the last possible X-Day."""
+    last_x = min(latest_decision_day(inst) + inst.decision_lag, inst.horizon)
+    if last_x < 0:
+        return ""
+    crit = inst.case.criteria.force_ratio
+    for front, need in inst.force_needed.items():
+        units = [s for s in inst.units if s.front == front]
+        total = sum(s.combat for s in units)
+        if total < need[last_x]:
+            soviet = inst.strength[front][last_x] / MILLI
+            when = pretty(inst.case.date(last_x))
+            return (
+                f"The {CRITERION_NAMES['force_ratio']} cannot be reached: all {len(units)} "
+                f"Japanese units bound for {inst.case.fronts[front].name} together are worth "
+                f"{total / MILLI:.3g} div.-eq., but on {when} (the last possible X-Day) the "
+                f"criterion needs {need[last_x] / MILLI:.3g} ({crit.ratio:g} × "
+                f"{crit.soviet_factor:g} × {soviet:.3g} Soviet){_reinforced(inst, last_x)}."
+            )
+    return ""
+
+
+# --- A conflict member or a correction's move, with the value that would do -----------------
+
+SCOPE_NOTE = (
+    " (That dissolves this conflict only: another conflict remains, so moving it alone is not "
+    "enough for a go.)"
+)
+
+
+LOOSENED_NOTE = " (With the levers outside this conflict at their loosest.)"
+
+
+def stuck_units(inst: Instance) -> str:
+    """Required units that no route can move at all, in words: when the North's shipping
+    never holds a unit's lift (an empty pool, or too small a share), naming the pool and the
+    units ('' when every required unit has a route)."""
+    largest = max(
+        (inst.north_capacity(d, BP if inst.auto_share else 0) for d in range(inst.horizon + 1)),
+        default=0,
+    )
+    stuck: dict[str, list[int]] = {}
+    for spec in inst.units:
+        if spec.required and all(m.sea is not None and spec.lift > largest for m in spec.moves):
+            stuck.setdefault(spec.name, []).append(spec.lift)
+    if not stuck:
+        return ""
+    pool = max(inst.pool, default=0)
+    units = "; ".join(
+        f"{name} ×{len(lifts)} ({max(lifts):,} t each)" if len(lifts) > 1 else
+        f"{name} ({lifts[0]:,} t)"
+        for name, lifts in stuck.items()
+    )  # fmt: skip
+    return (
+        f"The North's share of the Army shipping pool (at most {pool:,} t) never holds more "
+        f"than {largest:,} t at once, so these required units cannot sail at all: {units}."
+    )
+
+
+def required_sentence(inst: Instance) -> str:
+    """Why the required units cannot all arrive in time: the units no route can move, or the
+    day the last of them could arrive at the earliest, and what holds it (a unit's own
+    journey, or a port or rail line a group of them must pass)."""
+    stuck = stuck_units(inst)
+    if stuck:
+        return stuck
+    witness = required_by(inst)
+    last_x = latest_decision_day(inst) + inst.decision_lag
+    label = CRITERION_NAMES["required_arrivals"]
+    if witness is None:
+        return f"Not all {label} in time."
+    day = pretty(inst.case.date(min(witness["day"], inst.horizon)))
+    if "facility" in witness:
+        kind, _, key = witness["facility"].partition(":")
+        place = {
+            "embark": f"loading at {inst.case.ports[key].name}" if key in inst.case.ports else key,
+            "debark": f"unloading at {inst.case.ports[key].name}"
+            if key in inst.case.ports
+            else key,
+            "rail": f"rail line {key}",
+        }.get(kind, key)
+        why = f"{len(witness['units'])} of them must pass {place}"
+    else:
+        names = {spec.id: spec.name for spec in inst.units}
+        unit = witness["unit"]
+        why = (
+            f"{names.get(unit, unit)} ({unit}) cannot arrive earlier even with every port and "
+            "line free"
+        )
+    return (
+        f"The {label}: the last of them could arrive on {day} at the earliest ({why}); the "
+        f"deadlines allow X-Day up to {pretty(inst.case.date(min(last_x, inst.horizon)))}."
+    )
+
+
+def member_sentence(inst: Instance, factor: Factor, value: Any, scope: str = "case") -> str:
+    """One member of a conflict in words with the least value that would do (`value`; None:
+    no value on its scale does, with everything else as `scope` says), and the scope: `case`
+    (that alone gives a go), `loosened` (with the other levers at their loosest) or
+    `conflict` (it dissolves this conflict only)."""
+    base = _base_sentence(inst, factor)
+    if value is None:
+        return base
+    text = _move_sentence(inst, factor, value)
+    if factor.kind == "criterion" and base:
+        text = f"{base} {text}"
+    return text + {"conflict": SCOPE_NOTE, "loosened": LOOSENED_NOTE}.get(scope, "")
+
+
+def _base_sentence(inst: Instance, factor: Factor) -> str:
+    """What arithmetic says about a member, before any value is sought."""
+    if factor.kind == "lever":
+        lever = factor.name[len(LEVER_PREFIX) :]
+        return _lever_sentence(inst, lever, factor.relaxed)
+    if factor.kind == "criterion":
+        if factor.name == "force_ratio":
+            return force_short_of_all_units(inst) or _criterion_sentence(inst, "force_ratio")
+        if factor.name == "required_arrivals":
+            return required_sentence(inst)
+        return _criterion_sentence(inst, factor.name)
+    low, high = factor.declared or (None, None)
+    return (
+        f"{factor.label} is {factor.words(factor.current)} (declared range "
+        f"{factor.words(low)} to {factor.words(high)})."
+    )
+
+
+def _move_sentence(inst: Instance, factor: Factor, value: Any) -> str:
+    """The least move of a member that would do, in words."""
+    current = factor.current
+    if value == OFF:
+        return "Only switching it off would do."
+    if factor.name == lever_member("mobilization_order"):
+        earlier = (current - value).days
+        return (
+            f"The mobilization order goes out on {pretty(current)}; it would have to go out by "
+            f"{pretty(value)} ({days(earlier)} earlier)."
+        )
+    if factor.name == lever_member("north_share"):
+        top = factor.relaxed
+        if isinstance(value, tuple):
+            floor = min(s.share for s in value)
+            return (
+                f"The North share schedule ({share_words(inst, current)}) would need every "
+                f"day's share raised to at least {floor:.0%} (the South allows up to "
+                f"{min(s.share for s in top):.0%})."
+            )
+        if value < current:
+            return (
+                f"The North gets {current:.0%} of the shipping pool; the South's requirements "
+                f"allow at most {value:.0%}, which would do."
+            )
+        return (
+            f"The North gets {current:.0%} of the shipping pool; it would need at least "
+            f"{value:.0%} (the South allows up to {top:.0%})."
+        )
+    if factor.name == lever_member("withdrawal_scale"):
+        rate = (
+            f", {at_least(value / current)}× the case's rate"
+            if current > 0 and current != 1
+            else ""
+        )
+        return (
+            f"The Soviet withdrawal rate is {current:g}× history; it would have to be at least "
+            f"{value:g}× history{rate}."
+        )
+    declared = factor.declared
+    past = (
+        f", past its declared range {factor.words(declared[0])} to {factor.words(declared[1])}"
+        if declared is not None and factor.kind != "range"
+        else ""
+    )
+    if factor.kind == "criterion":
+        if isinstance(value, dt.date):
+            later = (value - current).days
+            what = "a decision deadline" if factor.name == "decision_deadline" else "a deadline"
+            return f"{what.capitalize()} of {pretty(value)} ({days(later)} later) would do{past}."
+        what = "ratio" if factor.name == "force_ratio" else "limit"
+        return (
+            f"A {what} of {factor.words(value)} instead of {factor.words(current)} would do{past}."
+        )
+    return (
+        f"{factor.label}: {factor.words(value)} would do instead of {factor.words(current)}{past}."
+    )
+
+
+def _reinforced(inst: Instance, day: int) -> str:
+    """When the Soviet reaction reinforces the Far East before a day: the detection day, and
+    that a later order would see fewer reinforcements arrive ('' otherwise)."""
+    reaction = inst.case.soviet_reaction
+    detect = detection_day(inst.case)
+    if detect is None or detect >= day or not reaction.reinforce_per_day:
+        return ""
+    return (
+        f", reinforced since the Soviets detected the mobilization on "
+        f"{pretty(inst.case.date(detect))} ({days(reaction.detection_lag_days)} after the "
+        f"order) at {reaction.reinforce_per_day:g} div.-eq. a day: a later order would leave "
+        "them less time"
     )

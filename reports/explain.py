@@ -76,39 +76,69 @@ def render_explanation(report: ExplainReport, console: Console) -> None:
             ),
         )
         parts += _go_parts(report)
-    parts.append(Text(f"Solves: {report.solves}."))
+    parts.append(Text(_effort(report)))
     console.print(Group(*parts))
 
 
+def plural(n: int, noun: str) -> str:
+    """`1 member`, `2 members`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def weights_words(weights: dict[str, float]) -> str:
+    """`lever 1, assumption 2, beyond range 10, sourced 50`."""
+    return ", ".join(f"{k.replace('_', ' ')} {v:g}" for k, v in weights.items())
+
+
+def _proof(conflict: Any) -> str:
+    if conflict.minimal:
+        return "checked minimal: keeping all but any one of them gives a verified go"
+    return "some checks ran out of time, so it may not be minimal"
+
+
 def _no_go_parts(report: ExplainReport) -> list[Any]:
+    items = report.conflicts.items
     if report.movement_impossible:
-        return [Text(report.conflicts[0].members[0].sentence, "red")]
-    parts: list[Any] = []
-    if len(report.conflicts) > 1:
+        return [Text(items[0].members[0].sentence, "red")]
+    parts: list[Any] = [Text(report.conflicts.note, "bold")]
+    if len(items) > 1:
+        parts.append(Text("A go needs every one of them dissolved."))
+    for n, conflict in enumerate(items, 1):
+        title = f"Conflict {n}" if len(items) > 1 else "Minimal conflict"
         parts.append(
             Text(
-                f"{len(report.conflicts)} conflicts; a go needs every one of them dissolved.",
-                "bold",
-            )
-        )
-    for n, conflict in enumerate(report.conflicts, 1):
-        proof = (
-            "dropping any one of them makes it feasible"
-            if conflict.minimal
-            else "some checks ran out of time, so it may not be minimal"
-        )
-        title = f"Conflict {n}" if len(report.conflicts) > 1 else "Minimal conflict"
-        parts.append(
-            Text(
-                f"{title}: {len(conflict.members)} members that cannot hold together ({proof}).",
+                f"{title}: {plural(len(conflict.members), 'member')} that cannot hold together "
+                f"({_proof(conflict)}).",
                 "bold",
             )
         )
         for i, m in enumerate(conflict.members, 1):
-            kind = "lever" if m.kind == "lever" else "criterion"
+            kind = {"lever": "lever", "range": "declared range"}.get(m.kind, "criterion")
             parts.append(Text.assemble(f"  {i}. ", (m.label, "bold"), f" ({kind}): ", m.sentence))
             if m.needed:
-                parts.append(Text(f"     now {m.current or '?'}; would work at {m.needed}", "cyan"))
+                parts.append(Text(f"     now {m.current or '?'}; would do at {m.needed}", "cyan"))
+    parts += [Text(line) for line in report.conflicts.shared]
+    parts += _correction_parts(report)
+    return parts
+
+
+def _correction_parts(report: ExplainReport) -> list[Any]:
+    if not report.correction_sets:
+        return []
+    parts: list[Any] = [
+        Text(f"Cheapest corrections (cost per move: {weights_words(report.weights)}):", "bold")
+    ]
+    for n, c in enumerate(report.correction_sets, 1):
+        parts.append(Text(f"  {n}. {c.sentence}" + (f" ({c.note})" if c.note else "")))
+    parts.append(
+        Text(
+            "  No other correction exists among these members."
+            if report.corrections_complete
+            else "  (Costlier corrections may exist.)"
+        )
+    )
+    if report.left_out:
+        parts.append(Text("Declared ranges no correction moves: " + "; ".join(report.left_out)))
     return parts
 
 
@@ -196,19 +226,26 @@ def explanation_markdown(report: ExplainReport) -> str:
         return "\n".join(lines + [f"**NO ANSWER** — {report.status} within the time limit.", ""])
     if report.verdict == "no-go":
         lines += ["**NO-GO** — no X-Day satisfies the criteria.", ""]
+        items = report.conflicts.items
         if report.movement_impossible:
-            return "\n".join(lines + [report.conflicts[0].members[0].sentence, ""])
-        for n, conflict in enumerate(report.conflicts, 1):
+            return "\n".join(lines + [items[0].members[0].sentence, ""])
+        lines += [report.conflicts.note, ""]
+        for n, conflict in enumerate(items, 1):
             lines += [
-                f"## Conflict {n} ({'checked minimal' if conflict.minimal else 'not proven minimal'})",
+                f"## Conflict {n}: {plural(len(conflict.members), 'member')}",
+                "",
+                f"*{_proof(conflict).capitalize()}.*",
                 "",
             ]
             for m in conflict.members:
                 lines.append(
                     f"- **{m.label}** ({m.kind}): {m.sentence}"
-                    + (f" *Would work at {m.needed}.*" if m.needed else "")
+                    + (f" *Would do at {m.needed}.*" if m.needed else "")
                 )
             lines.append("")
+        lines += [f"- {line}" for line in report.conflicts.shared]
+        lines += [""] if report.conflicts.shared else []
+        lines += _corrections_markdown(report)
     else:
         lines += [
             f"**GO** — X-Day {report.x_day}, decision {report.decision_day}.",
@@ -219,7 +256,8 @@ def explanation_markdown(report: ExplainReport) -> str:
         for b in report.binds:
             earlier = "—" if b.days_earlier is None else f"{b.days_earlier} d"
             lines.append(
-                f"| {'**' + b.label + '**' if b.binds else b.label} | {b.relaxation} | {b.x_day or '—'} | {earlier} |"
+                f"| {'**' + b.label + '**' if b.binds else b.label} | {b.relaxation} | "
+                f"{b.x_day or '—'} | {earlier} |"
             )
         if report.saturated:
             lines += [
@@ -238,5 +276,42 @@ def explanation_markdown(report: ExplainReport) -> str:
             ]
             lines += [f"| {leg.leg} | {leg.date} | {leg.reason} |" for leg in c.legs]
             lines += ["", c.note]
-    lines += ["", f"Solves: {report.solves}.", ""]
+    lines += ["", _effort(report), ""]
     return "\n".join(lines)
+
+
+def _corrections_markdown(report: ExplainReport) -> list[str]:
+    if not report.correction_sets:
+        return []
+    lines = [
+        "## Cheapest corrections",
+        "",
+        f"Cost per move: {weights_words(report.weights)}.",
+        "",
+        "| # | cost | changes | verified go |",
+        "|---|---|---|---|",
+    ]
+    for n, c in enumerate(report.correction_sets, 1):
+        changes = "; ".join(f"{ch.label} {ch.words}" for ch in c.changes)
+        go = f"X-Day {c.x_day}" if c.verified else "not verified"
+        lines.append(f"| {n} | {c.cost:g} | {changes} | {go} |")
+    lines += [
+        "",
+        "No other correction exists among these members."
+        if report.corrections_complete
+        else "Costlier corrections may exist.",
+        "",
+    ]
+    return lines
+
+
+def _effort(report: ExplainReport) -> str:
+    """`Checks: 219 (1 CP-SAT solve); none ran out of time. 1.0 s.`"""
+    text = f"Checks: {report.checks} ({plural(report.solves, 'CP-SAT solve')})"
+    text += (
+        f"; {plural(report.not_checked, 'check')} ran out of time (not checked)."
+        if report.not_checked
+        else "; none ran out of time."
+    )
+    total = report.timings.get("total")
+    return text + (f" {total:.1f} s." if total is not None else "")

@@ -3,6 +3,7 @@ binds a go, the critical chain, and the `explain` command."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 from typing import Any
@@ -14,13 +15,12 @@ from kantokuen.cli import main
 from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Status
 from kantokuen.planner.binding import critical_chain, saturated_resources, what_binds
+from kantokuen.planner.corrections import Search, enumerate_conflicts, member_distance
 from kantokuen.planner.explain import (
     LEVER_PREFIX,
     Conflict,
     describe,
-    explain_conflict,
     minimal_conflict,
-    other_conflicts,
     relaxed_levers,
     with_criteria_off,
     with_levers,
@@ -100,12 +100,14 @@ def test_halving_comes_first_among_several_conflicts() -> None:
     inst = race({"criteria.force_ratio.ratio": 0.6})
     first = minimal_conflict(inst)
     assert first.members == ("halving", "levers.withdrawal_scale")
-    found, _ = other_conflicts(inst, first)
+    found, complete, _, _ = enumerate_conflicts(Search(inst), 5, first.members)
+    assert complete and found[0].members == ("halving", "levers.withdrawal_scale")
     assert any("force_ratio" in c.members for c in found[1:])
 
 
 def test_a_lever_can_be_in_the_conflict() -> None:
-    """Ordered on 5 Aug, the units cannot arrive by the 10 Aug deadline: order and deadline conflict."""
+    """Ordered on 5 Aug, the units cannot arrive by the 10 Aug deadline: order and deadline
+    conflict."""
     conflict = minimal_conflict(race(NO_GO_VARIANTS[2]))
     assert (
         "levers.mobilization_order" in conflict.members and "decision_deadline" in conflict.members
@@ -147,7 +149,7 @@ def test_halving_sentence_says_how_much_faster() -> None:
     assert text.startswith(
         "Soviet Far East strength on 10 Aug 1941 (the decision deadline) is 84% of its "
         "1 Jul 1941 level; the halving criterion needs ≤ 50%: withdrawals would have to be "
-        f"3.1× faster (withdrawal scale ≥ {SCALE_THRESHOLD:g})"
+        f"{SCALE_THRESHOLD:g}× as fast (withdrawal scale ≥ {SCALE_THRESHOLD:g})"
     )
 
 
@@ -180,55 +182,60 @@ def test_armour_air_sentence_gives_each_measure_in_domain_words() -> None:
     assert describe(inst, conflict)[0] == (
         "Soviet Far East aircraft on 10 Aug 1941 (the decision deadline) are 2,400 of 2,800 and "
         "tanks 2,310 of 2,700; the armour-and-air criterion needs ≤ 932.4 aircraft and ≤ 899.1 "
-        "tanks (33.3% of each one's 1 Jul 1941 level): withdrawals would have to be 4.7× "
-        "faster (withdrawal scale ≥ 4.67); at the case's rate it does not hold before "
+        "tanks (33.3% of each one's 1 Jul 1941 level): withdrawals would have to be 4.67× "
+        "as fast (withdrawal scale ≥ 4.67); at the case's rate it does not hold before "
         "30 Aug 1941."
     )
-    members, _ = explain_conflict(inst, conflict, ONE)
-    armour = next(m for m in members if m.name == "armour_air")
-    assert (armour.current, armour.needed) == ("86% of initial aircraft", "withdrawal scale ≥ 4.67")
+    # The aircraft set the limit a go needs at history's rate: 2,400 of 2,800 is 85.7%, so 86%.
+    search = Search(inst)
+    found = enumerate_conflicts(search, 3)[0][0]
+    rate = member_distance(search, found, "levers.withdrawal_scale")
+    limit = member_distance(search, found, "armour_air")
+    assert (rate.value, rate.scope) == (4.67, "case")
+    assert (limit.value, limit.scope) == (0.86, "case")
 
 
 def test_distances_deadline_and_lever() -> None:
-    """One day short: the earliest decision day that works is 11 Aug, and the rate needed is 3.13."""
+    """One day short: the earliest decision deadline that works is 11 Aug, and the rate needed
+    is 3.13, each with the rest of the case as it is."""
     inst = race({"levers.withdrawal_scale": 3.12})
-    conflict = minimal_conflict(inst)
-    members, solves = explain_conflict(inst, conflict, ONE)
-    by_name = {m.name: m for m in members}
-    assert by_name["decision_deadline"].needed == "1941-08-11"
-    assert by_name["levers.withdrawal_scale"].needed == f"{SCALE_THRESHOLD:g}"
-    assert all(m.scope == "case" for m in members) and solves > 0
+    search = Search(inst)
+    conflict = enumerate_conflicts(search, 1)[0][0]
+    assert conflict.members == ("halving", "decision_deadline", "levers.withdrawal_scale")
+    deadline = member_distance(search, conflict, "decision_deadline")
+    rate = member_distance(search, conflict, "levers.withdrawal_scale")
+    assert (deadline.value.isoformat(), deadline.scope) == ("1941-08-11", "case")
+    assert (rate.value, rate.scope) == (SCALE_THRESHOLD, "case")
 
 
 def test_order_distance_is_the_latest_order_that_works() -> None:
     """The distance of the order is checked: ordering on that day works, a day later does not."""
     inst = race(NO_GO_VARIANTS[2])
-    members, _ = explain_conflict(inst, minimal_conflict(inst), ONE)
-    latest = next(m for m in members if m.name == "levers.mobilization_order").needed
-    assert plan_case(with_levers(inst, {"mobilization_order": _date(latest)}), ONE).plan is not None
-    assert plan_case(with_levers(inst, {"mobilization_order": _date(latest, 1)}), ONE).plan is None
+    search = Search(inst)
+    conflict = enumerate_conflicts(search, 1)[0][0]
+    latest = member_distance(search, conflict, "levers.mobilization_order").value
+    assert plan_case(with_levers(inst, {"mobilization_order": latest}), ONE).plan is not None
+    later = latest + dt.timedelta(days=1)
+    assert plan_case(with_levers(inst, {"mobilization_order": later}), ONE).plan is None
 
 
-def _date(iso: str, plus: int = 0) -> Any:
-    import datetime as dt
-
-    return dt.date.fromisoformat(iso) + dt.timedelta(days=plus)
-
-
-def test_other_conflicts_are_each_infeasible_and_distinct() -> None:
-    """Several reasons: each further conflict is itself infeasible and differs from the first."""
+def test_every_conflict_is_infeasible_distinct_and_minimal() -> None:
+    """Several reasons: each conflict is infeasible, dropping any member makes it feasible
+    (checked with the planner), and no two are the same; the list is complete."""
     inst = race(
         {
             "levers.mobilization_order": "1941-08-05",
             "criteria.decision_deadline.decision_to_attack_days": 0,
         }
     )
-    first = minimal_conflict(inst)
-    found, _ = other_conflicts(inst, first)
-    assert len(found) >= 2
+    found, complete, more, _ = enumerate_conflicts(Search(inst), 10)
+    assert len(found) >= 2 and complete and not more
     assert len({frozenset(c.members) for c in found}) == len(found)
     for conflict in found:
-        assert not solvable(inst, set(conflict.members))
+        members = set(conflict.members)
+        assert not solvable(inst, members)
+        for member in members:
+            assert solvable(inst, members - {member}), member
 
 
 # --- Go: what binds ----------------------------------------------------------------------
@@ -324,7 +331,7 @@ def test_explain_json_no_go_conflicts(tmp_path: Path) -> None:
     result = run("explain", write(tmp_path), "--json", "--set", "levers.withdrawal_scale=3.12")
     data = json.loads(result.stdout)
     assert data["verdict"] == "no-go" and not data["movement_impossible"]
-    names = {m["name"] for m in data["conflicts"][0]["members"]}
+    names = {m["name"] for m in data["conflicts"]["items"][0]["members"]}
     assert names == {"halving", "decision_deadline", "levers.withdrawal_scale"}
     assert data["result"]["conflict"] == ["halving", "decision_deadline", "levers.withdrawal_scale"]
 

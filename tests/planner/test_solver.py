@@ -190,8 +190,9 @@ def test_a_check_out_of_time_is_not_a_claim(monkeypatch: pytest.MonkeyPatch) -> 
 
     def solver_only(self: oracle.Oracle, paths: dict[str, Any]) -> oracle.Verdict:
         inst = self.instance(paths)
-        days = list(range(inst.horizon + 1))
-        return self._solve(inst, self._movement(inst, tuple(paths.items())), days, set())
+        movement = self._movement(inst, tuple(paths.items()))
+        movement.witnesses, movement.searched = [], True  # no list schedules: CP-SAT only
+        return self._solve(inst, movement, list(range(inst.horizon + 1)), set())
 
     monkeypatch.setattr(conflicts, "quick_feasible", lambda inst: None)
     monkeypatch.setattr(oracle.Oracle, "_decide", solver_only)
