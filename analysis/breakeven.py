@@ -566,14 +566,16 @@ def breakeven(
             )
         outcome = "always" if low.holds else "never"
         advice = (
-            "widen --range, or run `kantokuen explain` at the loose end to see what else stands in the way"
+            "widen --range, or run `kantokuen explain` at the loose end to see what else stands in "
+            "the way"
             if not low.holds
             else "the threshold, if any, lies outside the range"
         )
         return done(
             outcome,
             f"No threshold in {grid.text(0)} .. {grid.text(n)}: the target ({target.text}) is "
-            f"{_met(low.holds)} at both ends (and, the answer being monotone, in between); {advice}.",
+            f"{_met(low.holds)} at both ends (and, the answer being monotone, in between); "
+            f"{advice}.",
         )
     good, bad = (n, 0) if high.holds else (0, n)
     direction = "up" if high.holds else "down"

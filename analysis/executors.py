@@ -188,7 +188,8 @@ class LocalExecutor:
 
 
 def _terminate(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool now: cancel queued points and end the worker processes (their points are lost)."""
+    """Stop a pool now: cancel queued points and end the worker processes (their points are
+    lost)."""
     processes = list(getattr(pool, "_processes", {}).values())  # no public API before Python 3.14
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:

@@ -71,8 +71,9 @@ _SCHEMA = [
     + ", ".join(f"{c} {t}" for c, t in POINT_COLUMNS.items())
     + ")",
     "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)",
-    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, pid INTEGER, executor TEXT, started_at TEXT, "
-    "finished_at TEXT, planned INTEGER, solved INTEGER NOT NULL DEFAULT 0, outcome TEXT)",
+    "CREATE TABLE IF NOT EXISTS runs (id INTEGER PRIMARY KEY, pid INTEGER, executor TEXT, "
+    "started_at TEXT, finished_at TEXT, planned INTEGER, solved INTEGER NOT NULL DEFAULT 0, "
+    "outcome TEXT)",
 ]
 
 

@@ -1,10 +1,11 @@
 """Sweeps: a grid over levers, each point solved independently, every answer stored as it lands.
 
-A sweep is the product of one or more `--vary LEVER=SPEC` axes on top of a base case (the file,
-an optional scenario and `--set`s). Each point is the base with `with_overrides(base,
-{lever: value}, "--vary")`, solved and verified like `planner.result.solve` (less the no-go
-explanation, see `solve_point`) with ONE CP-SAT worker and a fixed seed, so a point's answer does not depend on how many points run beside it or where (local
-processes or a Dask cluster): a resumed or distributed sweep gives the same numbers.
+A sweep is the product of one or more `--vary LEVER=SPEC` axes on top of a base case (the file, an
+optional scenario and `--set`s). Each point is the base with `with_overrides(base, {lever: value},
+"--vary")`, solved and verified like `planner.result.solve` (less the no-go explanation, see
+`solve_point`) with ONE CP-SAT worker and a fixed seed, so a point's answer does not depend on how
+many points run beside it or where (local processes or a Dask cluster): a resumed or distributed
+sweep gives the same numbers.
 
 A point is identified by `point_key` = hash(base case hash, lever values, seed, CP-SAT workers).
 Running the same sweep again skips stored keys; `--retry-failed` solves errors and no-answers
@@ -250,7 +251,8 @@ def plan_sweep(
 
 
 def check_points(base: LoadedCase, axes: tuple[Axis, ...], points: tuple[Point, ...]) -> None:
-    """Every point must make a valid case: unknown lever paths and bad values fail before solving."""
+    """Every point must make a valid case: unknown lever paths and bad values fail before
+    solving."""
     for axis in axes:  # one value per lever first: an unknown path gives one clear line
         _check_point(base, {axis.path: axis.values[0]})
     for point in points:
@@ -555,7 +557,8 @@ class Summary:
 
 
 def summarize(rows: list[dict[str, Any]], lever_order: list[str] | None = None) -> Summary:
-    """Count verdicts, find the earliest X-Day (and every point reaching it), break down by lever."""
+    """Count verdicts, find the earliest X-Day (and every point reaching it), break down by
+    lever."""
     summary = Summary(points=len(rows))
     paths = lever_order or st.lever_paths(rows)
     cells: dict[str, dict[str, LeverValueSummary]] = {p: {} for p in paths}

@@ -92,7 +92,8 @@ def earliest_starts(p: Rcpsp) -> list[int]:
 
 
 def tails(p: Rcpsp) -> list[int]:
-    """Longest path from each activity's start to the end of the project (its own duration included)."""
+    """Longest path from each activity's start to the end of the project (its own duration
+    included)."""
     tail = list(p.durations)
     for i in reversed(_topological(p)):
         for j in p.successors[i]:
@@ -101,7 +102,8 @@ def tails(p: Rcpsp) -> list[int]:
 
 
 def serial_schedule(p: Rcpsp) -> list[int]:
-    """Serial schedule generation, latest-finish-time priority: a feasible schedule (upper bound)."""
+    """Serial schedule generation, latest-finish-time priority: a feasible schedule (upper
+    bound)."""
     n = len(p.durations)
     tail = tails(p)
     preds: list[list[int]] = [[] for _ in range(n)]

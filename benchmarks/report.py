@@ -15,6 +15,13 @@ def _fmt(value: Any, digits: int = 2) -> str:
     return str(value)
 
 
+def _ratio_text(row: dict[str, Any]) -> str:
+    """MILP seconds / CP-SAT seconds, or `≥` its floor when the MILP ran out of time."""
+    if row["ratio"] is not None:
+        return _fmt(row["ratio"], 1)
+    return "≥" + _fmt(row["ratio_at_least"], 1)
+
+
 def _spread(s: dict[str, float] | None, unit: str = " s") -> str:
     if not s:
         return "–"
@@ -69,8 +76,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         t = worst["seconds"]["median"]
         add(
             "Historical case: every scenario proven optimal (or proven no-go) in < 1 s",
-            f"{len(rows)} scenarios, {'all proven' if proven else 'NOT all proven'}; slowest median {t:.2f} s "
-            f"({worst['scenario']}); status decided by {_fmt(worst_proven)} s at worst",
+            f"{len(rows)} scenarios, {'all proven' if proven else 'NOT all proven'}; slowest "
+            f"median {t:.2f} s ({worst['scenario']}); status decided by {_fmt(worst_proven)} s at "
+            "worst",
             "< 1 s each",
             proven and t < 1.0,
             f"{t / 1.0:.2f}× the limit",
@@ -85,8 +93,9 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             ok = first is not None and first < first_limit and fast["verified"]
             add(
                 f"{units:,} units: first verified plan < {first_limit:g} s",
-                f"{_fmt(first)} s to the warm-start plan (verified); run with --time-limit {first_limit:g}: "
-                f"{fast['status']}, X-Day {fast['x_day']}, {fast['seconds']['median']:.2f} s",
+                f"{_fmt(first)} s to the warm-start plan (verified); run with --time-limit "
+                f"{first_limit:g}: {fast['status']}, X-Day {fast['x_day']}, "
+                f"{fast['seconds']['median']:.2f} s",
                 f"< {first_limit:g} s",
                 ok,
                 f"{first / first_limit:.2f}× the limit" if first else "no plan",
@@ -105,16 +114,18 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             ok = gap is not None and gap <= gap_limit
             td = quick.get("ton_days_gap")
             add(
-                f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in {quick['time_limit']:g} s",
-                f"X-Day {quick['x_days']} vs bound {quick['x_bound']}: gap {_fmt(gap, 3)} (status {quick['statuses']}); "
-                f"shipping ton-days gap {_fmt(td, 3)}",
+                f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in "
+                f"{quick['time_limit']:g} s",
+                f"X-Day {quick['x_days']} vs bound {quick['x_bound']}: gap {_fmt(gap, 3)} (status "
+                f"{quick['statuses']}); shipping ton-days gap {_fmt(td, 3)}",
                 f"≤ {gap_limit:.0%}",
                 ok,
                 f"{gap / gap_limit:.1f}× the allowed gap" if gap else "proven",
             )
         else:
             add(
-                f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in {limit:g} s",
+                f"{units:,} units: X-Day proven or within {gap_limit:.0%} of the bound in "
+                f"{limit:g} s",
                 "–",
                 f"≤ {gap_limit:.0%}",
                 None,
@@ -167,7 +178,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         add(
             "≥ 10× faster than the HiGHS time-indexed MILP to the same optimum (historical case)",
             ", ".join(
-                f"{r['instance']}: {_fmt(r['ratio'], 1) if r['ratio'] is not None else '≥' + _fmt(r['ratio_at_least'], 1)}×"
+                f"{r['instance']}: {_ratio_text(r)}×"
                 f"{' (different answer!)' if r['same_optimum'] is False else ''}"
                 for r in hist_rows
             ),
@@ -191,7 +202,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
         sound = all(r["sound"] for r in ps["rows"])
         add(
             "PSPLIB j30: the optimal makespan proven on every instance benchmarked",
-            f"{optimal}/{len(j30)} proven optimal at the known optimum; mean {mean:.2f} s; all answers sound: {sound}",
+            f"{optimal}/{len(j30)} proven optimal at the known optimum; mean {mean:.2f} s; all "
+            f"answers sound: {sound}",
             "all",
             optimal == len(j30) and sound,
             f"{len(j30) - optimal} not proven within the time limit",
@@ -208,7 +220,8 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     if sw:
         add(
             "Sweep throughput: ≥ 1,000 points of the historical case in < 5 min on 2 cores",
-            f"{sw['points']} points in {sw['seconds']:.1f} s ({sw['points_per_s']:.2f} points/s ≈ {sw['points_in_5_min']:,} in 5 min)",
+            f"{sw['points']} points in {sw['seconds']:.1f} s ({sw['points_per_s']:.2f} points/s ≈ "
+            f"{sw['points_in_5_min']:,} in 5 min)",
             "≥ 1,000 in 300 s",
             sw["points_in_5_min"] >= 1000,
             f"{sw['points_in_5_min'] / 1000:.2f}× the target",
@@ -237,14 +250,16 @@ def markdown(results: dict[str, Any], notes: str = "") -> str:
         "python -m benchmarks run --quick    # smoke run, about 2 minutes",
         "```",
         "",
-        f"This file comes from **`{results['command']}`** ({results['mode']} run), started {results['started']}, "
-        f"{results['duration_seconds'] / 60:.1f} minutes. The raw numbers are in `benchmarks/results.json`.",
+        f"This file comes from **`{results['command']}`** ({results['mode']} run), started "
+        f"{results['started']}, {results['duration_seconds'] / 60:.1f} minutes. The raw numbers "
+        "are in `benchmarks/results.json`.",
         "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {_fmt(m['ram_gib'], 1)} GiB RAM ({m['os']}); "
         f"load average at start {m['load_average']}",
         "- Versions: " + ", ".join(f"{k} {val}" for k, val in v.items()),
-        "- The planner runs with 2 CP-SAT workers (seed 0, deterministic interleaved search) unless a row says "
-        "otherwise. The machine is shared: compare numbers within one run (ratios), not across runs.",
+        "- The planner runs with 2 CP-SAT workers (seed 0, deterministic interleaved search) "
+        "unless a row says otherwise. The machine is shared: compare numbers within one run "
+        "(ratios), not across runs.",
         "",
         "## Targets",
         "",
@@ -252,7 +267,8 @@ def markdown(results: dict[str, Any], notes: str = "") -> str:
         "|---|---|---|---|---|",
     ]
     lines += [
-        f"| {t['target']} | {t['measured']} | {t['threshold']} | **{t['result']}** | {t['how_far']} |"
+        f"| {t['target']} | {t['measured']} | {t['threshold']} | **{t['result']}** | "
+        f"{t['how_far']} |"
         for t in targets(results)
     ]
     if notes:
@@ -284,9 +300,9 @@ def _historical(results: dict[str, Any]) -> list[str]:
         "",
         f"## Historical case (`{data['case']}`)",
         "",
-        f"Every scenario, `plan_case` with a {data['time_limit']:g} s limit. *Seconds* is the whole answer; "
-        "*decided* is when every status-deciding stage was proven (the rest is the best-effort "
-        "arrival-days tidy-up, which never changes X-Day, share or shipping).",
+        f"Every scenario, `plan_case` with a {data['time_limit']:g} s limit. *Seconds* is the "
+        "whole answer; *decided* is when every status-deciding stage was proven (the rest is the "
+        "best-effort arrival-days tidy-up, which never changes X-Day, share or shipping).",
         "",
         "| Scenario | Units | Status | X-Day | Seconds | Decided after | Greedy X-Day |",
         "|---|---|---|---|---|---|---|",
@@ -308,11 +324,13 @@ def _milp(results: dict[str, Any]) -> list[str]:
         "",
         "## CP-SAT vs the time-indexed MILP (HiGHS)",
         "",
-        f"Same problem, same lexicographic stages (benchmarks/milp.py), HiGHS with {data['threads']} threads and a "
-        f"{data['time_limit']:g} s limit. *Ratio* = MILP seconds / CP-SAT seconds until the status-deciding stages "
-        "are proven; when the MILP does not finish, the ratio is at least limit / CP-SAT.",
+        "Same problem, same lexicographic stages (benchmarks/milp.py), HiGHS with "
+        f"{data['threads']} threads and a {data['time_limit']:g} s limit. *Ratio* = MILP seconds / "
+        "CP-SAT seconds until the status-deciding stages are proven; when the MILP does not "
+        "finish, the ratio is at least limit / CP-SAT.",
         "",
-        "| Instance | Units | CP-SAT | CP-SAT s | MILP | MILP s | MILP size (cols/rows/nnz) | Same optimum | Ratio |",
+        "| Instance | Units | CP-SAT | CP-SAT s | MILP | MILP s | MILP size (cols/rows/nnz) | Same "
+        "optimum | Ratio |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in data["rows"]:
@@ -323,11 +341,13 @@ def _milp(results: dict[str, Any]) -> list[str]:
             else (f"≥ {r['ratio_at_least']:.1f}×" if r["ratio_at_least"] else "–")
         )
         out.append(
-            f"| {r['instance']} | {r['units']} | {c['status']} X={c['objective'].get('x_day', '–')} | "
-            f"{_fmt(c['proven_seconds'])} | {h['status']} X={h['objective'].get('x_day', '–')} | "
+            f"| {r['instance']} | {r['units']} | {c['status']} "
+            f"X={c['objective'].get('x_day', '–')} | {_fmt(c['proven_seconds'])} | {h['status']} "
+            f"X={h['objective'].get('x_day', '–')} | "
             f"{_fmt(h['proven_seconds'] if h['proven_seconds'] is not None else h['seconds'])} | "
             f"{h['columns']:,}/{h['rows']:,}/{h['nonzeros']:,} | "
-            f"{'–' if r['same_optimum'] is None else 'yes' if r['same_optimum'] else 'NO'} | {ratio} |"
+            f"{'–' if r['same_optimum'] is None else 'yes' if r['same_optimum'] else 'NO'} | "
+            f"{ratio} |"
         )
     return out
 
@@ -340,20 +360,24 @@ def _scaling_md(results: dict[str, Any]) -> list[str]:
         "",
         "## Scaling on synthetic cases",
         "",
-        "Cases from `benchmarks/generate.py` (seed 0): capacities sized for about five weeks of traffic, a plan "
-        "drawn by random-order list scheduling under them, criteria set so that plan meets them. Each run in a "
-        "fresh process. *First plan* = relaxation bounds + model build + warm start: when the planner holds a "
-        "verified plan. *Gap* = (X-Day − bound) / X-Day.",
+        "Cases from `benchmarks/generate.py` (seed 0): capacities sized for about five weeks of "
+        "traffic, a plan drawn by random-order list scheduling under them, criteria set so that "
+        "plan meets them. Each run in a fresh process. *First plan* = relaxation bounds + model "
+        "build + warm start: when the planner holds a verified plan. *Gap* = (X-Day − bound) / "
+        "X-Day.",
         "",
-        "| Units | Limit | Status | X-Day (bound) | X gap | Ship ton-days gap | Seconds | First plan | Greedy X | Known plan X | Peak RSS |",
+        "| Units | Limit | Status | X-Day (bound) | X gap | Ship ton-days gap | Seconds | First "
+        "plan | Greedy X | Known plan X | Peak RSS |",
         "|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in data["rows"]:
         out.append(
             f"| {r['units']:,} | {r['time_limit']:g} s | {'/'.join(sorted(set(r['statuses'])))} | "
-            f"{r['x_days']} ({_fmt(r['x_bound'])}) | {_fmt(max((g for g in r['x_gaps'] if g is not None), default=None), 3)} | "
-            f"{_fmt(r.get('ton_days_gap'), 3)} | {_spread(r['seconds'])} | {_spread(r['first_plan_seconds'])} | "
-            f"{_fmt(r['greedy']['x_day'])} | {r['known_plan_x_day']} | {r['peak_rss_mib']:.0f} MiB |"
+            f"{r['x_days']} ({_fmt(r['x_bound'])}) | "
+            f"{_fmt(max((g for g in r['x_gaps'] if g is not None), default=None), 3)} | "
+            f"{_fmt(r.get('ton_days_gap'), 3)} | {_spread(r['seconds'])} | "
+            f"{_spread(r['first_plan_seconds'])} | {_fmt(r['greedy']['x_day'])} | "
+            f"{r['known_plan_x_day']} | {r['peak_rss_mib']:.0f} MiB |"
         )
     return out
 
@@ -366,15 +390,16 @@ def _greedy(results: dict[str, Any]) -> list[str]:
         "",
         "## X-Day: planner vs the greedy baseline",
         "",
-        "Greedy = serial list scheduling with the best of four priority rules (benchmarks/greedy.py); "
-        "'–' = no X-Day meets the criteria (no-go for the greedy).",
+        "Greedy = serial list scheduling with the best of four priority rules "
+        "(benchmarks/greedy.py); '–' = no X-Day meets the criteria (no-go for the greedy).",
         "",
         "| Instance | Planner X-Day (status) | Greedy X-Day | Verdict |",
         "|---|---|---|---|",
     ]
     for r in data["rows"]:
         out.append(
-            f"| {r['instance']} | {_fmt(r['planner'])} ({r['planner_status']}) | {_fmt(r['greedy'])} | {r['verdict']} |"
+            f"| {r['instance']} | {_fmt(r['planner'])} ({r['planner_status']}) | "
+            f"{_fmt(r['greedy'])} | {r['verdict']} |"
         )
     return out
 
@@ -387,16 +412,19 @@ def _psplib(results: dict[str, Any]) -> list[str]:
         "",
         "## PSPLIB RCPSP (scheduling core)",
         "",
-        "`python -m benchmarks psplib --time-limit S FILE...` on the instances of `../shared/psplib` "
-        "(2 workers). *Sound* = never below the known lower bound, never OPTIMAL at another value.",
+        "`python -m benchmarks psplib --time-limit S FILE...` on the instances of "
+        "`../shared/psplib` (2 workers). *Sound* = never below the known lower bound, never "
+        "OPTIMAL at another value.",
         "",
-        "| Set | Instance | Makespan | Status | Lower bound | Seconds | Limit | Best known (LB) | Sound |",
+        "| Set | Instance | Makespan | Status | Lower bound | Seconds | Limit | Best known (LB) | "
+        "Sound |",
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for r in data["rows"]:
         out.append(
-            f"| {r['set']} | {r['name']} | {_fmt(r['makespan'])} | {r['status']} | {r['lower_bound']} | "
-            f"{r['seconds']:.2f} | {r['time_limit']:g} | {_fmt(r['best_known'])} ({_fmt(r['known_lower_bound'])}) | "
+            f"| {r['set']} | {r['name']} | {_fmt(r['makespan'])} | {r['status']} | "
+            f"{r['lower_bound']} | {r['seconds']:.2f} | {r['time_limit']:g} | "
+            f"{_fmt(r['best_known'])} ({_fmt(r['known_lower_bound'])}) | "
             f"{'yes' if r['sound'] else 'NO'} |"
         )
     by_set: dict[str, list[dict[str, Any]]] = {}
@@ -406,8 +434,8 @@ def _psplib(results: dict[str, Any]) -> list[str]:
     for name, rows in by_set.items():
         mean = sum(r["seconds"] for r in rows) / len(rows)
         out.append(
-            f"- {name}: {sum(r['optimal_known'] for r in rows)}/{len(rows)} proven at the known optimum, "
-            f"{sum(r['open'] for r in rows)} open instance(s), mean {mean:.2f} s."
+            f"- {name}: {sum(r['optimal_known'] for r in rows)}/{len(rows)} proven at the known "
+            f"optimum, {sum(r['open'] for r in rows)} open instance(s), mean {mean:.2f} s."
         )
     return out
 
@@ -423,8 +451,8 @@ def _techniques(results: dict[str, Any]) -> list[str]:
         "",
         "## Techniques (each switched off in turn)",
         "",
-        f"`planner.solve.Tuning` flags, {data['time_limit']:g} s limit. Cell: X-Day (✓ proven), seconds to the "
-        "answer.",
+        f"`planner.solve.Tuning` flags, {data['time_limit']:g} s limit. Cell: X-Day (✓ proven), "
+        "seconds to the answer.",
         "",
         "| Instance | " + " | ".join(variants) + " |",
         "|---" * (len(variants) + 1) + "|",
@@ -451,8 +479,8 @@ def _profile(results: dict[str, Any]) -> list[str]:
         "",
         f"## Where the time goes: {data['units']:,}-unit case, {data['time_limit']:g} s limit",
         "",
-        f"From the YAML file to the JSON result ({data['result_bytes'] / 1e6:.1f} MB), status {data['status']}, "
-        f"peak RSS {data['peak_rss_mib']:.0f} MiB.",
+        f"From the YAML file to the JSON result ({data['result_bytes'] / 1e6:.1f} MB), status "
+        f"{data['status']}, peak RSS {data['peak_rss_mib']:.0f} MiB.",
         "",
         "| Phase | Seconds | Share |",
         "|---|---|---|",
@@ -479,13 +507,14 @@ def _sweep(results: dict[str, Any]) -> list[str]:
         "",
         "## Sweep throughput",
         "",
-        f"`benchmarks.sweep_throughput.measure_one` (the sweep helper's measurement): local process pool, "
-        f"{data['workers']} workers, one CP-SAT worker per point, `{data['case']}` scenario `{data['scenario']}`, "
-        f"`{data['lever']}` over {data['points']} values in [{data['low']}, {data['high']}], time limit "
-        f"{data['time_limit']:g} s per point.",
+        "`benchmarks.sweep_throughput.measure_one` (the sweep helper's measurement): local "
+        f"process pool, {data['workers']} workers, one CP-SAT worker per point, `{data['case']}` "
+        f"scenario `{data['scenario']}`, `{data['lever']}` over {data['points']} values in "
+        f"[{data['low']}, {data['high']}], time limit {data['time_limit']:g} s per point.",
         "",
-        f"- {data['points']} points in {data['seconds']:.1f} s: {data['points_per_s']:.2f} points/s "
-        f"(steady {data['steady_points_per_s']:.2f}/s), first point after {data['first_point_s']:.2f} s, "
-        f"mean solve {data['mean_solve_s']:.3f} s, {data['go_points']} go points.",
+        f"- {data['points']} points in {data['seconds']:.1f} s: {data['points_per_s']:.2f} "
+        f"points/s (steady {data['steady_points_per_s']:.2f}/s), first point after "
+        f"{data['first_point_s']:.2f} s, mean solve {data['mean_solve_s']:.3f} s, "
+        f"{data['go_points']} go points.",
         f"- At this rate: about {data['points_in_5_min']:,} points in 5 minutes.",
     ]

@@ -481,7 +481,8 @@ def psplib(cfg: Config) -> dict[str, Any]:
                 "best_known": best or None,
                 "open": not closed,
             }
-            # A correct solver never beats a proven bound, and claims optimality only at the optimum.
+            # A correct solver never beats a proven bound, and claims optimality only
+            # at the optimum.
             row["sound"] = not (
                 (res.makespan is not None and lb and res.makespan < lb)
                 or (res.lower_bound > (best or res.lower_bound))

@@ -186,15 +186,16 @@ def machine() -> str:
 def table(results: list[dict[str, Any]]) -> str:
     """The results as a Markdown table."""
     head = (
-        "| case | executor | points | workers | wall s | first point s | points/s | steady points/s "
-        "| mean solve s | load |"
+        "| case | executor | points | workers | wall s | first point s | points/s | steady "
+        "points/s | mean solve s | load |"
     )
     lines = [head, "|" + "---|" * 10]
     for r in results:
         lines.append(
             f"| {r['case']}{' / ' + r['scenario'] if r['scenario'] else ''} | {r['executor']} | "
             f"{r['points']} | {r['workers']} | {r['seconds']} | {r['first_point_s']} | "
-            f"{r['points_per_s']} | {r['steady_points_per_s']} | {r['mean_solve_s']} | {r['load']} |"
+            f"{r['points_per_s']} | {r['steady_points_per_s']} | {r['mean_solve_s']} | "
+            f"{r['load']} |"
         )
     return "\n".join(lines)
 

@@ -478,7 +478,8 @@ class Criterion(Sourced):
 
 
 class Halving(Criterion):
-    """Soviet Far East strength must have fallen to `fraction` of its initial level by the decision day."""
+    """Soviet Far East strength must have fallen to `fraction` of its initial level by the decision
+    day."""
 
     fraction: Fraction = 0.5
     measure: MeasureName = Field(

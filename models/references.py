@@ -65,7 +65,8 @@ def sources_exist(case: Case) -> Iterator[Finding]:
             yield (
                 path + ("source",),
                 f"unknown source '{entity.source}'",
-                f"add it to `sources:` or use one of: {', '.join(sorted(case.sources)) or 'assumption'}",
+                "add it to `sources:` or use one of: "
+                f"{', '.join(sorted(case.sources)) or 'assumption'}",
             )
 
 
@@ -127,14 +128,16 @@ def _move_problems(
     if lift > line.tons_per_day:
         yield (
             path + ("rail",),
-            f"unit lift {lift:,} t exceeds rail line '{move.rail}' capacity {line.tons_per_day:,} t/day",
+            f"unit lift {lift:,} t exceeds rail line '{move.rail}' capacity {line.tons_per_day:,} "
+            "t/day",
             "split it into smaller units with `count:`",
         )
     if move.sea is None:
         if line.start != origin:
             yield (
                 path + ("rail",),
-                f"rail line '{move.rail}' starts at '{line.start}', not at the unit's region '{origin}'",
+                f"rail line '{move.rail}' starts at '{line.start}', not at the unit's region "
+                f"'{origin}'",
                 "add a `sea:` route or pick a line from the region",
             )
         return
@@ -152,13 +155,15 @@ def _move_problems(
     if embark is not None and embark.region != origin:
         yield (
             path + ("sea",),
-            f"route '{move.sea}' embarks at '{route.embark}' in region '{embark.region}', not '{origin}'",
+            f"route '{move.sea}' embarks at '{route.embark}' in region '{embark.region}', not "
+            f"'{origin}'",
             "pick a route from the unit's region",
         )
     if line.start != route.debark:
         yield (
             path + ("rail",),
-            f"rail line '{move.rail}' starts at '{line.start}', not at the route's debarkation port '{route.debark}'",
+            f"rail line '{move.rail}' starts at '{line.start}', not at the route's debarkation "
+            f"port '{route.debark}'",
             "pick a line from that port",
         )
     for end in (route.embark, route.debark):
@@ -184,7 +189,8 @@ def dates_in_order(case: Case) -> Iterator[Finding]:
     if crit.decision_deadline.enabled and crit.decision_deadline.date < order:
         yield (
             ("criteria", "decision_deadline", "date"),
-            f"decision deadline {crit.decision_deadline.date} is before the mobilization order {order}",
+            f"decision deadline {crit.decision_deadline.date} is before the mobilization order "
+            f"{order}",
             "move the deadline after the order, or the order earlier",
         )
     if crit.weather.enabled and crit.weather.deadline < order:

@@ -421,8 +421,8 @@ def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
         note = "X-Day falls on its arrival: the movement sets X-Day."
     else:
         note = (
-            f"It arrives {plan.x_day - up.arrive} days before X-Day: the movement is done early and "
-            "something else (a criterion) sets X-Day."
+            f"It arrives {plan.x_day - up.arrive} days before X-Day: the movement is done early "
+            "and something else (a criterion) sets X-Day."
         )
     return Chain(spec.id, spec.name, spec.front, route, plan.x_day, tuple(legs), note)
 

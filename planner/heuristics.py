@@ -12,14 +12,14 @@ share never makes this X-Day later); with a share schedule, each day's North ton
 
 *Iterated* list scheduling tries four classic priority rules, then random orders — fresh ones
 and perturbations of the best so far (seeded, a fixed number of passes, so the result is
-deterministic) — keeping the best schedule. On the synthetic benchmark cases it finds in about a second X-Days
-that CP-SAT alone needs minutes for (BENCHMARKS.md).
+deterministic) — keeping the best schedule. On the synthetic benchmark cases it finds in about a
+second X-Days that CP-SAT alone needs minutes for (BENCHMARKS.md).
 
 *Relaxation bound*: no X-Day can beat the first day on which the date criteria allow it, every
-required unit could have arrived even with every resource free, no port or rail line taken
-alone would hold the required units up longer (a fluid relaxation of each one-day resource),
-and every front could have its force ratio from all units arriving as early as possible. When a schedule reaches that day,
-its X-Day is proven optimal without any search.
+required unit could have arrived even with every resource free, no port or rail line taken alone
+would hold the required units up longer (a fluid relaxation of each one-day resource), and every
+front could have its force ratio from all units arriving as early as possible. When a schedule
+reaches that day, its X-Day is proven optimal without any search.
 
 The plans made here are ordinary `Plan`s; like every plan, they are checked by the verifier
 before they are used or shown.

@@ -112,7 +112,8 @@ def _min_travel(spec: UnitSpec, k: int) -> int:
 
 
 def route_choice(m: Model) -> None:
-    """Each committed unit takes exactly one of its allowed moves; an uncommitted unit stays home."""
+    """Each committed unit takes exactly one of its allowed moves; an uncommitted unit stays
+    home."""
     for u in m.units:
         if len(u.move_lits) > 1:
             m.cp.add(sum(u.move_lits) == u.present)

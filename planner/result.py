@@ -151,7 +151,8 @@ def base_hash(loaded: LoadedCase) -> str:
 def criteria_results(
     inst: Instance, plan: Plan | None, conflict: list[str]
 ) -> list[CriterionResult]:
-    """Each criterion with its margin at the plan's X-Day (for a no-go: whether it is in the conflict)."""
+    """Each criterion with its margin at the plan's X-Day (for a no-go: whether it is in the
+    conflict)."""
     case = inst.case
     crit = case.criteria
     out = []

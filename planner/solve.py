@@ -182,7 +182,8 @@ def in_symmetry_order(m: Model, plan: Plan) -> Plan:
 
 
 def hint_plan(m: Model, plan: Plan) -> None:
-    """Hint every decision variable with the plan's value (uncommitted units: their earliest day)."""
+    """Hint every decision variable with the plan's value (uncommitted units: their earliest
+    day)."""
     m.cp.clear_hints()  # type: ignore[no-untyped-call]
     m.cp.add_hint(m.x_day, plan.x_day)
     if m.share_pct is not None:

@@ -103,7 +103,8 @@ def breakeven_markdown(b: Breakeven) -> str:
     lines += ["", "| value | verdict | X-Day | target |", "|---|---|---|---|"]
     for e in b.evaluations:
         lines.append(
-            f"| {e.value} | {e.verdict} | {_x_text(e)} | {({True: 'met', False: 'missed', None: '?'})[e.holds]} |"
+            f"| {e.value} | {e.verdict} | {_x_text(e)} | "
+            f"{({True: 'met', False: 'missed', None: '?'})[e.holds]} |"
         )
     lines += [
         "",

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-# Flags that keep Chromium from phoning home on its own, so every request we see comes from the page.
+# Flags that keep Chromium from phoning home on its own, so every request we see comes from the
+# page.
 LAUNCH_FLAGS = (
     "--headless",
     "--no-sandbox",
@@ -58,7 +59,8 @@ def find_chromium() -> str | None:
 
 @dataclass
 class PageLoad:
-    """What happened while a page loaded: console messages, errors, requests, and the page itself."""
+    """What happened while a page loaded: console messages, errors, requests, and the page
+    itself."""
 
     url: str
     console: list[dict[str, Any]] = field(default_factory=list)
@@ -78,7 +80,8 @@ class PageLoad:
 
 
 class _Pipe:
-    """The DevTools protocol over a pair of pipes: send a command, wait for its answer, keep events."""
+    """The DevTools protocol over a pair of pipes: send a command, wait for its answer, keep
+    events."""
 
     def __init__(
         self, write_fd: int, read_fd: int, process: subprocess.Popen[bytes], timeout: float
@@ -121,7 +124,8 @@ class _Pipe:
         return False
 
     def drain(self, seconds: float) -> None:
-        """Collect the events that arrive within `seconds` (late console messages, late requests)."""
+        """Collect the events that arrive within `seconds` (late console messages, late
+        requests)."""
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             event = self._read(deadline - time.monotonic())
@@ -162,8 +166,8 @@ def load_page(
 ) -> PageLoad:
     """Load a local HTML file at a laptop-sized viewport and report console output and requests.
 
-    With `screenshot`, also capture the page as PNG bytes: all of it, or its top `max_height` pixels.
-    `media="print"` lays the page out with its print stylesheet.
+    With `screenshot`, also capture the page as PNG bytes: all of it, or its top `max_height`
+    pixels. `media="print"` lays the page out with its print stylesheet.
     """
     binary = find_chromium()
     if binary is None:
@@ -263,7 +267,8 @@ def _visit(
 
 # Runs in the page after loading; the report itself needs no script, this only reads the result.
 _FACTS_JS = """({title: document.title, svgs: document.querySelectorAll('svg').length,
- text: document.body ? document.body.innerText : '', scrollWidth: document.documentElement.scrollWidth,
+ text: document.body ? document.body.innerText : '',
+ scrollWidth: document.documentElement.scrollWidth,
  scrollHeight: document.documentElement.scrollHeight,
  innerWidth: window.innerWidth})"""
 
@@ -283,7 +288,8 @@ def _record_events(page: PageLoad, events: list[dict[str, Any]]) -> None:
         elif method == "Runtime.exceptionThrown":
             details = params.get("exceptionDetails", {})
             page.errors.append(
-                f"exception: {details.get('exception', {}).get('description') or details.get('text')}"
+                "exception: "
+                f"{details.get('exception', {}).get('description') or details.get('text')}"
             )
         elif method == "Log.entryAdded":
             entry = params.get("entry", {})

@@ -124,7 +124,8 @@ def to_svg(fig: Figure, name: str, label: str) -> str:
     text = re.sub(
         r'<svg([^>]*?) width="[^"]*" height="[^"]*"',
         lambda m: (
-            f'<svg{m.group(1)} class="chart" data-chart="{name}" role="img" aria-label="{_attr(label)}"'
+            f'<svg{m.group(1)} class="chart" data-chart="{name}" role="img" '
+            f'aria-label="{_attr(label)}"'
         ),
         text,
         count=1,
@@ -259,14 +260,15 @@ def gantt_rows(view: View) -> tuple[list[GanttRow], bool, list[str]]:
     rows.sort(key=lambda row: (order.get(row.front, len(order)), row.arrive, row.label))
     if grouped:
         notes.append(
-            f"{len(units)} units are shown as {len(rows)} rows, one per unit type: each coloured bar "
-            "runs from the first unit of the type to start that leg to the last one to finish it."
+            f"{len(units)} units are shown as {len(rows)} rows, one per unit type: each coloured "
+            "bar runs from the first unit of the type to start that leg to the last one to finish "
+            "it."
         )
     if len(rows) > MAX_GROUP_ROWS:
         kept = sorted(rows, key=lambda row: row.arrive)[-MAX_GROUP_ROWS:]
         notes.append(
-            f"Only the {MAX_GROUP_ROWS} last-arriving of {len(rows)} rows are drawn; the unit table "
-            "lists every unit."
+            f"Only the {MAX_GROUP_ROWS} last-arriving of {len(rows)} rows are drawn; the unit "
+            "table lists every unit."
         )
         rows = [row for row in rows if row in kept]
     uncommitted = len(view.result.units) - len(view.committed_units)
@@ -426,7 +428,8 @@ def _range_of_activity(views: Sequence[View], pad: int = 4) -> tuple[dt.date, dt
 
 
 def shipping_chart(views: Sequence[View]) -> Chart | None:
-    """North shipping at sea per day against the North's capacity; the rest of the pool is the South's."""
+    """North shipping at sea per day against the North's capacity; the rest of the pool is the
+    South's."""
     views = [v for v in views if v.result.usage.get("shipping")]
     if not views:
         return None
@@ -511,8 +514,9 @@ def shipping_chart(views: Sequence[View]) -> Chart | None:
         ax.set_title("Shipping: North tons at sea against the North's share of the pool")
         svg = to_svg(fig, "shipping", "Shipping use per day against capacity")
     caption = (
-        "A ship stays with a unit from loading until it has sailed back, so tons at sea never exceed "
-        "the North's share of the pool; the rest of the pool (South) serves the Southern operations."
+        "A ship stays with a unit from loading until it has sailed back, so tons at sea never "
+        "exceed the North's share of the pool; the rest of the pool (South) serves the Southern "
+        "operations."
     )
     return Chart("shipping", svg, caption)
 
@@ -634,9 +638,9 @@ def strength_chart(views: Sequence[View]) -> Chart | None:
             )
         svg = to_svg(fig, "strength", "Japanese and Soviet strength per front over time")
     caption = (
-        "In division-equivalents. On X-Day the Japanese combat value arrived at a front must reach the "
-        "force-ratio line; on the decision day the Far East total must be at or under the halving "
-        "threshold."
+        "In division-equivalents. On X-Day the Japanese combat value arrived at a front must reach "
+        "the force-ratio line; on the decision day the Far East total must be at or under the "
+        "halving threshold."
     )
     notes = [f"{v.title}: {v.subject.case_note}" for v in views if v.subject.case_note]
     return Chart("strength", svg, caption, notes)
@@ -673,7 +677,8 @@ def _view_colour(views: Sequence[View], i: int) -> str:
 def _series_groups(
     views: Sequence[View], series: Sequence[list[float] | None]
 ) -> list[tuple[int, list[float], str]]:
-    """Identical series drawn once: (index of the first view, series, names of the views sharing it)."""
+    """Identical series drawn once: (index of the first view, series, names of the views sharing
+    it)."""
     groups: dict[tuple[float, ...], list[int]] = {}
     for i, values in enumerate(series):
         if values is not None:
@@ -686,7 +691,8 @@ def _series_groups(
 
 
 def _front_panel(ax: Axes, views: Sequence[View], front: str, end: int, legend: _Legend) -> None:
-    """Soviet strength and force needed (each distinct series once), Japanese arrivals per result."""
+    """Soviet strength and force needed (each distinct series once), Japanese arrivals per
+    result."""
     single = len(views) == 1
     for key, label, base_colour, width, dashes in (
         ("soviet", "Soviet strength", SOVIET, 1.6, "-"),

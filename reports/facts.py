@@ -403,10 +403,16 @@ class View:
             fraction = f"{crit.halving.fraction:.0%}" if crit else "the set fraction"
             measure = crit.halving.measure if crit else "divisions"
             what = "strength" if measure == "divisions" else measure
-            return f"Soviet Far East {what} has fallen to at most {fraction} of its initial level by the decision day."
+            return (
+                f"Soviet Far East {what} has fallen to at most {fraction} of its initial level "
+                "by the decision day."
+            )
         if name == "armour_air":
             if not crit:
-                return "Soviet Far East tanks and aircraft have each fallen to the set fraction of their initial level by the decision day."
+                return (
+                    "Soviet Far East tanks and aircraft have each fallen to the set fraction of "
+                    "their initial level by the decision day."
+                )
             armour = crit.armour_air
             return (
                 f"Soviet Far East {' and '.join(armour.measures)} have each fallen to at most "
@@ -414,7 +420,10 @@ class View:
             )
         if name == "force_ratio":
             if not crit:
-                return "On every front, Japanese combat value arrived by X-Day reaches the required multiple of Soviet strength."
+                return (
+                    "On every front, Japanese combat value arrived by X-Day reaches the "
+                    "required multiple of Soviet strength."
+                )
             factor = crit.force_ratio.soviet_factor
             worth = (
                 f" (one Soviet division counted as {number(factor, 2)} Japanese)"
@@ -736,7 +745,10 @@ def _days_text(result: Result, days: list[int]) -> str:
         return ", ".join(short_date(date_of(result, d)) for d in days)
     if days[-1] - days[0] + 1 == len(days):
         return f"{short_date(date_of(result, days[0]))} – {short_date(date_of(result, days[-1]))}"
-    return f"between {short_date(date_of(result, days[0]))} and {short_date(date_of(result, days[-1]))}"
+    return (
+        f"between {short_date(date_of(result, days[0]))} and "
+        f"{short_date(date_of(result, days[-1]))}"
+    )
 
 
 # ---------------------------------------------------------------- paths of the case in words

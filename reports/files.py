@@ -17,12 +17,14 @@ TEMP_PREFIX = ".tmp-"
 
 
 def atomic_write_text(path: str, text: str) -> None:
-    """Write text to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    """Write text to a temporary file beside `path`, flush it to disk, then rename it over
+    `path`."""
     atomic_write_bytes(path, text.encode("utf-8"))
 
 
 def atomic_write_bytes(path: str, data: bytes) -> None:
-    """Write bytes to a temporary file beside `path`, flush it to disk, then rename it over `path`."""
+    """Write bytes to a temporary file beside `path`, flush it to disk, then rename it over
+    `path`."""
     folder = os.path.dirname(os.path.abspath(path))
     fd, tmp = _temporary_beside(path, folder)
     try:

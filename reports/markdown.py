@@ -82,7 +82,8 @@ def result_markdown(result: Result) -> str:
         ]
         for front, f in result.force_ratio.items():
             lines.append(
-                f"| {_cell(front)} | {f['japanese']:g} | {f['soviet']:g} | {f['ratio']:.2f} | {f['needed']:g} |"
+                f"| {_cell(front)} | {f['japanese']:g} | {f['soviet']:g} | {f['ratio']:.2f} | "
+                f"{f['needed']:g} |"
             )
         lines.append("")
     if result.shipping:
@@ -104,14 +105,15 @@ def result_markdown(result: Result) -> str:
             (u for u in result.units if u["committed"]), key=lambda u: (u["arrive"], u["id"])
         ):
             lines.append(
-                f"| {_cell(u['id'])} | {_cell(u['front'])} | {_cell(u.get('route', ''))} | {u.get('mobilize')} | "
-                f"{u.get('sail') or '—'} | {u.get('arrive')} |"
+                f"| {_cell(u['id'])} | {_cell(u['front'])} | {_cell(u.get('route', ''))} | "
+                f"{u.get('mobilize')} | {u.get('sail') or '—'} | {u.get('arrive')} |"
             )
         lines.append("")
     return "\n".join(lines)
 
 
-# ---------------------------------------------------------------- the full report (`kantokuen report --format md`)
+# ---------------------------------------------------------------- the full report (`kantokuen
+# report --format md`)
 
 
 def _md(value: object) -> str:
@@ -129,7 +131,8 @@ def _table(header: list[str], rows: list[list[str]]) -> list[str]:
 def report_markdown(
     subjects: list[Subject], sweep: Sweep | None = None, explore: dict[str, Any] | None = None
 ) -> str:
-    """The report as Markdown: the same facts as the HTML page, as tables (charts as their numbers)."""
+    """The report as Markdown: the same facts as the HTML page, as tables (charts as their
+    numbers)."""
     from kantokuen.reports.html import page_subtitle, page_title, route_words
 
     views = [View(s) for s in subjects]
@@ -290,8 +293,9 @@ def _result_lines(v: View, route_words: Callable[[View, str], str]) -> list[str]
         )
     lines += [
         _md(
-            f"Case {r.case} from {r.case_file} (fingerprint {r.case_hash}); solver status {r.status.value}, "
-            f"{r.solve_seconds:.2f} s, seed {r.seed}, {r.workers} workers; kantokuen {r.version}."
+            f"Case {r.case} from {r.case_file} (fingerprint {r.case_hash}); solver status "
+            f"{r.status.value}, {r.solve_seconds:.2f} s, seed {r.seed}, {r.workers} workers; "
+            f"kantokuen {r.version}."
         ),
         "",
     ]

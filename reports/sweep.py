@@ -121,7 +121,8 @@ class Sweep:
 
     @cached_property
     def levers(self) -> dict[str, list[Any]]:
-        """Each lever the sweep varied, with its values in order (levers with one value left out)."""
+        """Each lever the sweep varied, with its values in order (levers with one value left
+        out)."""
         values: dict[str, list[Any]] = {}
         for p in self.points:
             for key, value in p["levers"].items():

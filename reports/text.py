@@ -1,4 +1,5 @@
-"""Terminal rendering of a result: verdict, dates, criteria with margins, forces, shipping, timeline."""
+"""Terminal rendering of a result: verdict, dates, criteria with margins, forces, shipping,
+timeline."""
 
 from __future__ import annotations
 
@@ -107,7 +108,8 @@ def _timeline(result: Result, max_units: int) -> Table:
     committed = [u for u in result.units if u["committed"]]
     committed.sort(key=lambda u: (u["arrive"], u["id"]))
     table = Table(
-        title=f"Unit timeline ({len(committed)} committed, last {min(max_units, len(committed))} arrivals)",
+        title=f"Unit timeline ({len(committed)} committed, last {min(max_units, len(committed))} "
+        "arrivals)",
         title_justify="left",
     )
     for col in ("unit", "front", "route", "mobilize", "sail", "arrive"):

@@ -6,7 +6,8 @@ what a solve proves: status, go, X-Day, decision day, North share, the no-go con
 the answer is verified and the kind of a no-go's certificate.
 The plan itself is not stored: many plans share one optimum, and the verifier checks plans.
 
-    python -m tests.golden            compare every case with its golden file (exit 1 on a difference)
+    python -m tests.golden            compare every case with its golden file (exit 1 on a
+                                      difference)
     python -m tests.golden --update   solve everything again and rewrite the golden files
 
 `tests/test_golden.py` runs the same comparison, one solve per test. An answer that is not
@@ -111,7 +112,10 @@ def update(case_file: Path) -> None:
 
 def describe(got: dict[str, Any]) -> str:
     if got["go"]:
-        return f"{got['status']} go, X-Day {got['x_day']}, decision {got['decision_day']}, North share {got['north_share']}"
+        return (
+            f"{got['status']} go, X-Day {got['x_day']}, decision {got['decision_day']}, North "
+            f"share {got['north_share']}"
+        )
     return f"{got['status']} no-go, conflict {', '.join(got['conflict'])}"
 
 

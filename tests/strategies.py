@@ -1,4 +1,5 @@
-"""Hypothesis strategies for cases: cases with a witness plan, and tightened cases that may be no-go.
+"""Hypothesis strategies for cases: cases with a witness plan, and tightened cases that may be
+no-go.
 
 A witnessed case is built backwards: first a small transport network and units, then a plan
 for them (mobilization, sailing, rail, arrival days), then every capacity, deadline and

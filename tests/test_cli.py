@@ -41,7 +41,8 @@ def test_validate_bad_input_is_one_line_exit_1(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert (
         result.stderr
-        == f"Error: {path}:43: units.home_div.lift_tons: input should be greater than 0 (give a larger number)\n"
+        == f"Error: {path}:43: units.home_div.lift_tons: input should be greater than 0 (give a "
+        "larger number)\n"
     )
     assert "Traceback" not in result.output
 

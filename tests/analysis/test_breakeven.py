@@ -48,7 +48,8 @@ def first_flip(values: list[bool]) -> int:
 
 
 def test_withdrawal_scale_agrees_with_a_scan(tmp_path: Path) -> None:
-    """Scales 2.5..3.5 in steps of 0.05: the scan flips between 3.10 and 3.15, as does the bisection."""
+    """Scales 2.5..3.5 in steps of 0.05: the scan flips between 3.10 and 3.15, as does the
+    bisection."""
     base = loaded(tmp_path)
     grid = lever_grid(base, "levers.withdrawal_scale", "2.5:3.5", 0.05)
     values = scan(base, grid, Target())

@@ -107,7 +107,8 @@ def test_a_store_from_before_the_details_column_is_read_and_extended(tmp_path: P
 
 
 def test_points_round_trip_with_json_decoded(tmp_path: Path) -> None:
-    """read_points gives back levers/margins/objective as objects, go as a bool, errors as None go."""
+    """read_points gives back levers/margins/objective as objects, go as a bool, errors as None
+    go."""
     path = tmp_path / "s.sqlite"
     conn, run = open_run(path)
     st.write_point(conn, run, row("a"))

@@ -35,7 +35,8 @@ def mini_data() -> dict[str, Any]:
 
 
 def write_case(folder: Path, data: dict[str, Any] | str, name: str = "case.yaml") -> Path:
-    """Case data (or text) as a YAML file in `folder`; block style, so every key has its own line."""
+    """Case data (or text) as a YAML file in `folder`; block style, so every key has its own
+    line."""
     path = folder / name
     text = (
         data if isinstance(data, str) else yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

@@ -94,7 +94,8 @@ BAD_SETS = [
     (
         ["=0.7"],
         [
-            "Error: <input>: --set '=0.7' has an empty field name (e.g. --set levers.north_share=0.7)"
+            "Error: <input>: --set '=0.7' has an empty field name (e.g. --set "
+            "levers.north_share=0.7)"
         ],
     ),
     (
@@ -144,7 +145,8 @@ BAD_SETS = [
         ["levers.north_share=!!python/object:os.system {}"],
         [
             "Error: <input>: --set 'levers.north_share=!!python/object:os.system {}': tag "
-            "tag:yaml.org,2002:python/object:os.system is not allowed (case files hold plain data only)"
+            "tag:yaml.org,2002:python/object:os.system is not allowed (case files hold plain data "
+            "only)"
         ],
     ),
     (
@@ -171,8 +173,8 @@ BAD_SETS = [
     (
         ["levers.mobilization_order=1941-07-01T00:00:00"],
         [
-            "Error: <input>: --set 'levers.mobilization_order=1941-07-01T00:00:00': unsupported value "
-            "'1941-07-01T00:00:00' (use a number, text or date)"
+            "Error: <input>: --set 'levers.mobilization_order=1941-07-01T00:00:00': unsupported "
+            "value '1941-07-01T00:00:00' (use a number, text or date)"
         ],
     ),
     (
@@ -189,9 +191,10 @@ BAD_SETS = [
     (
         ["levers.north_share=abc", "calendar.horizon_days=0"],
         [
-            "Error: --set: calendar.horizon_days: input should be greater than or equal to 1 (give a larger number)",
-            "Error: --set: levers.north_share: input should be a valid number, unable to parse string as a number "
-            "(give a number)",
+            "Error: --set: calendar.horizon_days: input should be greater than or equal to 1 (give "
+            "a larger number)",
+            "Error: --set: levers.north_share: input should be a valid number, unable to parse "
+            "string as a number (give a number)",
         ],
     ),
 ]
@@ -249,7 +252,8 @@ def test_a_malformed_vary_is_one_line_and_no_store(tmp_path: Path, vary: str, me
     [
         (
             ["levers.nope=1,2"],
-            "Error: --vary: levers.nope: 'nope' is not a field of levers (with --vary levers.nope=1)",
+            "Error: --vary: levers.nope: 'nope' is not a field of levers (with --vary "
+            "levers.nope=1)",
         ),
         (
             ["units.nowhere.men=1,2"],
@@ -262,7 +266,8 @@ def test_a_malformed_vary_is_one_line_and_no_store(tmp_path: Path, vary: str, me
         ),
         (
             ["levers.mobilization_order=1941-06-01:1941-07-01:10d"],
-            "Error: --vary: levers.mobilization_order: order 1941-06-01 is before the calendar start 1941-07-01",
+            "Error: --vary: levers.mobilization_order: order 1941-06-01 is before the calendar "
+            "start 1941-07-01",
         ),
         (
             ["levers.north_share=0.5", "levers.north_share=0.7"],
@@ -443,7 +448,8 @@ def test_breakeven_range_the_case_refuses(tmp_path: Path) -> None:
 def test_breakeven_option_values_are_usage_errors_with_one_error_line(
     args: list[str], message: str
 ) -> None:
-    """Malformed --range/--target/--tolerance: exit 2 (usage), click's usage text and ONE Error line."""
+    """Malformed --range/--target/--tolerance: exit 2 (usage), click's usage text and ONE Error
+    line."""
     result = run("breakeven", CASE, *args)
     assert result.exit_code == 2 and "Traceback" not in result.output
     errors = [line for line in error_lines(result) if line.startswith("Error")]

@@ -1,4 +1,5 @@
-"""The installed `kantokuen` script on bad input, in real processes: exit 1, one line, bounded memory.
+"""The installed `kantokuen` script on bad input, in real processes: exit 1, one line, bounded
+memory.
 
 An alias bomb, an endless device and a 50 MB file must fail with their one-line message while
 the process stays small: its peak resident memory (measured by a fresh Python parent with
@@ -96,7 +97,8 @@ def test_an_endless_device_is_refused_in_bounded_memory() -> None:
 
 
 def test_an_object_tag_runs_nothing_and_writes_nothing(tmp_path: Path) -> None:
-    """`!!python/object/apply:os.system` is refused: the command never runs, no output is written."""
+    """`!!python/object/apply:os.system` is refused: the command never runs, no output is
+    written."""
     marker = tmp_path / "pwned"
     case = tmp_path / "case.yaml"
     case.write_text(

@@ -345,7 +345,8 @@ def test_control_characters_are_located(tmp_path: Path, char: str, code: str) ->
         ("!!timestamp soon", "cannot read value 'soon' as a date (write a date as YYYY-MM-DD)"),
         (
             "1941-02-30",
-            "cannot read value '1941-02-30': day is out of range for month (write a date as YYYY-MM-DD)",
+            "cannot read value '1941-02-30': day is out of range for month (write a date as "
+            "YYYY-MM-DD)",
         ),
         (
             "1941-07-01 12:00:00",
@@ -354,7 +355,8 @@ def test_control_characters_are_located(tmp_path: Path, char: str, code: str) ->
     ],
 )
 def test_values_yaml_cannot_build_are_located(tmp_path: Path, value: str, message: str) -> None:
-    """Explicit plain tags on odd text made PyYAML raise KeyError/AttributeError/IndexError (exit 5)."""
+    """Explicit plain tags on odd text made PyYAML raise KeyError/AttributeError/IndexError (exit
+    5)."""
     path = bad(tmp_path, replaced("mobilization_order: 1941-07-01", f"mobilization_order: {value}"))
     line_no = MINI_TEXT.splitlines().index("  mobilization_order: 1941-07-01") + 1
     assert (

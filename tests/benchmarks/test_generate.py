@@ -1,4 +1,5 @@
-"""The synthetic case generator: reproducible, exact sizes, valid YAML, a plan that passes the verifier."""
+"""The synthetic case generator: reproducible, exact sizes, valid YAML, a plan that passes the
+verifier."""
 
 from __future__ import annotations
 

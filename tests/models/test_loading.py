@@ -40,13 +40,15 @@ TABLE = [
         "wrong type",
         "    men: 20000\n    lift_tons: 8000",
         "    men: many\n    lift_tons: 8000",
-        "42: units.home_div.men: input should be a valid integer, unable to parse string as an integer (give a number)",
+        "42: units.home_div.men: input should be a valid integer, unable to parse string as an "
+        "integer (give a number)",
     ),
     (
         "unknown key",
         "    count: 2",
         "    cuont: 2",
-        "40: units.home_div.cuont: extra inputs are not permitted (remove it or check its spelling against `kantokuen schema`)",
+        "40: units.home_div.cuont: extra inputs are not permitted (remove it or check its spelling "
+        "against `kantokuen schema`)",
     ),
     (
         "missing field",
@@ -76,21 +78,22 @@ TABLE = [
         "order after deadline",
         "decision_deadline: {date: 1941-08-01",
         "decision_deadline: {date: 1941-06-01",
-        "62: criteria.decision_deadline.date: decision deadline 1941-06-01 is before the mobilization order "
-        "1941-07-01 (move the deadline after the order, or the order earlier)",
+        "62: criteria.decision_deadline.date: decision deadline 1941-06-01 is before the "
+        "mobilization order 1941-07-01 (move the deadline after the order, or the order earlier)",
     ),
     (
         "unit too big for a port",
         "lift_tons: 8000",
         "lift_tons: 12000",
-        "47: units.home_div.moves.0.rail: unit lift 12,000 t exceeds rail line 'pusan_front' capacity 10,000 t/day "
-        "(split it into smaller units with `count:`)",
+        "47: units.home_div.moves.0.rail: unit lift 12,000 t exceeds rail line 'pusan_front' "
+        "capacity 10,000 t/day (split it into smaller units with `count:`)",
     ),
     (
         "bad date",
         "start: 1941-07-01",
         "start: 1941-13-01",
-        "7: calendar.start: cannot read value '1941-13-01': month must be in 1..12 (write a date as YYYY-MM-DD)",
+        "7: calendar.start: cannot read value '1941-13-01': month must be in 1..12 (write a date "
+        "as YYYY-MM-DD)",
     ),
     (
         "share out of range",
@@ -108,7 +111,8 @@ TABLE = [
         "rail-only region by sea",
         "moves: [{rail: korea_front}]",
         "moves: [{sea: moji_pusan, rail: pusan_front}]",
-        "57: units.korea_div.moves.0.sea: units in region 'korea' move by rail only (remove the `sea:` route)",
+        "57: units.korea_div.moves.0.sea: units in region 'korea' move by rail only (remove the "
+        "`sea:` route)",
     ),
     (
         "duplicate id",
@@ -120,13 +124,15 @@ TABLE = [
         "python tag",
         "north_share: 1.0",
         "north_share: !!python/object:os.system 1",
-        "15: levers.north_share: tag tag:yaml.org,2002:python/object:os.system is not allowed (case files hold plain data only)",
+        "15: levers.north_share: tag tag:yaml.org,2002:python/object:os.system is not allowed "
+        "(case files hold plain data only)",
     ),
     (
         "unknown source",
         "initial_strength: 2\n    source: TEXTBOOK",
         "initial_strength: 2\n    source: BOOK",
-        "36: fronts.east.source: unknown source 'BOOK' (add it to `sources:` or use one of: TEXTBOOK)",
+        "36: fronts.east.source: unknown source 'BOOK' (add it to `sources:` or use one of: "
+        "TEXTBOOK)",
     ),
     (
         "assumption without reason",
@@ -185,7 +191,8 @@ def test_alias_bomb_fails_fast(tmp_path: Path) -> None:
     """Nested aliases that would expand to billions of values are refused before expansion."""
     lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
     lines += [
-        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
+        f"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, "
+        f"*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]"
         for i in range(1, 10)
     ]
     path = tmp_path / "bomb.yaml"

@@ -243,8 +243,8 @@ def test_every_defaulted_field_is_overridable_where_the_file_omits_it(
         ),
         (
             "soviet_reaction.enabeld=true",
-            "--set: soviet_reaction.enabeld: 'enabeld' is not a field of soviet_reaction (did you mean "
-            "enabled? fields of soviet_reaction: source, note, enabled, detection_lag_days, "
+            "--set: soviet_reaction.enabeld: 'enabeld' is not a field of soviet_reaction (did you "
+            "mean enabled? fields of soviet_reaction: source, note, enabled, detection_lag_days, "
             "halt_withdrawals, reinforce_per_day, ceiling)",
         ),
         (
@@ -258,8 +258,8 @@ def test_every_defaulted_field_is_overridable_where_the_file_omits_it(
         ),
         (
             "sea_routes.moji_psan.sail_days=2",
-            "--set: sea_routes.moji_psan.sail_days: no sea route 'moji_psan' (did you mean moji_pusan? "
-            "known sea routes: moji_pusan)",
+            "--set: sea_routes.moji_psan.sail_days: no sea route 'moji_psan' (did you mean "
+            "moji_pusan? known sea routes: moji_pusan)",
         ),
         (
             "shipping.pool.1.tons=5",
@@ -272,8 +272,8 @@ def test_every_defaulted_field_is_overridable_where_the_file_omits_it(
         ),
         (
             "levers.north_share.x=1",
-            "--set: levers.north_share.x: levers.north_share is a single value: it has no field 'x' "
-            "(set levers.north_share itself)",
+            "--set: levers.north_share.x: levers.north_share is a single value: it has no field "
+            "'x' (set levers.north_share itself)",
         ),
     ],
 )

@@ -56,7 +56,8 @@ def test_set_values_are_typed() -> None:
     [
         (
             "levers.north_share",
-            "--set 'levers.north_share' is not of the form key=value (e.g. --set levers.north_share=0.7)",
+            "--set 'levers.north_share' is not of the form key=value (e.g. --set "
+            "levers.north_share=0.7)",
         ),
         ("=0.7", "--set '=0.7' has an empty field name (e.g. --set levers.north_share=0.7)"),
         (
@@ -81,7 +82,8 @@ def test_override_revalidates() -> None:
         load(MINI, None, ["levers.north_share=2"])
     assert (
         str(info.value)
-        == "--set: levers.north_share: input should be less than or equal to 1 (give a smaller number)"
+        == "--set: levers.north_share: input should be less than or equal to 1 (give a smaller "
+        "number)"
     )
 
 

@@ -99,7 +99,10 @@ def test_a_wrong_range_is_one_error_at_its_line(tmp_path: Path, entry: str, mess
 
 
 def test_low_above_high_names_the_line_of_low(tmp_path: Path) -> None:
-    block = "uncertainties:\n  ports.moji.tons_per_day:\n    low: 12000\n    high: 9000\n    source: TEXTBOOK\n"
+    block = (
+        "uncertainties:\n  ports.moji.tons_per_day:\n    low: 12000\n    high: 9000\n    "
+        "source: TEXTBOOK\n"
+    )
     path = write(tmp_path, block)
     text = problem(path)
     assert text.startswith(f"{path}:{line_of(path, 'low: 12000')}: ")

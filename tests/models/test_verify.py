@@ -1,4 +1,5 @@
-"""The verifier: a valid hand-made plan passes; each broken plan is reported under exactly its rule."""
+"""The verifier: a valid hand-made plan passes; each broken plan is reported under exactly its
+rule."""
 
 from __future__ import annotations
 

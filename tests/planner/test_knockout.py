@@ -215,12 +215,12 @@ def test_knocked_out_rule_is_the_one_flagged(rule: str) -> None:
 
 
 def test_route_choice_knocked_out() -> None:
-    """A North China division goes by rail (9 days, X-Day 13) when there are no ships. Without
-    the rule it takes no move at all: nothing then holds it back but its fastest conceivable
-    arrival (day 7, by sea), and X-Day is 7. `extract_plan` cannot express a committed unit
-    without a move (it assumes the rule: `next()` over no true move literal raises
-    StopIteration), so the plan is written out here with `move=None`. The force ratio is off: a unit without a move counts for nothing with the
-    verifier, so the force ratio would be broken too."""
+    """A North China division goes by rail (9 days, X-Day 13) when there are no ships. Without the
+    rule it takes no move at all: nothing then holds it back but its fastest conceivable arrival
+    (day 7, by sea), and X-Day is 7. `extract_plan` cannot express a committed unit without a move
+    (it assumes the rule: `next()` over no true move literal raises StopIteration), so the plan is
+    written out here with `move=None`. The force ratio is off: a unit without a move counts for
+    nothing with the verifier, so the force ratio would be broken too."""
     changes = {**CHINA_BY_RAIL_ONLY, "criteria.force_ratio.enabled": False}
     full = solve(changes)
     assert full is not None and extract_plan(*full).x_day == 13

@@ -87,7 +87,8 @@ def test_overrides_on_different_fields_commute(data: dict, draw: st.DataObject) 
         st.lists(st.sampled_from(sorted(options)), min_size=2, max_size=2, unique=True)
     )
     sets = [
-        f"{k}={yaml.safe_dump(options[k], default_flow_style=True).strip().removesuffix('...').strip()}"
+        f"{k}="
+        f"{yaml.safe_dump(options[k], default_flow_style=True).strip().removesuffix('...').strip()}"
         for k in (a, b)
     ]
     with case_file(data) as path:

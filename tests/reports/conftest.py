@@ -22,7 +22,8 @@ NO_GO = ("criteria.weather.deadline=1941-07-12",)
 
 
 def hostile_yaml(tmp: Path) -> Path:
-    """The teaching case with HTML in a unit name, a front name, the title, a source and a scenario."""
+    """The teaching case with HTML in a unit name, a front name, the title, a source and a
+    scenario."""
     text = TEACHING.read_text()
     text = text.replace("name: Home division", f'name: "{SCRIPT}"')
     text = text.replace("name: Eastern front", 'name: "East <b>front</b> & co"')

@@ -61,7 +61,8 @@ def test_hostile_text_is_displayed_as_text(page_all: str, tmp_path: Path) -> Non
 
 
 def test_the_checker_sees_errors_and_requests(tmp_path: Path) -> None:
-    """The page loader itself reports a console error and an outside request (so the tests can fail)."""
+    """The page loader itself reports a console error and an outside request (so the tests can
+    fail)."""
     path = tmp_path / "bad.html"
     path.write_text(
         '<!DOCTYPE html><title>x</title><script>console.error("boom")</script>'

@@ -24,7 +24,8 @@ def charts_in(page: str) -> dict[str, str]:
 
 
 def test_go_report_has_every_chart_drawn(page_go: str) -> None:
-    """A go result gets the Gantt, strength, shipping and utilization charts, each with drawn shapes."""
+    """A go result gets the Gantt, strength, shipping and utilization charts, each with drawn
+    shapes."""
     charts = charts_in(page_go)
     assert set(CHARTS) <= set(charts)
     for name in CHARTS:
@@ -43,7 +44,8 @@ def test_no_go_report_has_the_strength_chart_and_the_reasons(no_go: Subject) -> 
 
 
 def test_case_text_is_shown_as_text_never_as_markup(page_all: str, page_go: str) -> None:
-    """Unit, front, title, source and scenario texts full of HTML appear escaped, in tables and charts."""
+    """Unit, front, title, source and scenario texts full of HTML appear escaped, in tables and
+    charts."""
     page = page_all
     for raw in (SCRIPT, "<b>front</b>", "<i>divisions</i>", "<img src=x", "<iframe"):
         assert raw not in page, raw
@@ -55,7 +57,8 @@ def test_case_text_is_shown_as_text_never_as_markup(page_all: str, page_go: str)
 
 
 def test_report_fetches_nothing(page_all: str) -> None:
-    """No script, stylesheet link, import or external reference: every href/src points inside the page."""
+    """No script, stylesheet link, import or external reference: every href/src points inside the
+    page."""
     page = page_all
     assert not re.search(r"<(script|link|img|iframe|object|embed)\b", page, flags=re.I)
     assert "@import" not in page
@@ -68,7 +71,8 @@ def test_report_fetches_nothing(page_all: str) -> None:
 
 
 def test_ids_are_unique_and_every_reference_resolves(page_all: str) -> None:
-    """Many charts in one page: no id is used twice, and every #reference names an id of the page."""
+    """Many charts in one page: no id is used twice, and every #reference names an id of the
+    page."""
     ids = re.findall(r'\bid="([^"]+)"', page_all)
     assert len(ids) == len(set(ids))
     refs = set(re.findall(r'(?:href="#|url\(#)([^")]+)', page_all))
@@ -76,7 +80,8 @@ def test_ids_are_unique_and_every_reference_resolves(page_all: str) -> None:
 
 
 def test_dates_are_written_out_for_a_historian(page_go: str) -> None:
-    """Verdict, X-Day and decision are dates in words (9 July 1941), not day numbers or ISO dates."""
+    """Verdict, X-Day and decision are dates in words (9 July 1941), not day numbers or ISO
+    dates."""
     page = page_go
     assert "9 July 1941" in page and "X-Day" in page
     text = re.sub(r"<svg.*?</svg>|<code>.*?</code>|<[^>]+>", " ", page, flags=re.S)

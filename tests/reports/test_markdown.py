@@ -43,7 +43,8 @@ def plain_md(text: str) -> str:
 def test_markdown_has_the_same_facts_as_html(
     go: Subject, go_small_pool: Subject, no_go: Subject, page_all: str
 ) -> None:
-    """Every fact of every result (verdict, dates, criteria, overrides, sources, units) is in both."""
+    """Every fact of every result (verdict, dates, criteria, overrides, sources, units) is in
+    both."""
     subjects = [go, go_small_pool, no_go]
     page, md = plain_html(page_all), plain_md(report_markdown(subjects))
     for s in subjects:
@@ -57,7 +58,8 @@ def test_markdown_has_the_same_facts_as_html(
 
 
 def test_markdown_gives_the_numbers_behind_the_strength_chart(go: Subject) -> None:
-    """The chart of forces becomes a table: Soviet, needed and arrived per front on the key dates."""
+    """The chart of forces becomes a table: Soviet, needed and arrived per front on the key
+    dates."""
     header, rows = strength_table(View(go))
     assert "East <b>front</b> & co: Japanese arrived" in header
     x_day = next(row for row in rows if "X-Day" in row[1])

@@ -34,8 +34,9 @@ def make_store(
         x_day = f"1941-07-{1 + x:02d}" if x is not None else None
         status = "ERROR" if error else ("OPTIMAL" if go else "INFEASIBLE")
         con.execute(
-            "INSERT INTO points (point_key, case_name, scenario, levers, status, go, x_day, x_day_index, "
-            "margins, objective, error, version, finished_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            "INSERT INTO points (point_key, case_name, scenario, levers, status, go, x_day, "
+            "x_day_index, margins, objective, error, version, finished_at) VALUES "
+            "(?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (
                 f"k{i}",
                 "two_divisions",
