@@ -971,7 +971,7 @@ def heatmap_chart(
 
 def lever_label(path: str | None) -> str:
     from kantokuen.models.case import LEVER_LABELS
-    from kantokuen.reports.facts import path_label
+    from kantokuen.models.paths import path_label
 
     if not path:
         return ""

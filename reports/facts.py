@@ -23,6 +23,9 @@ from kantokuen.models.case import (
     LEVER_LABELS,
     Case,
 )
+from kantokuen.models.paths import MISSING, lookup, path_label
+from kantokuen.models.paths import long_date as long_date
+from kantokuen.models.paths import words as words
 from kantokuen.models.plan import CriterionResult, Result, UnitRow
 from kantokuen.models.provenance import source_usage, unsourced
 from kantokuen.reports.certificate import certificate_lines
@@ -70,12 +73,6 @@ def to_date(iso: str | dt.date | None) -> dt.date | None:
     return dt.date.fromisoformat(iso)
 
 
-def long_date(value: str | dt.date | None) -> str:
-    """`1941-08-10` → `10 August 1941` (how a historian writes it)."""
-    d = to_date(value)
-    return f"{d.day} {d:%B %Y}" if d else "—"
-
-
 def short_date(value: str | dt.date | None) -> str:
     """`1941-08-10` → `10 Aug`."""
     d = to_date(value)
@@ -87,12 +84,6 @@ def number(value: float, digits: int = 1) -> str:
     if abs(value - round(value)) < 1e-9:
         return f"{round(value):,}"
     return f"{value:,.{digits}f}".rstrip("0").rstrip(".")
-
-
-def words(ident: str) -> str:
-    """An id in plain words: `far_eastern` → `Far eastern`."""
-    text = ident.replace("_", " ").replace("-", " ").strip()
-    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------- the subject of a report
@@ -658,13 +649,13 @@ class View:
         rows = []
         for ov in self.result.overrides:
             path, value = str(ov["path"]), ov["value"]
-            was = lookup(self.subject.base, path) if self.subject.base else _MISSING
+            was = lookup(self.subject.base, path) if self.subject.base else MISSING
             rows.append(
                 {
                     "label": path_label(self.case or self.subject.base, path),
                     "path": path,
                     "value": value_text(path, value),
-                    "was": "" if was is _MISSING else value_text(path, was),
+                    "was": "" if was is MISSING else value_text(path, was),
                     "origin": "command line (--set)"
                     if ov["origin"] == "--set"
                     else f"scenario {ov['origin']}",
@@ -753,104 +744,10 @@ def _days_text(result: Result, days: list[int]) -> str:
 
 # ---------------------------------------------------------------- paths of the case in words
 
-_MISSING = object()
-
-
-def lookup(case: Case | None, path: str) -> Any:
-    """The value at a dotted path of a case (a model, mapping or list at each step), or _MISSING."""
-    node: Any = case
-    for part in path.split("."):
-        if node is None:
-            return _MISSING
-        if isinstance(node, dict):
-            if part not in node:
-                return _MISSING
-            node = node[part]
-        elif isinstance(node, (tuple, list)):
-            if not part.isdigit() or int(part) >= len(node):
-                return _MISSING
-            node = node[int(part)]
-        elif hasattr(node, part):
-            node = getattr(node, part)
-        else:
-            return _MISSING
-    return node
-
 
 def entity_note(case: Case, path: str) -> str:
     entity = lookup(case, path)
-    return getattr(entity, "note", "") or "" if entity is not _MISSING else ""
-
-
-def path_label(case: Case | None, path: str) -> str:
-    """A dotted path in words: `units.home_div.men` → `Home division: men`."""
-    if path in LEVER_LABELS:
-        return LEVER_LABELS[path]
-    parts = path.split(".")
-    head, rest = parts[0], parts[1:]
-    named = {"units": "name", "fronts": "name", "ports": "name", "regions": "name"}
-    if head in named and rest:
-        entity = lookup(case, f"{head}.{rest[0]}")
-        name = getattr(entity, "name", None) if entity is not _MISSING else None
-        noun = {"units": "", "fronts": "", "ports": "Port of ", "regions": "Region "}[head]
-        subject = f"{noun}{name}" if name else f"{words(head[:-1])} {rest[0]}"
-        return (
-            f"{subject}: {_field_words(rest[1:], case, f'{head}.{rest[0]}')}"
-            if rest[1:]
-            else subject
-        )
-    if head == "criteria" and rest:
-        label = CRITERION_LABELS.get(rest[0], words(rest[0]))
-        return f"{label}: {_field_words(rest[1:])}" if rest[1:] else f"{label} criterion"
-    if head == "shipping" and rest[:1] == ["pool"] and len(rest) >= 2 and rest[1].isdigit():
-        step = lookup(case, f"shipping.pool.{rest[1]}")
-        when = f" from {long_date(step.date)}" if step is not _MISSING and step is not None else ""
-        tail = f": {_field_words(rest[2:])}" if rest[2:] else ""
-        return f"Shipping pool{when}{tail}"
-    if head == "shipping" and rest[:1] == ["south_requirements"] and len(rest) >= 2:
-        req = lookup(case, f"shipping.south_requirements.{rest[1]}")
-        name = getattr(req, "name", "") if req is not _MISSING else ""
-        tail = f": {_field_words(rest[2:])}" if rest[2:] else ""
-        return f"South requirement {name or rest[1]}{tail}"
-    if head == "sea_routes" and rest:
-        route = lookup(case, f"sea_routes.{rest[0]}")
-        if route is not _MISSING and case is not None:
-            subject = f"Sea route {_place(case, route.embark)} → {_place(case, route.debark)}"
-        else:
-            subject = f"Sea route {rest[0]}"
-        return f"{subject}: {_field_words(rest[1:])}" if rest[1:] else subject
-    if head == "rail" and rest:
-        line = lookup(case, f"rail.{rest[0]}")
-        if line is not _MISSING and case is not None:
-            front = case.fronts[line.front].name if line.front in case.fronts else line.front
-            subject = f"Rail {_place(case, line.start)} → {front}"
-        else:
-            subject = f"Rail line {rest[0]}"
-        return f"{subject}: {_field_words(rest[1:])}" if rest[1:] else subject
-    if head == "soviet_reaction":
-        return "Soviet reaction" + (f": {_field_words(rest)}" if rest else "")
-    if head == "shipping":
-        return "Shipping pool" + (f": {_field_words(rest)}" if rest else "")
-    return _field_words(parts)
-
-
-def _place(case: Case, key: str) -> str:
-    if key in case.ports:
-        return case.ports[key].name
-    if key in case.regions:
-        return case.regions[key].name
-    return key
-
-
-def _field_words(parts: list[str], case: Case | None = None, owner: str = "") -> str:
-    if parts[:1] == ["withdrawals"] and len(parts) >= 2 and parts[1].isdigit() and case is not None:
-        point = lookup(case, f"{owner}.withdrawals.{parts[1]}")
-        if point is not _MISSING:
-            tail = f" ({_field_words(parts[2:])})" if parts[2:] else ""
-            return f"withdrawals by {long_date(point.date)}{tail}"
-    return (
-        ", ".join(words(p) if not p.isdigit() else f"#{int(p) + 1}" for p in parts).lower() or "all"
-    )
+    return getattr(entity, "note", "") or "" if entity is not MISSING else ""
 
 
 def value_text(path: str, value: Any) -> str:
