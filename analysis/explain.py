@@ -21,10 +21,12 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from kantokuen.models.case import CRITERION_NAMES, HORIZON_MEMBER
-from kantokuen.models.instance import Instance
-from kantokuen.models.plan import Result, Status
+from kantokuen.models.instance import BP, MILLI, Instance
+from kantokuen.models.plan import Plan, Result, Status
 from kantokuen.models.scenarios import LoadedCase
-from kantokuen.planner.binding import critical_chain, saturated_resources, what_binds
+from kantokuen.planner.alternatives import Alternative, alternatives
+from kantokuen.planner.binding import Chain, critical_chain, saturated_resources, what_binds
+from kantokuen.planner.closure import Closure, closure
 from kantokuen.planner.corrections import (
     ConflictSet,
     Correction,
@@ -150,6 +152,50 @@ class ZeroSlack(BaseModel):
     detail: str
 
 
+class AlternativeReport(BaseModel):
+    """Another verified plan of a go, within the days allowed of the earliest X-Day."""
+
+    x_day: str
+    days_after: int = Field(description="Days after the earliest X-Day.")
+    north_share: float
+    changed: list[str] = Field(description="What it was asked to change (unit groups' routes).")
+    moved: int = Field(description="Units on another route plus percents of North share.")
+    differences: list[str] = Field(description="How it differs from the earliest plan, in words.")
+    verified: bool = True
+
+
+class WaitRow(BaseModel):
+    """A requirement and the first X-Day it allows on the plan."""
+
+    name: str
+    label: str
+    x_day: str | None
+    detail: str = ""
+
+
+class FrontClosureReport(BaseModel):
+    """One front's force build-up up to X-Day."""
+
+    front: str
+    name: str
+    arrived: list[float] = Field(description="Combat value arrived by each day, div.-eq.")
+    needed: list[float] = Field(description="What the force ratio needs on each day, div.-eq.")
+    closes: str | None = Field(None, description="First day the need is met for good.")
+    required_last: str | None = Field(None, description="The last required unit's arrival.")
+    last: list[ChainReport] = Field(
+        default_factory=list, description="The last units to arrive, latest first."
+    )
+    sentence: str
+
+
+class ClosureReport(BaseModel):
+    """How a go's force closes, front by front, and what X-Day waits for."""
+
+    fronts: list[FrontClosureReport]
+    waits: list[WaitRow]
+    sentence: str
+
+
 class ExplainReport(BaseModel):
     """What `kantokuen explain --json` prints."""
 
@@ -183,6 +229,13 @@ class ExplainReport(BaseModel):
     binds: list[BindingRow] = Field(default_factory=list)
     saturated: list[SaturatedRow] = Field(default_factory=list)
     chain: ChainReport | None = None
+    alternatives: list[AlternativeReport] = Field(
+        default_factory=list,
+        description="A go's other verified plans within --within days, each as different as "
+        "it can be.",
+    )
+    alternatives_note: str = ""
+    closure: ClosureReport | None = None
     solves: int = Field(0, description="CP-SAT solves used, all told.")
     checks: int = Field(0, description="Feasibility checks asked, all told (most by arithmetic).")
     not_checked: int = Field(0, description="Checks that ran out of time (never claims).")
@@ -208,6 +261,10 @@ CHECK_SHARE = 0.1
 deterministic time), never more than `CHECK_SECONDS` and never past the deadline: most checks
 need no solve at all, and no one hard check may take the whole command."""
 CHECK_SECONDS = 3.0
+SOLVE_SHARE = 0.2
+"""A go's relaxations (what binds) each re-solve X-Day with this share of the time limit, at
+most `SOLVE_SECONDS`, and never past the deadline."""
+SOLVE_SECONDS = 5.0
 
 
 def explain_case(
@@ -237,7 +294,7 @@ def explain_case(
         result = build_result(loaded, inst, outcome, options, [], [])
         report = ExplainReport(**head, verdict="no-answer", solves=1, result=result)
     else:
-        report = _go(loaded, inst, outcome, options, head)
+        report = _go(loaded, inst, outcome, options, head, explain, deadline, timings)
     timings["total"] = round(time.perf_counter() - started, 3)
     return report.model_copy(update={"timings": timings})
 
@@ -416,7 +473,14 @@ def _json(value: Any) -> Any:
 
 
 def _go(
-    loaded: LoadedCase, inst: Instance, outcome: Any, options: SolveOptions, head: dict[str, Any]
+    loaded: LoadedCase,
+    inst: Instance,
+    outcome: Any,
+    options: SolveOptions,
+    head: dict[str, Any],
+    explain: ExplainOptions,
+    deadline: float,
+    timings: dict[str, float],
 ) -> ExplainReport:
     plan = outcome.plan
     case = inst.case
@@ -439,7 +503,18 @@ def _go(
         and c.margin <= 0
         and (c.name != "south_readiness" or case.shipping.south_requirements)
     ]  # no requirement: no slack to have
-    binds = what_binds(inst, plan, options)
+    # The new answers first (no solve, then one solve per alternative), then what binds with
+    # what is left of the time limit.
+    profile = closure(inst, plan)
+    mark = time.perf_counter()
+    others = alternatives(inst, plan, explain.alternatives, explain.within, options, deadline)
+    timings["alternatives"] = round(time.perf_counter() - mark, 3)
+    mark = time.perf_counter()
+    each = SolveOptions(
+        min(SOLVE_SHARE * options.time_limit, SOLVE_SECONDS), options.workers, options.seed
+    )
+    binds = what_binds(inst, plan, each, deadline)
+    timings["binds"] = round(time.perf_counter() - mark, 3)
     binding_rows = [
         BindingRow(
             name=b.name,
@@ -461,25 +536,8 @@ def _go(
         for s in saturated_resources(inst, plan)
     ]
     chain = critical_chain(inst, plan)
-    chain_report = None
-    if chain is not None:
-        chain_report = ChainReport(
-            unit=chain.unit,
-            name=chain.name,
-            front=chain.front,
-            route=chain.route,
-            note=chain.note,
-            legs=[
-                LegRow(
-                    leg=leg.name,
-                    date=case.date(leg.day).isoformat(),
-                    earliest=case.date(leg.earliest).isoformat(),
-                    waited_days=leg.day - leg.earliest,
-                    reason=leg.reason,
-                )
-                for leg in chain.legs
-            ],
-        )
+    chain_report = _chain_report(inst, chain) if chain is not None else None
+
     return ExplainReport(
         **head,
         verdict="go",
@@ -489,6 +547,83 @@ def _go(
         binds=binding_rows,
         saturated=saturated,
         chain=chain_report,
-        solves=1 + len(binds),
+        alternatives=[_alternative_report(inst, plan, a) for a in others],
+        alternatives_note=_alternatives_note(explain, len(others)),
+        closure=_closure_report(inst, profile),
+        solves=1 + len(binds) + len(others),
         result=result,
+    )
+
+
+def _chain_report(inst: Instance, chain: Chain) -> ChainReport:
+    case = inst.case
+    return ChainReport(
+        unit=chain.unit,
+        name=chain.name,
+        front=chain.front,
+        route=chain.route,
+        note=chain.note,
+        legs=[
+            LegRow(
+                leg=leg.name,
+                date=case.date(leg.day).isoformat(),
+                earliest=case.date(leg.earliest).isoformat(),
+                waited_days=leg.day - leg.earliest,
+                reason=leg.reason,
+            )
+            for leg in chain.legs
+        ],
+    )
+
+
+def _alternative_report(inst: Instance, best: Plan, alt: Alternative) -> AlternativeReport:
+    groups = {s.template: s.name for s in inst.units}
+    changed = [
+        "the North share" if axis == "share" else f"{groups[axis.partition(':')[2]]}: route"
+        for axis in alt.changed
+    ]
+    return AlternativeReport(
+        x_day=inst.case.date(alt.plan.x_day).isoformat(),
+        days_after=alt.plan.x_day - best.x_day,
+        north_share=alt.plan.north_share_bp / BP,
+        changed=changed,
+        moved=alt.moved,
+        differences=list(alt.differences),
+    )
+
+
+def _alternatives_note(explain: ExplainOptions, found: int) -> str:
+    if found >= explain.alternatives:
+        return ""
+    return (
+        f"{found} of the {explain.alternatives} alternatives asked for: no other plan within "
+        f"{explain.within} days was found (or time ran out)."
+    )
+
+
+def _closure_report(inst: Instance, profile: Closure) -> ClosureReport:
+    case = inst.case
+
+    def date(day: int | None) -> str | None:
+        return case.date(day).isoformat() if day is not None else None
+
+    return ClosureReport(
+        fronts=[
+            FrontClosureReport(
+                front=f.front,
+                name=f.name,
+                arrived=[v / MILLI for v in f.arrived],
+                needed=[v / MILLI for v in f.needed],
+                closes=date(f.closes),
+                required_last=date(f.required_last),
+                last=[_chain_report(inst, c) for c in f.last],
+                sentence=f.sentence,
+            )
+            for f in profile.fronts
+        ],
+        waits=[
+            WaitRow(name=w.name, label=w.label, x_day=date(w.day), detail=w.detail)
+            for w in profile.waits
+        ],
+        sentence=profile.sentence,
     )

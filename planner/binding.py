@@ -226,20 +226,26 @@ def binding_candidates(inst: Instance, plan: Plan) -> list[tuple[str, str, str, 
     return out
 
 
-def what_binds(inst: Instance, plan: Plan, options: SolveOptions) -> list[Binding]:
+def what_binds(
+    inst: Instance, plan: Plan, options: SolveOptions, deadline: float | None = None
+) -> list[Binding]:
     """Relax each candidate on its own: does an X-Day before the plan's become possible? A
     yes/no question first (X-Day capped one day earlier), which CP-SAT settles much faster
-    than re-optimizing; only for the candidates that bind is the earliest X-Day then sought."""
+    than re-optimizing; only for the candidates that bind is the earliest X-Day then sought.
+    No solve runs past `deadline` (a `time.perf_counter()` value): one cut short is 'no
+    answer', never a claim."""
     out = []
     for name, kind, label, words, relaxed in binding_candidates(inst, plan):
-        sooner = earliest_x_day(relaxed, options, first_solution=True, at_most=plan.x_day - 1)
+        sooner = earliest_x_day(
+            relaxed, options, first_solution=True, at_most=plan.x_day - 1, deadline=deadline
+        )
         if sooner.status == Status.INFEASIBLE:
             out.append(Binding(name, kind, label, words, plan.x_day, 0, True))
             continue
         if sooner.plan is None:
             out.append(Binding(name, kind, label, words, None, None, False))
             continue
-        best = earliest_x_day(relaxed, options)
+        best = earliest_x_day(relaxed, options, deadline=deadline)
         x = (
             best.x_day
             if best.x_day is not None and best.x_day <= sooner.plan.x_day
@@ -318,11 +324,16 @@ def _held(case: Case, waited: int, blockers: dict[str, list[int]], free: list[in
     return f"{days(waited)} after it could: " + "; ".join(parts)
 
 
-def critical_chain(inst: Instance, plan: Plan) -> Chain | None:
-    """Mobilization → sailing → landing → entraining → arrival of the last unit to arrive, and
-    for each leg that started later than it could, which resource was full on the days between."""
+def critical_chain(inst: Instance, plan: Plan, unit: str | None = None) -> Chain | None:
+    """Mobilization → sailing → landing → entraining → arrival of the last unit to arrive (or
+    of the committed unit `unit`), and for each leg that started later than it could, which
+    resource was full on the days between."""
     case = inst.case
-    found = last_unit(inst, plan)
+    if unit is None:
+        found = last_unit(inst, plan)
+    else:
+        spec_of = {s.id: s for s in inst.units}
+        found = (spec_of[unit], plan.unit(unit))
     if found is None:
         return None
     spec, up = found

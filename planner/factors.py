@@ -447,6 +447,13 @@ def paths_of(setting: Mapping[str, Any], by_name: Mapping[str, Factor]) -> dict[
     """The dotted paths a setting changes and their values. A criterion set to OFF is switched
     off; where a range's factor and the one past it are both set, the one past it wins."""
     out: dict[str, Any] = {}
+    if setting.get("south_readiness") == OFF:
+        # A North share lowered toward the South's limit only serves the South: with South
+        # readiness off it stays as in the case.
+        share = by_name.get(lever_member("north_share"))
+        value = setting.get(lever_member("north_share"))
+        if share is not None and isinstance(value, float) and value < share.current:
+            setting = {k: v for k, v in setting.items() if k != share.name}
     for name, value in sorted(setting.items(), key=lambda kv: by_name[kv[0]].kind == "beyond"):
         factor = by_name[name]
         if value == OFF:

@@ -152,9 +152,10 @@ def _floor_words(inst: Instance, gap: HalvingGap) -> str:
         return ""
     unit = "div.-eq." if measure == DIVISIONS else measure
     named = ", ".join(f"{name} {float(f):g} {unit}" for name, f in floors)
+    share = float(total / initial)
     return (
-        f"the fronts never fall below their floors ({named}), together {total / initial:.0%} "
-        "of the starting level, so no withdrawal rate would get there"
+        f"the fronts never fall below their floors ({named}), together {share:.0%} of the "
+        "starting level, so no withdrawal rate would get there"
     )
 
 

@@ -217,6 +217,27 @@ def _go_parts(report: ExplainReport) -> list[Any]:
         for leg in c.legs:
             chain.add_row(leg.leg, leg.date, leg.reason)
         parts += [chain, Text(c.note)]
+    parts += _closure_parts(report)
+    parts += _alternative_parts(report)
+    return parts
+
+
+def _closure_parts(report: ExplainReport) -> list[Any]:
+    if report.closure is None:
+        return []
+    parts: list[Any] = [Text("How the force closes", "bold"), Text(report.closure.sentence)]
+    parts += [Text(f"  {f.sentence}") for f in report.closure.fronts]
+    return parts
+
+
+def _alternative_parts(report: ExplainReport) -> list[Any]:
+    if not report.alternatives and not report.alternatives_note:
+        return []
+    parts: list[Any] = [Text("Other verified plans (as different as they can be)", "bold")]
+    for n, alt in enumerate(report.alternatives, 1):
+        parts.append(Text(f"  {n}. " + "; ".join(alt.differences) + "."))
+    if report.alternatives_note:
+        parts.append(Text(f"  {report.alternatives_note}"))
     return parts
 
 
@@ -276,8 +297,25 @@ def explanation_markdown(report: ExplainReport) -> str:
             ]
             lines += [f"| {leg.leg} | {leg.date} | {leg.reason} |" for leg in c.legs]
             lines += ["", c.note]
+        lines += _go_markdown(report)
     lines += ["", _effort(report), ""]
     return "\n".join(lines)
+
+
+def _go_markdown(report: ExplainReport) -> list[str]:
+    lines: list[str] = []
+    if report.closure is not None:
+        lines += ["", "## How the force closes", "", report.closure.sentence, ""]
+        lines += [f"- {f.sentence}" for f in report.closure.fronts]
+    if report.alternatives or report.alternatives_note:
+        lines += ["", "## Other verified plans", ""]
+        lines += [
+            f"{n}. " + "; ".join(alt.differences) + "."
+            for n, alt in enumerate(report.alternatives, 1)
+        ]
+        if report.alternatives_note:
+            lines += ["", report.alternatives_note]
+    return lines
 
 
 def _corrections_markdown(report: ExplainReport) -> list[str]:
@@ -307,11 +345,14 @@ def _corrections_markdown(report: ExplainReport) -> list[str]:
 
 def _effort(report: ExplainReport) -> str:
     """`Checks: 219 (1 CP-SAT solve); none ran out of time. 1.0 s.`"""
+    total = report.timings.get("total")
+    took = f" {total:.1f} s." if total is not None else ""
+    if report.verdict != "no-go":
+        return f"Solves: {report.solves}.{took}"
     text = f"Checks: {report.checks} ({plural(report.solves, 'CP-SAT solve')})"
     text += (
         f"; {plural(report.not_checked, 'check')} ran out of time (not checked)."
         if report.not_checked
         else "; none ran out of time."
     )
-    total = report.timings.get("total")
-    return text + (f" {total:.1f} s." if total is not None else "")
+    return text + took
