@@ -823,7 +823,7 @@ def solved_subjects(
     loaded_all = [load(case_file, s, sets) for s in (scenarios or (None,))]
     subjects = []
     for loaded in loaded_all:
-        result = solve(loaded, options)
+        result = solve(loaded, options, corrections=3)
         # a no-go's map shows how far the movement alone got by the deadline
         movement = movement_alone(loaded, options) if result.status == Status.INFEASIBLE else None
         subjects.append(Subject(result, loaded.case, base, "", _label(loaded), movement))

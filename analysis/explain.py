@@ -13,7 +13,6 @@ solves it took, and how many checks ran out of time.
 
 from __future__ import annotations
 
-import datetime as dt
 import time
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,22 +21,22 @@ from pydantic import BaseModel, Field
 
 from kantokuen.models.case import CRITERION_NAMES, HORIZON_MEMBER
 from kantokuen.models.instance import BP, MILLI, Instance
-from kantokuen.models.plan import Plan, Result, Status
+from kantokuen.models.plan import CorrectionSet, Plan, Result, Status
 from kantokuen.models.scenarios import LoadedCase
 from kantokuen.planner.alternatives import Alternative, alternatives
 from kantokuen.planner.binding import Chain, critical_chain, saturated_resources, what_binds
 from kantokuen.planner.closure import Closure, closure
 from kantokuen.planner.corrections import (
     ConflictSet,
-    Correction,
     Explored,
     Search,
+    correction_set,
     explore,
     member_distance,
 )
 from kantokuen.planner.explain import describe, minimal_conflict
 from kantokuen.planner.factors import DEFAULT_WEIGHTS
-from kantokuen.planner.prose import member_sentence, pretty, unchecked_sentence
+from kantokuen.planner.prose import member_sentence, unchecked_sentence
 from kantokuen.planner.result import build_result
 from kantokuen.planner.solve import SolveOptions, plan_case
 
@@ -82,32 +81,6 @@ class Conflicts(BaseModel):
         default_factory=list,
         description="Members in several conflicts: moving that one member dissolves them all.",
     )
-
-
-class Change(BaseModel):
-    """One move of a correction: a member at the least value that still gives a go."""
-
-    member: str = Field(description="criterion, levers.<lever>, a declared path, <path>> past it")
-    path: str = Field(description="The dotted path it sets (as --set would).")
-    kind: str = Field(description="lever | criterion | range | beyond")
-    label: str
-    cost_class: str = Field(description="lever | assumption | beyond_range | sourced")
-    cost: float
-    current: Any = Field(description="The case's value (JSON form).")
-    value: Any = Field(description="The value that does, or 'off' (JSON form).")
-    words: str = Field(description="The move in words: `from 1× history to 3.34× history`.")
-    declared: list[Any] | None = Field(None, description="The declared range, low and high.")
-
-
-class CorrectionSet(BaseModel):
-    """A minimal correction: moves that together give a go (no fewer would)."""
-
-    cost: float
-    changes: list[Change]
-    verified: bool = Field(description="A plan of the corrected case passed the verifier.")
-    x_day: str | None = Field(None, description="X-Day of that verified plan.")
-    note: str = ""
-    sentence: str
 
 
 class BindingRow(BaseModel):
@@ -347,7 +320,7 @@ def _no_go(
     found = explore(search, explain.max_conflicts, explain.corrections, first.members)
     timings["conflicts_and_corrections"] = round(time.perf_counter() - mark, 3)
     conflicts = [_conflict_report(inst, search, c) for c in found.conflicts]
-    corrections = [_correction_report(inst, c) for c in found.corrections]
+    corrections = [correction_set(inst, c) for c in found.corrections]
     oracle = search.oracle
     return ExplainReport(
         **head,
@@ -428,48 +401,6 @@ def shared_members(inst: Instance, search: Search, conflicts: list[ConflictSet])
             f"dissolves {both}."
         )
     return out
-
-
-def _correction_report(inst: Instance, correction: Correction) -> CorrectionSet:
-    changes = [
-        Change(
-            member=m.factor.name,
-            path=m.factor.path,
-            kind=m.factor.kind,
-            label=m.factor.label,
-            cost_class=m.factor.cost_class,
-            cost=m.cost,
-            current=_json(m.factor.current),
-            value=_json(m.value),
-            words=m.factor.change_words(m.value),
-            declared=[_json(v) for v in m.factor.declared] if m.factor.declared else None,
-        )
-        for m in correction.moves
-    ]
-    plan = correction.plan
-    x_day = inst.case.date(plan.x_day).isoformat() if plan is not None else None
-    moves = "; ".join(f"{c.label} {c.words}" for c in changes)
-    when = pretty(inst.case.date(plan.x_day)) if plan is not None else ""
-    sentence = f"{moves} (cost {correction.cost:g})" + (
-        f": a go with X-Day {when} (a verified plan)." if when else ": not verified in time."
-    )
-    return CorrectionSet(
-        cost=correction.cost,
-        changes=changes,
-        verified=plan is not None,
-        x_day=x_day,
-        note=correction.note,
-        sentence=sentence,
-    )
-
-
-def _json(value: Any) -> Any:
-    """A member's value as JSON: dates in ISO form, a share schedule as its steps."""
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, tuple):
-        return [{"date": s.date.isoformat(), "share": s.share} for s in value]
-    return value
 
 
 def _go(

@@ -54,14 +54,22 @@ def load_case(
     return load(os.fspath(name_or_path), scenario, set_texts(sets))
 
 
-def solve(case: CaseLike, *, time_limit: float = 60.0, workers: int = 0, seed: int = 0) -> Result:
-    """The earliest X-Day and its verified plan, or a proven no-go with its conflict, as
-    `kantokuen solve` gives it. `time_limit` bounds the whole solve in seconds; `workers` is
-    the number of solver threads (0: all cores); a fixed seed and worker count give the same
-    answer every time."""
+def solve(
+    case: CaseLike,
+    *,
+    time_limit: float = 60.0,
+    workers: int = 0,
+    seed: int = 0,
+    corrections: int = 1,
+) -> Result:
+    """The earliest X-Day and its verified plan, or a proven no-go with its conflict and its
+    `corrections` cheapest corrections (when they fit the time limit), as `kantokuen solve`
+    gives it. `time_limit` bounds the whole solve in seconds; `workers` is the number of
+    solver threads (0: all cores); a fixed seed and worker count give the same answer every
+    time."""
     from kantokuen.planner.result import solve as solve_loaded
 
-    return solve_loaded(as_loaded(case), options(time_limit, workers, seed))
+    return solve_loaded(as_loaded(case), options(time_limit, workers, seed), corrections)
 
 
 def compare(results: Sequence[Result | str | os.PathLike[str]]) -> Comparison:

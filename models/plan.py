@@ -172,6 +172,36 @@ class Certificate(TypedDict, total=False):
     note: str
 
 
+class Change(Frozen):
+    """One move of a correction: a member of the case at the least value that still gives a
+    go (the path is the one `--set` takes)."""
+
+    member: str = Field(
+        description="A criterion, levers.<lever>, a declared path, or <path>> past its range."
+    )
+    path: str = Field(description="The dotted path it sets.")
+    kind: str = Field(description="lever | criterion | range | beyond")
+    label: str
+    cost_class: str = Field(description="lever | assumption | beyond_range | sourced")
+    cost: float
+    current: Any = Field(description="The case's value (JSON form).")
+    value: Any = Field(description="The value that does, or 'off' (JSON form).")
+    words: str = Field(description="The move in words: `from 1× history to 3.34× history`.")
+    declared: list[Any] | None = Field(None, description="The declared range, low and high.")
+
+
+class CorrectionSet(Frozen):
+    """A minimal correction of a no-go: moves that together give a go (no fewer would),
+    priced by provenance."""
+
+    cost: float
+    changes: list[Change]
+    verified: bool = Field(description="A plan of the corrected case passed the verifier.")
+    x_day: str | None = Field(None, description="X-Day of that verified plan.")
+    note: str = ""
+    sentence: str
+
+
 class Result(Frozen):
     """What `kantokuen solve --json` prints; every plan in it has passed the verifier."""
 
@@ -231,6 +261,11 @@ class Result(Frozen):
         "and lever settings (`levers.<name>`) that cannot hold together.",
     )
     explanation: list[str] = Field(default_factory=list)
+    corrections: list[CorrectionSet] = Field(
+        default_factory=list,
+        description="For a no-go: the cheapest correction (moves that together give a go, "
+        "verified), when it fits the time limit; `explain` lists more.",
+    )
     solve_seconds: float
     explain_seconds: float = Field(
         0.0,

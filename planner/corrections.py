@@ -33,6 +33,7 @@ runs out of time is reported as such and never turned into a claim.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -40,10 +41,11 @@ from typing import Any
 from ortools.sat.python import cp_model
 
 from kantokuen.models.instance import Instance
-from kantokuen.models.plan import Plan
+from kantokuen.models.plan import Change, CorrectionSet, Plan
 from kantokuen.planner.conflicts import deletion_order
 from kantokuen.planner.factors import DEFAULT_WEIGHTS, Factor, factors, paths_of
 from kantokuen.planner.oracle import Oracle, Verdict, verified_plan
+from kantokuen.planner.prose import pretty
 from kantokuen.planner.solver import new_solver, run
 
 SCAN_LIMIT = 200
@@ -454,3 +456,46 @@ def member_distance(search: Search, conflict: ConflictSet, name: str) -> Distanc
             values, _, sure = tighten(search, [name], base)
             return Distance(values[name], scope, sure)
     return Distance(None, "conflict", False)
+
+
+def correction_set(inst: Instance, correction: Correction) -> CorrectionSet:
+    """A correction as a result states it: each move in words, its cost, the verified go."""
+    changes = [
+        Change(
+            member=m.factor.name,
+            path=m.factor.path,
+            kind=m.factor.kind,
+            label=m.factor.label,
+            cost_class=m.factor.cost_class,
+            cost=m.cost,
+            current=as_json(m.factor.current),
+            value=as_json(m.value),
+            words=m.factor.change_words(m.value),
+            declared=[as_json(v) for v in m.factor.declared] if m.factor.declared else None,
+        )
+        for m in correction.moves
+    ]
+    plan = correction.plan
+    x_day = inst.case.date(plan.x_day).isoformat() if plan is not None else None
+    moves = "; ".join(f"{c.label} {c.words}" for c in changes)
+    when = pretty(inst.case.date(plan.x_day)) if plan is not None else ""
+    sentence = f"{moves} (cost {correction.cost:g})" + (
+        f": a go with X-Day {when} (a verified plan)." if when else ": not verified in time."
+    )
+    return CorrectionSet(
+        cost=correction.cost,
+        changes=changes,
+        verified=plan is not None,
+        x_day=x_day,
+        note=correction.note,
+        sentence=sentence,
+    )
+
+
+def as_json(value: Any) -> Any:
+    """A member's value as JSON: dates in ISO form, a share schedule as its steps."""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return [{"date": s.date.isoformat(), "share": s.share} for s in value]
+    return value

@@ -149,10 +149,15 @@ class Factor:
         return value_words(self.path, value)
 
     def change_words(self, value: Any) -> str:
-        """`from 1× history to 3.34× history`, `switched off`."""
+        """`from 1× history to 3.34× history`, `switched off`, `from 3 div.-eq. to 12.5
+        div.-eq. (past its declared range, 2 div.-eq. to 8 div.-eq.)`."""
         if value == OFF:
             return "switched off"
-        return f"from {self.words(self.current)} to {self.words(value)}"
+        text = f"from {self.words(self.current)} to {self.words(value)}"
+        if self.declared is not None and self.kind != "range":
+            low, high = self.declared
+            text += f" (past its declared range, {self.words(low)} to {self.words(high)})"
+        return text
 
 
 def value_words(path: str, value: Any) -> str:

@@ -247,7 +247,7 @@ def _criterion_sentence(inst: Instance, name: str) -> str:
         )
     if name == "south_readiness":
         return _south_sentence(inst)
-    return f"Not all {label} in time."
+    return required_sentence(inst)
 
 
 def _south_sentence(inst: Instance) -> str:
@@ -389,7 +389,7 @@ def required_sentence(inst: Instance) -> str:
     last_x = latest_decision_day(inst) + inst.decision_lag
     label = CRITERION_NAMES["required_arrivals"]
     if witness is None:
-        return f"Not all {label} in time."
+        return f"The {label}: not all of them can arrive in time."
     day = pretty(inst.case.date(min(witness["day"], inst.horizon)))
     if "facility" in witness:
         kind, _, key = witness["facility"].partition(":")

@@ -12,7 +12,15 @@ from kantokuen.models.case import CRITERIA, DIVISIONS, MEASURE_UNITS, Case
 from kantokuen.models.certify import check_certificate
 from kantokuen.models.instance import BP, MILLI, Instance, UnitSpec
 from kantokuen.models.loader import build_case
-from kantokuen.models.plan import UNIT_LEGS, CriterionResult, Plan, Result, Status, UnitPlan
+from kantokuen.models.plan import (
+    UNIT_LEGS,
+    CorrectionSet,
+    CriterionResult,
+    Plan,
+    Result,
+    Status,
+    UnitPlan,
+)
 from kantokuen.models.scenarios import LoadedCase, case_hash
 from kantokuen.models.verify import (
     Violation,
@@ -21,6 +29,12 @@ from kantokuen.models.verify import (
     rail_loads,
     shipping_in_use,
     verify,
+)
+from kantokuen.planner.corrections import (
+    Search,
+    cheapest_corrections,
+    correction_of,
+    correction_set,
 )
 from kantokuen.planner.explain import describe, minimal_conflict
 from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
@@ -33,29 +47,62 @@ assumption core that seeds the conflict then finishes on max-north-34div at --ti
 (~7.5 deterministic seconds), so the conflict is the same as with the default limit."""
 
 
-def solve(loaded: LoadedCase, options: SolveOptions | None = None) -> Result:
+CORRECTION_SHARE = 0.25
+"""A no-go's cheapest corrections may take this share of the time limit, after the conflict:
+enough for the shipped cases (under a second), and a hard case does not turn a quick no-go
+into a wait for the whole limit."""
+CORRECTION_CHECK_SHARE = 0.1
+CORRECTION_CHECK_SECONDS = 3.0  # each CP-SAT check of the search: a share, at most this
+
+
+def solve(loaded: LoadedCase, options: SolveOptions | None = None, corrections: int = 1) -> Result:
     """Solve a loaded case; the returned plan (if any) has passed the verifier.
 
     The time limit bounds the whole: one deadline for planning and, for a no-go, the search for
-    its conflict, which gets what planning left (`explain_seconds`). A check of the conflict that
-    runs out of time is reported as not checked, never as a claim."""
+    its conflict and then for its `corrections` cheapest corrections, which get what planning
+    left (`explain_seconds`). A check that runs out of time is reported as not checked, never
+    as a claim; corrections not found in time are left out."""
     options = options or SolveOptions()
     deadline = time.perf_counter() + options.time_limit
     inst = Instance(loaded.case)
     outcome = plan_case(inst, options, deadline=deadline)
     conflict: list[str] = []
     explanation: list[str] = []
+    cheapest: list[CorrectionSet] = []
     explain_seconds = 0.0
     if outcome.status == Status.INFEASIBLE:
         started = time.perf_counter()
-        core = minimal_conflict(
-            inst, time_limit=EXPLAIN_CHECK_SHARE * options.time_limit, deadline=deadline
-        )
+        budget = EXPLAIN_CHECK_SHARE * options.time_limit
+        core = minimal_conflict(inst, time_limit=budget, deadline=deadline)
         conflict = list(core.members)
         explanation = describe(inst, core)
+        if corrections and core.feasible_without_criteria and core.proven_minimal:
+            share = min(deadline, time.perf_counter() + CORRECTION_SHARE * options.time_limit)
+            check = min(CORRECTION_CHECK_SHARE * options.time_limit, CORRECTION_CHECK_SECONDS)
+            cheapest = cheapest_of(inst, core.members, corrections, check, share)
         explain_seconds = time.perf_counter() - started
     result = build_result(loaded, inst, outcome, options, conflict, explanation)
-    return result.model_copy(update={"explain_seconds": round(explain_seconds, 3)})
+    return result.model_copy(
+        update={"explain_seconds": round(explain_seconds, 3), "corrections": cheapest}
+    )
+
+
+def cheapest_of(
+    inst: Instance, conflict: tuple[str, ...], count: int, budget: float, deadline: float
+) -> list[CorrectionSet]:
+    """The `count` cheapest corrections of a no-go whose first conflict is known, each with a
+    verified plan; those not found (or not verified) before the deadline are left out."""
+    search = Search(inst, time_limit=budget, deadline=deadline)
+    ranges = [f.name for f in search.factors if f.kind == "range"]
+    found, _ = cheapest_corrections(search, count, [[*conflict, *ranges]])
+    out = []
+    for names in found:
+        if search.oracle.out_of_time():
+            break
+        correction = correction_of(search, names)
+        if correction.plan is not None and not correction.note:
+            out.append(correction_set(inst, correction))
+    return out
 
 
 def build_result(

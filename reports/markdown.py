@@ -51,6 +51,7 @@ def result_markdown(result: Result) -> str:
         lines.append(f"- {_cell(line)}")
     if result.explanation:
         lines.append("")
+    lines += _corrections(result, _cell)
     proof = certificate_lines(result)
     if proof:
         lines += [_cell(proof[0]), ""] + [f"- {_cell(line)}" for line in proof[1:]] + [""]
@@ -209,6 +210,7 @@ def _result_lines(v: View, route_words: Callable[[View, str], str]) -> list[str]
         lines += (
             ["**Why not:**", ""] + [f"- {_md(v.in_words(line))}" for line in r.explanation] + [""]
         )
+    lines += _corrections(r, _md)
     proof = certificate_lines(r)
     if proof:
         lines += [_md(proof[0]), ""] + [f"- {_md(v.in_words(line))}" for line in proof[1:]] + [""]
@@ -381,3 +383,12 @@ def _sweep_lines(sweep: Sweep) -> list[str]:
         ]
         lines += _table(header, body)
     return lines
+
+
+def _corrections(result: Result, escape: Callable[[str], str]) -> list[str]:
+    """A no-go's cheapest corrections (each a verified go), cheapest first."""
+    if not result.corrections:
+        return []
+    lines = ["**What would make it a go (cheapest corrections):**", ""]
+    lines += [f"{n}. {escape(c.sentence)}" for n, c in enumerate(result.corrections, 1)]
+    return lines + [""]

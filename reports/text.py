@@ -63,6 +63,9 @@ def render(result: Result, console: Console, max_units: int = 25) -> None:
         )
     for line in result.explanation:
         parts.append(Text("• " + line, "red"))
+    for i, correction in enumerate(result.corrections):
+        head = "Cheapest correction: " if i == 0 else "Next cheapest: "
+        parts.append(Text(head + correction.sentence, "cyan"))
     for i, line in enumerate(certificate_lines(result)):
         parts.append(Text(("  " if i else "") + line))
     parts.append(criteria_table(result))

@@ -306,3 +306,28 @@ def _applied(inst: Instance, paths: dict[str, Any]) -> Instance:
     from kantokuen.planner.oracle import apply
 
     return Instance(apply(inst.case, paths))
+
+
+def test_solve_shows_the_cheapest_correction(tmp_path: Path) -> None:
+    """`solve` on a no-go carries its cheapest correction, verified, and prints it; the
+    Markdown result lists it too."""
+    case = write(tmp_path)
+    result = api.solve(case, workers=1, time_limit=20)
+    (cheapest,) = result.corrections
+    assert cheapest.verified and cheapest.changes[0].value == SCALE_THRESHOLD
+    text = CliRunner().invoke(main, ["solve", case, "--workers", "1"]).stdout
+    assert "Cheapest correction: Soviet withdrawal rate from 1× history to 3.13× history" in text
+    md = CliRunner().invoke(main, ["solve", case, "--workers", "1", "--format", "md"]).stdout
+    assert "cheapest corrections" in md and "3.13× history" in md
+    assert api.solve(case, workers=1, time_limit=20, corrections=0).corrections == []
+
+
+def test_the_html_report_shows_the_corrections(tmp_path: Path) -> None:
+    """The HTML report of a no-go lists what would make it a go."""
+    case = write(tmp_path)
+    out = tmp_path / "r.html"
+    run = CliRunner().invoke(main, ["report", case, "--html", str(out), "--workers", "1"])
+    assert run.exit_code == 0, run.output
+    html = out.read_text()
+    assert "What would make it a go (cheapest corrections)" in html
+    assert "3.13× history" in html
