@@ -82,7 +82,12 @@ def test_faster_soviet_withdrawals_never_hurt(data: Data, more: float) -> None:
     but get a ceiling the reinforcements cannot reach."""
     if monotonicity_doubt(case_of(data), "levers.withdrawal_scale"):
         reaction = data["soviet_reaction"]
-        initial = sum(front["initial_strength"] for front in data["fronts"].values())
+        # Every formation of the schedules counts towards the ceiling too.
+        initial = sum(
+            front["initial_strength"]
+            + max((p["cumulative"] for p in front.get("formations", [])), default=0)
+            for front in data["fronts"].values()
+        )
         horizon = data["calendar"]["horizon_days"]
         reaction["ceiling"] = initial + reaction["reinforce_per_day"] * horizon + 1
         assert monotonicity_doubt(case_of(data), "levers.withdrawal_scale") is None
