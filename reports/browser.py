@@ -4,6 +4,18 @@ Talks the DevTools protocol over `--remote-debugging-pipe` (file descriptors 3 a
 NUL-separated JSON), so it needs nothing beyond the standard library and a `chromium`
 binary: no webdriver, no websocket package. Used by the browser tests (a report must load
 with no console errors and no network requests) and by `python -m reports.screenshot`.
+
+Why not Playwright: it would add a Node driver (~100 MB) to the test extra to do the three
+things needed here (load a file, listen to console and network events, take a screenshot), and
+its launcher still needs the system Chromium. The failure modes this client handles instead:
+no Chromium (BrowserError naming the package to install); Chromium not answering or exiting
+(every read has a deadline; the process is closed, then killed, in `finally`); a page that never
+fires its load event (BrowserError with the URL); requests a page starts after its load event
+(events are drained for `settle` seconds after load — a fixed wait, because a self-contained
+report has nothing left to fetch, so any late request is itself the failure to catch); Chromium's
+own background connections (switched off by `LAUNCH_FLAGS`, so every request seen is the
+page's). The pipe ends are put on fds 3 and 4 by `preexec_fn` (`pass_fds` keeps descriptors open
+but cannot renumber them, and the protocol insists on 3 and 4).
 """
 
 from __future__ import annotations
