@@ -397,8 +397,7 @@ def shared_members(inst: Instance, search: Search, conflicts: list[ConflictSet])
         numbers = ", ".join(str(i) for i in where[:-1]) + f" and {where[-1]}"
         both = "both" if len(where) == 2 else f"all {len(where)}"
         out.append(
-            f"The {factor.label} is in conflicts {numbers}: moving that one member "
-            f"dissolves {both}."
+            f"In conflicts {numbers}: the {factor.label}. Moving that one member dissolves {both}."
         )
     return out
 

@@ -116,7 +116,8 @@ def _no_go_parts(report: ExplainReport) -> list[Any]:
             kind = {"lever": "lever", "range": "declared range"}.get(m.kind, "criterion")
             parts.append(Text.assemble(f"  {i}. ", (m.label, "bold"), f" ({kind}): ", m.sentence))
             if m.needed:
-                parts.append(Text(f"     now {m.current or '?'}; would do at {m.needed}", "cyan"))
+                at = "only" if m.needed == "switched off" else "at"
+                parts.append(Text(f"     now {m.current or '?'}; would do {at} {m.needed}", "cyan"))
     parts += [Text(line) for line in report.conflicts.shared]
     parts += _correction_parts(report)
     return parts

@@ -134,7 +134,7 @@ def test_a_shared_member_dissolves_both_conflicts(tmp_path: Path) -> None:
     assert report.conflicts.complete and len(report.conflicts.items) == 3
     (shared,) = report.conflicts.shared
     assert re.fullmatch(
-        r"The Soviet withdrawal rate is in conflicts \d and \d: moving that one member "
+        r"In conflicts \d and \d: the Soviet withdrawal rate\. Moving that one member "
         r"dissolves both\.",
         shared,
     )
