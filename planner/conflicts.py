@@ -27,10 +27,8 @@ from kantokuen.models.case import (
 )
 from kantokuen.models.instance import BP, Instance, share_bp
 from kantokuen.planner.certificate import no_go_certificate
-from kantokuen.planner.heuristics import relaxation_bound
 from kantokuen.planner.model import build
 from kantokuen.planner.oracle import Oracle
-from kantokuen.planner.solve import list_plan
 from kantokuen.planner.solver import new_solver, run
 
 GENEROUS_WITHDRAWAL_SCALE = 10.0
@@ -78,9 +76,6 @@ MIN_CHECK_SECONDS = 0.05
 """A check with less wall-clock time than this left before its deadline is not run: it could
 only end 'not checked'."""
 
-QUICK_PASSES = 4
-"""List-scheduling passes a feasibility check tries before CP-SAT (a plan found settles it)."""
-
 
 def seconds_left(deadline: float | None) -> float | None:
     """Wall-clock seconds left before `deadline` (a `time.perf_counter()` value); None: no
@@ -92,58 +87,16 @@ def _out_of_time(left: float | None) -> bool:
     return left is not None and left < MIN_CHECK_SECONDS
 
 
-def quick_feasible(inst: Instance) -> bool | None:
-    """Whether some plan meets the resources and the instance's criteria, when arithmetic can
-    tell without CP-SAT: no when the relaxation leaves no X-Day (the criteria that depend on
-    X-Day alone, every unit at its earliest arrival, the ports' and rail lines' fluid bounds)
-    or the South's requirements rule out the North share; yes when a list schedule finds a
-    plan (which the verifier passes). None: CP-SAT must decide."""
-    if relaxation_bound(inst) is None or not _south_allows(inst):
-        return False
-    return True if list_plan(inst, QUICK_PASSES) is not None else None
-
-
-def _south_allows(inst: Instance) -> bool:
-    """South readiness as the model states it: the South's requirements met at the case's
-    share (one number, or the schedule's step on each requirement's day), or some share within
-    the South's limit when `auto`."""
-    if "south_readiness" not in enforced_criteria(inst):
-        return True
-    return inst.south_max_share_bp is not None if inst.auto_share else inst.south_met(0)
-
-
 def feasible_with(
     inst: Instance, active: Iterable[str], time_limit: float = 30.0, deadline: float | None = None
 ) -> bool | None:
-    """Whether some plan meets the resources and the given criteria (None: not decided in
-    time). See `feasibility`."""
-    return feasibility(inst, active, time_limit, deadline)[0]
-
-
-def feasibility(
-    inst: Instance, active: Iterable[str], time_limit: float = 30.0, deadline: float | None = None
-) -> tuple[bool | None, bool]:
-    """(whether some plan meets the resources and the given criteria, whether CP-SAT was
-    needed). Cheap checks first (`quick_feasible`); then one CP-SAT worker with a budget of
+    """Whether some plan meets the resources and the given criteria (the others off), asked of
+    `planner.oracle.Oracle`: arithmetic first, then one CP-SAT worker with a budget of
     `time_limit` seconds, capped by what is left before `deadline`. None: not decided in time
     (not checked), never a claim either way."""
     wanted = set(active)
-    off = [n for n in enforced_criteria(inst) if n not in wanted]
-    quick = quick_feasible(with_criteria_off(inst, off))
-    if quick is not None:
-        return quick, False
-    left = seconds_left(deadline)
-    if _out_of_time(left):
-        return None, False
-    m = build(inst, criteria_as_assumptions=True)
-    for name, lit in m.criteria.items():
-        m.cp.add(lit == (1 if name in wanted else 0))
-    code = run(new_solver(time_limit, search="feasibility", wall_cap=left), m.cp).code
-    if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return True, True
-    if code == cp_model.INFEASIBLE:
-        return False, True
-    return None, True
+    paths = {f"criteria.{n}.enabled": False for n in enforced_criteria(inst) if n not in wanted}
+    return Oracle(inst, time_limit, deadline).check(paths).feasible
 
 
 def assumption_core(

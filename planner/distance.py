@@ -15,7 +15,7 @@ from kantokuen.planner.conflicts import (
 )
 from kantokuen.planner.model import build
 from kantokuen.planner.solve import PlannerBug, SolveOptions, extract_plan, map_status
-from kantokuen.planner.solver import new_solver, run
+from kantokuen.planner.solver import WALL_SLACK, new_solver, run
 
 
 @dataclass(frozen=True)
@@ -50,8 +50,14 @@ def earliest_x_day(
     if at_most is not None:
         m.cp.add(m.x_day <= at_most)
     m.cp.minimize(m.x_day)
+    # A solve's own wall-clock cap, not the whole of what is left: one hard solve must not
+    # take the rest of the command's time.
+    cap = WALL_SLACK * options.time_limit + 1.0
     solver = new_solver(
-        options.time_limit, workers=options.num_workers, seed=options.seed, wall_cap=left
+        options.time_limit,
+        workers=options.num_workers,
+        seed=options.seed,
+        wall_cap=cap if left is None else min(cap, left),
     )
     solver.parameters.stop_after_first_solution = first_solution
     status = map_status(run(solver, m.cp).code)
