@@ -120,7 +120,10 @@ def _other_plan(
     hint_plan(m, in_symmetry_order(m, best))
     budget = min(ALTERNATIVE_SECONDS, options.time_limit)
     cap = 2 * budget + 1 if left is None else min(2 * budget + 1, left)
-    solver = new_solver(budget, workers=options.num_workers, seed=options.seed, wall_cap=cap)
+    # One worker, CP-SAT's default search: with the interleaved LP search on two workers,
+    # stopping at the first solution of a hinted model aborts the process in OR-Tools 9.15
+    # ("Check failed: solution->size() == postsolve_mapping.size()"), seen on halving-met.
+    solver = new_solver(budget, seed=options.seed, search="feasibility", wall_cap=cap)
     solver.parameters.stop_after_first_solution = True
     status = map_status(run(solver, m.cp).code)
     if status not in (Status.OPTIMAL, Status.FEASIBLE):
