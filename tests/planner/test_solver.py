@@ -243,8 +243,8 @@ def test_presolve_crash_is_retried_without_hints_and_recorded(
     data = json.loads(result.stdout)
     assert data["go"] and data["verified"]
     assert hints[0] > 0 and hints[1] == 0  # the retry ran, without the hints
-    # The X-Day stage's first solve is its one-day pass (`planner.solve._one_day_first`).
-    assert "presolve_retry_x_day_one_day" in data["timings"]
+    # The X-Day stage's first solve (its one-day pass, `_one_day_first`, where there is one).
+    assert any(key.startswith("presolve_retry_x_day") for key in data["timings"]), data["timings"]
 
 
 def test_any_other_index_error_propagates(monkeypatch: pytest.MonkeyPatch) -> None:
