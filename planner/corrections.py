@@ -39,12 +39,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
+from pydantic import ValidationError
 
 from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Change, CorrectionSet, Plan
 from kantokuen.planner.conflicts import deletion_order
 from kantokuen.planner.factors import DEFAULT_WEIGHTS, Factor, factors, paths_of
-from kantokuen.planner.oracle import Oracle, Verdict, verified_plan
+from kantokuen.planner.oracle import Oracle, Verdict, validated, verified_plan
 from kantokuen.planner.prose import pretty
 from kantokuen.planner.solver import new_solver, run
 
@@ -98,7 +99,6 @@ class Explored:
     corrections: list[Correction] = field(default_factory=list)
     corrections_complete: bool = False  # no further correction exists
     movement_impossible: bool = False  # even every member dropped gives no go
-    timed_out: bool = False
 
 
 class Search:
@@ -400,6 +400,12 @@ def correction_of(search: Search, names: Iterable[str]) -> Correction:
     cost = sum(m.cost for m in moves)
     if verdict.feasible is not True:
         return Correction(moves, cost, None, "not verified: a check ran out of time")
+    try:
+        validated(verdict.inst.case)
+    except ValidationError as exc:
+        return Correction(
+            moves, cost, None, f"not a case the tool would load: {exc.errors()[0]['msg']}"
+        )
     note = "" if sure else "a smaller move may also work (a check ran out of time)"
     return Correction(moves, cost, verified_plan(verdict), note)
 
@@ -425,7 +431,6 @@ def explore(
     out.corrections = [correction_of(search, names) for names in chosen]
     out.corrections.sort(key=lambda c: (c.cost, len(c.moves), c.members))
     out.corrections_complete = done
-    out.timed_out = search.oracle.out_of_time() or search.oracle.undecided > 0
     return out
 
 

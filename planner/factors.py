@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,11 +137,6 @@ class Factor:
     @property
     def relaxed(self) -> Any:
         return self.grid[-1]
-
-    @property
-    def criterion(self) -> str | None:
-        """The criterion a criterion factor moves."""
-        return self.name if self.kind == "criterion" else None
 
     def words(self, value: Any) -> str:
         """A value of this factor in words: `3.34× history`, `81%`, `15 Aug 1941`, `switched
@@ -468,10 +463,3 @@ def paths_of(setting: Mapping[str, Any], by_name: Mapping[str, Factor]) -> dict[
         else:
             out[factor.path] = value
     return out
-
-
-def setting_cost(
-    setting: Iterable[str], by_name: Mapping[str, Factor], weights: Mapping[str, float]
-) -> float:
-    """The cost of moving these factors: the sum of their classes' weights."""
-    return sum(weights[by_name[name].cost_class] for name in setting)

@@ -9,16 +9,19 @@ criteria allow on it. So each question is settled in the order of the no-go cert
 1. South readiness fails at the North share (arithmetic): no.
 2. No X-Day passes the criteria that depend on X-Day alone (the decision day inside the
    calendar, halving, armour and air, the decision and weather deadlines): no.
-3. The movement's relaxation (every unit at its earliest arrival; the ports' and rail lines'
+3. A plan already known for this movement, or for one nowhere looser (`LOOSER`: a later order,
+   a smaller share, less capacity: its plans are plans here too), meets the required arrivals
+   and the force ratio on an allowed day: yes, with that plan.
+4. The movement's relaxation (every unit at its earliest arrival; the ports' and rail lines'
    fluid bounds on the required units) leaves no allowed day for the required arrivals and the
    force ratio: no.
-4. A plan already known for this movement (a list schedule, or a plan CP-SAT found) meets the
-   required arrivals and the force ratio on an allowed day: yes, with that plan.
-5. The allowed days CP-SAT already proved impossible for this movement are struck off; none
+5. A list schedule of this movement (one per priority rule) serves an allowed day: yes.
+6. The allowed days CP-SAT already proved impossible for this movement are struck off; none
    left: no.
-6. CP-SAT, on the remaining days only (the X-Day criteria become X-Day's domain): yes with its
-   plan (remembered for step 4), or no (the days remembered for step 5), or not decided within
-   its budget (None: "not checked", never a claim).
+7. Once per movement, the planner's perturbed list schedules aiming at the first open day; then
+   CP-SAT on the remaining days only (the X-Day criteria become X-Day's domain), its wall clock
+   capped: yes with its plan (remembered for steps 3 and 5), or no (the days remembered for
+   step 6), or not decided within its budget (None: "not checked", never a claim).
 
 The Soviet strength tables and each movement's relaxation and plans are computed once and shared
 by every question that leaves them as they are. A "yes" comes with a plan the caller may verify
@@ -298,6 +301,7 @@ class Oracle:
     # --- the question -----------------------------------------------------------------------
 
     def _decide(self, paths: Mapping[str, Any]) -> Verdict:
+        """The reasons of the module doc, in order."""
         inst = self.instance(paths)
         soviet_key, movement_key, criteria_key = self._keys(paths)
         if not _south_allows(inst):
