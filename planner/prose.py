@@ -192,12 +192,13 @@ def describe(inst: Instance, conflict: Conflict) -> list[str]:
     (arithmetic only, no solving: `planner.corrections` finds the least moves that would do)."""
     case = inst.case
     if not conflict.feasible_without_criteria:
+        stuck = stuck_units(inst)
         return [
             "The required units cannot all be mobilized and moved within the planning horizon "
             f"({inst.horizon} days from {pretty(case.calendar.start)}), whatever the criteria and "
             "however early the order: shipping, port or rail capacity is too small (a required "
             "unit must complete its move within the horizon even with the required-arrivals "
-            "criterion off)."
+            "criterion off)." + (f" {stuck}" if stuck else "")
         ]
     lines = [
         unchecked_sentence(name) if name in conflict.unchecked else _criterion_sentence(inst, name)

@@ -26,7 +26,7 @@ from kantokuen.planner.corrections import (
     enumerate_conflicts,
     explore,
 )
-from kantokuen.planner.explain import Conflict, describe
+from kantokuen.planner.explain import Conflict, describe, minimal_conflict
 from kantokuen.planner.factors import OFF
 from kantokuen.planner.oracle import Oracle
 from kantokuen.planner.prose import stuck_units
@@ -331,3 +331,19 @@ def test_the_html_report_shows_the_corrections(tmp_path: Path) -> None:
     html = out.read_text()
     assert "What would make it a go (cheapest corrections)" in html
     assert "3.13× history" in html
+
+
+def test_a_movement_no_share_can_carry_names_the_stuck_units() -> None:
+    """30% of the pool for the North and a South that allows no more: no division can sail,
+    whatever the criteria; the no-go names the pool and the units."""
+    inst = race(
+        {
+            "levers.north_share": 0.3,
+            "criteria.halving.enabled": False,
+            "shipping.south_requirements": {"m": {"by": "1941-07-10", "tons": 14000}},
+        }
+    )
+    conflict = minimal_conflict(inst)
+    assert conflict.members == ("calendar.horizon_days",)
+    (text,) = describe(inst, conflict)
+    assert "cannot sail at all: Home division ×2 (8,000 t each)" in text
