@@ -192,6 +192,14 @@ def validate(case_file: str, scenario: str | None, sets: tuple[str, ...]) -> Non
     )
 
 
+def explain_limit(f: Callable[..., Any]) -> Callable[..., Any]:
+    return solver_options(
+        f,
+        "Seconds the whole explanation may use (conflicts, corrections, alternatives; "
+        "checks that run out of time are reported as not checked).",
+    )
+
+
 def whole_command_limit(f: Callable[..., Any]) -> Callable[..., Any]:
     return solver_options(
         f,
@@ -1074,7 +1082,7 @@ def parse_weights(text: str | None) -> dict[str, float]:
 @click.argument("case_file", metavar="CASE", type=click.Path(dir_okay=True))
 @scenario_option
 @set_option
-@solver_options
+@explain_limit
 @report_options
 @click.option(
     "--max-conflicts",
