@@ -291,7 +291,16 @@ class RailLine(Sourced):
 
     start: str = Field(description="Port id or region id where units entrain.")
     front: str = Field(description="Soviet front id the line delivers to.")
-    tons_per_day: PositiveInt
+    tons_per_day: PositiveInt | None = Field(
+        None,
+        description="Tons the line carries per day: units' `lift_tons`, or their handling tons "
+        "(`conversions.handling`) when they give `cargo_tons`. Give it or `trains_per_day`.",
+    )
+    trains_per_day: PositiveInt | None = Field(
+        None,
+        description="Military trains the line runs per day; a unit's trains come from its men, "
+        "horses and cargo (`conversions.train`). Give it or `tons_per_day`.",
+    )
     transit_days: Days
     start_location: Location | None = Field(
         None,
@@ -304,6 +313,18 @@ class RailLine(Sourced):
         "front's location).",
     )
     waypoints: tuple[Location, ...] = Field(default=(), description=WAYPOINTS_DOC)
+
+    @property
+    def measure(self) -> Literal["tons", "trains"]:
+        """What the line's capacity counts: tons or trains."""
+        return "tons" if self.trains_per_day is None else "trains"
+
+    @property
+    def per_day(self) -> int:
+        """The line's daily capacity in its own measure (tons or trains)."""
+        value = self.tons_per_day if self.trains_per_day is None else self.trains_per_day
+        assert value is not None  # one of the two is given (models.references.one_of_each)
+        return value
 
 
 class Move(Strict):
@@ -324,8 +345,18 @@ class Unit(Sourced):
     )
     origin: str = Field(description="Region id the unit mobilizes in.")
     men: NonNegInt
-    lift_tons: PositiveInt = Field(
-        description="Tons of shipping (and rail/port capacity) the unit occupies."
+    horses: NonNegInt = Field(0, description="Horses and mules the unit takes.")
+    cargo_tons: NonNegInt | None = Field(
+        None,
+        description="Tons of equipment and supplies (weapons, vehicles, ammunition, fodder). "
+        "With the men and horses, `conversions:` turns it into ship space, port handling tons "
+        "and trains. Give it or `lift_tons`.",
+    )
+    lift_tons: PositiveInt | None = Field(
+        None,
+        description="The one measure of a simple case: the tons of shipping, of port handling "
+        "and of rail capacity (a line in tons per day) the unit occupies, its men, horses and "
+        "cargo together. Give it or `cargo_tons`.",
     )
     mobilization_days: Days = Field(description="Days from start of mobilization to ready to move.")
     available: Date | None = Field(None, description="Earliest day the unit may start mobilizing.")
@@ -338,6 +369,50 @@ class Unit(Sourced):
     moves: tuple[Move, ...] = Field(
         min_length=1, description="Allowed routes; the planner picks one."
     )
+
+
+Factor = Annotated[float, Field(ge=0, le=MAX_DIVISIONS, allow_inf_nan=False), NUMBER]
+
+
+class ShipSpace(Sourced):
+    """Shipping a unit holds from its first loading day until its ships are back, in gross
+    register tons (GRT, the measure of the pool): so much per man, per horse and per ton of
+    cargo, summed and rounded up to a whole ton."""
+
+    grt_per_man: Factor = Field(description="GRT per man (troop space, with his kit).")
+    grt_per_horse: Factor = Field(description="GRT per horse (stalls, fodder for the voyage).")
+    grt_per_cargo_ton: Factor = Field(
+        description="GRT per ton of equipment and supplies (stowage: cargo does not pack solid)."
+    )
+
+
+class Handling(Sourced):
+    """What a unit weighs for port handling, and for rail lines counted in tons: its cargo
+    tons plus so much per man and per horse (their kit, saddlery and fodder), rounded up to a
+    whole ton. Men walk up the gangway: a man weighs little here, unlike in ship space."""
+
+    tons_per_man: Factor = Field(description="Handling tons per man.")
+    tons_per_horse: Factor = Field(description="Handling tons per horse.")
+
+
+class Train(Sourced):
+    """What one military train carries: a troop train `men` men, a horse train `horses`
+    horses, a freight train `cargo_tons` tons. A unit needs men/men + horses/horses +
+    cargo/cargo_tons trains, rounded up to whole trains (a part-filled train still runs)."""
+
+    men: PositiveInt = Field(description="Men in one troop train.")
+    horses: PositiveInt = Field(description="Horses in one horse train.")
+    cargo_tons: PositiveInt = Field(description="Tons of cargo in one freight train.")
+
+
+class Conversions(Strict):
+    """How units given by men, horses and `cargo_tons` convert into each facility's measure:
+    ship space (GRT), port handling (tons) and trains. A unit given by `lift_tons` needs none
+    of them: its lift is its ship space, its handling tons and its tons on a rail line."""
+
+    ship_space: ShipSpace | None = Field(None, description=ShipSpace.__doc__)
+    handling: Handling | None = Field(None, description=Handling.__doc__)
+    train: Train | None = Field(None, description=Train.__doc__)
 
 
 class WithdrawalPoint(Sourced):
@@ -637,6 +712,11 @@ class Case(Strict):
     fronts: dict[str, Front] = Field(min_length=1)
     soviet_reaction: SovietReaction = Field(default_factory=SovietReaction)
     units: dict[str, Unit] = Field(min_length=1)
+    conversions: Conversions = Field(
+        default_factory=Conversions,
+        description="Factors that turn men, horses and cargo tons into ship space, port "
+        "handling tons and trains (for units that give `cargo_tons`).",
+    )
     criteria: Criteria
     scenarios: dict[str, Scenario] = Field(default_factory=dict)
     uncertainties: dict[str, Uncertainty] = Field(

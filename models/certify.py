@@ -24,9 +24,10 @@ recomputes every reason from the `Case` itself, through the verifier's own table
 `required_by` bounds the last required arrival from below, with its witness: one unit's earliest
 arrival with every resource free, or a facility (an embarkation or debarkation port, or a rail
 line) that a set of required units cannot avoid on any of their moves. Those units reach it no
-earlier than day a, need at least ceil(W / c) days of its c tons a day for their W tons (each
-unit is handled on one day), and need at least q more days to their fronts: the last of them
-arrives no earlier than a + ceil(W / c) − 1 + q.
+earlier than day a; the facility handles at most c a day, in its own measure (a port's tons,
+a line's tons or trains), so their W take at least ceil(W / c) days, and a unit is through only
+when its last part is (handling over days, DESIGN §1c); from there they need at least q more
+days to their fronts: the last of them arrives no earlier than a + ceil(W / c) − 1 + q.
 
 A certificate of kind `full_model` has no such arithmetic: CP-SAT proved the full model
 infeasible. It cannot be checked here, and the result says so (`verified: false`).
@@ -50,6 +51,7 @@ from kantokuen.models.verify import (
     fixed_share_bp,
     force_needed,
     latest_weather_x_day,
+    line_rate,
     south_shortfalls,
     soviet_strength,
 )
@@ -129,12 +131,18 @@ def _uses(unit: UnitFacts, move: MoveFacts, facility: str) -> tuple[int, int] | 
 
 
 def _capacity(case: Case, facility: str) -> int | None:
+    """A facility's daily rate in its own measure: a port's tons, a line's tons or trains."""
     kind, _, name = facility.partition(":")
     if kind in ("embark", "debark") and name in case.ports:
         return case.ports[name].tons_per_day
     if kind == "rail" and name in case.rail:
-        return case.rail[name].tons_per_day
+        return line_rate(case, name)
     return None
+
+
+def _load(unit: UnitFacts, move: MoveFacts, facility: str) -> int:
+    """What a unit takes of a facility of its move, in the facility's measure."""
+    return move.on_rail if facility.startswith("rail:") else unit.handling
 
 
 def last_required_arrival(case: Case, units: list[UnitFacts], witness: dict[str, Any]) -> int | str:
@@ -159,7 +167,7 @@ def last_required_arrival(case: Case, units: list[UnitFacts], witness: dict[str,
             return f"{uid} has a move that avoids {facility}"
         firsts.append(min(use[0] for use in uses if use is not None))
         tails.append(min(use[1] for use in uses if use is not None))
-        tons += unit.lift
+        tons += _load(unit, unit.moves[0], facility)  # every move passes it: the same load
     return min(firsts) + math.ceil(tons / capacity) - 1 + min(tails)
 
 

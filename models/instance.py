@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
 
-from kantokuen.models.case import COUNT_MEASURES, DIVISIONS, Case
+from kantokuen.models.case import COUNT_MEASURES, DIVISIONS, Case, Unit
 
 MILLI = 1000  # strength unit: 1 division-equivalent = 1000
 BP = 10_000  # share unit: 100% = 10,000 basis points
@@ -36,11 +36,18 @@ class MoveOption:
     sail_days: int = 0
     cycle_days: int = 0
     travel_to_port_days: int = 0
+    rail_load: int = 0  # the unit's load on this move's line, in the line's measure
+
+
+Facility = tuple[str, str]
+"""A facility that handles units day by day: ("embark", port), ("debark", port) or
+("rail", line)."""
 
 
 @dataclass(frozen=True)
 class UnitSpec:
-    """One movement unit after `count:` expansion."""
+    """One movement unit after `count:` expansion. `lift` is its ship space (GRT held on the
+    pool), `handling` its tons at a port; its load on a rail line is on each move."""
 
     id: str
     template: str
@@ -54,6 +61,19 @@ class UnitSpec:
     front: str
     required: bool
     moves: tuple[MoveOption, ...]
+    handling: int = 0
+
+    def load_at(self, facility: Facility, move: MoveOption) -> int:
+        """The unit's load at a facility of `move`, in the facility's measure."""
+        return move.rail_load if facility[0] == "rail" else self.handling
+
+    def facilities(self, move: MoveOption) -> list[Facility]:
+        """The facilities a move passes through, in order."""
+        out: list[Facility] = []
+        if move.sea is not None:
+            assert move.embark is not None and move.debark is not None
+            out += [("embark", move.embark), ("debark", move.debark)]
+        return out + [("rail", move.rail)]
 
 
 def unit_ids(key: str, count: int) -> list[str]:
@@ -99,8 +119,11 @@ class Instance:
         out: list[UnitSpec] = []
         for key, unit in case.units.items():
             earliest = max(self.order_day, case.day(unit.available) if unit.available else 0)
+            handling = self._handling_tons(unit)
             moves = tuple(
-                self._move(i, m.sea, m.rail, unit.travel_to_port_days)
+                self._move(
+                    i, m.sea, m.rail, unit.travel_to_port_days, self._rail_load(unit, m.rail)
+                )
                 for i, m in enumerate(unit.moves)
             )
             for uid in unit_ids(key, unit.count):
@@ -111,21 +134,72 @@ class Instance:
                         unit.name,
                         unit.origin,
                         unit.men,
-                        unit.lift_tons,
+                        self._ship_space(unit),
                         unit.mobilization_days,
                         earliest,
                         milli(unit.combat_value),
                         unit.front,
                         unit.required,
                         moves,
+                        handling,
                     )
                 )
         return tuple(out)
 
-    def _move(self, index: int, sea: str | None, rail: str, travel: int) -> MoveOption:
+    def _ship_space(self, unit: Unit) -> int:
+        """GRT the unit holds at sea: its lift, or men, horses and cargo by the case's ship
+        space factors, rounded up to a whole ton (0 when the case gives no factors: such a
+        unit cannot go by sea, which loading refuses)."""
+        if unit.lift_tons is not None:
+            return unit.lift_tons
+        f = self.case.conversions.ship_space
+        if f is None:
+            return 0
+        grt = (
+            unit.men * decimal(f.grt_per_man)
+            + unit.horses * decimal(f.grt_per_horse)
+            + (unit.cargo_tons or 0) * decimal(f.grt_per_cargo_ton)
+        )
+        return math.ceil(grt)
+
+    def _handling_tons(self, unit: Unit) -> int:
+        """Tons a port handles of the unit: its lift, or its cargo plus the case's handling
+        tons per man and per horse, rounded up to a whole ton."""
+        if unit.lift_tons is not None:
+            return unit.lift_tons
+        f = self.case.conversions.handling
+        if f is None:
+            return 0
+        tons = (
+            (unit.cargo_tons or 0)
+            + unit.men * decimal(f.tons_per_man)
+            + unit.horses * decimal(f.tons_per_horse)
+        )
+        return math.ceil(tons)
+
+    def _rail_load(self, unit: Unit, line_id: str) -> int:
+        """The unit's load on a line in the line's measure: its handling tons on a line in
+        tons; on a line in trains, men / men per troop train + horses / horses per horse train
+        + cargo / tons per freight train, rounded up to whole trains."""
+        line = self.case.rail[line_id]
+        train = self.case.conversions.train
+        if line.measure == "tons":
+            return self._handling_tons(unit)
+        if train is None or unit.cargo_tons is None:
+            return 0  # refused when the case is loaded (references.sizes_convert)
+        trains = (
+            Fraction(unit.men, train.men)
+            + Fraction(unit.horses, train.horses)
+            + Fraction(unit.cargo_tons, train.cargo_tons)
+        )
+        return math.ceil(trains)
+
+    def _move(
+        self, index: int, sea: str | None, rail: str, travel: int, rail_load: int
+    ) -> MoveOption:
         line = self.case.rail[rail]
         if sea is None:
-            return MoveOption(index, rail, line.transit_days)
+            return MoveOption(index, rail, line.transit_days, rail_load=rail_load)
         route = self.case.sea_routes[sea]
         return MoveOption(
             index,
@@ -137,7 +211,16 @@ class Instance:
             route.sail_days,
             route.cycle_days,
             travel,
+            rail_load,
         )
+
+    def rate(self, facility: Facility) -> int:
+        """A facility's daily capacity in its own measure: a port's tons per day (loading and
+        unloading each), a rail line's tons or trains per day."""
+        kind, name = facility
+        if kind == "rail":
+            return self.case.rail[name].per_day
+        return self.case.ports[name].tons_per_day
 
     @cached_property
     def pool(self) -> tuple[int, ...]:

@@ -13,18 +13,43 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
 
+Handled = tuple[tuple[int, int], ...]
+"""(day, amount) pairs: what a facility handles of a unit on each day, in the facility's own
+measure (handling tons at a port; tons or trains on a rail line)."""
+
+
 class UnitPlan(Frozen):
-    """One unit's timeline in whole days from the calendar start (None: leg not used)."""
+    """One unit's timeline in whole days from the calendar start (None: leg not used).
+
+    A unit larger than what a facility has left on a day is handled over several days; the
+    three handling lists say how much on which day. An empty list means the whole unit on the
+    leg's day: loaded on `sail`, unloaded on `debark`, entrained on `entrain`."""
 
     id: str
     committed: bool = True
     move: int | None = Field(None, description="Index of the unit's allowed move taken.")
     mobilize: int | None = None
     ready: int | None = None
-    sail: int | None = None
-    debark: int | None = None
-    entrain: int | None = None
+    sail: int | None = Field(
+        None, description="Day the unit sails: its last part is loaded on or before it."
+    )
+    debark: int | None = Field(
+        None, description="Day the unit lands at the debarkation port; unloading starts then."
+    )
+    entrain: int | None = Field(
+        None, description="Day the unit's last train leaves; it arrives transit days later."
+    )
     arrive: int | None = None
+    loading: Handled = Field(
+        (), description="(day, tons) loaded at the embarkation port; empty: all on `sail`."
+    )
+    unloading: Handled = Field(
+        (), description="(day, tons) unloaded at the debarkation port; empty: all on `debark`."
+    )
+    entraining: Handled = Field(
+        (),
+        description="(day, tons or trains, the line's measure) entrained; empty: all on `entrain`.",
+    )
 
 
 class Plan(Frozen):
@@ -106,11 +131,16 @@ class UnitRow(TypedDict):
     template: str
     front: str
     men: int
-    lift: int
+    lift: int  # ship space held (GRT): the unit's lift_tons, or its converted ship space
     combat: float
     required: bool
     committed: bool
+    handling: NotRequired[int]  # handling tons at a port
+    trains: NotRequired[int]  # trains on a line counted in trains (when the unit converts)
     route: NotRequired[str]
+    loading: NotRequired[ISODate | None]  # first loading day (ships held from it)
+    unloaded: NotRequired[ISODate | None]  # last unloading day: through the debarkation port
+    entraining: NotRequired[ISODate | None]  # first train day
     mobilize: NotRequired[ISODate | None]
     ready: NotRequired[ISODate | None]
     sail: NotRequired[ISODate | None]
@@ -133,6 +163,7 @@ class PortUsage(TypedDict):
 class RailUsage(TypedDict):
     capacity: int
     entrained: list[int]
+    measure: NotRequired[Literal["tons", "trains"]]  # what capacity and entrained count
 
 
 class Usage(TypedDict, total=False):

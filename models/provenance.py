@@ -43,6 +43,10 @@ def _entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourced, Sour
                 yield ("levers", "north_share", i), share_step, None
     if case.soviet_reaction.enabled:
         yield ("soviet_reaction",), case.soviet_reaction, None
+    for name in type(case.conversions).model_fields:
+        factors = getattr(case.conversions, name)
+        if factors is not None:
+            yield ("conversions", name), factors, None
     for name in type(case.criteria).model_fields:
         criterion = getattr(case.criteria, name)
         if criterion.enabled and name not in ("south_readiness", "required_arrivals"):

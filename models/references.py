@@ -44,6 +44,10 @@ def _sourced_entities(case: Case) -> Iterator[tuple[tuple[str | int, ...], Sourc
                     for i, count in enumerate(getattr(measure, kind)):
                         yield ("fronts", key, name, kind, i), count
     yield ("soviet_reaction",), case.soviet_reaction
+    for name in type(case.conversions).model_fields:
+        factors = getattr(case.conversions, name)
+        if factors is not None:
+            yield ("conversions", name), factors
     for name in type(case.criteria).model_fields:
         yield ("criteria", name), getattr(case.criteria, name)
     yield from case.locations()
@@ -108,11 +112,11 @@ def units_can_move(case: Case) -> Iterator[Finding]:
         if unit.front not in case.fronts:
             yield path + ("front",), f"unknown front '{unit.front}'", _choices(case.fronts)
         for i, move in enumerate(unit.moves):
-            yield from _move_problems(case, key, unit.origin, unit.front, unit.lift_tons, i, move)
+            yield from _move_problems(case, key, unit.origin, unit.front, i, move)
 
 
 def _move_problems(
-    case: Case, key: str, origin: str, front: str, lift: int, i: int, move: Move
+    case: Case, key: str, origin: str, front: str, i: int, move: Move
 ) -> Iterator[Finding]:
     path: tuple[str | int, ...] = ("units", key, "moves", i)
     line = case.rail.get(move.rail)
@@ -124,13 +128,6 @@ def _move_problems(
             path + ("rail",),
             f"rail line '{move.rail}' goes to front '{line.front}', not '{front}'",
             "pick a line to the unit's front",
-        )
-    if lift > line.tons_per_day:
-        yield (
-            path + ("rail",),
-            f"unit lift {lift:,} t exceeds rail line '{move.rail}' capacity {line.tons_per_day:,} "
-            "t/day",
-            "split it into smaller units with `count:`",
         )
     if move.sea is None:
         if line.start != origin:
@@ -166,14 +163,69 @@ def _move_problems(
             f"port '{route.debark}'",
             "pick a line from that port",
         )
-    for end in (route.embark, route.debark):
-        port = case.ports.get(end)
-        if port is not None and lift > port.tons_per_day:
-            yield (
-                path + ("sea",),
-                f"unit lift {lift:,} t exceeds port '{end}' throughput {port.tons_per_day:,} t/day",
-                "split it into smaller units with `count:`",
-            )
+
+
+ONE_OF = (
+    (
+        "units",
+        ("lift_tons", "cargo_tons"),
+        "a unit's size is `lift_tons`, one measure for ships, ports and rail, or `cargo_tons` "
+        "with its men and horses, converted by `conversions:`",
+    ),
+    ("rail", ("tons_per_day", "trains_per_day"), "a line's capacity is in tons or in trains"),
+)
+
+
+def one_of_each(case: Case) -> Iterator[Finding]:
+    """A unit gives its size one way (`lift_tons` or `cargo_tons`), a rail line its capacity
+    one way (`tons_per_day` or `trains_per_day`): one of the two, not both."""
+    for section, (first, second), hint in ONE_OF:
+        for key, entity in getattr(case, section).items():
+            given = [name for name in (first, second) if getattr(entity, name) is not None]
+            if not given:
+                yield (section, key, first), f"field required (or `{second}`)", hint
+            elif len(given) == 2:
+                yield (section, key, second), f"both `{first}` and `{second}` are given", hint
+
+
+def sizes_convert(case: Case) -> Iterator[Finding]:
+    """A unit's size converts into the measure of every facility its moves use: a unit given by
+    `cargo_tons` needs `conversions.ship_space` and `conversions.handling` to go by sea,
+    `conversions.handling` for a rail line counted in tons and `conversions.train` for one
+    counted in trains; a unit given by `lift_tons` cannot ride a line counted in trains (its
+    lift says nothing of men, horses and cargo)."""
+    conv = case.conversions
+    for key, unit in case.units.items():
+        if unit.lift_tons is not None and unit.cargo_tons is not None:
+            continue  # `one_of_each` says so
+        for i, move in enumerate(unit.moves):
+            path: tuple[str | int, ...] = ("units", key, "moves", i)
+            line = case.rail.get(move.rail)
+            if line is not None and None not in (line.tons_per_day, line.trains_per_day):
+                line = None  # both capacities given: `one_of_each` says so
+            if unit.cargo_tons is None:
+                if line is not None and line.measure == "trains":
+                    yield (
+                        path + ("rail",),
+                        f"rail line '{move.rail}' is counted in trains, and the unit gives only "
+                        "`lift_tons`",
+                        "give the unit's men, horses and `cargo_tons` instead of `lift_tons`, or "
+                        "the line `tons_per_day`",
+                    )
+                continue
+            needed = []
+            if move.sea is not None:
+                needed += ["ship_space", "handling"]
+            if line is not None:
+                needed.append("handling" if line.measure == "tons" else "train")
+            for name in dict.fromkeys(needed):
+                if getattr(conv, name) is None:
+                    yield (
+                        path,
+                        f"the unit gives `cargo_tons`, and the case has no `conversions.{name}` "
+                        "to convert it",
+                        f"add `conversions: {{{name}: ...}}` with its factors and their source",
+                    )
 
 
 def dates_in_order(case: Case) -> Iterator[Finding]:
@@ -319,6 +371,8 @@ CASE_RULES = (
     sources_exist,
     places_exist,
     units_can_move,
+    one_of_each,
+    sizes_convert,
     dates_in_order,
     reaction_is_routed,
     measures_are_given,

@@ -61,11 +61,13 @@ class MoveFacts:
     travel_to_port_days: int
     rail: str
     transit_days: int
+    on_rail: int = 0  # what the unit takes of the line, in the line's measure (tons or trains)
 
 
 @dataclass(frozen=True)
 class UnitFacts:
-    """One unit after `count:` expansion; combat value in milli-division-equivalents."""
+    """One unit after `count:` expansion; combat value in milli-division-equivalents. `lift`
+    is the ship space it holds at sea (GRT), `handling` what a port handles of it (tons)."""
 
     id: str
     template: str
@@ -79,6 +81,7 @@ class UnitFacts:
     earliest_start: int
     mobilization_days: int
     moves: tuple[MoveFacts, ...]
+    handling: int = 0
 
 
 def exact(value: float) -> Fraction:
@@ -100,10 +103,62 @@ def _ids(key: str, count: int) -> list[str]:
     return [key + "-" + str(n).zfill(digits) for n in range(1, count + 1)]
 
 
+def ship_space(case: Case, unit: Unit) -> int:
+    """GRT of shipping the unit holds at sea: `lift_tons` when it gives it; otherwise men ×
+    GRT per man + horses × GRT per horse + cargo × GRT per cargo ton, exactly, and the next
+    whole ton up."""
+    if unit.lift_tons is not None:
+        return unit.lift_tons
+    factors = case.conversions.ship_space
+    if factors is None:
+        return 0  # the loader refuses such a unit on a sea move
+    total = exact(factors.grt_per_man) * unit.men + exact(factors.grt_per_horse) * unit.horses
+    total += exact(factors.grt_per_cargo_ton) * (unit.cargo_tons or 0)
+    return -(-total.numerator // total.denominator)
+
+
+def handling_tons(case: Case, unit: Unit) -> int:
+    """Tons a port handles of the unit: `lift_tons` when it gives it; otherwise its cargo tons
+    + men × tons per man + horses × tons per horse, exactly, and the next whole ton up."""
+    if unit.lift_tons is not None:
+        return unit.lift_tons
+    factors = case.conversions.handling
+    if factors is None:
+        return 0  # the loader refuses such a unit at a port or on a line in tons
+    total = exact(factors.tons_per_man) * unit.men + exact(factors.tons_per_horse) * unit.horses
+    total += unit.cargo_tons or 0
+    return -(-total.numerator // total.denominator)
+
+
+def trains_needed(case: Case, unit: Unit) -> int:
+    """Whole trains the unit fills: men over a troop train's men, plus horses over a horse
+    train's, plus cargo over a freight train's tons, and the next whole train up."""
+    train = case.conversions.train
+    if train is None or unit.cargo_tons is None:
+        return 0  # the loader refuses such a unit on a line counted in trains
+    total = (
+        Fraction(unit.men, train.men)
+        + Fraction(unit.horses, train.horses)
+        + Fraction(unit.cargo_tons, train.cargo_tons)
+    )
+    return -(-total.numerator // total.denominator)
+
+
+def line_rate(case: Case, line_id: str) -> int:
+    """A rail line's daily capacity in its own measure: tons, or trains when it gives
+    `trains_per_day`."""
+    line = case.rail[line_id]
+    rate = line.trains_per_day if line.trains_per_day is not None else line.tons_per_day
+    assert rate is not None  # the schema wants one of the two
+    return rate
+
+
 def _move_facts(case: Case, unit: Unit, move: Move) -> MoveFacts:
     line = case.rail[move.rail]
+    in_trains = line.trains_per_day is not None
+    on_rail = trains_needed(case, unit) if in_trains else handling_tons(case, unit)
     if move.sea is None:
-        return MoveFacts(None, None, None, 0, 0, 0, move.rail, line.transit_days)
+        return MoveFacts(None, None, None, 0, 0, 0, move.rail, line.transit_days, on_rail)
     route = case.sea_routes[move.sea]
     return MoveFacts(
         move.sea,
@@ -114,6 +169,7 @@ def _move_facts(case: Case, unit: Unit, move: Move) -> MoveFacts:
         unit.travel_to_port_days,
         move.rail,
         line.transit_days,
+        on_rail,
     )
 
 
@@ -134,13 +190,14 @@ def expand_units(case: Case) -> list[UnitFacts]:
                     unit.name,
                     unit.origin,
                     unit.men,
-                    unit.lift_tons,
+                    ship_space(case, unit),
                     combat,
                     unit.front,
                     unit.required,
                     earliest,
                     unit.mobilization_days,
                     moves,
+                    handling_tons(case, unit),
                 )
             )
     return out
@@ -507,32 +564,120 @@ def check_depot_capacity(f: Facts) -> list[str]:
     return out
 
 
-def check_sea_voyage(f: Facts) -> list[str]:
-    """A unit going by sea sails no earlier than ready + travel to port, and reaches the
-    debarkation port exactly the route's sailing days later; a rail-only unit does not sail."""
+LEG_DAY = {"embark": "sail", "debark": "debark", "rail": "entrain"}
+LEG_LIST = {"embark": "loading", "debark": "unloading", "rail": "entraining"}
+
+
+def handled(up: UnitPlan, leg: str, load: int) -> list[tuple[int, int]]:
+    """What a facility handles of a unit, day by day, in date order (leg `embark`, `debark` or
+    `rail`): the plan's list, or, when it gives none, the whole load on the leg's own day
+    (loaded on `sail`, unloaded on `debark`, entrained on `entrain`). Nothing for a unit that
+    weighs nothing there."""
+    given = getattr(up, LEG_LIST[leg])
+    if given:
+        return sorted((int(day), int(amount)) for day, amount in given)
+    day = getattr(up, LEG_DAY[leg])
+    return [(day, load)] if load and day is not None else []
+
+
+def _block_problems(
+    f: Facts, uid: str, what: str, days: list[tuple[int, int]], load: int, rate: int, unit: str
+) -> list[str]:
+    """A unit is handled at a facility in one block: positive amounts, each day once, on
+    consecutive days inside the horizon, adding up to its load, with the facility's whole
+    daily rate on every day between its first and its last (it shares only those two)."""
     out = []
-    for unit, up, move in f.placed:
-        if move.sea is None:
-            if up.sail is not None or up.debark is not None:
-                out.append(f"{unit.id} moves by rail only but has a sea leg")
-            continue
-        assert up.sail is not None and up.ready is not None and up.debark is not None
-        at_port = up.ready + move.travel_to_port_days
-        if up.sail < at_port:
-            out.append(
-                f"{unit.id} sails on day {up.sail}, before reaching the port on day {at_port}"
-            )
-        if up.debark != up.sail + move.sail_days:
-            out.append(f"{unit.id} debarks on day {up.debark}, not {up.sail + move.sail_days}")
+    total = sum(amount for _, amount in days)
+    if total != load:
+        out.append(f"{uid}: {what} {total:,} {unit} in all, not its {load:,} {unit}")
+    on = [day for day, _ in days]
+    if any(amount <= 0 for _, amount in days):
+        out.append(f"{uid}: {what} lists a day with nothing handled")
+    if len(set(on)) != len(on):
+        out.append(f"{uid}: {what} lists a day twice")
+    elif on and on[-1] - on[0] + 1 != len(on):
+        out.append(f"{uid}: {what} is not on consecutive days ({on[0]}..{on[-1]})")
+    if any(not 0 <= day <= f.horizon for day in on):
+        out.append(f"{uid}: {what} falls outside days 0..{f.horizon}")
+    out += [
+        f"{uid}: {what} takes {amount:,} {unit} on day {day}, between its first and last "
+        f"day, not the whole {rate:,} {unit}/day"
+        for day, amount in days[1:-1]
+        if amount != rate
+    ]
     return out
 
 
+def _through(days: list[tuple[int, int]], otherwise: int) -> int:
+    """The day a unit is through a facility: its last part's day (`otherwise` if none)."""
+    return days[-1][0] if days else otherwise
+
+
+def check_sea_voyage(f: Facts) -> list[str]:
+    """A unit going by sea loads at its embarkation port from the day it gets there (ready +
+    travel days), in one block of consecutive days (the port's whole rate on the days between
+    its first and its last); it sails once its last part is loaded, lands at the debarkation
+    port exactly the route's sailing days later and is unloaded there, in one block, starting
+    on its landing day (its ships do not wait in the roads). A rail-only unit does not sail."""
+    out = []
+    for unit, up, move in f.placed:
+        if move.sea is None:
+            if up.sail is not None or up.debark is not None or up.loading or up.unloading:
+                out.append(f"{unit.id} moves by rail only but has a sea leg")
+            continue
+        assert move.embark is not None and move.debark is not None
+        assert up.sail is not None and up.ready is not None and up.debark is not None
+        loading = handled(up, "embark", unit.handling)
+        rate = f.case.ports[move.embark].tons_per_day
+        out += _block_problems(
+            f, unit.id, f"loading at {move.embark}", loading, unit.handling, rate, "t"
+        )
+        at_port = up.ready + move.travel_to_port_days
+        first = loading[0][0] if loading else up.sail
+        if first < at_port:
+            out.append(
+                f"{unit.id} starts loading on day {first}, before reaching the port on day "
+                f"{at_port}"
+            )
+        if loading and loading[-1][0] > up.sail:
+            out.append(
+                f"{unit.id} is still loading on day {loading[-1][0]}, after sailing on day "
+                f"{up.sail}"
+            )
+        if up.debark != up.sail + move.sail_days:
+            out.append(f"{unit.id} debarks on day {up.debark}, not {up.sail + move.sail_days}")
+        unloading = handled(up, "debark", unit.handling)
+        rate = f.case.ports[move.debark].tons_per_day
+        out += _block_problems(
+            f, unit.id, f"unloading at {move.debark}", unloading, unit.handling, rate, "t"
+        )
+        if unloading and unloading[0][0] != up.debark:
+            out.append(
+                f"{unit.id} is unloaded from day {unloading[0][0]}, not from its landing day "
+                f"{up.debark}"
+            )
+    return out
+
+
+def _ships_held(unit: UnitFacts, up: UnitPlan, move: MoveFacts) -> tuple[int, int]:
+    """The first day a sea unit's ships are held and the day they are back: from its first
+    loading day (its sailing day if it loads nothing) until the route's cycle days after
+    sailing, and a day later for each day its unloading runs past its landing day."""
+    assert up.sail is not None and up.debark is not None
+    loading = handled(up, "embark", unit.handling)
+    unloaded = _through(handled(up, "debark", unit.handling), up.debark)
+    first = min(loading[0][0], up.sail) if loading else up.sail
+    return first, up.sail + move.cycle_days + unloaded - up.debark
+
+
 def _shipping_in_use(f: Facts) -> list[int]:
+    """Ship space held per day: a unit's ships from its first loading day until they are back."""
     used = [0] * (f.horizon + 1)
     for unit, up, move in f.placed:
-        if move.sea is None or up.sail is None:
+        if move.sea is None:
             continue
-        for day in range(max(up.sail, 0), min(up.sail + move.cycle_days, f.horizon + 1)):
+        first, back = _ships_held(unit, up, move)
+        for day in range(max(first, 0), min(back, f.horizon + 1)):
             used[day] += unit.lift
     return used
 
@@ -561,7 +706,7 @@ def check_shipping_pool_capacity(f: Facts) -> list[str]:
             )
     # A ship that sails near the horizon still has to come back: its cycle must end in time.
     for unit, up, move in f.placed:
-        back = up.sail + move.cycle_days if move.sea is not None and up.sail is not None else 0
+        back = _ships_held(unit, up, move)[1] if move.sea is not None else 0
         if back > f.horizon + 1:
             out.append(f"{unit.id} sails on day {up.sail}; its ship is not back by the horizon")
     return out
@@ -570,9 +715,11 @@ def check_shipping_pool_capacity(f: Facts) -> list[str]:
 def _port_loads(f: Facts, leg: str) -> dict[str, dict[int, int]]:
     out: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
     for unit, up, move in f.placed:
-        port, day = (move.embark, up.sail) if leg == "embark" else (move.debark, up.debark)
-        if port is not None and day is not None:
-            out[port][day] += unit.lift
+        port = move.embark if leg == "embark" else move.debark
+        if port is None:
+            continue
+        for day, tons in handled(up, leg, unit.handling):
+            out[port][day] += tons
     return out
 
 
@@ -589,47 +736,69 @@ def _port_check(f: Facts, leg: str, verb: str) -> list[str]:
 
 
 def check_embarkation_throughput(f: Facts) -> list[str]:
-    """Tons loaded at an embarkation port on one day (units sailing that day) ≤ its tons/day."""
+    """Tons loaded at an embarkation port on one day, over every unit loading there that day
+    (each its part of that day), are at most the port's tons/day."""
     return _port_check(f, "embark", "loaded")
 
 
 def check_debarkation_throughput(f: Facts) -> list[str]:
-    """Tons unloaded at a debarkation port on one day (units arriving that day) ≤ its tons/day."""
+    """Tons unloaded at a debarkation port on one day, over every unit unloading there that
+    day, are at most the port's tons/day."""
     return _port_check(f, "debark", "unloaded")
 
 
 def _rail_loads(f: Facts) -> dict[str, dict[int, int]]:
     out: dict[str, dict[int, int]] = defaultdict(lambda: defaultdict(int))
-    for unit, up, move in f.placed:
-        if up.entrain is not None:
-            out[move.rail][up.entrain] += unit.lift
+    for _, up, move in f.placed:
+        for day, amount in handled(up, "rail", move.on_rail):
+            out[move.rail][day] += amount
     return out
 
 
+def _rail_unit(case: Case, line_id: str) -> str:
+    return "trains" if case.rail[line_id].trains_per_day is not None else "t"
+
+
 def check_rail_capacity(f: Facts) -> list[str]:
-    """A unit entrains no earlier than it reaches the railhead (debarkation, or ready for a
-    rail-only unit), takes its lift of the line's tons/day that day, and arrives at its front
-    exactly the line's transit days later."""
+    """A unit entrains from the day it is at the railhead (its last part unloaded at the
+    debarkation port, or ready for a rail-only unit), in one block of consecutive days in the
+    line's measure (tons, or whole trains), the line's whole rate on the days between its
+    first and its last; its last train leaves on or before `entrain`, and it arrives at its
+    front exactly the line's transit days after `entrain`. A line carries at most its daily
+    rate each day."""
     out = []
     for unit, up, move in f.placed:
         assert up.entrain is not None and up.arrive is not None and up.ready is not None
-        railhead = up.debark if move.sea is not None else up.ready
-        assert railhead is not None
-        if up.entrain < railhead:
+        if move.sea is not None:
+            assert up.debark is not None
+            railhead = _through(handled(up, "debark", unit.handling), up.debark)
+        else:
+            railhead = up.ready
+        trains = handled(up, "rail", move.on_rail)
+        measure = _rail_unit(f.case, move.rail)
+        rate = line_rate(f.case, move.rail)
+        what = f"entraining on {move.rail}"
+        out += _block_problems(f, unit.id, what, trains, move.on_rail, rate, measure)
+        first = trains[0][0] if trains else up.entrain
+        if first < railhead:
             out.append(
-                f"{unit.id} entrains on day {up.entrain}, "
-                f"before reaching the railhead on day {railhead}"
+                f"{unit.id} entrains on day {first}, before reaching the railhead on day {railhead}"
+            )
+        if trains and trains[-1][0] > up.entrain:
+            out.append(
+                f"{unit.id} still entrains on day {trains[-1][0]}, after its entraining day "
+                f"{up.entrain}"
             )
         if up.arrive != up.entrain + move.transit_days:
             out.append(
                 f"{unit.id} arrives on day {up.arrive}, not {up.entrain + move.transit_days}"
             )
     for line, days in _rail_loads(f).items():
-        cap = f.case.rail[line].tons_per_day
+        cap, measure = line_rate(f.case, line), _rail_unit(f.case, line)
         out += [
-            f"{line}: {tons:,} t entrained on day {d} > {cap:,} t/day"
-            for d, tons in sorted(days.items())
-            if tons > cap
+            f"{line}: {amount:,} {measure} entrained on day {d} > {cap:,} {measure}/day"
+            for d, amount in sorted(days.items())
+            if amount > cap
         ]
     return out
 
@@ -786,19 +955,33 @@ def verify(case: Case, plan: Plan) -> list[Violation]:
 
 
 def shipping_in_use(case: Case, plan: Plan) -> list[int]:
-    """North tons held per day: a unit holds its lift from sailing for the route's cycle days."""
+    """North ship space (GRT) held per day: a unit holds its ship space from its first loading
+    day until its ships are back (sailing day + the route's cycle days − 1)."""
     return _shipping_in_use(Facts(case, plan))
 
 
 def port_loads(case: Case, plan: Plan, leg: str) -> dict[str, dict[int, int]]:
-    """Tons loaded (leg='embark', on the sailing day) or unloaded (leg='debark') per port and
-    day."""
+    """Handling tons loaded (leg='embark') or unloaded (leg='debark') per port and day, each
+    unit's part of each day counted on that day."""
     return _port_loads(Facts(case, plan), leg)
 
 
 def rail_loads(case: Case, plan: Plan) -> dict[str, dict[int, int]]:
-    """Tons entrained per rail line per day."""
+    """What each rail line carries per day, in its own measure (tons, or trains)."""
     return _rail_loads(Facts(case, plan))
+
+
+def unit_handling(case: Case, plan: Plan) -> dict[str, dict[str, list[tuple[int, int]]]]:
+    """Per committed unit, what each facility of its move handles of it day by day (`embark`,
+    `debark`, `rail`: (day, amount) in the facility's measure)."""
+    out: dict[str, dict[str, list[tuple[int, int]]]] = {}
+    for unit, up, move in Facts(case, plan).placed:
+        legs = {"rail": handled(up, "rail", move.on_rail)}
+        if move.sea is not None:
+            legs["embark"] = handled(up, "embark", unit.handling)
+            legs["debark"] = handled(up, "debark", unit.handling)
+        out[unit.id] = legs
+    return out
 
 
 def combat_arrived(case: Case, plan: Plan, day: int) -> dict[str, int]:

@@ -15,7 +15,7 @@ from typing import Any
 from kantokuen.models.case import CRITERION_NAMES, LEVER_NAMES, Case
 from kantokuen.models.instance import BP, Instance, UnitSpec
 from kantokuen.models.plan import Plan, Status
-from kantokuen.models.verify import port_loads, rail_loads, shipping_in_use
+from kantokuen.models.verify import port_loads, rail_loads, shipping_in_use, unit_handling
 from kantokuen.planner.explain import (
     GENEROUS_WITHDRAWAL_SCALE,
     days,
@@ -93,7 +93,7 @@ def resource_loads(inst: Instance, plan: Plan) -> dict[str, tuple[list[int], lis
     for r, line in case.rail.items():
         out[f"rail:{r}"] = (
             [rails.get(r, {}).get(d, 0) for d in days],
-            [line.tons_per_day] * len(days),
+            [line.per_day] * len(days),
         )
     timelines = {u.id: u for u in plan.units}  # matched by id, as the verifier does
     for region, reg in case.regions.items():
@@ -112,12 +112,22 @@ def resource_loads(inst: Instance, plan: Plan) -> dict[str, tuple[list[int], lis
 
 
 def _size(key: str, spec: UnitSpec) -> int:
-    return spec.men if key.startswith("depot:") else spec.lift
+    """The unit's whole size at a resource, in its measure: men at a depot, ship space (GRT)
+    on the pool, handling tons at a port, tons or trains on a line."""
+    kind, _, rest = key.partition(":")
+    if kind == "depot":
+        return spec.men
+    if kind == "port":
+        return spec.handling
+    if kind == "rail":
+        return next(m.rail_load for m in spec.moves if m.rail == rest)
+    return spec.lift
 
 
 def saturated_resources(inst: Instance, plan: Plan) -> list[Saturation]:
     """Resources that are full on some day up to X-Day: in use, and too full to take even the
-    smallest unit that could use them."""
+    smallest unit that could use them whole that day (with handling over days it could still
+    start there, but not be through)."""
     users = _resource_users(inst)
     out = []
     for key, (used, cap) in resource_loads(inst, plan).items():
@@ -138,6 +148,7 @@ def relax_resource(inst: Instance, key: str) -> Instance:
     """The instance with one resource made large enough never to bind."""
     case = inst.case
     total_lift = sum(s.lift for s in inst.units)
+    total_handling = sum(s.handling for s in inst.units)
     kind, _, rest = key.partition(":")
     update: dict[str, Any]
     if kind == "shipping":
@@ -152,13 +163,14 @@ def relax_resource(inst: Instance, key: str) -> Instance:
     elif kind == "port":
         port = rest.partition(":")[0]
         bigger = case.ports[port].model_copy(
-            update={"tons_per_day": max(case.ports[port].tons_per_day, total_lift)}
+            update={"tons_per_day": max(case.ports[port].tons_per_day, total_handling)}
         )
         update = {"ports": {**case.ports, port: bigger}}
     elif kind == "rail":
-        bigger_line = case.rail[rest].model_copy(
-            update={"tons_per_day": max(case.rail[rest].tons_per_day, total_lift)}
-        )
+        line = case.rail[rest]
+        total = sum(m.rail_load for s in inst.units for m in s.moves if m.rail == rest)
+        field = "tons_per_day" if line.measure == "tons" else "trains_per_day"
+        bigger_line = line.model_copy(update={field: max(line.per_day, total)})
         update = {"rail": {**case.rail, rest: bigger_line}}
     else:
         update = {
@@ -340,7 +352,8 @@ def critical_chain(inst: Instance, plan: Plan, unit: str | None = None) -> Chain
     assert up.move is not None and up.mobilize is not None and up.entrain is not None
     move = spec.moves[up.move]
     loads = resource_loads(inst, plan)
-    mine = _own_use(inst, spec, up)
+    handling = unit_handling(case, plan).get(spec.id, {})
+    mine = _own_use(inst, spec, up, handling)
 
     def fits(key: str, day: int, amount: int) -> bool:
         if key not in loads:
@@ -398,25 +411,26 @@ def critical_chain(inst: Instance, plan: Plan, unit: str | None = None) -> Chain
         at_port = ready + move.travel_to_port_days
 
         def sea_full(d: int) -> list[tuple[str, int]]:
+            # Sailing on day d as a one-day move: ship space for the cycle, the whole unit
+            # loaded that day and unloaded on the landing day (a unit handled over days
+            # could start earlier, but not be through sooner than the day the port has room).
             return (
                 full_on("shipping", range(d, d + move.cycle_days), spec.lift)
-                + full_on(f"port:{move.embark}:loading", [d], spec.lift)
-                + full_on(f"port:{move.debark}:unloading", [d + move.sail_days], spec.lift)
+                + full_on(f"port:{move.embark}:loading", [d], spec.handling)
+                + full_on(f"port:{move.debark}:unloading", [d + move.sail_days], spec.handling)
             )
 
         b, free = blockers(at_port, up.sail, sea_full)
         legs.append(Leg("sail", up.sail, at_port, _held(case, up.sail - at_port, b, free)))
-        railhead = up.sail + move.sail_days
-        legs.append(
-            Leg(
-                "debark",
-                railhead,
-                railhead,
-                f"the crossing ({move.sea}) takes {days(move.sail_days)}",
-            )
-        )
+        landed = up.sail + move.sail_days
+        unloading = handling.get("debark", [])
+        railhead = unloading[-1][0] if unloading else landed
+        reason = f"the crossing ({move.sea}) takes {days(move.sail_days)}"
+        if railhead > landed:
+            reason += f"; unloading takes {days(railhead - landed + 1)}"
+        legs.append(Leg("debark", landed, landed, reason))
     line = f"rail:{move.rail}"
-    b, free = blockers(railhead, up.entrain, lambda d: full_on(line, [d], spec.lift))
+    b, free = blockers(railhead, up.entrain, lambda d: full_on(line, [d], move.rail_load))
     legs.append(Leg("entrain", up.entrain, railhead, _held(case, up.entrain - railhead, b, free)))
     assert up.arrive is not None
     legs.append(
@@ -438,9 +452,13 @@ def critical_chain(inst: Instance, plan: Plan, unit: str | None = None) -> Chain
     return Chain(spec.id, spec.name, spec.front, route, plan.x_day, tuple(legs), note)
 
 
-def _own_use(inst: Instance, spec: UnitSpec, up: Any) -> dict[tuple[str, int], int]:
+def _own_use(
+    inst: Instance, spec: UnitSpec, up: Any, handling: dict[str, list[tuple[int, int]]]
+) -> dict[tuple[str, int], int]:
     """What the unit itself uses of each resource on each day (taken out before testing
-    whether it would have fitted on an earlier day)."""
+    whether it would have fitted on an earlier day): its ships from its first loading day
+    until they are back, and its part of each day at each facility (`handling`, from
+    `models.verify.unit_handling`)."""
     out: dict[tuple[str, int], int] = {}
     move = spec.moves[up.move]
 
@@ -448,11 +466,18 @@ def _own_use(inst: Instance, spec: UnitSpec, up: Any) -> dict[tuple[str, int], i
         out[(key, day)] = out.get((key, day), 0) + amount
 
     if move.sea is not None and up.sail is not None:
-        for d in range(up.sail, min(up.sail + move.cycle_days, inst.horizon + 1)):
+        loading, unloading = handling.get("embark", []), handling.get("debark", [])
+        landed = up.sail + move.sail_days
+        first = loading[0][0] if loading else up.sail
+        back = up.sail + move.cycle_days + (unloading[-1][0] - landed if unloading else 0)
+        for d in range(first, min(back, inst.horizon + 1)):
             add("shipping", d, spec.lift)
-        add(f"port:{move.embark}:loading", up.sail, spec.lift)
-        add(f"port:{move.debark}:unloading", up.sail + move.sail_days, spec.lift)
-    add(f"rail:{move.rail}", up.entrain, spec.lift)
+        for day, tons in loading:
+            add(f"port:{move.embark}:loading", day, tons)
+        for day, tons in unloading:
+            add(f"port:{move.debark}:unloading", day, tons)
+    for day, amount in handling.get("rail", []):
+        add(f"rail:{move.rail}", day, amount)
     if inst.case.regions[spec.origin].depot_men is not None:
         for d in range(up.mobilize, min(up.mobilize + spec.mobilization_days, inst.horizon + 1)):
             add(f"depot:{spec.origin}", d, spec.men)

@@ -17,7 +17,7 @@ from typing import Any
 
 from kantokuen.models.case import DIVISIONS
 from kantokuen.models.instance import Instance
-from kantokuen.planner.heuristics import _capacity, _resource_uses, earliest_arrival, south_holds
+from kantokuen.planner.heuristics import _resource_uses, earliest_arrival, load_on, south_holds
 
 REASON_ORDER = (
     "decision_before_start",
@@ -39,9 +39,11 @@ def facility_name(key: tuple[str, str]) -> str:
 
 
 def _best_subset(capacity: int, jobs: list[tuple[int, int, int, str]]) -> tuple[int, list[str]]:
-    """The subset of (first day, tail, tons, id) jobs on one facility with the latest bound
-    a + ceil(W / c) − 1 + q; the best subset is always 'every job with first day ≥ a and
-    tail ≥ q' for some a and q, so trying those is enough."""
+    """The subset of (first day, tail, load, id) jobs on one facility with the latest bound
+    a + ceil(W / c) − 1 + q (W and c in the facility's measure: tons, or trains; valid with
+    handling over days: the facility passes at most c a day, and the last unit is through only
+    when its last part is); the best subset is always 'every job with first day ≥ a and tail
+    ≥ q' for some a and q, so trying those is enough."""
     best, members = -1, []
     for q in sorted({tail for _, tail, _, _ in jobs}):
         eligible = sorted((j for j in jobs if j[1] >= q), key=lambda j: -j[0])
@@ -66,9 +68,9 @@ def required_by(inst: Instance) -> dict[str, Any] | None:
     jobs: dict[tuple[str, str], list[tuple[int, int, int, str]]] = defaultdict(list)
     for spec in required:
         for key, (first, tail) in _resource_uses(spec).items():
-            jobs[key].append((first, tail, spec.lift, spec.id))
+            jobs[key].append((first, tail, load_on(spec, key), spec.id))
     for key, items in sorted(jobs.items()):
-        bound, members = _best_subset(_capacity(inst, key), items)
+        bound, members = _best_subset(inst.rate(key), items)
         if bound > witness["day"]:
             witness = {"day": bound, "facility": facility_name(key), "units": members}
     return witness

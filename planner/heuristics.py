@@ -35,21 +35,35 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from kantokuen.models.instance import BP, Instance, MoveOption, UnitSpec
+from kantokuen.models.instance import BP, Facility, Instance, MoveOption, UnitSpec
 from kantokuen.models.plan import Plan, UnitPlan
+
+Days = tuple[tuple[int, int], ...]
+"""A unit's handling at one facility: (day, amount) in the facility's measure."""
 
 
 class Timeline(NamedTuple):
-    """One committed unit's days (the cheap form of a `UnitPlan` while scheduling)."""
+    """One committed unit's days (the cheap form of a `UnitPlan` while scheduling), with what
+    each facility of its move handles of it day by day (`legs`: embark, debark, rail)."""
 
     move: int
     mobilize: int
     sail: int | None
     entrain: int
     arrive: int
+    legs: dict[str, Days] = {}
 
     def unit_plan(self, spec: UnitSpec) -> UnitPlan:
         move = spec.moves[self.move]
+        debark = self.sail + move.sail_days if self.sail is not None else None
+        own_day = {"embark": self.sail, "debark": debark, "rail": self.entrain}
+        lists = {}
+        for facility in spec.facilities(move):
+            kind = facility[0]
+            days = self.legs.get(kind, ())
+            # The whole load on the leg's own day is the plan's default: left out.
+            default = ((own_day[kind], spec.load_at(facility, move)),)
+            lists[kind] = () if days == default or not days else days
         return UnitPlan(
             id=spec.id,
             committed=True,
@@ -57,23 +71,27 @@ class Timeline(NamedTuple):
             mobilize=self.mobilize,
             ready=self.mobilize + spec.mobilization_days,
             sail=self.sail,
-            debark=self.sail + move.sail_days if self.sail is not None else None,
+            debark=debark,
             entrain=self.entrain,
             arrive=self.arrive,
+            loading=lists.get("embark", ()),
+            unloading=lists.get("debark", ()),
+            entraining=lists["rail"],
         )
 
 
 class Profiles:
-    """Remaining capacity of every resource on every day."""
+    """Remaining capacity of every resource on every day: ship space (GRT), each facility in
+    its own measure (ports' handling tons, lines' tons or trains), depots' men."""
 
     def __init__(self, inst: Instance, share_bp: int) -> None:
         days = inst.horizon + 1
         case = inst.case
         self.inst = inst
         self.ship = [inst.north_capacity(d, share_bp) for d in range(days)]
-        self.embark = {p: [port.tons_per_day] * days for p, port in case.ports.items()}
-        self.debark = {p: [port.tons_per_day] * days for p, port in case.ports.items()}
-        self.rail = {r: [line.tons_per_day] * days for r, line in case.rail.items()}
+        facilities = [("embark", p) for p in case.ports] + [("debark", p) for p in case.ports]
+        facilities += [("rail", r) for r in case.rail]
+        self.free = {f: [inst.rate(f)] * days for f in facilities}
         self.depot = {
             r: [reg.depot_men] * days
             for r, reg in case.regions.items()
@@ -90,48 +108,85 @@ class Profiles:
             return first if first <= last else None
         return _first_window(depot, first, last, spec.mobilization_days, spec.men)
 
-    def first_sailing(self, spec: UnitSpec, move: MoveOption, earliest: int) -> int | None:
-        """First day ≥ earliest with shipping for the whole cycle and both ports free."""
-        assert move.embark is not None and move.debark is not None
-        embark, debark, lift, sail = (
-            self.embark[move.embark],
-            self.debark[move.debark],
-            spec.lift,
-            move.sail_days,
-        )
-        last = min(self.inst.horizon + 1 - move.cycle_days, self.inst.horizon - sail)
-        day = max(earliest, 0)
-        while day <= last:
-            found = _first_window(self.ship, day, last, move.cycle_days, lift)
-            if found is None:
-                return None
-            if embark[found] >= lift and debark[found + sail] >= lift:
-                return found
-            day = found + 1
+    def block(self, facility: Facility, release: int, load: int, last: int) -> Days | None:
+        """The block that handles `load` at a facility soonest (DESIGN §1c): it starts on or
+        after `release` with what its first day has left, takes the whole rate on each day in
+        between and the rest on its last day, which is at most `last`. Of the blocks that end
+        first, the one that starts latest (it holds the least of the days before). None if no
+        block fits."""
+        if load == 0:
+            return ()
+        free, rate = self.free[facility], self.inst.rate(facility)
+        best: Days | None = None
+        for start in range(max(release, 0), last + 1):
+            if best is not None and start > best[-1][0]:
+                break
+            days = _block_from(free, rate, start, load, last)
+            if days is not None and (best is None or days[-1][0] <= best[-1][0]):
+                best = days
+        return best
+
+    def latest_block(self, facility: Facility, release: int, load: int, by: int) -> Days | None:
+        """The block that starts latest, no earlier than `release`, and ends by `by`: loading
+        just in time for a sailing (ships are held from the first loading day)."""
+        if load == 0:
+            return ()
+        free, rate = self.free[facility], self.inst.rate(facility)
+        for start in range(by, max(release, 0) - 1, -1):
+            days = _block_from(free, rate, start, load, by)
+            if days is not None:
+                return days
         return None
 
-    def first_entrainment(self, spec: UnitSpec, move: MoveOption, earliest: int) -> int | None:
-        """First day ≥ earliest the rail line has room and the unit arrives within the horizon."""
-        line = self.rail[move.rail]
-        for day in range(max(earliest, 0), self.inst.horizon - move.transit_days + 1):
-            if line[day] >= spec.lift:
-                return day
+    def voyage(
+        self, spec: UnitSpec, move: MoveOption, at_port: int
+    ) -> tuple[Days, int, Days] | None:
+        """The soonest voyage from `at_port` on: (loading, sailing day, unloading). Unloading
+        starts on the landing day (ships do not wait in the roads), loading ends by the sailing
+        day and starts as late as it can, and the ships are free from the first loading day
+        until they are back (the cycle from sailing, plus the days unloading runs past the
+        landing day)."""
+        assert move.embark is not None and move.debark is not None
+        horizon, load = self.inst.horizon, spec.handling
+        embark, debark = ("embark", move.embark), ("debark", move.debark)
+        for sail in range(max(at_port, 0), horizon - move.sail_days - move.transit_days + 1):
+            landed = sail + move.sail_days
+            unloading = _block_from(
+                self.free[debark], self.inst.rate(debark), landed, load, horizon - move.transit_days
+            )
+            if unloading is None:
+                continue
+            back = sail + move.cycle_days + _last_day(unloading, landed) - landed
+            if back > horizon + 1:
+                return None  # a later sailing comes back later still
+            loading = self.latest_block(embark, at_port, load, sail)
+            if loading is None:
+                continue
+            first = _first_day(loading, sail)
+            if all(self.ship[d] >= spec.lift for d in range(first, back)):
+                return loading, sail, unloading
         return None
 
     def schedule(self, spec: UnitSpec, k: int, mobilize: int) -> Timeline | None:
-        """The earliest timeline of a unit on move k, given its mobilization day."""
-        move = spec.moves[k]
+        """The earliest timeline of a unit on move k, given its mobilization day: the soonest
+        voyage (`voyage`), then entraining as soon as the line allows."""
+        move, horizon = spec.moves[k], self.inst.horizon
         railhead = mobilize + spec.mobilization_days
+        legs: dict[str, Days] = {}
         sail = None
         if move.sea is not None:
-            sail = self.first_sailing(spec, move, railhead + move.travel_to_port_days)
-            if sail is None:
+            voyage = self.voyage(spec, move, railhead + move.travel_to_port_days)
+            if voyage is None:
                 return None
-            railhead = sail + move.sail_days
-        entrain = self.first_entrainment(spec, move, railhead)
-        if entrain is None:
+            legs["embark"], sail, legs["debark"] = voyage
+            railhead = _last_day(legs["debark"], sail + move.sail_days)
+        line = ("rail", move.rail)
+        trains = self.block(line, railhead, move.rail_load, horizon - move.transit_days)
+        if trains is None:
             return None
-        return Timeline(k, mobilize, sail, entrain, entrain + move.transit_days)
+        legs["rail"] = trains
+        entrain = _last_day(trains, railhead)
+        return Timeline(k, mobilize, sail, entrain, entrain + move.transit_days, legs)
 
     def take(self, spec: UnitSpec, tl: Timeline) -> None:
         """Book the unit's use of depot, shipping, ports and rail."""
@@ -140,13 +195,16 @@ class Profiles:
             depot = self.depot[spec.origin]
             for d in range(tl.mobilize, tl.mobilize + spec.mobilization_days):
                 depot[d] -= spec.men
+        for facility in spec.facilities(move):
+            for day, amount in tl.legs.get(facility[0], ()):
+                self.free[facility][day] -= amount
         if move.sea is not None:
-            assert tl.sail is not None and move.embark is not None and move.debark is not None
-            for d in range(tl.sail, tl.sail + move.cycle_days):
+            assert tl.sail is not None
+            first = _first_day(tl.legs.get("embark", ()), tl.sail)
+            landed = tl.sail + move.sail_days
+            back = tl.sail + move.cycle_days + _last_day(tl.legs.get("debark", ()), landed) - landed
+            for d in range(first, back):
                 self.ship[d] -= spec.lift
-            self.embark[move.embark][tl.sail] -= spec.lift
-            self.debark[move.debark][tl.sail + move.sail_days] -= spec.lift
-        self.rail[move.rail][tl.entrain] -= spec.lift
 
     def place(self, spec: UnitSpec, target: int | None = None) -> Timeline | None:
         """The unit's earliest-arriving timeline over its moves (ties: the first listed), booked;
@@ -170,6 +228,39 @@ class Profiles:
             )
         self.take(spec, best)
         return best
+
+
+def _first_day(days: Days, otherwise: int) -> int:
+    return days[0][0] if days else otherwise
+
+
+def _last_day(days: Days, otherwise: int) -> int:
+    return days[-1][0] if days else otherwise
+
+
+def _block_from(free: list[int], rate: int, start: int, load: int, last: int) -> Days | None:
+    """The block starting on `start` (its first day takes what is left, up to the load), or
+    None when it does not fit by `last`: a day in between is not wholly free, or the rest does
+    not fit on a free day."""
+    if load == 0:
+        return ()
+    if start > last or free[start] <= 0:
+        return None
+    days = [(start, min(free[start], load))]
+    rest, day = load - days[0][1], start + 1
+    while rest > 0:
+        if day > last:
+            return None
+        if rest <= free[day]:
+            days.append((day, rest))
+            rest = 0
+        elif free[day] == rate:
+            days.append((day, rate))
+            rest -= rate
+        else:
+            return None
+        day += 1
+    return tuple(days)
 
 
 def _ship_days(spec: UnitSpec, k: int) -> int:
@@ -274,8 +365,8 @@ def first_x_day(inst: Instance, arrivals: dict[str, int], required_last: int) ->
 
 
 def _resource_uses(spec: UnitSpec) -> dict[tuple[str, str], tuple[int, int]]:
-    """The one-day resources (ports, rail lines) every move of the unit passes through, each with
-    the unit's earliest day there and the fewest days from there to the front."""
+    """The facilities (ports, rail lines) every move of the unit passes through, each with the
+    unit's earliest day there and the fewest days from the day it is through to the front."""
     per_move: list[dict[tuple[str, str], tuple[int, int]]] = []
     ready = spec.earliest_start + spec.mobilization_days
     for m in spec.moves:
@@ -295,18 +386,18 @@ def _resource_uses(spec: UnitSpec) -> dict[tuple[str, str], tuple[int, int]]:
     }
 
 
-def _capacity(inst: Instance, key: tuple[str, str]) -> int:
-    kind, name = key
-    return (
-        inst.case.rail[name].tons_per_day if kind == "rail" else inst.case.ports[name].tons_per_day
-    )
+def load_on(spec: UnitSpec, facility: Facility) -> int:
+    """The unit's load at a facility one of its moves passes through, in its measure."""
+    move = next(m for m in spec.moves if facility in spec.facilities(m))
+    return spec.load_at(facility, move)
 
 
 def fluid_bound(capacity: int, jobs: list[tuple[int, int, int]]) -> int:
-    """Lower bound on max(day used + tail) for one-day jobs (release day, tail, tons) sharing a
-    resource of `capacity` tons per day. Relaxation: tons flow like a fluid at `capacity` per day,
-    day d being the interval [d, d+1); any real schedule is such a flow with every job done by
-    the end of its day. For the fluid problem, preemptive largest-tail-first (Jackson's rule) is
+    """Lower bound on max(through day + tail) for jobs (release day, tail, load) handled over
+    days by a facility of `capacity` per day (DESIGN §1c; loads and capacity in the facility's
+    measure). Relaxation: the load flows like a fluid at `capacity` per day, day d being the
+    interval [d, d+1); any real schedule is such a flow with every job done by the end of its
+    through day. For the fluid problem, preemptive largest-tail-first (Jackson's rule) is
     optimal, so its max(finish + tail), rounded up, minus the day's length is a valid bound."""
     pending = sorted(jobs)
     queue: list[tuple[int, int, float]] = []  # (-tail, release, tons left)
@@ -331,14 +422,14 @@ def fluid_bound(capacity: int, jobs: list[tuple[int, int, int]]) -> int:
 
 
 def resource_bound(inst: Instance) -> int:
-    """The latest required arrival that the one-day resources (ports and rail lines) force, each
-    resource considered alone with the required units that cannot avoid it (`fluid_bound`)."""
+    """The latest required arrival that the facilities (ports and rail lines) force, each
+    considered alone with the required units that cannot avoid it (`fluid_bound`)."""
     jobs: dict[tuple[str, str], list[tuple[int, int, int]]] = defaultdict(list)
     for spec in inst.units:
         if spec.required:
             for key, (release, tail) in _resource_uses(spec).items():
-                jobs[key].append((release, tail, spec.lift))
-    return max((fluid_bound(_capacity(inst, key), items) for key, items in jobs.items()), default=0)
+                jobs[key].append((release, tail, load_on(spec, key)))
+    return max((fluid_bound(inst.rate(key), items) for key, items in jobs.items()), default=0)
 
 
 def relaxation_bound(inst: Instance) -> int | None:

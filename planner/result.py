@@ -28,6 +28,7 @@ from kantokuen.models.verify import (
     port_loads,
     rail_loads,
     shipping_in_use,
+    unit_handling,
     verify,
 )
 from kantokuen.planner.corrections import (
@@ -327,8 +328,11 @@ def shipping_summary(inst: Instance, plan: Plan) -> dict[str, float]:
 
 
 def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
-    """Per unit: the route taken and the date of each leg."""
+    """Per unit: its size in each measure (ship space `lift`, `handling` tons, `trains` on a
+    line counted in trains), the route taken and the date of each leg, with the first loading
+    day, the last unloading day and the first train's day of a unit handled over days."""
     case = inst.case
+    handling = unit_handling(case, plan)
     out = []
     for spec, up in paired(inst, plan):
         row: dict[str, Any] = {
@@ -341,19 +345,32 @@ def unit_timelines(inst: Instance, plan: Plan) -> list[dict[str, Any]]:
             "combat": spec.combat / MILLI,
             "required": spec.required,
             "committed": up.committed,
+            "handling": spec.handling,
         }
         if up.committed and up.move is not None:
             move = spec.moves[up.move]
+            if case.rail[move.rail].measure == "trains":
+                row["trains"] = move.rail_load
             row["route"] = f"{move.sea} + {move.rail}" if move.sea else move.rail
             for leg in UNIT_LEGS:
                 day = getattr(up, leg)
                 row[leg] = case.date(day).isoformat() if day is not None else None
+            days = handling.get(spec.id, {})
+            for field, kind, end in (
+                ("loading", "embark", 0),
+                ("unloaded", "debark", -1),
+                ("entraining", "rail", 0),
+            ):
+                if days.get(kind):
+                    row[field] = case.date(days[kind][end][0]).isoformat()
         out.append(row)
     return out
 
 
 def usage(inst: Instance, plan: Plan) -> dict[str, Any]:
-    """Shipping, port and rail use per day against capacity (lists indexed by day)."""
+    """Shipping, port and rail use per day against capacity (lists indexed by day), each in its
+    own measure: ship space in GRT, ports in handling tons, a rail line in tons or in trains
+    (`measure`); a unit handled over several days counts on each day its part."""
     days = range(inst.horizon + 1)
     ports_in = port_loads(inst.case, plan, "embark")
     ports_out = port_loads(inst.case, plan, "debark")
@@ -374,8 +391,9 @@ def usage(inst: Instance, plan: Plan) -> dict[str, Any]:
         },
         "rail": {
             r: {
-                "capacity": line.tons_per_day,
+                "capacity": line.per_day,
                 "entrained": [rails.get(r, {}).get(d, 0) for d in days],
+                "measure": line.measure,
             }
             for r, line in inst.case.rail.items()
         },

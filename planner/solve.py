@@ -13,17 +13,18 @@ from __future__ import annotations
 
 import os
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from kantokuen.models.instance import Instance
+from kantokuen.models.instance import Facility, Instance
 from kantokuen.models.plan import Plan, Status, UnitPlan
-from kantokuen.models.verify import Violation, objective_terms, verify
+from kantokuen.models.verify import Violation, handled, objective_terms, verify
 from kantokuen.planner.certificate import no_go_certificate
 from kantokuen.planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
-from kantokuen.planner.model import Model, build, symmetry_groups
+from kantokuen.planner.model import Model, UnitVars, build, queue_days, symmetry_groups
 from kantokuen.planner.solver import DETERMINISTIC_PER_SECOND, Run, Search, new_solver, run
 from kantokuen.planner.solver import PlannerBug as PlannerBug  # callers import it from here too
 
@@ -87,6 +88,10 @@ def _decision_vars(m: Model) -> list[cp_model.IntVar]:
             out.append(u.present)
         if u.arrived_by_x is not None:
             out.append(u.arrived_by_x)
+        for kind, leg in u.legs.items():
+            out += [leg.start, leg.queue]
+            if kind != "rail":  # the rail leg ends on `entrain`
+                out.append(leg.end)
     return out
 
 
@@ -106,6 +111,13 @@ def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
         by_sea = u.spec.moves[move].sea is not None
         sail = solver.value(u.sail) if by_sea and u.sail is not None else None
         mobilize = solver.value(u.mobilize)
+        debark = sail + u.spec.moves[move].sail_days if sail is not None else None
+        entrain = solver.value(u.entrain)
+        handling = {
+            kind: _handled(m, u, move, kind, solver, day)
+            for kind, day in (("embark", sail), ("debark", debark), ("rail", entrain))
+            if day is not None
+        }
         units.append(
             UnitPlan(
                 id=u.spec.id,
@@ -114,15 +126,30 @@ def extract_plan(m: Model, solver: cp_model.CpSolver) -> Plan:
                 mobilize=mobilize,
                 ready=mobilize + u.spec.mobilization_days,
                 sail=sail,
-                debark=sail + u.spec.moves[move].sail_days if sail is not None else None,
-                entrain=solver.value(u.entrain),
+                debark=debark,
+                entrain=entrain,
                 arrive=solver.value(u.arrive),
+                loading=handling.get("embark", ()),
+                unloading=handling.get("debark", ()),
+                entraining=handling["rail"],
             )
         )
     x_day = solver.value(m.x_day)
     chosen = 100 * solver.value(m.share_pct) if m.share_pct is not None else 0
     share = m.inst.plan_share_bp(x_day, chosen)
     return Plan(x_day=x_day, north_share_bp=share, units=tuple(units))
+
+
+def _handled(
+    m: Model, u: UnitVars, k: int, kind: str, solver: cp_model.CpSolver, day: int
+) -> tuple[tuple[int, int], ...]:
+    """A leg's days and amounts from the solver's values, or () when they are the default: the
+    whole load on the leg's own `day` (sailing, landing or entraining day)."""
+    leg, move = u.legs[kind], u.spec.moves[k]
+    facility = next(f for f in u.spec.facilities(move) if f[0] == kind)
+    load = u.spec.load_at(facility, move)
+    days = queue_days(solver.value(leg.queue), load, m.inst.rate(facility))
+    return () if days == ((day, load),) or not days else days
 
 
 @dataclass(frozen=True)
@@ -188,6 +215,7 @@ def hint_plan(m: Model, plan: Plan) -> None:
     m.cp.add_hint(m.x_day, plan.x_day)
     if m.share_pct is not None:
         m.cp.add_hint(m.share_pct, plan.north_share_bp // 100)
+    queue = queue_places(m.inst, plan)
     for u, up in zip(m.units, plan.units, strict=True):
         low = u.mobilize.proto.domain[0]
         if not isinstance(u.present, int):
@@ -202,6 +230,73 @@ def hint_plan(m: Model, plan: Plan) -> None:
             m.cp.add_hint(u.sail, up.sail if up.sail is not None else low)
         if u.arrived_by_x is not None:
             m.cp.add_hint(u.arrived_by_x, int(up.arrive is not None and up.arrive <= plan.x_day))
+        _hint_legs(m, u, up, low, queue)
+
+
+def _hint_legs(m: Model, u: UnitVars, up: UnitPlan, low: int, queue: dict[Key, int]) -> None:
+    """Hint a unit's handling with the plan's days and its place in each facility's queue
+    (legs its move does not use, and an uncommitted unit's: their earliest day)."""
+    used = {}
+    if up.committed and up.move is not None:
+        move = u.spec.moves[up.move]
+        for facility in u.spec.facilities(move):
+            used[facility[0]] = handled(up, facility[0], u.spec.load_at(facility, move))
+    for kind, leg in u.legs.items():
+        days = used.get(kind, [])
+        start = days[0][0] if days else low
+        m.cp.add_hint(leg.start, start)
+        m.cp.add_hint(leg.queue, queue.get((u.spec.id, kind), 0))
+        if kind != "rail":  # the rail leg ends on `entrain`, hinted with the unit
+            m.cp.add_hint(leg.end, days[-1][0] if days else start)
+
+
+Key = tuple[str, str]
+
+
+def queue_places(inst: Instance, plan: Plan) -> dict[Key, int]:
+    """Each committed unit's place in each facility's queue (`planner.model.Leg`), laid out
+    from the plan's days: on each day, first the unit that runs on from the day before, then
+    the units handled within the day, then the unit that runs on into the next day (it takes
+    what the day has left). A plan made by the list scheduler or by the model is such a queue."""
+    starting: dict[tuple[Facility, int], list[tuple[int, str, str, int]]] = defaultdict(list)
+    carried: dict[tuple[Facility, int], int] = defaultdict(int)  # run on from an earlier day
+    by_id = {up.id: up for up in plan.units}
+    for spec in inst.units:
+        up = by_id.get(spec.id)
+        if up is None or not up.committed or up.move is None:
+            continue
+        move = spec.moves[up.move]
+        for facility in spec.facilities(move):
+            days = handled(up, facility[0], spec.load_at(facility, move))
+            if not days:
+                continue
+            runs_on = len(days) > 1
+            starting[facility, days[0][0]].append((int(runs_on), spec.id, facility[0], days[0][1]))
+            for day, amount in days[1:]:
+                carried[facility, day] += amount
+    out: dict[Key, int] = {}
+    for (facility, day), units in starting.items():
+        rate = inst.rate(facility)
+        at = day * rate + carried[facility, day]
+        for crossing, uid, kind, first in sorted(units):
+            out[uid, kind] = (day + 1) * rate - first if crossing else at
+            at += first
+    return out
+
+
+def keep_split_pattern(m: Model, plan: Plan) -> None:
+    """Hold every committed unit's handling at each facility to one day or to several, as in
+    `plan`. For the tidy-up only: it never decides the status, and with the choice left open,
+    CP-SAT's linear relaxation bounds the arrival days too loosely to stop within the tidy-up's
+    1%, so it would spend its whole budget (BENCHMARKS.md, handling over days)."""
+    for u, up in zip(m.units, plan.units, strict=True):
+        if not up.committed or up.move is None:
+            continue
+        move = u.spec.moves[up.move]
+        for facility in u.spec.facilities(move):
+            leg = u.legs[facility[0]]
+            days = handled(up, facility[0], u.spec.load_at(facility, move))
+            m.cp.add(leg.end == leg.start + max(len(days) - 1, 0))
 
 
 TIDY = "arrival_days"
@@ -324,20 +419,32 @@ def plan_case(
         hint_plan(m, in_symmetry_order(m, incumbent) if tuning.symmetry_breaking else incumbent)
     bound: dict[str, int] = {}
     status = Status.OPTIMAL
-    for i, term in enumerate(stages):
+
+    def proven_without_search(term: str) -> bool:
+        """Whether the plan so far already meets a bound on the term: X-Day at the relaxation
+        bound, or a secondary term at its simple bound (then the term is fixed there)."""
         expr = m.terms[term]
         if term == "x_day" and incumbent is not None and incumbent.x_day == lower:
-            bound[term] = lower  # the warm start reached the relaxation bound: proven
+            bound[term] = lower
             m.cp.add(expr == lower)
-            continue
+            return True
         reached = _reached_simple_bound(inst, incumbent, term) if tuning.relaxation_bound else None
         if reached is not None:
-            value, bound[term] = reached  # the plan so far already meets a bound: no search
+            value, bound[term] = reached
             m.cp.add(expr <= value)
+            return True
+        return False
+
+    for i, term in enumerate(stages):
+        expr = m.terms[term]
+        if proven_without_search(term):
             continue
+        if term == TIDY and incumbent is not None:
+            keep_split_pattern(m, incumbent)
         m.cp.minimize(expr)
+        budget = _stage_budget(left, i, len(stages), options.time_limit)
         solver = new_solver(
-            _stage_budget(left, i, len(stages), options.time_limit),
+            budget,
             workers=options.num_workers,
             seed=options.seed,
             search=search,

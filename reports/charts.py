@@ -213,15 +213,19 @@ def unit_legs(view: View, unit: Mapping[str, Any]) -> dict[str, tuple[int, int]]
         if start is not None and end is not None and end > start:
             legs[leg] = (start, end)
 
+    # Handling over days: unloading runs to the last unloading day, and the rail leg starts
+    # with the first train (saved results from before give neither: one day each).
+    unloaded = day_of(r, unit.get("unloaded")) or d["debark"]
+    first_train = day_of(r, unit.get("entraining")) or d["entrain"]
     add("mobilize", d["mobilize"], d["ready"])
     if d["sail"] is not None:
         add("to_port", d["ready"], d["sail"])
         add("sea", d["sail"], d["debark"])
-        add("unload", d["debark"], (d["debark"] or 0) + 1)
-        add("wait_rail", (d["debark"] or 0) + 1, d["entrain"])
+        add("unload", d["debark"], (unloaded or 0) + 1)
+        add("wait_rail", (unloaded or 0) + 1, first_train)
     else:
-        add("wait_rail", d["ready"], d["entrain"])
-    add("rail", d["entrain"], d["arrive"])
+        add("wait_rail", d["ready"], first_train)
+    add("rail", first_train, d["arrive"])
     return legs
 
 

@@ -593,7 +593,7 @@ class View:
         ship = usage.get("shipping", {})
         if ship:
             used, cap = ship.get("used", []), ship.get("north_capacity", [])
-            rows.append(self._use_row("Shipping (North)", "at sea", used, cap))
+            rows.append(self._use_row("Shipping (North)", "at sea", used, cap, "GRT"))
         first = rows[:1]
         rows = []
         for port, p in usage.get("ports", {}).items():
@@ -611,30 +611,37 @@ class View:
         for line, rail in usage.get("rail", {}).items():
             if any(rail["entrained"]):
                 cap = [rail["capacity"]] * len(rail["entrained"])
+                # Each facility in its own measure: a line counts tons or trains.
+                unit = "trains" if rail.get("measure") == "trains" else "t"
                 rows.append(
                     self._use_row(
-                        f"Rail {self.rail_name(line)}", "entraining", rail["entrained"], cap
+                        f"Rail {self.rail_name(line)}", "entraining", rail["entrained"], cap, unit
                     )
                 )
         # Busiest first: the bottlenecks are what a reader is looking for.
         return first + sorted(rows, key=lambda row: (-int(row["full_days"]), -row["share_value"]))
 
     def _use_row(
-        self, resource: str, activity: str, used: Sequence[float], cap: Sequence[float]
+        self,
+        resource: str,
+        activity: str,
+        used: Sequence[float],
+        cap: Sequence[float],
+        unit: str = "t",
     ) -> UseRow:
         peak = max(used, default=0)
         peak_day = used.index(peak) if used else 0
         full = [d for d, (u, c) in enumerate(zip(used, cap, strict=False)) if c and u >= c]
         capacity = (
-            f"{number(min(cap))}–{number(max(cap))} t"
+            f"{number(min(cap))}–{number(max(cap))} {unit}"
             if cap and min(cap) != max(cap)
-            else f"{number(cap[0] if cap else 0)} t"
+            else f"{number(cap[0] if cap else 0)} {unit}"
         )
         return {
             "resource": resource,
             "activity": activity,
             "capacity": capacity,
-            "peak": f"{number(peak)} t on {short_date(date_of(self.result, peak_day))}",
+            "peak": f"{number(peak)} {unit} on {short_date(date_of(self.result, peak_day))}",
             "share": f"{peak / max(cap[peak_day], 1):.0%}" if cap else "",
             "share_value": peak / max(cap[peak_day], 1) if cap else 0.0,
             "full_days": str(len(full)),

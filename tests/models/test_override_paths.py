@@ -117,6 +117,8 @@ def test_a_defaulted_section_the_file_leaves_out_is_overridable(
 # --- Every defaulted scalar field, found by walking the JSON Schema of `Case` ------------
 
 SCHEMA = Case.model_json_schema()
+SIZES = ("lift_tons", "cargo_tons")
+RATES = ("tons_per_day", "trains_per_day")
 
 
 def _resolved(node: dict[str, Any]) -> dict[str, Any]:
@@ -184,13 +186,17 @@ def changed(name: str, prop: dict[str, Any]) -> Any:
 # Fields whose only other value the reference rules refuse (tested with the loader): a move's
 # `sea` must name a route that fits the unit's origin and rail line, and home units cross by
 # sea, so their region cannot be rail-only; the halving criterion may only test a measure
-# some front gives, and mini.yaml's fronts give division-equivalents alone. Every other
-# defaulted field is covered.
+# some front gives, and mini.yaml's fronts give division-equivalents alone. A unit's size is
+# `lift_tons` or `cargo_tons` and a line's capacity `tons_per_day` or `trains_per_day`, exactly
+# one of each: the file cannot leave out the one it gives, nor the override add the other. Every
+# other defaulted field is covered.
 NOT_FREE = {
     "units.home_div.moves.0.sea",
     "units.korea_div.moves.0.sea",
     "regions.home.rail_only",
     "criteria.halving.measure",
+    *(f"units.{unit}.{size}" for unit in ("home_div", "korea_div") for size in SIZES),
+    *(f"rail.{line}.{rate}" for line in ("pusan_front", "korea_front") for rate in RATES),
 }
 FIELDS = [
     (dotted, prop, outer)

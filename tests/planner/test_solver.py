@@ -243,7 +243,7 @@ def test_presolve_crash_is_retried_without_hints_and_recorded(
     data = json.loads(result.stdout)
     assert data["go"] and data["verified"]
     assert hints[0] > 0 and hints[1] == 0  # the retry ran, without the hints
-    # The X-Day stage's first solve (its one-day pass, `_one_day_first`, where there is one).
+    # The X-Day stage's first solve.
     assert any(key.startswith("presolve_retry_x_day") for key in data["timings"]), data["timings"]
 
 
