@@ -18,6 +18,7 @@ from kantokuen.models.errors import CaseError
 ROOT = Path(__file__).parent.parent
 NAMES = [
     "kantokuen_1941",
+    "teaching/echelons_and_trains",
     "teaching/halving_decides",
     "teaching/optional_division",
     "teaching/shared_shipping",

@@ -204,3 +204,56 @@ def test_a_constant_eighty_percent_starves_the_convoy() -> None:
     result = run("soviet_measures", "movement-share-80")
     assert result.status == "INFEASIBLE"
     assert result.conflict == ["south_readiness"]
+
+
+# --- echelons_and_trains ------------------------------------------------------------------
+
+
+def test_echelons_share_a_day_at_the_port() -> None:
+    # An echelon weighs 4,800 t at a port, and Moji loads 9,000 t a day: the first echelon and
+    # 4,200 t of another on day 4, the rest of that one and the third on day 5. Sailings on 4,
+    # 5 and 5, landings on 5, 6 and 6 (Pusan takes 15,000 t a day), 11 trains each on a line
+    # of 24 a day: arrivals on 7, 8 and 8. X-Day is day 8 (one echelon a day would make it 9).
+    result = run("echelons_and_trains")
+    assert result.status == "OPTIMAL"
+    assert result.x_day == day(8) == "1941-07-09"
+    assert sorted(u["sail"] for u in result.units) == [day(4), day(5), day(5)]
+    assert sorted(arrivals(result).values()) == [day(7), day(8), day(8)]
+    rows = {u["id"]: u for u in result.units}
+    assert {(u["lift"], u["handling"], u["trains"]) for u in rows.values()} == {(7500, 4800, 11)}
+    # Moji is full on day 4 (4,800 + 4,200) and loads 5,400 t on day 5.
+    moji = result.usage["ports"]["moji"]["loaded"]
+    assert (moji[4], moji[5]) == (9000, 5400)
+
+
+def test_one_division_takes_two_days_at_each_facility() -> None:
+    # The same men, horses and cargo as one unit: 14,400 t loaded on days 4 and 5 (9,000 +
+    # 5,400), sails on 5, landed and unloaded on 6, 33 trains on days 6 and 7 (24 + 9),
+    # arrives on day 9: a day later than its three echelons.
+    result = run("echelons_and_trains", "one-division")
+    assert result.x_day == day(9) == "1941-07-10"
+    (unit,) = result.units
+    assert (unit["loading"], unit["sail"], unit["entraining"], unit["entrain"]) == (
+        day(4),
+        day(5),
+        day(6),
+        day(7),
+    )
+    rail = result.usage["rail"]["pusan_front"]
+    assert rail["measure"] == "trains" and (rail["entrained"][6], rail["entrained"][7]) == (24, 9)
+
+
+def test_fewer_trains_hold_the_last_echelon() -> None:
+    # 12 trains a day: the 22 trains of the two echelons through Pusan on day 6 leave on days
+    # 6 (12) and 7 (10); the last arrives on day 9.
+    result = run("echelons_and_trains", "fewer-trains")
+    assert result.x_day == day(9) == "1941-07-10"
+
+
+def test_ship_space_in_grt_holds_the_third_echelon() -> None:
+    # 15,000 GRT carry two echelons (7,500 each). The first holds its ships on days 4-6, the
+    # one loaded on days 4 and 5 on days 4-7; the third loads when the first's ships are back
+    # on day 7, sails that day and arrives on day 10.
+    result = run("echelons_and_trains", "small-pool")
+    assert result.x_day == day(10) == "1941-07-11"
+    assert max(u["sail"] for u in result.units) == day(7)

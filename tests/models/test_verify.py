@@ -131,6 +131,208 @@ BROKEN = [
 ]
 
 
+# --- Handling over days (DESIGN §1c) --------------------------------------------------------
+
+BIG = {"units.div.lift_tons": 12000}
+"""A 12,000 t division at 10,000 t/day ports and line: two days at each."""
+
+
+def big(**fields: Any) -> UnitPlan:
+    """The 12,000 t division's valid plan: loaded on days 4-5, sails 5, lands and is unloaded on
+    6-7, entrained on 7-8, arrives on 10; `fields` change it."""
+    up = UnitPlan(
+        id="div",
+        move=0,
+        mobilize=0,
+        ready=4,
+        sail=5,
+        debark=6,
+        entrain=8,
+        arrive=10,
+        loading=((4, 10000), (5, 2000)),
+        unloading=((6, 10000), (7, 2000)),
+        entraining=((7, 10000), (8, 2000)),
+    )
+    return up.model_copy(update=fields)
+
+
+def test_a_unit_handled_over_days_passes() -> None:
+    assert verify(make(BIG), plan(10, big())) == []
+
+
+CONVERTED = {
+    "conversions": {
+        "ship_space": {"grt_per_man": 2, "grt_per_horse": 5, "grt_per_cargo_ton": 1},
+        "handling": {"tons_per_man": 0.1, "tons_per_horse": 0.5},
+        "train": {"men": 1000, "horses": 200, "cargo_tons": 500},
+    },
+    "units.div.lift_tons": None,
+    "units.div.horses": 2000,
+    "units.div.cargo_tons": 4000,
+    "rail.pusan_front.tons_per_day": None,
+    "rail.pusan_front.trains_per_day": 6,
+    "shipping.pool.0.tons": 60000,
+}
+"""20,000 men, 2,000 horses, 4,000 t: 54,000 GRT, 7,000 handling tons, 38 trains."""
+TRAINS = (*((d, 6) for d in range(5, 11)), (11, 2))
+
+
+def test_a_converted_unit_passes_in_each_measure() -> None:
+    """Loaded and unloaded in a day (7,000 t), 38 trains at 6 a day: days 5-11, arrives 13."""
+    up = leg("div", 0, entrain=11, arrive=13).model_copy(update={"entraining": TRAINS})
+    assert verify(make(CONVERTED), plan(13, up)) == []
+
+
+OVER_DAYS = [
+    # Loading on days 4 and 6: not consecutive.
+    (
+        "sea_voyage",
+        BIG,
+        plan(
+            11,
+            big(
+                loading=((4, 10000), (6, 2000)),
+                sail=6,
+                debark=7,
+                unloading=((7, 10000), (8, 2000)),
+                entraining=((8, 10000), (9, 2000)),
+                entrain=9,
+                arrive=11,
+            ),
+        ),
+    ),
+    # Parts that add up to 11,000 t, not 12,000.
+    ("sea_voyage", BIG, plan(10, big(loading=((4, 10000), (5, 1000))))),
+    # Still loading on day 5 when it sails on day 4.
+    (
+        "sea_voyage",
+        BIG,
+        plan(
+            9,
+            big(
+                sail=4,
+                debark=5,
+                unloading=((5, 10000), (6, 2000)),
+                entraining=((6, 10000), (7, 2000)),
+                entrain=7,
+                arrive=9,
+            ),
+        ),
+    ),
+    # Unloaded from day 7, a day after landing (its ships would wait in the roads).
+    (
+        "sea_voyage",
+        BIG,
+        plan(
+            11,
+            big(
+                unloading=((7, 10000), (8, 2000)),
+                entraining=((8, 10000), (9, 2000)),
+                entrain=9,
+                arrive=11,
+            ),
+        ),
+    ),
+    # 24,000 t over three days, only 9,000 on the day in between (the port had 10,000).
+    (
+        "sea_voyage",
+        {"units.div.lift_tons": 24000, "shipping.pool.0.tons": 40000},
+        plan(
+            13,
+            big(
+                loading=((4, 10000), (5, 9000), (6, 5000)),
+                sail=6,
+                debark=7,
+                unloading=((7, 10000), (8, 10000), (9, 4000)),
+                entraining=((9, 10000), (10, 10000), (11, 4000)),
+                entrain=11,
+                arrive=13,
+            ),
+        ),
+    ),
+    # No ships before day 5, and ships are held from the first loading day (4).
+    (
+        "shipping_pool_capacity",
+        {**BIG, "shipping.pool": [{"date": day(0), "tons": 0}, {"date": day(5), "tons": 20000}]},
+        plan(10, big()),
+    ),
+    # Unloading that runs on keeps the ships a day longer: div-1's are back on day 8, not 7,
+    # and div-2 sails on 7 with a pool that carries one division.
+    (
+        "shipping_pool_capacity",
+        {
+            **BIG,
+            "units.div.count": 2,
+            "shipping.pool.0.tons": 12000,
+            "ports.moji.tons_per_day": 24000,
+            "rail.pusan_front.tons_per_day": 24000,
+        },
+        plan(
+            11,
+            big(
+                id="div-1",
+                loading=(),
+                sail=4,
+                debark=5,
+                unloading=((5, 10000), (6, 2000)),
+                entraining=(),
+                entrain=6,
+                arrive=8,
+            ),
+            big(
+                id="div-2",
+                loading=(),
+                sail=7,
+                debark=8,
+                unloading=((8, 10000), (9, 2000)),
+                entraining=(),
+                entrain=9,
+                arrive=11,
+            ),
+        ),
+    ),
+    # Two units' parts on day 4 at Moji: 6,000 + 5,000 t.
+    (
+        "embarkation_throughput",
+        {
+            "units.div.count": 2,
+            "units.div.lift_tons": 6000,
+            "ports.pusan.tons_per_day": 20000,
+            "rail.pusan_front.tons_per_day": 20000,
+        },
+        plan(
+            8,
+            leg("div-1", 0),
+            leg("div-2", 0, sail=5).model_copy(update={"loading": ((4, 5000), (5, 1000))}),
+        ),
+    ),
+    # Entrained from day 6, before the last part is unloaded (day 7).
+    ("rail_capacity", BIG, plan(10, big(entraining=((6, 10000), (7, 2000)), entrain=7, arrive=9))),
+    # Seven trains on day 5 on a line that runs six.
+    (
+        "rail_capacity",
+        CONVERTED,
+        plan(
+            12,
+            leg("div", 0, entrain=10, arrive=12).model_copy(
+                update={"entraining": ((5, 7), *((d, 6) for d in range(6, 10)), (10, 7))}
+            ),
+        ),
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("rule", "changes", "broken"),
+    OVER_DAYS,
+    ids=[f"{r}-over-days-{i}" for i, (r, _, _) in enumerate(OVER_DAYS)],
+)
+def test_broken_handling_over_days_reports_exactly_its_rule(
+    rule: str, changes: dict[str, Any], broken: Plan
+) -> None:
+    assert rules(changes, broken) == {rule}
+
+
 @pytest.mark.parametrize(
     ("rule", "changes", "broken"), BROKEN, ids=[f"{r}-{i}" for i, (r, _, _) in enumerate(BROKEN)]
 )

@@ -173,6 +173,50 @@ KNOCKOUTS: dict[str, Knockout] = {
 }
 
 
+# Handling over days (DESIGN §1c): the same families, on cases where a unit takes several days
+# at a facility, or a port passes parts of units; each knock-out is flagged as its own rule.
+BIG_DIVISION = {"units.div.lift_tons": 12000}
+FIVE_SMALL = {"units.div.count": 5, "units.div.lift_tons": 6000, "shipping.pool.0.tons": 40000}
+OVER_DAYS: dict[str, Knockout] = {
+    "sea_voyage": Knockout(
+        BIG_DIVISION,
+        10,
+        7,
+        "a 12,000 t division at 10,000 t/day: loaded on days 4-5, unloaded on 6-7, entrained on "
+        "7-8 (X-Day 10); without the rule its loading and unloading days float free",
+    ),
+    "embarkation_throughput": Knockout(
+        {**FIVE_SMALL, "ports.pusan.tons_per_day": 30000, "rail.pusan_front.tons_per_day": 30000},
+        9,
+        7,
+        "Moji passes 30,000 t in three days (parts of units on the same day): the last two sail "
+        "on day 6; without the rule all five load on day 4",
+    ),
+    "debarkation_throughput": Knockout(
+        {**FIVE_SMALL, "ports.moji.tons_per_day": 30000, "rail.pusan_front.tons_per_day": 30000},
+        9,
+        7,
+        "Pusan passes the five divisions in three days; without the rule all land on day 5",
+    ),
+    "rail_capacity": Knockout(
+        {**BIG_DIVISION, "ports.moji.tons_per_day": 20000, "ports.pusan.tons_per_day": 20000},
+        8,
+        7,
+        "the 12,000 t division entrains on days 5 and 6 of a 10,000 t/day line",
+    ),
+    "shipping_pool_capacity": Knockout(
+        {
+            **BIG_DIVISION,
+            "shipping.pool": [{"date": day(0), "tons": 0}, {"date": day(5), "tons": 20000}],
+        },
+        11,
+        10,
+        "no ships until day 5 and ships are held from the first loading day: loading on days 5-6; "
+        "without the rule it loads on days 4-5",
+    ),
+}
+
+
 Solved = tuple[Model, cp_model.CpSolver]
 
 
@@ -207,6 +251,20 @@ def test_knocked_out_rule_is_the_one_flagged(rule: str) -> None:
         assert full is not None, k.why
         assert extract_plan(*full).x_day == k.with_rule, k.why
         assert broken_rules(full[0], extract_plan(*full)) == set()
+    knocked = solve(k.changes, omit=frozenset({rule}))
+    assert knocked is not None
+    plan = extract_plan(*knocked)
+    assert plan.x_day == k.without_rule, k.why
+    assert broken_rules(knocked[0], plan) == {rule}
+
+
+@pytest.mark.parametrize("rule", sorted(OVER_DAYS))
+def test_knocked_out_rule_over_days_is_the_one_flagged(rule: str) -> None:
+    """As above, on a case where handling over days binds."""
+    k = OVER_DAYS[rule]
+    full = solve(k.changes)
+    assert full is not None and extract_plan(*full).x_day == k.with_rule, k.why
+    assert broken_rules(full[0], extract_plan(*full)) == set()
     knocked = solve(k.changes, omit=frozenset({rule}))
     assert knocked is not None
     plan = extract_plan(*knocked)

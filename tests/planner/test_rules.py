@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from kantokuen.models.certify import check_certificate
 from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Status
 from kantokuen.models.verify import CHECKS, verify
@@ -444,6 +445,131 @@ def test_south_readiness_with_a_schedule_infeasible() -> None:
     """The North keeps 80% until day 11: on day 10 the South has 4,000 t of its 12,000 t."""
     schedule = [{"date": day(0), "share": 0.8}, {"date": day(11), "share": 0.4}]
     assert infeasible({**TWO_DIVISIONS, **SOUTH_BY_10, "levers.north_share": schedule})
+
+
+# --- Handling over days (DESIGN §1c): a port or line handles at most its daily rate each day;
+# a unit larger than what is left takes consecutive days, through when its last part is.
+
+BIG_DIVISION = {"units.div.lift_tons": 12000}
+
+
+def test_handling_over_days_binds() -> None:
+    """A 12,000 t division at 10,000 t/day ports and line: loaded on days 4 and 5 (10,000 +
+    2,000 t), sails on 5, lands on 6, unloaded on 6 and 7, entrained on 7 and 8, arrives on 10
+    (8 + 2 days' transit)."""
+    outcome = solve(BIG_DIVISION)
+    assert outcome.plan is not None and outcome.plan.x_day == 10
+    (up,) = outcome.plan.units
+    assert up.loading == ((4, 10000), (5, 2000)) and up.sail == 5
+    assert up.unloading == ((6, 10000), (7, 2000))
+    assert up.entraining == ((7, 10000), (8, 2000)) and up.entrain == 8
+
+
+def test_handling_over_days_infeasible() -> None:
+    """...so it cannot be at the front by day 9."""
+    assert infeasible({**BIG_DIVISION, "criteria.weather.deadline": day(9)})
+
+
+FIVE_AT_MOJI = {
+    "units.div.count": 5,
+    "units.div.lift_tons": 6000,
+    "ports.pusan.tons_per_day": 30000,
+    "rail.pusan_front.tons_per_day": 30000,
+    "shipping.pool.0.tons": 40000,
+}
+
+
+def test_parts_of_units_fill_a_port() -> None:
+    """Moji loads 10,000 t a day and five 6,000 t divisions need 30,000 t: three days, not five
+    (a unit takes what a day has left and finishes the next day). The last two sail on day 6
+    and arrive on day 9; with one unit a day the last would sail on day 8."""
+    outcome = solve(FIVE_AT_MOJI)
+    assert outcome.plan is not None and outcome.plan.x_day == 9
+    assert sorted(up.sail for up in outcome.plan.units) == [4, 5, 5, 6, 6]
+
+
+def test_parts_of_units_fill_a_port_infeasible() -> None:
+    """Three days of loading cannot end by day 5: no plan reaches the front by day 8."""
+    assert infeasible({**FIVE_AT_MOJI, "criteria.weather.deadline": day(8)})
+
+
+SHIPS_FROM_DAY_5 = {
+    **BIG_DIVISION,
+    "shipping.pool": [{"date": day(0), "tons": 0}, {"date": day(5), "tons": 20000}],
+}
+
+
+def test_ships_are_held_from_the_first_loading_day() -> None:
+    """No ships until day 5: loading, which holds the ships, starts on day 5 (not on day 4 with
+    the ships joining at sailing), so the division sails on 6 and arrives on 11."""
+    outcome = solve(SHIPS_FROM_DAY_5)
+    assert outcome.plan is not None and outcome.plan.x_day == 11
+    assert outcome.plan.units[0].loading == ((5, 10000), (6, 2000))
+
+
+def test_ships_are_held_from_the_first_loading_day_infeasible() -> None:
+    """...and cannot arrive by day 10."""
+    assert infeasible({**SHIPS_FROM_DAY_5, "criteria.weather.deadline": day(10)})
+
+
+# --- Each resource in its own measure: men, horses and cargo converted by the case's factors.
+
+CONVERTED = {
+    "conversions": {
+        "ship_space": {"grt_per_man": 2, "grt_per_horse": 5, "grt_per_cargo_ton": 1},
+        "handling": {"tons_per_man": 0.1, "tons_per_horse": 0.5},
+        "train": {"men": 1000, "horses": 200, "cargo_tons": 500},
+    },
+    "units.div.lift_tons": None,
+    "units.div.horses": 2000,
+    "units.div.cargo_tons": 4000,
+    "rail.pusan_front.tons_per_day": None,
+    "rail.pusan_front.trains_per_day": 6,
+    "shipping.pool.0.tons": 60000,
+}
+"""20,000 men, 2,000 horses and 4,000 t: ship space 40,000 + 10,000 + 4,000 = 54,000 GRT;
+handling 2,000 + 1,000 + 4,000 = 7,000 t; trains 20 + 10 + 8 = 38."""
+
+
+def test_trains_bind() -> None:
+    """Ready, loaded and sailing on day 4, landed and unloaded on 5; the line runs 6 trains a
+    day, so the 38 trains leave on days 5-11 (6 a day, then 2) and the division arrives on 13."""
+    outcome = solve(CONVERTED)
+    assert outcome.plan is not None and outcome.plan.x_day == 13
+    assert outcome.plan.units[0].entraining == (*((d, 6) for d in range(5, 11)), (11, 2))
+
+
+def test_trains_infeasible() -> None:
+    """...so not by day 12. The no-go is certified by the line, in trains: the division is at
+    the railhead on day 5 at the earliest, its 38 trains take ceil(38 / 6) = 7 days of the line
+    and the front is 2 days on: 5 + 7 − 1 + 2 = day 13."""
+    changes = {**CONVERTED, "criteria.weather.deadline": day(12)}
+    outcome = solve(changes)
+    assert outcome.status == Status.INFEASIBLE and outcome.certificate is not None
+    assert outcome.certificate["required_by"] == {
+        "day": 13,
+        "facility": "rail:pusan_front",
+        "units": ["div"],
+    }
+    assert check_certificate(make(changes), outcome.certificate) == []
+
+
+def test_ship_space_binds_in_grt() -> None:
+    """The division needs 54,000 GRT of ships: a pool of exactly that carries it."""
+    assert x_day({**CONVERTED, "shipping.pool.0.tons": 54000}) == 13
+
+
+def test_ship_space_infeasible_in_grt() -> None:
+    """One GRT less and it never sails."""
+    assert infeasible({**CONVERTED, "shipping.pool.0.tons": 53999})
+
+
+def test_handling_tons_bind() -> None:
+    """Its 7,000 handling tons at a 6,000 t/day Moji: loaded on days 4 and 5, one day later
+    throughout: X-Day 14."""
+    outcome = solve({**CONVERTED, "ports.moji.tons_per_day": 6000})
+    assert outcome.plan is not None and outcome.plan.x_day == 14
+    assert outcome.plan.units[0].loading == ((4, 6000), (5, 1000))
 
 
 @pytest.mark.parametrize("workers", [1, 2])
