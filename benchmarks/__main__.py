@@ -4,6 +4,8 @@ python -m benchmarks run [--quick]                      BENCHMARKS.md + benchmar
 python -m benchmarks report                             BENCHMARKS.md again from results.json
 python -m benchmarks psplib [--time-limit S] FILE...    one JSON line per RCPSP instance
 python -m benchmarks generate --units N [--seed S] -o FILE   a synthetic case as YAML
+python -m benchmarks handling [--time-limit S] [--formulation F]...   handling-over-days
+                                                        formulations, one JSON line each
 """
 
 from __future__ import annotations
@@ -94,6 +96,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_handling(args: argparse.Namespace) -> int:
+    from benchmarks.handling import FORMULATIONS, main
+
+    main(args.time_limit, tuple(args.formulation or FORMULATIONS), lambda s: print(s, flush=True))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
@@ -129,6 +138,21 @@ def parser() -> argparse.ArgumentParser:
         "-o", "--output", default="-", help="YAML file to write (default: standard output)"
     )
     gen.set_defaults(fn=cmd_generate)
+    han = sub.add_parser(
+        "handling",
+        help="measure the CP-SAT formulations of handling over days (X-Day stage, one JSON line "
+        "per instance and formulation)",
+    )
+    han.add_argument(
+        "--time-limit", type=float, default=30.0, help="seconds per solve (default 30)"
+    )
+    han.add_argument(
+        "--formulation",
+        action="append",
+        choices=("queue", "amounts", "lots", "time_indexed"),
+        help="only these (repeatable; default: all four)",
+    )
+    han.set_defaults(fn=cmd_handling)
     return p
 
 

@@ -2,9 +2,11 @@
 
 Serial schedule generation (`planner.heuristics.list_schedule`): units are placed one at a
 time in priority order, each at the earliest days every resource it needs still has room
-(depot, shipping for the whole voyage, both ports, the rail line), over its allowed moves the
-one that arrives first; nothing placed is moved again. X-Day is the first day every criterion
-holds for that schedule. The North share is the largest the South allows.
+(depot, shipping from the first loading day until the ships are back, both ports and the rail
+line, each handling the unit over as many days as it takes: the planner's rules, DESIGN §1c),
+over its allowed moves the one that arrives first; nothing placed is moved again. X-Day is the
+first day every criterion holds for that schedule. The North share is the largest the South
+allows.
 
 To keep the baseline honest (not a straw man) it tries four classic priority rules
 (`planner.heuristics.RULES`) and keeps the best X-Day:

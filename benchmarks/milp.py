@@ -1,16 +1,25 @@
 """Baseline (b): the same planning problem as a time-indexed MILP, solved with HiGHS.
 
 Time-indexed in the "by-day" (step) form: for unit u, move k and day t the binary
-`sailed[u,k,t]` is 1 when the unit has sailed by day t, `entrained[u,k,t]` when it has
-entrained by day t, `mobilized[u,t]` when it has started mobilizing by day t (only where a
-depot capacity makes the mobilization day matter; elsewhere mobilizing on the earliest day is
-never worse). The event "on day t" is the difference of two consecutive steps, so every
-precedence is one two-term row (entrained by t ⇒ sailed by t − sailing days), and every
-capacity is one row per resource per day:
+`sailed[u,k,t]` is 1 when the unit has sailed by day t, `mobilized[u,t]` when it has started
+mobilizing by day t (only where a depot capacity makes the mobilization day matter; elsewhere
+mobilizing on the earliest day is never worse). Handling over days (DESIGN §1c): at each
+facility of the move (embarkation port, debarkation port, rail line) the unit has a step
+`started[t]` (handling begun by day t), a step `through[t]` (its last part handled by day t)
+and an integer `amount[t]` in the facility's measure (handling tons, or tons or trains on a
+line): amount[t] ≤ min(load, rate) × (started[t] − through[t−1]) (only while handled), amount[t]
+≥ rate × (started[t−1] − through[t]) (the whole rate on the days in between), Σ amount = load.
+`entrained[u,k,t]` is the rail leg's `through`: the last train has left by day t. Precedences
+are two-term rows: loading starts once ready at the port, sailed by t ⇒ loaded by t, unloading
+starts exactly on the landing day (started_unloading[t] = sailed[t − sailing days]) with
+something unloaded that day, entraining starts once unloaded (or ready). Every capacity is one
+row per resource per day:
 
-- shipping: Σ lift × (sailed by d − sailed by d − cycle) ≤ North capacity on day d;
-- ports: Σ lift × (sailed on d) ≤ embarkation tons/day, and the same for unloading on d;
-- rail: Σ lift × (entrained on d) ≤ line tons/day; depot: Σ men × (mobilizing on d) ≤ men.
+- shipping: Σ ship space × (loading started by d − unloaded by d − (cycle − sailing days)) ≤
+  North capacity on day d (ships are held from the first loading day until they are back);
+- ports: Σ amount loaded on d ≤ tons/day, and the same for unloading on d;
+- rail: Σ amount entrained on d ≤ the line's tons or trains a day; depot: Σ men mobilizing on
+  d ≤ men.
 
 X-Day is a step too: `x_by[τ]` is 1 when X ≤ τ. Required units: `x_by[τ] ≤ arrived by τ`.
 Force ratio, per front and candidate day x: Σ combat × arrived by x ≥ need(x) × (X = x). Days
@@ -29,7 +38,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from kantokuen.models.instance import BP, Instance, UnitSpec
+from kantokuen.models.instance import BP, Facility, Instance, MoveOption, UnitSpec
 from kantokuen.models.plan import Plan, Status, UnitPlan
 
 
@@ -56,11 +65,28 @@ class _Step:
 
 
 @dataclass
+class _Handling:
+    """A unit's handling at one facility on one move (see the module doc)."""
+
+    facility: Facility
+    load: int
+    started: _Step
+    through: _Step
+    amount: list[int]  # a column per day started.lo..started.hi
+
+    def days(self, values: np.ndarray) -> tuple[tuple[int, int], ...]:
+        """The (day, amount) pairs of a solution, days with nothing left out."""
+        out = [(self.started.lo + i, round(values[c])) for i, c in enumerate(self.amount)]
+        return tuple((day, amount) for day, amount in out if amount > 0)
+
+
+@dataclass
 class _UnitCols:
     spec: UnitSpec
     mobilized: _Step | None
     sailed: dict[int, _Step] = field(default_factory=dict)
-    entrained: dict[int, _Step] = field(default_factory=dict)
+    entrained: dict[int, _Step] = field(default_factory=dict)  # the rail leg's `through`
+    legs: dict[int, dict[str, _Handling]] = field(default_factory=dict)
 
 
 class _Lp:
@@ -181,39 +207,74 @@ def build_milp(inst: Instance) -> MilpModel | None:
 
 
 def _unit_columns(lp: _Lp, inst: Instance, spec: UnitSpec, last_arrival: int) -> _UnitCols:
-    """Steps for the days a unit can mobilize, sail and entrain (empty windows: move impossible)."""
+    """Steps and amounts for the days a unit can mobilize, be handled and sail (empty
+    windows: move impossible)."""
     est, mob, horizon = spec.earliest_start, spec.mobilization_days, inst.horizon
     depot = inst.case.regions[spec.origin].depot_men is not None and mob > 0
     mobilized = lp.step(est, horizon - mob) if depot and est <= horizon - mob else None
     cols = _UnitCols(spec, mobilized)
     for k, move in enumerate(spec.moves):
         e_hi = min(horizon, last_arrival) - move.transit_days
+        legs: dict[str, _Handling] = {}
         if move.sea is None:
-            e_lo = est + mob
+            r_lo = est + mob
         else:
             s_lo = est + mob + move.travel_to_port_days
-            s_hi = min(
-                horizon + 1 - move.cycle_days, horizon - move.sail_days, e_hi - move.sail_days
-            )
-            if s_lo > s_hi:
+            s_hi = min(horizon - move.sail_days, e_hi - move.sail_days)
+            # Ships back by the horizon: last unloading day − sailing days + cycle ≤ horizon + 1.
+            d_hi = min(e_hi, horizon + 1 + move.sail_days - move.cycle_days)
+            r_lo = s_lo + move.sail_days
+            if s_lo > s_hi or r_lo > d_hi:
                 continue
             cols.sailed[k] = lp.step(s_lo, s_hi)
-            e_lo = s_lo + move.sail_days
-        if e_lo > e_hi:
+            legs["embark"] = _handling(lp, inst, spec, move, "embark", s_lo, s_hi)
+            legs["debark"] = _handling(lp, inst, spec, move, "debark", r_lo, d_hi)
+        if r_lo > e_hi:
             cols.sailed.pop(k, None)
             continue
-        cols.entrained[k] = lp.step(e_lo, e_hi)
+        legs["rail"] = _handling(lp, inst, spec, move, "rail", r_lo, e_hi)
+        cols.entrained[k] = legs["rail"].through
+        cols.legs[k] = legs
     return cols
 
 
+def _handling(
+    lp: _Lp, inst: Instance, spec: UnitSpec, move: MoveOption, kind: str, lo: int, hi: int
+) -> _Handling:
+    """The steps and amounts of one facility over days lo..hi, with the rows that make them a
+    block: handled only between start and through, the whole rate on the days in between, the
+    whole load in all, through once started."""
+    facility = next(f for f in spec.facilities(move) if f[0] == kind)
+    load, rate = spec.load_at(facility, move), inst.rate(facility)
+    started, through = lp.step(lo, hi), lp.step(lo, hi)
+    amount = [lp.col(0, min(load, rate)) for _ in range(lo, hi + 1)]
+    for t in range(lo, hi + 1):
+        lp.row({through.cols[t - lo]: 1, started.cols[t - lo]: -1}, hi=0)
+        terms = {amount[t - lo]: 1.0, started.cols[t - lo]: -min(load, rate)}
+        _add(terms, through.at(t - 1), min(load, rate))
+        lp.row(terms, hi=0)
+        if t > lo:  # started before t and not through by t: a day in between, the whole rate
+            lp.row(
+                {amount[t - lo]: 1, started.cols[t - lo - 1]: -rate, through.cols[t - lo]: rate},
+                lo=0,
+            )
+    total = {c: 1.0 for c in amount}
+    total[started.cols[-1]] = -load
+    lp.row(total, lo=0, hi=0)
+    lp.row({through.cols[-1]: 1, started.cols[-1]: -1}, lo=0, hi=0)
+    return _Handling(facility, load, started, through, amount)
+
+
 def _presence(lp: _Lp, units: list[_UnitCols]) -> None:
-    """Route choice: a committed unit takes one move (a required unit must); its sea leg, its
-    rail leg and its mobilization all happen or none does."""
+    """Route choice: a committed unit takes one move (a required unit must); its sailing, each
+    facility's handling and its mobilization all happen or none does."""
     for u in units:
         terms = {e.cols[-1]: 1.0 for e in u.entrained.values()}
         lp.row(terms, lo=1 if u.spec.required else 0, hi=1)
-        for k, s in u.sailed.items():
-            lp.row({u.entrained[k].cols[-1]: 1, s.cols[-1]: -1}, lo=0, hi=0)
+        for k, e in u.entrained.items():
+            for s in [u.sailed.get(k)] + [leg.started for leg in u.legs[k].values()]:
+                if s is not None and s is not e:
+                    lp.row({e.cols[-1]: 1, s.cols[-1]: -1}, lo=0, hi=0)
         if u.mobilized is not None:
             terms = {e.cols[-1]: 1.0 for e in u.entrained.values()}
             terms[u.mobilized.cols[-1]] = -1
@@ -221,21 +282,38 @@ def _presence(lp: _Lp, units: list[_UnitCols]) -> None:
 
 
 def _precedences(lp: _Lp, units: list[_UnitCols]) -> None:
-    """Entrained by t ⇒ sailed by t − sailing days (or ready by t for rail only); sailed by t ⇒
-    mobilized by t − mobilization − travel days."""
+    """Loading starts once the unit is at the port (mobilized by t − mobilization − travel
+    days), it sails once loaded, unloading starts on the landing day with something unloaded
+    that day, and entraining starts once unloaded (or, rail only, once ready)."""
     for u in units:
         mob = u.spec.mobilization_days
-        for k, e in u.entrained.items():
+        for k, legs in u.legs.items():
             move = u.spec.moves[k]
+            rail = legs["rail"]
             s = u.sailed.get(k)
-            for t in range(e.lo, e.hi + 1):
-                if s is not None:
-                    lp.row({e.cols[t - e.lo]: 1, s.at(t - move.sail_days): -1}, hi=0)  # type: ignore[dict-item]
-                elif u.mobilized is not None:
-                    _lag_row(lp, e, t, u.mobilized, t - mob)
-            if s is not None and u.mobilized is not None:
+            if s is not None:
+                embark, debark = legs["embark"], legs["debark"]
                 for t in range(s.lo, s.hi + 1):
-                    _lag_row(lp, s, t, u.mobilized, t - mob - move.travel_to_port_days)
+                    lp.row({s.cols[t - s.lo]: 1, embark.through.cols[t - s.lo]: -1}, hi=0)
+                    if u.mobilized is not None:
+                        _lag_row(
+                            lp, embark.started, t, u.mobilized, t - mob - move.travel_to_port_days
+                        )
+                d = debark.started
+                for t in range(d.lo, d.hi + 1):
+                    terms = {d.cols[t - d.lo]: 1.0}
+                    _add(terms, s.at(t - move.sail_days), -1)
+                    lp.row(terms, lo=0, hi=0)
+                    terms = {debark.amount[t - d.lo]: 1.0, d.cols[t - d.lo]: -1}
+                    _add(terms, d.at(t - 1), 1)
+                    lp.row(terms, lo=0)
+                for t in range(rail.started.lo, rail.started.hi + 1):
+                    terms = {rail.started.cols[t - rail.started.lo]: 1.0}
+                    _add(terms, debark.through.at(t), -1)
+                    lp.row(terms, hi=0)
+            elif u.mobilized is not None:
+                for t in range(rail.started.lo, rail.started.hi + 1):
+                    _lag_row(lp, rail.started, t, u.mobilized, t - mob)
 
 
 def _lag_row(lp: _Lp, later: _Step, t: int, earlier: _Step, t_earlier: int) -> None:
@@ -257,39 +335,30 @@ def _share_column(lp: _Lp, inst: Instance) -> int | None:
     return lp.col(0, top)
 
 
-def _on(step: _Step, t: int, coef: float, terms: dict[int, float]) -> None:
-    """Add coef × (the event happens on day t) = coef × (by t − by t−1)."""
-    if step.lo <= t <= step.hi:
-        _add(terms, step.at(t), coef)
-        _add(terms, step.at(t - 1), -coef)
-
-
 def _capacities(lp: _Lp, inst: Instance, units: list[_UnitCols], share: int | None) -> None:
-    """One row per resource and day: shipping at sea, ports loading and unloading, rail, depot."""
+    """One row per resource and day: ships held, ports loading and unloading, rail, depot."""
     case, days = inst.case, range(inst.horizon + 1)
     ship = [dict[int, float]() for _ in days]
-    embark = {p: [dict[int, float]() for _ in days] for p in case.ports}
-    debark = {p: [dict[int, float]() for _ in days] for p in case.ports}
-    rail = {r: [dict[int, float]() for _ in days] for r in case.rail}
+    handled: dict[Facility, list[dict[int, float]]] = {}
     depot = {
         r: [dict[int, float]() for _ in days]
         for r, reg in case.regions.items()
         if reg.depot_men is not None
     }
     for u in units:
-        lift = u.spec.lift
-        for k, s in u.sailed.items():
+        for k, legs in u.legs.items():
             move = u.spec.moves[k]
-            assert move.embark is not None and move.debark is not None
-            for t in range(s.lo, s.hi + 1):
-                _on(s, t, lift, embark[move.embark][t])
-                _on(s, t, lift, debark[move.debark][t + move.sail_days])
-            for d in range(s.lo, min(s.hi + move.cycle_days, inst.horizon + 1)):
-                _add(ship[d], s.at(d), lift)
-                _add(ship[d], s.at(d - move.cycle_days), -lift)
-        for k, e in u.entrained.items():
-            for t in range(e.lo, e.hi + 1):
-                _on(e, t, lift, rail[u.spec.moves[k].rail][t])
+            for leg in legs.values():
+                rows = handled.setdefault(leg.facility, [dict[int, float]() for _ in days])
+                for i, col in enumerate(leg.amount):
+                    _add(rows[leg.started.lo + i], col, 1)
+            if move.sea is not None:
+                # Held from the first loading day until back: unloaded by d − (cycle − sailing).
+                loading, unloading = legs["embark"].started, legs["debark"].through
+                back = move.cycle_days - move.sail_days
+                for d in range(loading.lo, min(unloading.hi + back, inst.horizon + 1)):
+                    _add(ship[d], loading.at(d), u.spec.lift)
+                    _add(ship[d], unloading.at(d - back), -u.spec.lift)
         if u.mobilized is not None:
             m, mob = u.mobilized, u.spec.mobilization_days
             for d in range(m.lo, min(m.hi + mob, inst.horizon + 1)):
@@ -303,16 +372,15 @@ def _capacities(lp: _Lp, inst: Instance, units: list[_UnitCols], share: int | No
             terms = {c: 100 * v for c, v in ship[d].items()}
             terms[share] = -inst.pool[d]
             lp.row(terms, hi=0)
-    for table, caps in (
-        (embark, {p: x.tons_per_day for p, x in case.ports.items()}),
-        (debark, {p: x.tons_per_day for p, x in case.ports.items()}),
-        (rail, {r: x.tons_per_day for r, x in case.rail.items()}),
-        (depot, {r: x.depot_men for r, x in case.regions.items()}),
-    ):
-        for key, rows in table.items():
-            for terms in rows:
-                if terms:
-                    lp.row(terms, hi=caps[key])
+    for facility, rows in handled.items():
+        for terms in rows:
+            if terms:
+                lp.row(terms, hi=inst.rate(facility))
+    for region, rows in depot.items():
+        cap = case.regions[region].depot_men
+        for terms in rows:
+            if terms:
+                lp.row(terms, hi=cap)
 
 
 def _arrived_by(u: _UnitCols, tau: int, terms: dict[int, float], coef: float) -> None:
@@ -494,6 +562,11 @@ def _solution(values: np.ndarray) -> highspy.HighsSolution:
     return sol
 
 
+def _listed(days: tuple[tuple[int, int], ...], day: int, load: int) -> tuple[tuple[int, int], ...]:
+    """A leg's days for the plan: () when they are the default, the whole load on `day`."""
+    return () if days == ((day, load),) or not days else days
+
+
 def extract_plan(mm: MilpModel, values: np.ndarray, objective: dict[str, int]) -> Plan:
     """The MILP solution as a Plan (for the verifier)."""
     inst = mm.inst
@@ -510,6 +583,12 @@ def extract_plan(mm: MilpModel, values: np.ndarray, objective: dict[str, int]) -
         sail = u.sailed[k].first(values) if k in u.sailed else None
         entrain = u.entrained[k].first(values)
         assert entrain is not None
+        debark = sail + move.sail_days if sail is not None else None
+        lists = {
+            kind: _listed(leg.days(values), day, leg.load)
+            for kind, day in (("embark", sail), ("debark", debark), ("rail", entrain))
+            if (leg := u.legs[k].get(kind)) is not None and day is not None
+        }
         units.append(
             UnitPlan(
                 id=u.spec.id,
@@ -518,9 +597,12 @@ def extract_plan(mm: MilpModel, values: np.ndarray, objective: dict[str, int]) -
                 mobilize=mobilize,
                 ready=mobilize + u.spec.mobilization_days,
                 sail=sail,
-                debark=sail + move.sail_days if sail is not None else None,
+                debark=debark,
                 entrain=entrain,
                 arrive=entrain + move.transit_days,
+                loading=lists.get("embark", ()),
+                unloading=lists.get("debark", ()),
+                entraining=lists["rail"],
             )
         )
     share = (

@@ -3,12 +3,16 @@
 *List scheduling* (serial schedule generation): units are taken one at a time in a priority
 order; each gets, over its allowed moves, the timeline that arrives earliest given the capacity
 the units before it already took — mobilize on the first day the depot has room, sail on the
-first day shipping and both ports have room for the whole voyage, entrain on the first day the
-rail line has room. Nothing placed is ever moved. An optional unit that does not fit stays
-home; a required one that does not fit means no schedule. X-Day is then the first day on which
-every enabled criterion holds (the criteria on Soviet strength, halving and armour and air,
-are tables by day). The North share is the largest whole percent the South allows (a larger
-share never makes this X-Day later); with a share schedule, each day's North tons follow it.
+first day the debarkation port can start unloading it on landing, its loading block ends in time
+and its ships are free from the first loading day until they are back (loading as late as that
+allows), entrain in the line's soonest block. A block (handling over days, DESIGN §1c) takes
+what its first day has left, the whole rate on the days in between and the rest on its last
+day, so plans read as each facility's queue (`planner.model.Leg`). Nothing placed is ever
+moved. An optional unit that does not fit stays home; a required one that does not fit means
+no schedule. X-Day is then the first day on which every enabled criterion holds (the criteria
+on Soviet strength, halving and armour and air, are tables by day). The North share is the
+largest whole percent the South allows (a larger share never makes this X-Day later); with a
+share schedule, each day's North tons follow it.
 
 *Iterated* list scheduling tries four classic priority rules, then random orders — fresh ones
 and perturbations of the best so far (seeded, a fixed number of passes, so the result is
@@ -17,7 +21,8 @@ second X-Days that CP-SAT alone needs minutes for (BENCHMARKS.md).
 
 *Relaxation bound*: no X-Day can beat the first day on which the date criteria allow it, every
 required unit could have arrived even with every resource free, no port or rail line taken alone
-would hold the required units up longer (a fluid relaxation of each one-day resource), and every
+would hold the required units up longer (a fluid relaxation of each facility, in its own
+measure), and every
 front could have its force ratio from all units arriving as early as possible. When a schedule
 reaches that day, its X-Day is proven optimal without any search.
 

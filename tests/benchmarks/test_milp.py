@@ -36,6 +36,36 @@ def test_teaching_case_same_optimum(scenario: str | None) -> None:
     _agree(Instance(load(TEACHING, scenario).case))
 
 
+ECHELONS = str(
+    Path(__file__).resolve().parents[2] / "cases" / "teaching" / "echelons_and_trains.yaml"
+)
+
+
+@pytest.mark.parametrize("scenario", [None, "one-division", "fewer-trains", "small-pool"])
+def test_handling_over_days_same_optimum(scenario: str | None) -> None:
+    """Echelons sharing a day at a port, a division over two days at each facility, a line in
+    trains, ships held from the first loading day: the MILP's block rows give the planner's
+    optimum, and its plan (with its days and amounts) verifies."""
+    _agree(Instance(load(ECHELONS, scenario).case))
+
+
+def test_parts_of_units_fill_a_port_same_optimum() -> None:
+    """Five 6,000 t divisions through a 10,000 t/day Moji in three days (X-Day 9)."""
+    inst = Instance(
+        make(
+            {
+                "units.div.count": 5,
+                "units.div.lift_tons": 6000,
+                "ports.pusan.tons_per_day": 30000,
+                "rail.pusan_front.tons_per_day": 30000,
+                "shipping.pool.0.tons": 40000,
+            }
+        )
+    )
+    _agree(inst)
+    assert plan_case(inst, SolveOptions(time_limit=30, workers=1)).objective["x_day"] == 9
+
+
 def test_small_synthetic_case_same_optimum(tmp_path) -> None:
     """A generated case with several ports, routes and fronts (and `auto` share): same optimum."""
     _agree(Instance(generate(8, 0, north_share="auto").load(str(tmp_path)).case))
