@@ -17,7 +17,7 @@ from kantokuen.commands import breakeven, cases, compare, explain, report, solve
 from kantokuen.commands.common import EXIT_BAD_INPUT, EXIT_BUG
 from kantokuen.models.errors import CaseError
 
-# `report` and `map` draw solved cases; the tests and notebooks reach this from here.
+# Solving cases into report subjects (`report`, `map`, `export`): the report tests import it here.
 solved_subjects = report.solved_subjects
 
 

@@ -224,6 +224,14 @@ def test_only_the_cli_imports_the_commands() -> None:
     assert importers == ["cli.py"]
 
 
+def test_the_cli_is_only_the_group_and_its_error_boundary() -> None:
+    """cli.py puts the commands on the click group and turns errors into exit codes: of kantokuen
+    it imports only commands/ and the error type, so no command's work creeps back into it."""
+    ours = [name for _, name in _runtime_imports(ROOT / "cli.py") if name.startswith("kantokuen")]
+    allowed = ("kantokuen.commands", "kantokuen.models.errors")
+    assert ours and all(_under(name, allowed) for name in ours), ours
+
+
 def test_layers_are_all_checked() -> None:
     """Every package of the distribution has its rule (a new one must be placed in the order)."""
     packages = {p.name for p in ROOT.iterdir() if (p / "__init__.py").is_file()}
