@@ -114,10 +114,10 @@ def sweep(
     """
     from kantokuen import api
     from kantokuen.analysis import store as st
-    from kantokuen.analysis.sweep import SweepProgress, summarize
+    from kantokuen.analysis.sweep import summarize
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.inputs import check_output
-    from kantokuen.reports.sweep import print_summary
+    from kantokuen.reports.sweep import SweepProgress, print_summary
 
     console = Console()
     keys: list[str] | None = None
