@@ -18,8 +18,9 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.paths import long_date
 from kantokuen.reports.charts import Chart, heatmap_chart, lever_label, lever_value
-from kantokuen.reports.facts import long_date, short_date
+from kantokuen.reports.subject import short_date
 
 if TYPE_CHECKING:
     from kantokuen.analysis.sweep_run import SweepRun
