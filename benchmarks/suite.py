@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import glob
+import json
 import os
 import platform
 import resource
@@ -497,11 +498,15 @@ def psplib(cfg: Config) -> dict[str, Any]:
 
 
 def sweep(cfg: Config) -> dict[str, Any]:
-    """The sweep helper's measurement (benchmarks.sweep_throughput) on the historical case."""
-    try:
-        from benchmarks.sweep_throughput import measure_one
-    except ImportError as exc:  # pragma: no cover - the sweep helper's module is missing
-        return {"error": f"benchmarks.sweep_throughput not available: {exc}"}
+    """The sweep helper's measurement (benchmarks.sweep_throughput) on the historical case, the
+    bookkeeping around the solve (benchmarks.sweep_bookkeeping, a no-op solve), warm starts
+    between neighbours (benchmarks.sweep_warm), and the last run's numbers beside them (issue
+    17 keeps the previous row)."""
+    from benchmarks.sweep_bookkeeping import measure as bookkeeping
+    from benchmarks.sweep_throughput import measure_one
+    from benchmarks.sweep_warm import measure as warm_start
+    from benchmarks.sweep_warm import summary as warm_summary
+
     spec = {
         "case": os.path.relpath(HISTORICAL, ROOT),
         "scenario": "halving-met",
@@ -526,14 +531,35 @@ def sweep(cfg: Config) -> dict[str, Any]:
     out = dict(spec)
     out |= {
         "seconds": m.seconds,
+        "plan_s": m.plan_s,
+        "total_s": round(m.plan_s + m.seconds, 3),
         "points_per_s": m.points_per_s,
         "steady_points_per_s": m.steady_points_per_s,
         "first_point_s": m.first_point_s,
         "mean_solve_s": m.mean_solve_s,
         "go_points": m.go,
         "points_in_5_min": round(m.points_per_s * 300),
+        "load": round(os.getloadavg()[0], 2),
+        "bookkeeping": bookkeeping(100 if cfg.quick else 400, HISTORICAL, workers=WORKERS),
+        "previous": previous_sweep(),
     }
+    warm = warm_start(4 if cfg.quick else 12, HISTORICAL)
+    out["warm_start"] = warm_summary(warm) | {"data": warm}
     return out
+
+
+def previous_sweep() -> dict[str, Any] | None:
+    """The sweep row of the last stored run (benchmarks/results.json), before this one."""
+    path = ROOT / "benchmarks" / "results.json"
+    try:
+        last = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    row = last.get("sweep")
+    if not isinstance(row, dict) or "error" in row:
+        return None
+    keep = ("points", "seconds", "total_s", "points_per_s", "mean_solve_s", "go_points")
+    return {k: row[k] for k in keep if k in row} | {"started": last.get("started")}
 
 
 def explore(cfg: Config) -> dict[str, Any]:

@@ -350,11 +350,32 @@ def _note_run(timings: dict[str, float], term: str, done: Run, solver: cp_model.
         timings[f"presolve_retry_{term}"] = round(done.presolve_retry, 4)
 
 
+def usable_hint(inst: Instance, hint: Plan | None) -> Plan | None:
+    """A plan found for a neighbouring case (a sweep's point next to this one) as a warm start
+    here: its timelines with this case's North share (an `auto` share keeps the plan's), if
+    the verifier passes it for this case; else None."""
+    if hint is None or [u.id for u in hint.units] != [s.id for s in inst.units]:
+        return None
+    chosen = hint.north_share_bp if inst.auto_share else 0
+    plan = hint.model_copy(update={"north_share_bp": inst.plan_share_bp(hint.x_day, chosen)})
+    return None if verify(inst.case, plan) else plan
+
+
+def better_start(inst: Instance, a: Plan | None, b: Plan | None) -> Plan | None:
+    """The better of two verified plans in the order of the stages (X-Day, North share when
+    `auto`, ton-days, arrival days); `a` on a tie."""
+    if a is None or b is None:
+        return a or b
+    terms_a, terms_b = objective_terms(inst.case, a), objective_terms(inst.case, b)  # in order
+    return b if tuple(terms_b.values()) < tuple(terms_a.values()) else a
+
+
 def plan_case(
     inst: Instance,
     options: SolveOptions,
     tuning: Tuning | None = None,
     deadline: float | None = None,
+    hint: Plan | None = None,
 ) -> Outcome:
     """Earliest X-Day and its plan, lexicographically optimal in the secondary terms.
 
@@ -370,6 +391,10 @@ def plan_case(
     the caller's is sooner than the time limit from now); a stage it ends is in `timings` as
     `wall_cap_<term>`, and a stage solved again after the presolve crash as
     `presolve_retry_<term>`.
+
+    `hint`: a plan of a neighbouring case (see `usable_hint`), only ever a warm start: the
+    better of it and the list schedule starts the search; every stage still runs or is proven
+    as without it, and the plan returned passes the verifier as always.
     """
     tuning = tuning or Tuning()
     started = time.perf_counter()
@@ -412,6 +437,8 @@ def plan_case(
     )
     mark = lap("build", mark)
     incumbent = _warm_start(inst, options, lower) if tuning.warm_start else None
+    if hint is not None:
+        incumbent = better_start(inst, incumbent, usable_hint(inst, hint))
     mark = lap("warm_start", mark)
     m.cp.add(m.x_day >= lower)
     if incumbent is not None:

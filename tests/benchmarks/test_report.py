@@ -70,7 +70,7 @@ def test_targets_pass_and_fail_from_the_numbers() -> None:
             "X-Day at l",
             "X-Day stri",
             "≥ 10× fast",
-            "Sweep thro",
+            "Sweep: ≥ 1",
         )
     }
     assert len(targets(_results(0.5, "OPTIMAL"))) == 11
@@ -81,3 +81,31 @@ def test_page_names_the_command_machine_and_failed_benchmarks() -> None:
     page = markdown(_results(0.5, "OPTIMAL"), notes="## Notes\nSomething.")
     assert "python -m benchmarks run" in page and "cpu, 2 cores" in page
     assert "## Notes" in page and "milp: RuntimeError: boom" in page
+
+
+def _sweep(seconds: float, points: int, steady_ms: float) -> dict[str, Any]:
+    phases = {"instance_and_verification": 1.0, "margins_and_answer": 1.0, "per_point": 3.0}
+    return {
+        "points": points,
+        "seconds": seconds,
+        "plan_s": 1.0,
+        "total_s": seconds + 1.0,
+        "mean_solve_s": 0.1,
+        "previous": {"points": 1000, "seconds": 87.1, "mean_solve_s": 0.17, "started": "then"},
+        "bookkeeping": {
+            "target_ms": 5.0,
+            "sweep": {"steady_ms_per_point": steady_ms, "workers": 2},
+            "phases_ms": phases,
+        },
+    }
+
+
+def test_sweep_targets_from_the_numbers_with_the_previous_run_beside() -> None:
+    """1,000 points in 50 s pass the 60 s target, 200 points in 20 s (100 s per 1,000) fail; the
+    previous run's row stands beside the new one; bookkeeping passes at ≤ 5 ms a point."""
+    results = _results(0.5, "OPTIMAL")
+    fast = {t["target"][:10]: t for t in targets(results | {"sweep": _sweep(49.0, 1000, 4.0)})}
+    slow = {t["target"][:10]: t for t in targets(results | {"sweep": _sweep(19.0, 200, 6.0)})}
+    assert fast["Sweep: ≥ 1"]["result"] == "pass" and slow["Sweep: ≥ 1"]["result"] == "FAIL"
+    assert fast["… the prev"]["measured"].startswith("1000 points in 87.1 s")
+    assert fast["Sweep book"]["result"] == "pass" and slow["Sweep book"]["result"] == "FAIL"
