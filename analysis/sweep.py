@@ -332,6 +332,7 @@ def solve_point(
         "case_name": result.case,
         "status": result.status.value,
         "go": result.go,
+        "verified": result.verified,
         "x_day": result.x_day,
         "x_day_index": result.x_day_index,
         "decision_day": result.decision_day,
