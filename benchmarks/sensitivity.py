@@ -33,6 +33,12 @@ each plus one: 5 days on a facility busy for 40 days, so the old month-long jump
 The argument is not a proof for every case (a delay can shift other traffic on shared ships and
 lines), which is why it is a test: a change beyond it is a grain artefact to explain.
 
+An answer whose X-Day is not proven within the time limit has a proven lower bound (`lower`)
+and a verified plan (`completion`); the true completion lies between them. The check then
+takes the widest change the proofs allow, `worst_delta`: the slower rate's plan against the
+faster rate's bound. A change that passes this way passes for every optimum the proofs allow;
+on a proven case it is the plain difference.
+
 Rates are whole numbers in the case (tons or trains a day): a change is rounded half to even
 and is at least one (a line of five trains a day goes to four and to six, a 20% change), and
 the bound uses the rates as changed.
@@ -80,6 +86,7 @@ class Movement:
 
     status: str
     completion: int | None
+    lower: int | None  # proven lower bound on the completion (= completion when proven)
     proven: bool  # a no-go proven, or X-Day equal to its bound (other terms may be open)
     verified: bool
     spans: dict[str, int]
@@ -152,6 +159,13 @@ def bound(span_fast: int, fast: int, slow: int) -> int:
     return math.ceil(Fraction(span_fast * (fast - slow), slow)) + 1
 
 
+def worst_delta(fast: Movement, slow: Movement) -> int:
+    """The largest completion(slow) - completion(fast) the answers allow: the slower rate's
+    plan against the faster rate's proven bound (module doc)."""
+    assert slow.completion is not None and fast.lower is not None
+    return slow.completion - fast.lower
+
+
 def movement(file: str, sets: tuple[str, ...], options: SolveOptions) -> Movement:
     """Solve the movement alone of `file` with extra assignments `sets`."""
     base = load(file)
@@ -162,6 +176,7 @@ def movement(file: str, sets: tuple[str, ...], options: SolveOptions) -> Movemen
     return Movement(
         status=str(result.status),
         completion=result.x_day_index if result.go else None,
+        lower=round(result.bound["x_day"]) if result.go and "x_day" in result.bound else None,
         proven=result.status in PROVEN
         or (result.go and result.bound.get("x_day") == result.objective.get("x_day")),
         verified=result.verified,
@@ -203,6 +218,7 @@ def sweep(
                 assert slow.completion is not None
                 row["span_fast"] = fast.spans.get(fac.id, 0)
                 row["delta"] = moved.completion - base.completion
+                row["worst_delta"] = worst_delta(fast, slow)
                 row["bound"] = bound(row["span_fast"], max(rate, fac.rate), min(rate, fac.rate))
             yield row
 

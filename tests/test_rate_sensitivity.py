@@ -17,7 +17,9 @@ part spilling into the next day):
     0 <= completion(slower) - completion(faster) <= ceil(L x (Rf - Rs) / Rs) + 1
 
 For a 10% cut of a facility busy 36 days that is 5 days; the old month-long jump fails it. The
-left side is monotonicity: the slower plan still works at the faster rate.
+left side is monotonicity: the slower plan still works at the faster rate (checked when both
+answers are proven). An X-Day not proven within the time limit counts at its widest: the
+slower rate's plan against the faster rate's proven bound (`worst_delta`).
 
 Solving every facility takes a few minutes (`python -m benchmarks sensitivity`, whose numbers
 are in BENCHMARKS.md), so the tests solve the binding port and the binding line, chosen from the
@@ -45,9 +47,9 @@ from benchmarks.sensitivity import (
     facilities,
     movement,
     movement_sets,
+    worst_delta,
 )
 from kantokuen.models.case import Case
-from kantokuen.models.plan import Status
 from kantokuen.models.scenarios import load
 from kantokuen.planner.solve import SolveOptions
 
@@ -65,11 +67,11 @@ def case() -> Case:
 
 @cache
 def solved(*sets: str) -> Movement:
-    """The movement alone with `sets`; every answer the claim rests on must be proven (a go's
-    X-Day equal to its bound, a no-go certified) and verified."""
+    """The movement alone with `sets`: a verified plan, or a no-go whose certificate the
+    verifier checks. A go's X-Day need not be proven: the check uses its proven bound too."""
     result = movement(CASE, sets, OPTIONS)
-    assert result.proven, (sets, result.status)
-    assert result.verified, sets
+    assert result.verified, (sets, result.status)
+    assert result.completion is not None or result.proven, (sets, result.status)
     return result
 
 
@@ -83,7 +85,7 @@ def binding(kind: str) -> Facility:
 
 def test_the_movement_alone_is_a_go() -> None:
     base = solved()
-    assert base.status == Status.OPTIMAL and base.completion is not None
+    assert base.completion is not None and base.lower is not None
 
 
 @pytest.mark.parametrize("kind", ["port", "rail"])
@@ -96,13 +98,16 @@ def test_ten_percent_at_the_binding_facility_moves_the_completion_by_days(
     base, moved = solved(), solved(f"{fac.path}={rate}")
     assert base.completion is not None and moved.completion is not None, (fac, rate)
     fast, slow = (base, moved) if rate < fac.rate else (moved, base)
-    assert fast.completion is not None and slow.completion is not None
     limit = bound(fast.spans[fac.id], max(rate, fac.rate), min(rate, fac.rate))
-    delta = slow.completion - fast.completion
-    assert 0 <= delta <= limit, (
-        f"{fac.path} {fac.rate} -> {rate}: completion day {base.completion} -> "
-        f"{moved.completion}, more than {limit} days (busy span {fast.spans[fac.id]} days)"
+    worst = worst_delta(fast, slow)
+    assert worst <= limit, (
+        f"{fac.path} {fac.rate} -> {rate}: completion day {base.completion} (bound "
+        f"{base.lower}) -> {moved.completion} (bound {moved.lower}): up to {worst} days, more "
+        f"than {limit} (busy span {fast.spans[fac.id]} days)"
     )
+    if fast.proven and slow.proven:  # monotone: the slower rate's plan works at the faster one
+        assert fast.completion is not None and slow.completion is not None
+        assert slow.completion >= fast.completion
 
 
 def test_a_quarter_cut_loads_at_every_port() -> None:
@@ -121,5 +126,5 @@ def test_a_quarter_cut_at_the_binding_port_is_answered() -> None:
     fac = binding("port")
     moved = solved(f"{fac.path}={changed(fac.rate, PORT_CUT)}")
     base = solved()
-    assert base.completion is not None
-    assert moved.completion is None or moved.completion >= base.completion
+    assert base.lower is not None  # a cut never brings the completion before the base's bound
+    assert moved.completion is None or moved.completion >= base.lower
