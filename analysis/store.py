@@ -62,11 +62,12 @@ POINT_COLUMNS: dict[str, str] = {
     "error": "TEXT",
     "finished_at": "TEXT",
     "details": "TEXT",
+    "verified": "INTEGER",  # the plan (a no-go: its certificate) passed the verifier
 }
 JSON_COLUMNS = ("levers", "margins", "objective", "details")
 #: Columns added after the first stores were written: a store without them is still read (they
 #: read as None), and gains them the next time a sweep or an explore writes to it.
-ADDED_COLUMNS = ("details",)
+ADDED_COLUMNS = ("details", "verified")
 #: Statuses that gave no answer: `--retry-failed` solves these again (with errors).
 NO_ANSWER = ("TIME_LIMIT", "UNKNOWN")
 ERROR_STATUS = "ERROR"
@@ -274,8 +275,10 @@ def encode(row: dict[str, Any]) -> dict[str, Any]:
     for column in JSON_COLUMNS:
         if out[column] is not None:
             out[column] = json.dumps(out[column], default=_json_default)  # keeps the axis order
-    if out["go"] is not None:
-        out["go"] = int(out["go"])
+    for flag in ("go", "verified"):
+        value = out[flag]
+        if value is not None:
+            out[flag] = int(value)
     return out
 
 
@@ -370,8 +373,9 @@ def decode(row: sqlite3.Row, path: str = "<store>") -> dict[str, Any]:
                         "into a new store",
                     )
                 ) from None
-    if out.get("go") is not None:
-        out["go"] = bool(out["go"])
+    for flag in ("go", "verified"):
+        if out.get(flag) is not None:
+            out[flag] = bool(out[flag])
     return out
 
 

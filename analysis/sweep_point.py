@@ -44,10 +44,12 @@ class Planner(Protocol):
 
 @dataclass(frozen=True)
 class PointAnswer:
-    """What the store keeps of a solved point: the verdict and each criterion's margin."""
+    """What the store keeps of a solved point: the verdict, whether the verifier passed it (a
+    go's plan, a no-go's certificate) and each criterion's margin."""
 
     status: str
     plan: Plan | None
+    verified: bool
     criteria: list[CriterionResult]
 
 
@@ -94,6 +96,7 @@ def solve_point(
         "case_name": case.name,
         "status": answer.status,
         "go": plan is not None,
+        "verified": answer.verified,
         "x_day": case.date(plan.x_day).isoformat() if plan else None,
         "x_day_index": plan.x_day if plan else None,
         "decision_day": case.date(plan.x_day - inst.decision_lag).isoformat() if plan else None,
@@ -114,8 +117,9 @@ def point_answer(inst: Instance, outcome: Outcome) -> PointAnswer:
     pass the verifier (`planner.result.verification_of`), as for a full result."""
     from kantokuen.planner.result import criteria_results, verification_of
 
-    verification_of(inst.case, outcome)  # raises PlannerBug on a certificate it rejects
-    return PointAnswer(outcome.status.value, outcome.plan, criteria_results(inst, outcome.plan, []))
+    verified, _ = verification_of(inst.case, outcome)  # PlannerBug on a certificate it rejects
+    criteria = criteria_results(inst, outcome.plan, [])
+    return PointAnswer(outcome.status.value, outcome.plan, verified, criteria)
 
 
 def ortools_version() -> str:

@@ -42,6 +42,7 @@ SCHEMA = [
     "error",
     "finished_at",
     "details",
+    "verified",
 ]
 
 
