@@ -41,8 +41,11 @@ def _report(results: dict) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from benchmarks.suite import FULL, QUICK, run_all
 
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else None
     results = run_all(
-        QUICK if args.quick else FULL, log=lambda s: print(s, file=sys.stderr, flush=True)
+        QUICK if args.quick else FULL,
+        log=lambda s: print(s, file=sys.stderr, flush=True),
+        previous=previous,
     )
     _write(RESULTS, json.dumps(results, indent=1, default=str) + "\n")
     _report(results)

@@ -83,6 +83,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             proven and t < 1.0,
             f"{t / 1.0:.2f}× the limit",
         )
+    out += latency_targets(results)
     for units, limit, first_limit, gap_limit in ((1000, 30.0, 2.0, 0.02), (5000, 60.0, 10.0, 0.05)):
         quick = _scaling(results, units, limit) or _scaling(
             results, units, 10.0 if units == 1000 else limit
@@ -184,7 +185,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             ),
             "≥ 10× on each",
             low is not None and low >= 10 and not differ,
-            f"smallest ratio {_fmt(low, 1)}×",
+            f"smallest ratio {_fmt(low, 1)}×" + _previous_milp(results),
         )
     else:
         add(
@@ -295,6 +296,175 @@ def _sweep_targets(sw: dict[str, Any] | None) -> list[dict[str, Any]]:
     return out
 
 
+# --- Issue 17: interactive latency, each target with the previous run's number beside it ---
+
+ISSUE_17_BEFORE = {
+    "validate": "3.2 s",
+    "solve_go": "3.0 s of solve time (early-order-halving-met)",
+    "report_three": "18 s",
+}
+"""What issue 17 measured before any of its work (one-day model), shown when the previous run
+has no latency section."""
+
+ANSWER_PROVEN = 0.5  # seconds of solve time until the status is proven (every scenario)
+ANSWER_WHOLE = 1.0  # seconds for the whole answer, explanation of a no-go included
+COMMAND_LIMITS = {"validate": 1.0, "solve_go": 2.0, "report_three": 6.0}
+COMMAND_TARGETS = {
+    "validate": "`validate` of the historical case < 1 s",
+    "solve_go": "`solve -s halving-met --json` (a go) < 2 s wall",
+    "report_three": "`report` of three scenarios (historical, early-order, halving-met) < 6 s",
+}
+
+
+def _previous(results: dict[str, Any]) -> dict[str, Any]:
+    return results.get("previous") or {}
+
+
+def _previous_milp(results: dict[str, Any]) -> str:
+    """'; previous run: <ratios>' from the previous run's MILP section, if any."""
+    rows = (_previous(results).get("milp") or {}).get("rows") or []
+    hist = [r for r in rows if not r["instance"].startswith("syn")]
+    if not hist:
+        return ""
+    return "; previous run: " + ", ".join(f"{r['instance']} {_ratio_text(r)}×" for r in hist)
+
+
+def _answer_target(add: Any, name: str, data: dict[str, Any] | None, before: str) -> None:
+    """One case's answers: every status proven within ANSWER_PROVEN s, the whole answer within
+    ANSWER_WHOLE s; the slowest scenario named with where its time went."""
+    if not data:
+        add(name, "–", f"< {ANSWER_PROVEN:g} s / < {ANSWER_WHOLE:g} s", None, before)
+        return
+    rows = data["rows"]
+    unproven = [r["scenario"] for r in rows if r["decided_seconds"] is None]
+    slow = max(rows, key=lambda r: r["decided_seconds"] or float("inf"))
+    whole = max(rows, key=lambda r: r["answer_seconds"])
+    timings = whole.get("timings") or {}
+    top = max(timings, key=timings.get) if timings else None
+    where = f" ({top} {timings[top]:.2f} s" if top else " ("
+    where += f", explanation {whole['explain_seconds']:.2f} s)"
+    measured = (
+        f"{len(rows)} scenarios; "
+        + (f"not proven: {', '.join(unproven)}; " if unproven else "all proven; ")
+        + f"status decided by {_fmt(slow['decided_seconds'])} s at worst ({slow['scenario']}); "
+        f"whole answer {whole['answer_seconds']:.2f} s at worst ({whole['scenario']}{where}"
+    )
+    ok = (
+        not unproven
+        and (slow["decided_seconds"] or 0) < ANSWER_PROVEN
+        and whole["answer_seconds"] < ANSWER_WHOLE
+    )
+    add(
+        name,
+        measured,
+        f"< {ANSWER_PROVEN:g} s / < {ANSWER_WHOLE:g} s",
+        ok,
+        f"{whole['answer_seconds'] / ANSWER_WHOLE:.1f}× the whole-answer limit; {before}",
+    )
+
+
+def latency_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Issue 17's targets on answers and commands, the previous number beside the new one."""
+    out: list[dict[str, Any]] = []
+
+    def add(name: str, measured: str, threshold: str, ok: bool | None, how_far: str) -> None:
+        out.append(
+            {
+                "target": name,
+                "measured": measured,
+                "threshold": threshold,
+                "result": "not measured" if ok is None else ("pass" if ok else "FAIL"),
+                "how_far": how_far,
+            }
+        )
+
+    data = _row(results, "latency")
+    old = _previous(results)
+    old_lat = old.get("latency") or {}
+    old_hist = (old_lat.get("historical") or {}).get("rows") or []
+    before = (
+        "previous run: whole answer "
+        + f"{max(r['answer_seconds'] for r in old_hist):.2f} s at worst"
+        if old_hist
+        else "before issue 17 (main, 2 cores, loaded): 2.1-27.5 s a scenario, wall"
+    )
+    _answer_target(
+        add,
+        "Every historical scenario: status proven in < 0.5 s of solve time, whole answer < 1 s",
+        data["historical"] if data else None,
+        before,
+    )
+    old_draft = (old_lat.get("draft") or {}).get("rows") or []
+    _answer_target(
+        add,
+        "Rebuilt historical case (draft, benchmarks/data/case_draft.yaml): the same",
+        data.get("draft") if data else None,
+        (
+            f"previous run: whole answer {max(r['answer_seconds'] for r in old_draft):.2f} s"
+            if old_draft
+            else "before issue 17: crash-schedule FEASIBLE at 60 s, halving-met no plan in 43 s"
+        ),
+    )
+    for key, limit in COMMAND_LIMITS.items():
+        run = (data or {}).get("commands", {}).get(key)
+        prior = (old_lat.get("commands") or {}).get(key)
+        was = (
+            f"previous run {prior['seconds']['median']:.2f} s"
+            if prior
+            else f"before issue 17: {ISSUE_17_BEFORE[key]}"
+        )
+        if not run:
+            add(COMMAND_TARGETS[key], "–", f"< {limit:g} s", None, was)
+            continue
+        t = run["seconds"]["median"]
+        add(
+            COMMAND_TARGETS[key],
+            f"{_spread(run['seconds'])} wall, {_spread(run['cpu_seconds'])} CPU"
+            + (f"; exit {run['exits']}" if run["exits"] != [0] else ""),
+            f"< {limit:g} s",
+            t < limit and run["exits"] == [0],
+            f"{t / limit:.2f}× the limit; {was}",
+        )
+    return out
+
+
+def _latency(results: dict[str, Any]) -> list[str]:
+    data = _row(results, "latency")
+    if not data:
+        return []
+    out = [
+        "",
+        "## Interactive latency (issue 17)",
+        "",
+        "Commands in a fresh process (imports included), wall and CPU seconds:",
+        "",
+        "| Command | Wall | CPU |",
+        "|---|---|---|",
+    ]
+    for name, run in data["commands"].items():
+        out.append(f"| {name} | {_spread(run['seconds'])} | {_spread(run['cpu_seconds'])} |")
+    for key in ("historical", "draft"):
+        case = data.get(key)
+        if not case:
+            continue
+        out += [
+            "",
+            f"Whole answers of `{case['case']}` (`planner.result.solve`, {case['time_limit']:g} s "
+            "limit): *decided* is the solve time until the status is proven (the tidy-up "
+            "excluded), *answer* includes a no-go's conflict and corrections.",
+            "",
+            "| Scenario | Status | X-Day | Decided | Solve | Explain | Answer |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for r in case["rows"]:
+            out.append(
+                f"| {r['scenario']} | {r['status']} | {_fmt(r['x_day'])} | "
+                f"{_fmt(r['decided_seconds'])} | {_fmt(r['solve_seconds'])} | "
+                f"{_fmt(r['explain_seconds'])} | {_fmt(r['answer_seconds'])} |"
+            )
+    return out
+
+
 def markdown(results: dict[str, Any], notes: str = "") -> str:
     """The whole BENCHMARKS.md text."""
     m, v = results["machine"], results["versions"]
@@ -333,6 +503,7 @@ def markdown(results: dict[str, Any], notes: str = "") -> str:
         lines += ["", notes.strip()]
     lines += (
         _historical(results)
+        + _latency(results)
         + _milp(results)
         + _scaling_md(results)
         + _greedy(results)

@@ -71,9 +71,63 @@ def test_targets_pass_and_fail_from_the_numbers() -> None:
             "X-Day stri",
             "≥ 10× fast",
             "Sweep: ≥ 1",
+            "Every hist",
+            "Rebuilt hi",
+            "`validate`",
+            "`solve -s ",
+            "`report` o",
         )
     }
-    assert len(targets(_results(0.5, "OPTIMAL"))) == 11
+    assert len(targets(_results(0.5, "OPTIMAL"))) == 16
+
+
+def _answer(scenario: str, decided: float | None, answer: float) -> dict[str, Any]:
+    return {
+        "scenario": scenario,
+        "status": "OPTIMAL" if decided is not None else "FEASIBLE",
+        "x_day": 5,
+        "decided_seconds": decided,
+        "solve_seconds": decided or answer,
+        "explain_seconds": 0.0,
+        "answer_seconds": answer,
+        "timings": {"build": 0.1},
+    }
+
+
+def _latency(validate: float, draft: list[dict[str, Any]]) -> dict[str, Any]:
+    def run(seconds: float) -> dict[str, Any]:
+        spread = {"median": seconds, "min": seconds, "max": seconds, "runs": 1}
+        return {"args": "x", "seconds": spread, "cpu_seconds": spread, "exits": [0]}
+
+    return {
+        "workers": 2,
+        "commands": {"validate": run(validate), "solve_go": run(1.0), "report_three": run(5.0)},
+        "historical": {"case": "h.yaml", "time_limit": 60, "rows": [_answer("a", 0.2, 0.6)]},
+        "draft": {"case": "d.yaml", "time_limit": 10, "rows": draft},
+    }
+
+
+def test_latency_targets_pass_and_fail_from_the_numbers() -> None:
+    """Issue 17: answers proven in 0.2 s and whole in 0.6 s pass; a scenario left FEASIBLE, or
+    proven but answered in 2 s, fails; a 1.5 s `validate` fails its 1 s target and 0.5 s passes;
+    the previous run's number is shown beside the new one."""
+    results = _results(0.5, "OPTIMAL")
+    results["latency"] = _latency(0.5, [_answer("b", None, 10.0)])
+    results["previous"] = {"latency": _latency(3.2, [_answer("b", 0.1, 2.0)])}
+    got = {t["target"][:10]: t for t in targets(results)}
+    assert got["Every hist"]["result"] == "pass"
+    assert (
+        got["Rebuilt hi"]["result"] == "FAIL" and "not proven: b" in got["Rebuilt hi"]["measured"]
+    )
+    assert (
+        got["`validate`"]["result"] == "pass"
+        and "previous run 3.20 s" in got["`validate`"]["how_far"]
+    )
+    assert (got["`solve -s "]["result"], got["`report` o"]["result"]) == ("pass", "pass")
+    results["latency"] = _latency(1.5, [_answer("b", 0.1, 2.0)])
+    got = {t["target"][:10]: t for t in targets(results)}
+    assert (got["`validate`"]["result"], got["Rebuilt hi"]["result"]) == ("FAIL", "FAIL")
+    assert "Interactive latency" in markdown(results)
 
 
 def test_page_names_the_command_machine_and_failed_benchmarks() -> None:
