@@ -45,6 +45,10 @@ class Config:
     sweep_points: int
     techniques: tuple[str, ...]  # instances for the technique ablation
     technique_limit: float
+    # Issue 17: (units, time limit) of the large-case ablation (benchmarks/large.py), and the
+    # case sizes whose relaxation-bound day the time-indexed pool LP is asked about.
+    large: tuple[tuple[int, float], ...] = ()
+    pool_lp_units: tuple[int, ...] = ()
 
 
 FULL = Config(
@@ -65,14 +69,16 @@ FULL = Config(
         (100, 10.0, 3),
         (300, 10.0, 3),
         (1000, 2.0, 3),
+        (1000, 10.0, 2),  # issue 17: within 2% of the bound in 10 s
         (1000, 30.0, 2),
         (3000, 30.0, 1),
         (5000, 10.0, 2),
         (5000, 60.0, 1),
     ),
     greedy_cases=tuple((n, seed, 10.0) for n in (100, 300, 1000) for seed in (1, 2, 3)),
-    # j3029_3 needs about five minutes on two cores (every other j30 instance a few seconds).
-    psplib_sets=(("j30", 400.0, None), ("j60", 15.0, None), ("j120", 15.0, None)),
+    # j3029_3 needs about five minutes on two cores (every other j30 instance a few seconds);
+    # issue 17's j60 target is 60 s per instance.
+    psplib_sets=(("j30", 400.0, None), ("j60", 60.0, None), ("j120", 15.0, None)),
     sweep_points=1000,
     techniques=(
         "halving-met",
@@ -83,6 +89,8 @@ FULL = Config(
         "syn1000/1",
     ),
     technique_limit=10.0,
+    large=((1000, 10.0), (5000, 60.0)),
+    pool_lp_units=(1000, 5000),
 )
 
 QUICK = Config(
@@ -98,6 +106,8 @@ QUICK = Config(
     sweep_points=100,
     techniques=("halving-met", "syn300/1"),
     technique_limit=5.0,
+    large=((1000, 10.0),),
+    pool_lp_units=(1000,),
 )
 
 
@@ -558,6 +568,7 @@ VARIANTS: dict[str, dict[str, bool]] = {
         "relaxation_bound": False,
         "symmetry_breaking": False,
         "lp_subsolvers": False,
+        "lns": False,
     },
 }
 
@@ -583,6 +594,13 @@ def techniques(cfg: Config) -> dict[str, Any]:
         for variant in VARIANTS
     ]
     return {"time_limit": cfg.technique_limit, "rows": rows}
+
+
+def large_cases(cfg: Config) -> dict[str, Any]:
+    """Issue 17's large-case ablation and bound sources (benchmarks.large)."""
+    from benchmarks.large import large
+
+    return large(cfg.large, cfg.pool_lp_units)
 
 
 # --- 8. Profile ---------------------------------------------------------------------------
@@ -669,6 +687,7 @@ def run_all(cfg: Config, log: Callable[[str], None] = print) -> dict[str, Any]:
         ),
         ("psplib", lambda: psplib(cfg)),
         ("techniques", lambda: techniques(cfg)),
+        ("large", lambda: large_cases(cfg)),
         ("profile", lambda: profile(cfg)),
         ("sweep", lambda: sweep(cfg)),
         ("explore", lambda: explore(cfg)),
