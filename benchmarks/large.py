@@ -51,7 +51,7 @@ def source_of(sources: dict[str, int | None], bound: int | None) -> str:
     relaxed = sources.get("relaxation bound (the largest)")
     if relaxed is not None and bound > relaxed:
         return "CP-SAT's own bound"
-    return ", ".join(names) or "–"
+    return " + ".join(names) or "–"
 
 
 def large_run(units: int, seed: int, limit: float, variant: str) -> dict[str, Any]:

@@ -257,7 +257,7 @@ HARDEST_J30 = "j3029_3"
 def _psplib_targets(ps: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Issue 17: j3029_3 proven optimal in < 30 s, every j60 instance proven in < 60 s (an open
     instance, whose optimum nobody has proven, is named as such)."""
-    hard_name = f"PSPLIB {HARDEST_J30}: proven optimal in < 30 s on 2 workers"
+    hard_name = f"PSPLIB hardest j30 ({HARDEST_J30}): proven optimal in < 30 s on 2 workers"
     j60_name = "PSPLIB j60: every instance proven optimal in < 60 s"
     rows = ps["rows"] if ps else []
     hard = next((r for r in rows if r["name"] == HARDEST_J30), None)
