@@ -23,7 +23,12 @@ from kantokuen.models.instance import Facility, Instance
 from kantokuen.models.plan import Plan, Status, UnitPlan
 from kantokuen.models.verify import Violation, handled, objective_terms, verify
 from kantokuen.planner.certificate import no_go_certificate
-from kantokuen.planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
+from kantokuen.planner.heuristics import (
+    Schedule,
+    earliest_arrival,
+    iterated_list_schedule,
+    relaxation_bound,
+)
 from kantokuen.planner.lns import SHARE as LNS_SHARE
 from kantokuen.planner.lns import improve, steps_for
 from kantokuen.planner.model import Model, UnitVars, build, queue_days, symmetry_groups
@@ -59,7 +64,7 @@ class Outcome:
     bound: dict[str, int]
     seconds: float
     stages: tuple[str, ...] = ()
-    # Seconds per phase (build, warm_start, solve_<stage>, verify); wall_cap_<stage>: the wall
+    # Seconds per phase (build, warm_start, lns, solve_<stage>, verify); wall_cap_<stage>: the wall
     # cap (seconds) ended that stage; presolve_retry_<stage>: seconds lost to the presolve crash.
     timings: dict[str, float] = field(default_factory=dict)
     certificate: dict[str, Any] | None = None  # a no-go's certificate (planner.certificate)
@@ -186,21 +191,11 @@ def warm_start_passes(inst: Instance, time_limit: float) -> int:
     return max(4, min(64, int(WARM_START_SHARE * time_limit / per_pass)))
 
 
-def _warm_start(
-    inst: Instance,
-    options: SolveOptions,
-    lower: int | None,
-    lns_steps: int,
-    lns_deadline: float,
-) -> Plan | None:
-    """A verified list-scheduling plan, or None when list scheduling finds no X-Day. On a
-    large case (issue 17 hook) `lns_steps` neighbourhood steps improve it (`planner.lns`); the
-    clock stops them only at `lns_deadline` (a safety net)."""
-    passes = warm_start_passes(inst, options.time_limit)
-    sched = iterated_list_schedule(inst, passes, options.seed, lower)
-    if lns_steps:
-        sched, _ = improve(inst, sched, lns_steps, options.seed, lower, lns_deadline)
-    return _verified(inst, sched.plan)
+def _warm_start(inst: Instance, options: SolveOptions, lower: int | None) -> Schedule:
+    """The best of the warm start's list schedules (its plan is verified before use)."""
+    return iterated_list_schedule(
+        inst, warm_start_passes(inst, options.time_limit), options.seed, lower
+    )
 
 
 def list_plan(
@@ -443,14 +438,19 @@ def plan_case(
         ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
     )
     mark = lap("build", mark)
-    incumbent = (
-        _warm_start(inst, options, lower, lns_steps, lns_deadline) if tuning.warm_start else None
-    )
-    if lns_steps and time.perf_counter() >= lns_deadline:
-        # The clock, not the step count, may have ended the neighbourhood search: its answer
-        # may then depend on machine load (as a stage's wall cap).
-        timings["wall_cap_lns"] = round(lns_deadline - started, 4)
+    warm = _warm_start(inst, options, lower) if tuning.warm_start else None
+    incumbent = _verified(inst, warm.plan) if warm is not None else None
     mark = lap("warm_start", mark)
+    if warm is not None and incumbent is not None and lns_steps:
+        # Issue 17 hook: large-neighbourhood search around the warm start (planner/lns.py).
+        better, _ = improve(inst, warm, lns_steps, options.seed, lower, lns_deadline)
+        if time.perf_counter() >= lns_deadline:
+            # The clock, not the step count, may have ended it: its answer may then depend on
+            # machine load (as with a stage's wall cap).
+            timings["wall_cap_lns"] = round(lns_deadline - started, 4)
+        if better is not warm:
+            incumbent = _verified(inst, better.plan)
+        mark = lap("lns", mark)
     m.cp.add(m.x_day >= lower)
     if incumbent is not None:
         m.cp.add(m.x_day <= incumbent.x_day)

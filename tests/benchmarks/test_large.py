@@ -49,10 +49,11 @@ def test_markdown_shows_the_rows_and_the_lp_verdict() -> None:
         "x_gap": 0.0175,
         "bound_source": "date criteria",
         "seconds": 9.9,
-        "timings": {"warm_start": 1.0},
+        "timings": {"warm_start": 1.0, "lns": 0.5, "wall_cap_lns": 6.0},
         "sources": {"date criteria": 56},
     }
     lp = {"instance": "syn1000/0", "day": 56, "groups": 70, "feasible": True, "seconds": 2.0}
     page = "\n".join(markdown({"rows": [row], "pool_lp": [lp]}))
     assert "| syn1000/0 | 10 s | no LNS | 0 | FEASIBLE | 57 | 56 | 0.018 | date criteria |" in page
     assert "at day 56 has a solution (rules nothing out)" in page
+    assert "| 1.00 | 0.50 (cut by the clock) |" in page
