@@ -505,7 +505,27 @@ def _psplib(results: dict[str, Any]) -> list[str]:
             f"- {name}: {sum(r['optimal_known'] for r in rows)}/{len(rows)} proven at the known "
             f"optimum, {sum(r['open'] for r in rows)} open instance(s), mean {mean:.2f} s."
         )
-    return out
+    return out + _psplib_ablation(data.get("ablation") or [])
+
+
+def _psplib_ablation(rows: list[dict[str, Any]]) -> list[str]:
+    """What was tried on the hardest j30 instance (issue 17), one row per device."""
+    if not rows:
+        return []
+    out = [
+        "",
+        f"Devices tried on {HARDEST_J30} (`benchmarks.psplib_core.VARIANTS`, "
+        f"{rows[0]['time_limit']:g} s each, 2 workers):",
+        "",
+        "| Variant | Status | Makespan | Lower bound | Seconds |",
+        "|---|---|---|---|---|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['variant']} | {r['status']} | {_fmt(r['makespan'])} | {r['lower_bound']} | "
+            f"{r['seconds']:.2f} |"
+        )
+    return out + [""]
 
 
 def _techniques(results: dict[str, Any]) -> list[str]:

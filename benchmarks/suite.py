@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,7 @@ class Config:
     # case sizes whose relaxation-bound day the time-indexed pool LP is asked about.
     large: tuple[tuple[int, float], ...] = ()
     pool_lp_units: tuple[int, ...] = ()
+    psplib_ablation_limit: float = 0.0  # seconds per variant on j3029_3 (0: not run)
 
 
 FULL = Config(
@@ -91,6 +92,7 @@ FULL = Config(
     technique_limit=10.0,
     large=((1000, 10.0), (5000, 60.0)),
     pool_lp_units=(1000, 5000),
+    psplib_ablation_limit=60.0,
 )
 
 QUICK = Config(
@@ -500,7 +502,26 @@ def psplib(cfg: Config) -> dict[str, Any]:
             )
             row["optimal_known"] = closed and res.status == "OPTIMAL" and res.makespan == best
             rows.append(row)
-    return {"directory": PSPLIB_DIR, "workers": WORKERS, "rows": rows}
+    return {
+        "directory": PSPLIB_DIR,
+        "workers": WORKERS,
+        "rows": rows,
+        "ablation": psplib_ablation(cfg.psplib_ablation_limit),
+    }
+
+
+def psplib_ablation(limit: float, name: str = "j30/j3029_3.sm") -> list[dict[str, Any]]:
+    """Each device of `benchmarks.psplib_core.VARIANTS` on the hardest j30 instance (issue 17)."""
+    from benchmarks.psplib_core import VARIANTS, read_instance, solve_rcpsp
+
+    path = Path(PSPLIB_DIR) / name
+    if limit <= 0 or not path.exists():
+        return []
+    inst = read_instance(str(path))
+    return [
+        {"variant": v, **asdict(solve_rcpsp(inst, limit, WORKERS, variant=v)), "time_limit": limit}
+        for v in VARIANTS
+    ]
 
 
 # --- 6. Sweep throughput --------------------------------------------------------------------
