@@ -265,16 +265,6 @@ def _sea_moves(m: Model) -> list[tuple[UnitVars, int]]:
     return [(u, k) for u in m.units for k, mv in enumerate(u.spec.moves) if mv.sea is not None]
 
 
-def _interval(
-    m: Model, u: UnitVars, k: int, start: LinearExpr, size: int, what: str
-) -> cp_model.IntervalVar:
-    lit = u.move_lits[k]
-    name = f"{what}[{u.spec.id},{k}]"
-    if _const(lit):
-        return m.cp.new_fixed_size_interval_var(start, size, name)
-    return m.cp.new_optional_fixed_size_interval_var(start, size, lit, name)
-
-
 def _back(u: UnitVars, k: int) -> LinearExpr:
     """The day a unit's ships are back on move k: the route's cycle counts from sailing, and a
     day more for each day its unloading runs past its landing day."""

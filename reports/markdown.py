@@ -10,20 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from kantokuen.models.case import CRITERION_LABELS
+from kantokuen.models.paths import long_date
 from kantokuen.models.plan import Result
 from kantokuen.reports.certificate import certificate_lines
 from kantokuen.reports.charts import lever_label
 from kantokuen.reports.explore import explore_markdown
-from kantokuen.reports.facts import (
-    Subject,
-    View,
-    comparison_rows,
-    date_of,
-    day_of,
-    long_date,
-    number,
-    short_date,
-)
+from kantokuen.reports.facts import View, comparison_rows
+from kantokuen.reports.subject import Subject, date_of, day_of, number, short_date
 from kantokuen.reports.sweep import MAX_PANELS, Sweep
 from kantokuen.reports.text import share_text
 
