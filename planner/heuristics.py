@@ -207,23 +207,32 @@ class Profiles:
         entrain = _last_day(trains, railhead)
         return Timeline(k, mobilize, sail, entrain, entrain + move.transit_days, legs)
 
-    def take(self, spec: UnitSpec, tl: Timeline) -> None:
-        """Book the unit's use of depot, shipping, ports and rail."""
+    def take(self, spec: UnitSpec, tl: Timeline, sign: int = 1) -> None:
+        """Book the unit's use of depot, shipping, ports and rail (`sign` -1: give it back)."""
         move = spec.moves[tl.move]
         if spec.origin in self.depot:
             depot = self.depot[spec.origin]
             for d in range(tl.mobilize, tl.mobilize + spec.mobilization_days):
-                depot[d] -= spec.men
+                depot[d] -= sign * spec.men
         for facility in spec.facilities(move):
             for day, amount in tl.legs.get(facility[0], ()):
-                self.free[facility][day] -= amount
+                self.free[facility][day] -= sign * amount
         if move.sea is not None:
             assert tl.sail is not None
             first = _first_day(tl.legs.get("embark", ()), tl.sail)
             landed = tl.sail + move.sail_days
             back = tl.sail + move.cycle_days + _last_day(tl.legs.get("debark", ()), landed) - landed
             for d in range(first, back):
-                self.ship[d] -= spec.lift
+                self.ship[d] -= sign * spec.lift
+
+    def copy(self) -> Profiles:
+        """An independent copy of what is left of every resource."""
+        out = object.__new__(Profiles)
+        out.inst = self.inst
+        out.ship = list(self.ship)
+        out.free = {f: list(days) for f, days in self.free.items()}
+        out.depot = {r: list(days) for r, days in self.depot.items()}
+        return out
 
     def place(self, spec: UnitSpec, target: int | None = None) -> Timeline | None:
         """The unit's earliest-arriving timeline over its moves (ties: the first listed), booked;

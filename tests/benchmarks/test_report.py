@@ -70,6 +70,8 @@ def test_targets_pass_and_fail_from_the_numbers() -> None:
             "X-Day at l",
             "X-Day stri",
             "≥ 10× fast",
+            "PSPLIB har",
+            "PSPLIB j60",
             "Sweep: ≥ 1",
             "Every hist",
             "Rebuilt hi",
@@ -78,7 +80,7 @@ def test_targets_pass_and_fail_from_the_numbers() -> None:
             "`report` o",
         )
     }
-    assert len(targets(_results(0.5, "OPTIMAL"))) == 16
+    assert len(targets(_results(0.5, "OPTIMAL"))) == 18
 
 
 def _answer(scenario: str, decided: float | None, answer: float) -> dict[str, Any]:
@@ -128,6 +130,44 @@ def test_latency_targets_pass_and_fail_from_the_numbers() -> None:
     got = {t["target"][:10]: t for t in targets(results)}
     assert (got["`validate`"]["result"], got["Rebuilt hi"]["result"]) == ("FAIL", "FAIL")
     assert "Interactive latency" in markdown(results)
+
+
+def _psplib_row(name: str, set_: str, seconds: float, best: int, lb: int) -> dict[str, Any]:
+    closed = best == lb
+    return {
+        "set": set_,
+        "name": name,
+        "makespan": best,
+        "status": "OPTIMAL" if closed else "FEASIBLE",
+        "lower_bound": lb if closed else lb - 20,
+        "seconds": seconds,
+        "time_limit": 60,
+        "best_known": best,
+        "known_lower_bound": lb,
+        "open": not closed,
+        "sound": True,
+        "optimal_known": closed,
+    }
+
+
+def test_psplib_targets_of_issue_17() -> None:
+    """j3029_3 proven in 25 s passes and in 40 s fails; a j60 set with an open instance fails
+    and names it as open (best known and best known bound)."""
+    fast = _results(0.5, "OPTIMAL")
+    fast["psplib"]["rows"] += [
+        _psplib_row("j3029_3", "j30", 25.0, 78, 78),
+        _psplib_row("j6018_1", "j60", 0.1, 81, 81),
+    ]
+    slow = _results(0.5, "OPTIMAL")
+    slow["psplib"]["rows"] += [
+        _psplib_row("j3029_3", "j30", 40.0, 78, 78),
+        _psplib_row("j609_1", "j60", 60.0, 87, 84),
+    ]
+    good = {t["target"][:10]: t for t in targets(fast)}
+    bad = {t["target"][:10]: t for t in targets(slow)}
+    assert (good["PSPLIB har"]["result"], good["PSPLIB j60"]["result"]) == ("pass", "pass")
+    assert (bad["PSPLIB har"]["result"], bad["PSPLIB j60"]["result"]) == ("FAIL", "FAIL")
+    assert "open: best known 87, best known bound 84" in bad["PSPLIB j60"]["measured"]
 
 
 def test_page_names_the_command_machine_and_failed_benchmarks() -> None:
