@@ -525,7 +525,7 @@ def _psplib_ablation(rows: list[dict[str, Any]]) -> list[str]:
             f"| {r['variant']} | {r['status']} | {_fmt(r['makespan'])} | {r['lower_bound']} | "
             f"{r['seconds']:.2f} |"
         )
-    return out + [""]
+    return out
 
 
 def _techniques(results: dict[str, Any]) -> list[str]:
