@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import signal
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -177,11 +178,15 @@ def _run_locked(
     if listener:
         listener.started(run)
     outcome = "done"
+    synced = time.monotonic()
     try:
         with catch_stop_signals(stop):
             for point, answer in executor.run(plan.base, plan.options, solve, todo, stop):
                 row = point_row(plan, point, answer)
                 st.write_point(conn, run.run_id, row, replace=point.key in replace)
+                if time.monotonic() - synced >= st.DURABLE_SECONDS:
+                    st.make_durable(conn)
+                    synced = time.monotonic()
                 run.solved += 1
                 if listener:
                     listener.point(row)

@@ -297,8 +297,3 @@ def check_schedule(p: Rcpsp, start: list[int], makespan: int) -> None:
                 load[t] += dem[r]
         if max(load) > cap:
             raise AssertionError(f"{p.name}: resource {r} over capacity")
-
-
-def run_files(files: list[str], time_limit: float, workers: int = 2) -> list[dict[str, Any]]:
-    """Solve each file; one result dict per instance, in order."""
-    return [asdict(solve_rcpsp(read_instance(f), time_limit, workers)) for f in files]

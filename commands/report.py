@@ -103,7 +103,7 @@ def report(
     from kantokuen.reports.explore import read_explore
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.html import render_html
-    from kantokuen.reports.inputs import check_output, subjects_from_files
+    from kantokuen.reports.inputs import check_output
     from kantokuen.reports.markdown import report_markdown
     from kantokuen.reports.sweep import read_store
 
@@ -113,31 +113,12 @@ def report(
         )
     if html_file is None and fmt is None:
         raise click.UsageError("say what to write: --html FILE, or --format md [-o FILE]")
-    results = [p for p in inputs if p.lower().endswith(".json")]
-    cases = [p for p in inputs if p not in results]
-    if cases and (results or len(cases) > 1):
-        raise click.UsageError(
-            "give one CASE, or only RESULT.json files (saved with `solve --json -o`)"
-        )
-    if results and (scenarios or sets):
-        raise click.UsageError(
-            "--scenario and --set apply to a CASE; a saved result already has its own"
-        )
+    case, results = split_inputs(inputs, scenarios, sets)
     check_output(html_file)
     check_output(output)
     sweep_store = read_store(store) if store else None
     explored = read_explore(explore_file) if explore_file else None
-    subjects = (
-        solved_subjects(
-            cases[0],
-            scenarios,
-            sets,
-            options(time_limit, workers, seed),
-        )
-        if cases
-        else []
-    )
-    subjects += subjects_from_files(tuple(results))
+    subjects = subjects_of(case, results, scenarios, sets, options(time_limit, workers, seed))
     if html_file:
         atomic_write_text(html_file, render_html(subjects, sweep_store, explore=explored))
         click.echo(f"Wrote {html_file}", err=True)
@@ -152,21 +133,16 @@ def report(
             click.echo(f"Wrote {output}", err=True)
         else:
             click.echo(text, nl=False)
-    if cases and any(s.result.status in (Status.TIME_LIMIT, Status.UNKNOWN) for s in subjects):
+    if case and any(s.result.status in (Status.TIME_LIMIT, Status.UNKNOWN) for s in subjects):
         sys.exit(EXIT_NO_ANSWER)
 
 
-def subjects_of(
-    inputs: tuple[str, ...],
-    scenarios: tuple[str, ...],
-    sets: tuple[str, ...],
-    options: SolveOptions,
-) -> list[Subject]:
-    """The results that `map` and `export` draw: RESULT.json files as saved (their case
-    re-loaded when unchanged), or one CASE solved once per --scenario."""
-    from kantokuen.reports.inputs import subjects_from_files
-
-    results = [p for p in inputs if p.lower().endswith(".json")]
+def split_inputs(
+    inputs: tuple[str, ...], scenarios: tuple[str, ...], sets: tuple[str, ...]
+) -> tuple[str | None, tuple[str, ...]]:
+    """(CASE, RESULT.json files) of `report`, `map` and `export`: one case to solve, or only
+    saved results, which already carry their own scenario and overrides."""
+    results = tuple(p for p in inputs if p.lower().endswith(".json"))
     cases = [p for p in inputs if p not in results]
     if cases and (results or len(cases) > 1):
         raise click.UsageError(
@@ -176,9 +152,23 @@ def subjects_of(
         raise click.UsageError(
             "--scenario and --set apply to a CASE; a saved result already has its own"
         )
-    if cases:
-        return solved_subjects(cases[0], scenarios, sets, options)
-    return subjects_from_files(tuple(results))
+    return (cases[0] if cases else None), results
+
+
+def subjects_of(
+    case: str | None,
+    results: tuple[str, ...],
+    scenarios: tuple[str, ...],
+    sets: tuple[str, ...],
+    options: SolveOptions,
+) -> list[Subject]:
+    """The results to report, draw or export: the CASE solved once per --scenario, or the
+    RESULT.json files as saved (their case re-loaded when unchanged)."""
+    from kantokuen.reports.inputs import subjects_from_files
+
+    if case:
+        return solved_subjects(case, scenarios, sets, options)
+    return subjects_from_files(results)
 
 
 def no_coordinates(subject: Subject) -> CaseError:
@@ -251,7 +241,8 @@ def map_command(
         raise click.UsageError("say what to write: --svg FILE and/or --png FILE")
     check_output(svg_file)
     check_output(png_file)
-    subjects = subjects_of(inputs, scenarios, sets, options(time_limit, workers, seed))
+    case, results = split_inputs(inputs, scenarios, sets)
+    subjects = subjects_of(case, results, scenarios, sets, options(time_limit, workers, seed))
     networks = []
     for subject in subjects:
         network = network_for(View(subject))
@@ -339,9 +330,9 @@ def export_command(
     from kantokuen.reports.network import has_coordinates
 
     check_output(output)
-    subject = subjects_of(
-        (inputs,), (scenario,) if scenario else (), sets, options(time_limit, workers, seed)
-    )[0]
+    scenarios = (scenario,) if scenario else ()
+    case, results = split_inputs((inputs,), scenarios, sets)
+    subject = subjects_of(case, results, scenarios, sets, options(time_limit, workers, seed))[0]
     view = View(subject)
     if fmt == "csv" and table in ("units", "arrivals") and not subject.result.units:
         raise CaseError(

@@ -130,14 +130,18 @@ def solve(
 def emit(result: Any, fmt: str, output: str | None) -> None:
     """Render a result as text, Markdown or JSON to stdout or, atomically, to a file."""
     from kantokuen.reports.files import atomic_write_text
-    from kantokuen.reports.markdown import result_markdown
-    from kantokuen.reports.text import render
 
+    # Each format imports only its own renderer: Markdown pulls in matplotlib (its charts),
+    # about two seconds that `solve --json` need not wait for.
     if fmt == "json":
         text = result.to_json()
     elif fmt == "md":
+        from kantokuen.reports.markdown import result_markdown
+
         text = result_markdown(result)
     else:
+        from kantokuen.reports.text import render
+
         console = Console(
             record=output is not None, width=120, file=None if output is None else devnull()
         )

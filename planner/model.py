@@ -42,8 +42,8 @@ class Leg:
     a queue: the unit running on from the night
     before, the units handled within the day, and the unit running on into the next, which
     fills the day. Measured against handling amounts per day as variables (BENCHMARKS.md,
-    handling over days), the queue proves the historical auto-share optimum in seconds where
-    the amounts did not in four minutes."""
+    handling over days), the queue proves the historical movement's X-Day with a port rate cut
+    in seconds (Dairen at 8,640 t/day: 3-4 s) where the amounts took 42 s or did not finish."""
 
     start: cp_model.IntVar
     end: cp_model.IntVar

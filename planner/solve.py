@@ -321,7 +321,8 @@ def keep_split_pattern(m: Model, plan: Plan) -> None:
 
 
 TIDY = "arrival_days"
-TIDY_SHARE = 0.1  # of the time limit, kept for the tidy-up stage
+TIDY_SHARE = 0.1  # of the time limit, kept for the tidy-up stage...
+TIDY_SECONDS = 0.5  # ...at most this: it is best effort and was most of every go's solve time
 TIDY_GAP = 0.01  # the tidy-up stops once within 1% of its bound
 
 
@@ -354,7 +355,7 @@ def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple
 def _stage_budget(left: float, stage: int, stages: int, time_limit: float) -> float:
     """The first stage decides go/no-go and X-Day: most of the `left` seconds; the other proven
     stages share the rest but for a small reserve, which is the tidy-up's (last stage) budget."""
-    reserve = min(left, TIDY_SHARE * time_limit)
+    reserve = min(left, TIDY_SHARE * time_limit, TIDY_SECONDS)
     if stage == stages - 1:
         return reserve
     proven_left = stages - 1 - stage
@@ -371,11 +372,32 @@ def _note_run(timings: dict[str, float], term: str, done: Run, solver: cp_model.
         timings[f"presolve_retry_{term}"] = round(done.presolve_retry, 4)
 
 
+def usable_hint(inst: Instance, hint: Plan | None) -> Plan | None:
+    """A plan found for a neighbouring case (a sweep's point next to this one) as a warm start
+    here: its timelines with this case's North share (an `auto` share keeps the plan's), if
+    the verifier passes it for this case; else None."""
+    if hint is None or [u.id for u in hint.units] != [s.id for s in inst.units]:
+        return None
+    chosen = hint.north_share_bp if inst.auto_share else 0
+    plan = hint.model_copy(update={"north_share_bp": inst.plan_share_bp(hint.x_day, chosen)})
+    return None if verify(inst.case, plan) else plan
+
+
+def better_start(inst: Instance, a: Plan | None, b: Plan | None) -> Plan | None:
+    """The better of two verified plans in the order of the stages (X-Day, North share when
+    `auto`, ton-days, arrival days); `a` on a tie."""
+    if a is None or b is None:
+        return a or b
+    terms_a, terms_b = objective_terms(inst.case, a), objective_terms(inst.case, b)  # in order
+    return b if tuple(terms_b.values()) < tuple(terms_a.values()) else a
+
+
 def plan_case(
     inst: Instance,
     options: SolveOptions,
     tuning: Tuning | None = None,
     deadline: float | None = None,
+    hint: Plan | None = None,
 ) -> Outcome:
     """Earliest X-Day and its plan, lexicographically optimal in the secondary terms.
 
@@ -391,6 +413,10 @@ def plan_case(
     the caller's is sooner than the time limit from now); a stage it ends is in `timings` as
     `wall_cap_<term>`, and a stage solved again after the presolve crash as
     `presolve_retry_<term>`.
+
+    `hint`: a plan of a neighbouring case (see `usable_hint`), only ever a warm start: the
+    better of it and the list schedule starts the search; every stage still runs or is proven
+    as without it, and the plan returned passes the verifier as always.
     """
     tuning = tuning or Tuning()
     started = time.perf_counter()
@@ -440,6 +466,8 @@ def plan_case(
     mark = lap("build", mark)
     warm = _warm_start(inst, options, lower) if tuning.warm_start else None
     incumbent = _verified(inst, warm.plan) if warm is not None else None
+    if hint is not None:
+        incumbent = better_start(inst, incumbent, usable_hint(inst, hint))
     mark = lap("warm_start", mark)
     if warm is not None and incumbent is not None and lns_steps:
         # Issue 17 hook: large-neighbourhood search around the warm start (planner/lns.py).
@@ -449,7 +477,7 @@ def plan_case(
             # machine load (as with a stage's wall cap).
             timings["wall_cap_lns"] = round(lns_deadline - started, 4)
         if better is not warm:
-            incumbent = _verified(inst, better.plan)
+            incumbent = better_start(inst, incumbent, _verified(inst, better.plan))
         mark = lap("lns", mark)
     m.cp.add(m.x_day >= lower)
     if incumbent is not None:
@@ -490,6 +518,9 @@ def plan_case(
         )
         if term == TIDY:
             solver.parameters.relative_gap_limit = TIDY_GAP
+            # Presolve was most of the tidy-up's time on the historical case and bought it
+            # nothing: the hinted plan is kept or improved, and the 1% gap reached either way.
+            solver.parameters.cp_model_presolve = False
         done = run(solver, m.cp)
         mark = lap(f"solve_{term}", mark)
         left -= solver.deterministic_time / DETERMINISTIC_PER_SECOND[search]

@@ -289,12 +289,23 @@ def _result_lines(v: View, route_words: Callable[[View, str], str]) -> list[str]
     lines += [
         _md(
             f"Case {r.case} from {r.case_file} (fingerprint {r.case_hash}); solver status "
-            f"{r.status.value}, {r.solve_seconds:.2f} s, seed {r.seed}, {r.workers} workers; "
-            f"kantokuen {r.version}."
+            f"{r.status.value}{verification_words(r)}, {r.solve_seconds:.2f} s, seed {r.seed}, "
+            f"{r.workers} workers; kantokuen {r.version}."
         ),
         "",
     ]
     return lines
+
+
+def verification_words(r: Result) -> str:
+    """What the independent verifier checked: a go's plan, a no-go's certificate (or why not)."""
+    if r.go:
+        return ", plan checked by the independent verifier"  # an unverified plan is never output
+    if r.verified:
+        return ", the no-go's certificate checked by the independent verifier"
+    if r.status.value == "INFEASIBLE":
+        return f", not verified ({r.verification or 'no certificate'})"
+    return ""
 
 
 def strength_table(v: View) -> tuple[list[str], list[list[str]]]:

@@ -16,10 +16,9 @@ from kantokuen.models.case import Case, Location
 from kantokuen.models.paths import long_date
 from kantokuen.models.plan import Result
 from kantokuen.reports.facts import View
-from kantokuen.reports.geography import BBox
+from kantokuen.reports.geography import BBox, Point
 from kantokuen.reports.subject import date_of, day_of
 
-Point = tuple[float, float]  # (longitude, latitude)
 MARGIN_DEGREES = 2.0  # room around the outermost place on a map
 
 
