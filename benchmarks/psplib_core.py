@@ -6,7 +6,8 @@ first hint — applied to the textbook problem with published optima, so the cor
 against known results. Each activity's start domain is cut to [earliest start, horizon − tail]
 from the critical path; the horizon is a serial-schedule makespan (a feasible upper bound);
 groups of activities that pairwise cannot run together (on any resource) get a redundant
-no-overlap, which cuts j309_2 from ~38 s to ~3 s on two cores (BENCHMARKS.md).
+no-overlap, which cuts j309_2 from ~38 s to ~3 s on two cores (BENCHMARKS.md). Both workers
+run proof searches (`PROOF_WORKERS`); the other devices tried are `VARIANTS`.
 
     python -m benchmarks psplib --time-limit 10 ../shared/psplib/j30/*.sm
 
@@ -184,19 +185,27 @@ class RcpspResult:
         return json.dumps(asdict(self))
 
 
+PROOF_WORKERS: dict[str, Any] = {
+    "params": {"num_full_subsolvers": 2, "use_lns": False},
+    "subsolvers": ("max_lp", "objective_lb_search"),
+}
+"""The default search: both workers on full searches that raise the lower bound (the LP with
+CP-SAT's cuts, and a search for the makespan's lower bound), no LNS. The serial-schedule hint
+or the first full search finds the optimum of these instances at once; what is left is the
+proof, and CP-SAT's own two-worker portfolio spends a worker on LNS instead. On j3029_3 in
+one run at the same load it raised the bound to 74 in 300 s where the portfolio reached 64
+(BENCHMARKS.md, PSPLIB ablation)."""
+
 VARIANTS: dict[str, dict[str, Any]] = {
-    "default": {},
-    "no incompatibility no-overlaps": {"cliques": False},
-    "pairs as no-overlaps too": {"clique_min_size": 2},
-    "two proof workers (default_lp + max_lp, no LNS)": {
+    "default (max_lp + objective_lb_search, no LNS)": PROOF_WORKERS,
+    "CP-SAT portfolio (1 full worker + LNS)": {},
+    "portfolio without incompatibility no-overlaps": {"cliques": False},
+    "portfolio, incompatible pairs as no-overlaps too": {"clique_min_size": 2},
+    "two proof workers default_lp + max_lp, no LNS": {
         "params": {"num_full_subsolvers": 2, "use_lns": False},
         "subsolvers": ("default_lp", "max_lp"),
     },
-    "max_lp + objective_lb_search (no LNS)": {
-        "params": {"num_full_subsolvers": 2, "use_lns": False},
-        "subsolvers": ("max_lp", "objective_lb_search"),
-    },
-    "timetable edge finding + overload checker": {
+    "portfolio + timetable edge finding + overload checker": {
         "params": {
             "use_timetable_edge_finding_in_cumulative": True,
             "use_overload_checker_in_cumulative": True,
@@ -204,13 +213,14 @@ VARIANTS: dict[str, dict[str, Any]] = {
     },
 }
 """Devices tried on the hardest j30 instance (issue 17; BENCHMARKS.md, PSPLIB ablation): the
-default, without the redundant no-overlaps, with incompatible pairs as no-overlaps too, CP-SAT
-with both workers on full proof searches instead of one plus LNS (the optimum is found at once
-from the hint; only the proof is left), and the cumulative's stronger propagators."""
+default, CP-SAT's own two-worker portfolio (the default until issue 17), the portfolio without
+the redundant no-overlaps or with incompatible pairs as no-overlaps too, the two LP searches
+without LNS, and the cumulative's stronger propagators."""
+DEFAULT = next(iter(VARIANTS))
 
 
 def solve_rcpsp(
-    p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int = 0, variant: str = "default"
+    p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int = 0, variant: str = DEFAULT
 ) -> RcpspResult:
     """Minimum makespan with CP-SAT (intervals + cumulative), hinted with the serial schedule;
     `variant` names one of `VARIANTS`."""
@@ -246,8 +256,9 @@ def solve_rcpsp(
     cp.minimize(makespan)
     for s, g in zip(starts, greedy, strict=True):
         cp.add_hint(s, g)
-    # CP-SAT's parallel portfolio on what is left of the wall-clock limit, as the published
-    # results are measured (the deterministic interleaved modes are several times slower here).
+    # CP-SAT's parallel mode on what is left of the wall-clock limit, as the published results
+    # are measured (the deterministic interleaved modes are several times slower here), with the
+    # variant's subsolvers (the default: two proof searches, `PROOF_WORKERS`).
     left = time_limit - (time.perf_counter() - started)
     solver = new_solver(left, workers=workers, seed=seed, search="parallel")
     for name, value in how.get("params", {}).items():

@@ -203,3 +203,11 @@ def test_sweep_targets_from_the_numbers_with_the_previous_run_beside() -> None:
     assert fast["Sweep: ≥ 1"]["result"] == "pass" and slow["Sweep: ≥ 1"]["result"] == "FAIL"
     assert fast["… the prev"]["measured"].startswith("1000 points in 87.1 s")
     assert fast["Sweep book"]["result"] == "pass" and slow["Sweep book"]["result"] == "FAIL"
+
+
+def test_no_psplib_instances_is_not_a_pass() -> None:
+    """With no instance found (no ../shared/psplib), the PSPLIB targets say "not measured"."""
+    results = _results(0.5, "OPTIMAL")
+    results["psplib"]["rows"] = []
+    got = {t["target"][:10]: t["result"] for t in targets(results)}
+    assert {got["PSPLIB j30"], got["PSPLIB har"], got["PSPLIB j60"]} == {"not measured"}
