@@ -303,7 +303,13 @@ def earliest_arrival(spec: UnitSpec) -> int:
 def journey_priority(spec: UnitSpec) -> tuple[int, int, float, str]:
     """Priority rule (smaller first): required units, then the latest possible arrival first
     (the classic longest-path rule), then the most combat value per ton."""
-    return (0 if spec.required else 1, -earliest_arrival(spec), -spec.combat / spec.lift, spec.id)
+    return (0 if spec.required else 1, -earliest_arrival(spec), -combat_per_ton(spec), spec.id)
+
+
+def combat_per_ton(spec: UnitSpec) -> float:
+    """Combat value per ton of ship space; a unit that takes none (no men, horses or cargo,
+    or a range moved to zero) counts as one ton, so the rule never divides by zero."""
+    return spec.combat / max(spec.lift, 1)
 
 
 def largest_share(inst: Instance) -> int:
@@ -510,7 +516,7 @@ RULES: dict[str, Priority] = {
     ),
     "largest_lift": lambda s: (0 if s.required else 1, -s.lift, s.id),
     "combat_density": lambda s: (
-        -s.combat / s.lift,
+        -combat_per_ton(s),
         0 if s.required else 1,
         -earliest_arrival(s),
         s.id,
