@@ -85,6 +85,7 @@ def check_wheel(wheel: Path) -> None:
     for needed in (
         "kantokuen/api.py",
         "kantokuen/cli.py",
+        "kantokuen/commands/solve.py",
         "kantokuen/models/verify.py",
         "kantokuen/cases/kantokuen_1941.yaml",
         "kantokuen/cases/teaching/two_divisions.yaml",

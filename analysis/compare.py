@@ -314,6 +314,8 @@ def verdict_rows(results: list[Result]) -> list[Row]:
         _row("verdict", "status", "solver status", [r.status.value for r in results]),
         _row("verdict", "x_day", "X-Day", [r.x_day for r in results], "date"),
         _row("verdict", "decision_day", "decision day", [r.decision_day for r in results], "date"),
+        # A plan passed the independent verifier, or a no-go's certificate did (models.verify).
+        _row("verdict", "verified", "verified", [r.verified for r in results]),
     ]
     if any(r.conflict for r in results):
         values = [", ".join(r.conflict) if r.conflict else None for r in results]

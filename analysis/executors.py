@@ -29,7 +29,8 @@ from typing import TYPE_CHECKING, Any
 from kantokuen.models.errors import CaseError, Problem
 
 if TYPE_CHECKING:
-    from kantokuen.analysis.sweep import Point, SolvePoint
+    from kantokuen.analysis.sweep_point import SolvePoint
+    from kantokuen.analysis.sweep_spec import Point
     from kantokuen.models.scenarios import LoadedCase
     from kantokuen.planner.solve import SolveOptions
 
@@ -104,7 +105,9 @@ class LocalExecutor:
         self, base: LoadedCase, options: SolveOptions, solve: SolvePoint
     ) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["kantokuen.analysis.sweep", "kantokuen.planner.result"])
+        context.set_forkserver_preload(
+            ["kantokuen.analysis.sweep_point", "kantokuen.planner.result"]
+        )
         # Only this process holds `alive`: when it dies, every worker sees the pipe close.
         watch, self._alive = context.Pipe(duplex=False)
         return ProcessPoolExecutor(

@@ -165,7 +165,7 @@ def _plain(value: Any) -> Any:
 # --- solving a world (runs in a worker process) -----------------------------------------------
 
 
-def world_details(inst: Any, outcome: Any, result: Any) -> dict[str, Any]:
+def world_details(inst: Any, outcome: Any, answer: Any) -> dict[str, Any]:
     """What explore needs of a world beyond the sweep's columns:
 
     - `soviet_share`: the lowest Soviet Far East strength (division-equivalents) on any
@@ -195,7 +195,7 @@ def world_details(inst: Any, outcome: Any, result: Any) -> dict[str, Any]:
     x = plan.x_day
     decision = x - inst.decision_lag
     binds = []
-    for criterion in result.criteria:
+    for criterion in answer.criteria:
         if not criterion.enabled:
             continue
         if criterion.name == "halving":

@@ -30,8 +30,6 @@ if TYPE_CHECKING:
     from kantokuen.analysis.explore import World
     from kantokuen.analysis.worlds import Design, Range
 
-OUTPUTS = ("go", "x_day", "soviet_share")
-
 
 def _finite(value: Any, digits: int = 4) -> float | None:
     value = float(value)

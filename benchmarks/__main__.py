@@ -6,6 +6,9 @@ python -m benchmarks psplib [--time-limit S] FILE...    one JSON line per RCPSP 
 python -m benchmarks generate --units N [--seed S] -o FILE   a synthetic case as YAML
 python -m benchmarks handling [--time-limit S] [--formulation F]...   handling-over-days
                                                         formulations, one JSON line each
+python -m benchmarks sensitivity [--case FILE] [--time-limit S]   the movement with each
+                                                        port and rail rate at +-10% (ports
+                                                        also -25%), one JSON line each
 """
 
 from __future__ import annotations
@@ -38,8 +41,11 @@ def _report(results: dict) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     from benchmarks.suite import FULL, QUICK, run_all
 
+    previous = json.loads(RESULTS.read_text(encoding="utf-8")) if RESULTS.exists() else None
     results = run_all(
-        QUICK if args.quick else FULL, log=lambda s: print(s, file=sys.stderr, flush=True)
+        QUICK if args.quick else FULL,
+        log=lambda s: print(s, file=sys.stderr, flush=True),
+        previous=previous,
     )
     _write(RESULTS, json.dumps(results, indent=1, default=str) + "\n")
     _report(results)
@@ -103,6 +109,13 @@ def cmd_handling(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sensitivity(args: argparse.Namespace) -> int:
+    from benchmarks.sensitivity import main
+
+    main(args.case, args.time_limit, lambda s: print(s, flush=True))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m benchmarks",
@@ -153,6 +166,20 @@ def parser() -> argparse.ArgumentParser:
         help="only these (repeatable; default: all four)",
     )
     han.set_defaults(fn=cmd_handling)
+    sen = sub.add_parser(
+        "sensitivity",
+        help="the movement's completion with each port and rail rate at +-10% (ports also "
+        "-25%), one JSON line per change",
+    )
+    sen.add_argument(
+        "--case",
+        default=str(ROOT / "cases" / "kantokuen_1941.yaml"),
+        help="case file (default: the historical case)",
+    )
+    sen.add_argument(
+        "--time-limit", type=float, default=60.0, help="seconds per solve (default 60)"
+    )
+    sen.set_defaults(fn=cmd_sensitivity)
     return p
 
 

@@ -184,8 +184,37 @@ class RcpspResult:
         return json.dumps(asdict(self))
 
 
-def solve_rcpsp(p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int = 0) -> RcpspResult:
-    """Minimum makespan with CP-SAT (intervals + cumulative), hinted with the serial schedule."""
+VARIANTS: dict[str, dict[str, Any]] = {
+    "default": {},
+    "no incompatibility no-overlaps": {"cliques": False},
+    "pairs as no-overlaps too": {"clique_min_size": 2},
+    "two proof workers (default_lp + max_lp, no LNS)": {
+        "params": {"num_full_subsolvers": 2, "use_lns": False},
+        "subsolvers": ("default_lp", "max_lp"),
+    },
+    "max_lp + objective_lb_search (no LNS)": {
+        "params": {"num_full_subsolvers": 2, "use_lns": False},
+        "subsolvers": ("max_lp", "objective_lb_search"),
+    },
+    "timetable edge finding + overload checker": {
+        "params": {
+            "use_timetable_edge_finding_in_cumulative": True,
+            "use_overload_checker_in_cumulative": True,
+        }
+    },
+}
+"""Devices tried on the hardest j30 instance (issue 17; BENCHMARKS.md, PSPLIB ablation): the
+default, without the redundant no-overlaps, with incompatible pairs as no-overlaps too, CP-SAT
+with both workers on full proof searches instead of one plus LNS (the optimum is found at once
+from the hint; only the proof is left), and the cumulative's stronger propagators."""
+
+
+def solve_rcpsp(
+    p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int = 0, variant: str = "default"
+) -> RcpspResult:
+    """Minimum makespan with CP-SAT (intervals + cumulative), hinted with the serial schedule;
+    `variant` names one of `VARIANTS`."""
+    how = VARIANTS[variant]
     started = time.perf_counter()
     greedy = serial_schedule(p)
     horizon = max(s + d for s, d in zip(greedy, p.durations, strict=True))
@@ -206,8 +235,9 @@ def solve_rcpsp(p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int 
         used = [(iv, dem[r]) for iv, dem in zip(intervals, p.demands, strict=True) if dem[r] > 0]
         if used:
             cp.add_cumulative([iv for iv, _ in used], [d for _, d in used], cap)
-    for clique in incompatibility_cliques(p):
-        cp.add_no_overlap([intervals[i] for i in clique])
+    if how.get("cliques", True):
+        for clique in incompatibility_cliques(p, how.get("clique_min_size", 3)):
+            cp.add_no_overlap([intervals[i] for i in clique])
     makespan = cp.new_int_var(
         max(e + t for e, t in zip(est, tail, strict=True)), horizon, "makespan"
     )
@@ -220,6 +250,9 @@ def solve_rcpsp(p: Rcpsp, time_limit: float = 10.0, workers: int = 2, seed: int 
     # results are measured (the deterministic interleaved modes are several times slower here).
     left = time_limit - (time.perf_counter() - started)
     solver = new_solver(left, workers=workers, seed=seed, search="parallel")
+    for name, value in how.get("params", {}).items():
+        setattr(solver.parameters, name, value)
+    solver.parameters.subsolvers.extend(how.get("subsolvers", ()))
     code = run(solver, cp).code
     status = {
         cp_model.OPTIMAL: Status.OPTIMAL,
@@ -253,8 +286,3 @@ def check_schedule(p: Rcpsp, start: list[int], makespan: int) -> None:
                 load[t] += dem[r]
         if max(load) > cap:
             raise AssertionError(f"{p.name}: resource {r} over capacity")
-
-
-def run_files(files: list[str], time_limit: float, workers: int = 2) -> list[dict[str, Any]]:
-    """Solve each file; one result dict per instance, in order."""
-    return [asdict(solve_rcpsp(read_instance(f), time_limit, workers)) for f in files]

@@ -42,7 +42,8 @@ class Measurement:
     executor: str
     points: int
     workers: int
-    seconds: float  # wall time of the whole sweep, startup included
+    seconds: float  # wall time of the run (`run_sweep`), pool startup included
+    plan_s: float  # before it: parsing --vary, the grid, every point's overrides checked
     first_point_s: float  # from the start until the first point was stored (startup + one solve)
     points_per_s: float  # points / seconds
     steady_points_per_s: float  # after the first point: throughput once the workers run
@@ -96,9 +97,10 @@ def measure_one(
 ) -> Measurement:
     """Run one sweep of `points` points on `executor` ('local' or 'dask') and time it."""
     workers = workers or os.cpu_count() or 1
-    plan = plan_sweep(
-        load(case, scenario), grid_of(points, lever, low, high), time_limit=time_limit
-    )
+    base = load(case, scenario)
+    planned = time.perf_counter()
+    plan = plan_sweep(base, grid_of(points, lever, low, high), time_limit=time_limit)
+    plan_s = time.perf_counter() - planned
     runner = LocalExecutor(workers) if executor == "local" else DaskExecutor(workers, scheduler)
     with tempfile.TemporaryDirectory() as folder:
         clock = _Clock()
@@ -113,6 +115,7 @@ def measure_one(
         points=points,
         workers=workers,
         seconds=round(seconds, 3),
+        plan_s=round(plan_s, 3),
         first_point_s=round(first, 3),
         points_per_s=round(points / seconds, 2),
         steady_points_per_s=round((points - 1) / steady_span, 2) if steady_span > 0 else 0.0,

@@ -12,9 +12,9 @@ error they raise on bad input (`CaseError`). Importing kantokuen is light: OR-To
 and pandas are imported only when a function needs them.
 
 This folder is the installed package: besides this file and `api.py`, its entries are symbolic
-links to the repository's top-level `cli.py`, `models/`, `planner/`, `analysis/`, `reports/`
-and `cases/`, so the repository keeps DESIGN.md's layout and the distribution adds nothing but
-`kantokuen` to site-packages.
+links to the repository's top-level `cli.py`, `commands/`, `models/`, `planner/`, `analysis/`,
+`reports/` and `cases/`, so the repository keeps DESIGN.md's layout and the distribution adds
+nothing but `kantokuen` to site-packages.
 """
 
 from __future__ import annotations

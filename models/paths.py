@@ -18,6 +18,11 @@ def long_date(value: str | dt.date | None) -> str:
     return f"{d.day} {d:%B %Y}" if d else "—"
 
 
+def days(n: int) -> str:
+    """`1 day`, `3 days`."""
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
 def words(ident: str) -> str:
     """An id in plain words: `far_eastern` → `Far eastern`."""
     text = ident.replace("_", " ").replace("-", " ").strip()

@@ -235,7 +235,8 @@ def set_path(data: Any, path: Path, value: Any) -> Path:
     `Case` down. Sections the schema fills in by default are created when the file leaves
     them out; an unknown field, an id the collection lacks (unless it is the last step: a
     whole new entity) or a list item past the end is a PathError. Returns the path as the
-    data spells it (mapping keys as text, list positions as numbers)."""
+    data spells it (mapping keys as text, list positions as numbers). Each container on the
+    path is copied before it changes (the top level is the caller's to copy)."""
     if path[0] == "scenarios":  # applied before any override: changing them here would be lost
         raise PathError("scenarios cannot be overridden", "edit the case file's `scenarios:`")
     if path[0] == "uncertainties":  # keyed by dotted paths, which a dotted override cannot spell
@@ -252,8 +253,15 @@ def set_path(data: Any, path: Path, value: Any) -> Path:
         if depth == len(path) - 1:
             target[key] = value
         else:
+            # Copy on write: the caller copies only the top level, so every container on the
+            # path is copied before it changes and the rest stays shared with the parsed file.
+            target[key] = _shallow_copy(target[key])
             target = target[key]
     return tuple(spelled)
+
+
+def _shallow_copy(raw: Any) -> Any:
+    return dict(raw) if isinstance(raw, dict) else list(raw) if isinstance(raw, list) else raw
 
 
 def _within(path: str, key: str) -> bool:
@@ -313,8 +321,12 @@ def scenario_overrides(doc: Document, case: Case, name: str) -> list[Override]:
 
 
 def apply_overrides(doc: Document, overrides: list[Override]) -> Case:
-    """A new validated case with the overrides applied to the base data."""
-    data = copy.deepcopy(doc.data)
+    """A new validated case with the overrides applied to the base data.
+
+    The parsed file is never changed: `set_path` copies each container on an override's path
+    before it changes it, so only the top level is copied here (a deep copy of the whole file
+    cost more than validating it, on every sweep point)."""
+    data = dict(doc.data)
     data.pop("scenarios", None)
     problems: list[Problem] = []
     where: dict[Path, tuple[str, int]] = {}

@@ -96,7 +96,8 @@ class Profiles:
         self.ship = [inst.north_capacity(d, share_bp) for d in range(days)]
         facilities = [("embark", p) for p in case.ports] + [("debark", p) for p in case.ports]
         facilities += [("rail", r) for r in case.rail]
-        self.free = {f: [inst.rate(f)] * days for f in facilities}
+        self.rates = {f: inst.rate(f) for f in facilities}  # looked up for every block tried
+        self.free = {f: [self.rates[f]] * days for f in facilities}
         self.depot = {
             r: [reg.depot_men] * days
             for r, reg in case.regions.items()
@@ -121,7 +122,7 @@ class Profiles:
         block fits."""
         if load == 0:
             return ()
-        free, rate = self.free[facility], self.inst.rate(facility)
+        free, rate = self.free[facility], self.rates[facility]
         best: Days | None = None
         for start in range(max(release, 0), last + 1):
             if best is not None and start > best[-1][0]:
@@ -136,7 +137,7 @@ class Profiles:
         just in time for a sailing (ships are held from the first loading day)."""
         if load == 0:
             return ()
-        free, rate = self.free[facility], self.inst.rate(facility)
+        free, rate = self.free[facility], self.rates[facility]
         for start in range(by, max(release, 0) - 1, -1):
             days = _block_from(free, rate, start, load, by)
             if days is not None:
@@ -152,23 +153,36 @@ class Profiles:
         until they are back (the cycle from sailing, plus the days unloading runs past the
         landing day)."""
         assert move.embark is not None and move.debark is not None
-        horizon, load = self.inst.horizon, spec.handling
+        horizon, load, lift, ship = self.inst.horizon, spec.handling, spec.lift, self.ship
         embark, debark = ("embark", move.embark), ("debark", move.debark)
+        unloaded, unload_rate = self.free[debark], self.rates[debark]
+        # Room at the embarkation port from `at_port` up to each day: a loading block ending
+        # on a day needs at least its load of it (the cheap test before looking for one).
+        room, total = [], 0
+        for free in self.free[embark][max(at_port, 0) :]:
+            total += max(free, 0)
+            room.append(total)
         for sail in range(max(at_port, 0), horizon - move.sail_days - move.transit_days + 1):
+            if room[sail - max(at_port, 0)] < load:
+                continue
             landed = sail + move.sail_days
             unloading = _block_from(
-                self.free[debark], self.inst.rate(debark), landed, load, horizon - move.transit_days
+                unloaded, unload_rate, landed, load, horizon - move.transit_days
             )
             if unloading is None:
                 continue
             back = sail + move.cycle_days + _last_day(unloading, landed) - landed
             if back > horizon + 1:
                 return None  # a later sailing comes back later still
+            # The ships are held at least from the sailing day on: when they are short on one
+            # of those days, no loading block helps (checked first: it is the cheap test).
+            if any(ship[d] < lift for d in range(sail, back)):
+                continue
             loading = self.latest_block(embark, at_port, load, sail)
             if loading is None:
                 continue
             first = _first_day(loading, sail)
-            if all(self.ship[d] >= spec.lift for d in range(first, back)):
+            if all(ship[d] >= lift for d in range(first, sail)):
                 return loading, sail, unloading
         return None
 
@@ -193,23 +207,32 @@ class Profiles:
         entrain = _last_day(trains, railhead)
         return Timeline(k, mobilize, sail, entrain, entrain + move.transit_days, legs)
 
-    def take(self, spec: UnitSpec, tl: Timeline) -> None:
-        """Book the unit's use of depot, shipping, ports and rail."""
+    def take(self, spec: UnitSpec, tl: Timeline, sign: int = 1) -> None:
+        """Book the unit's use of depot, shipping, ports and rail (`sign` -1: give it back)."""
         move = spec.moves[tl.move]
         if spec.origin in self.depot:
             depot = self.depot[spec.origin]
             for d in range(tl.mobilize, tl.mobilize + spec.mobilization_days):
-                depot[d] -= spec.men
+                depot[d] -= sign * spec.men
         for facility in spec.facilities(move):
             for day, amount in tl.legs.get(facility[0], ()):
-                self.free[facility][day] -= amount
+                self.free[facility][day] -= sign * amount
         if move.sea is not None:
             assert tl.sail is not None
             first = _first_day(tl.legs.get("embark", ()), tl.sail)
             landed = tl.sail + move.sail_days
             back = tl.sail + move.cycle_days + _last_day(tl.legs.get("debark", ()), landed) - landed
             for d in range(first, back):
-                self.ship[d] -= spec.lift
+                self.ship[d] -= sign * spec.lift
+
+    def copy(self) -> Profiles:
+        """An independent copy of what is left of every resource."""
+        out = object.__new__(Profiles)
+        out.inst = self.inst
+        out.ship = list(self.ship)
+        out.free = {f: list(days) for f, days in self.free.items()}
+        out.depot = {r: list(days) for r, days in self.depot.items()}
+        return out
 
     def place(self, spec: UnitSpec, target: int | None = None) -> Timeline | None:
         """The unit's earliest-arriving timeline over its moves (ties: the first listed), booked;
@@ -303,12 +326,12 @@ def earliest_arrival(spec: UnitSpec) -> int:
 def journey_priority(spec: UnitSpec) -> tuple[int, int, float, str]:
     """Priority rule (smaller first): required units, then the latest possible arrival first
     (the classic longest-path rule), then the most combat value per ton."""
-    return (0 if spec.required else 1, -earliest_arrival(spec), -combat_per_ton(spec), spec.id)
+    return (0 if spec.required else 1, -earliest_arrival(spec), -combat_density(spec), spec.id)
 
 
-def combat_per_ton(spec: UnitSpec) -> float:
-    """Combat value per ton of ship space; a unit that takes none (no men, horses or cargo,
-    or a range moved to zero) counts as one ton, so the rule never divides by zero."""
+def combat_density(spec: UnitSpec) -> float:
+    """Combat value per ton of ship space; a unit that takes none (lift 0, as a correction
+    search may try) counts as taking one ton."""
     return spec.combat / max(spec.lift, 1)
 
 
@@ -516,7 +539,7 @@ RULES: dict[str, Priority] = {
     ),
     "largest_lift": lambda s: (0 if s.required else 1, -s.lift, s.id),
     "combat_density": lambda s: (
-        -combat_per_ton(s),
+        -combat_density(s),
         0 if s.required else 1,
         -earliest_arrival(s),
         s.id,

@@ -14,6 +14,7 @@ from kantokuen.models.case import (
     LEVER_NAMES,
 )
 from kantokuen.models.instance import BP, MILLI, Instance
+from kantokuen.models.paths import days as days  # the explanations import it from here
 from kantokuen.models.soviet import detection_day
 from kantokuen.planner.certificate import required_by
 from kantokuen.planner.conflicts import (
@@ -37,11 +38,6 @@ def member_label(name: str) -> str:
     if name.startswith(LEVER_PREFIX):
         return LEVER_NAMES.get(name[len(LEVER_PREFIX) :], name)
     return CRITERION_NAMES.get(name, name)
-
-
-def days(n: int) -> str:
-    """`1 day`, `3 days`."""
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def pretty(day: dt.date) -> str:

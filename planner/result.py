@@ -52,6 +52,10 @@ CORRECTION_SHARE = 0.25
 """A no-go's cheapest corrections may take this share of the time limit, after the conflict:
 enough for the shipped cases (under a second), and a hard case does not turn a quick no-go
 into a wait for the whole limit."""
+CORRECTION_SECONDS = 3.0
+"""...and never more than this many seconds: on max-north-34div the search finds no correction
+in the whole 15 s the share gave it at the default limit, and the no-go waited for it (speed
+notes, issue 17); the shipped cases that have corrections find them in about a second."""
 CORRECTION_CHECK_SHARE = 0.1
 CORRECTION_CHECK_SECONDS = 3.0  # each CP-SAT check of the search: a share, at most this
 
@@ -78,7 +82,8 @@ def solve(loaded: LoadedCase, options: SolveOptions | None = None, corrections: 
         conflict = list(core.members)
         explanation = describe(inst, core)
         if corrections and core.feasible_without_criteria and core.proven_minimal:
-            share = min(deadline, time.perf_counter() + CORRECTION_SHARE * options.time_limit)
+            spend = min(CORRECTION_SHARE * options.time_limit, CORRECTION_SECONDS)
+            share = min(deadline, time.perf_counter() + spend)
             check = min(CORRECTION_CHECK_SHARE * options.time_limit, CORRECTION_CHECK_SECONDS)
             cheapest = cheapest_of(inst, core.members, corrections, check, share)
         explain_seconds = time.perf_counter() - started

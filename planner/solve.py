@@ -23,9 +23,23 @@ from kantokuen.models.instance import Facility, Instance
 from kantokuen.models.plan import Plan, Status, UnitPlan
 from kantokuen.models.verify import Violation, handled, objective_terms, verify
 from kantokuen.planner.certificate import no_go_certificate
-from kantokuen.planner.heuristics import earliest_arrival, iterated_list_schedule, relaxation_bound
+from kantokuen.planner.heuristics import (
+    Schedule,
+    earliest_arrival,
+    iterated_list_schedule,
+    relaxation_bound,
+)
+from kantokuen.planner.lns import SHARE as LNS_SHARE
+from kantokuen.planner.lns import improve, steps_for
 from kantokuen.planner.model import Model, UnitVars, build, queue_days, symmetry_groups
-from kantokuen.planner.solver import DETERMINISTIC_PER_SECOND, Run, Search, new_solver, run
+from kantokuen.planner.solver import (
+    DETERMINISTIC_PER_SECOND,
+    WALL_SLACK,
+    Run,
+    Search,
+    new_solver,
+    run,
+)
 from kantokuen.planner.solver import PlannerBug as PlannerBug  # callers import it from here too
 
 
@@ -50,7 +64,7 @@ class Outcome:
     bound: dict[str, int]
     seconds: float
     stages: tuple[str, ...] = ()
-    # Seconds per phase (build, warm_start, solve_<stage>, verify); wall_cap_<stage>: the wall
+    # Seconds per phase (build, warm_start, lns, solve_<stage>, verify); wall_cap_<stage>: the wall
     # cap (seconds) ended that stage; presolve_retry_<stage>: seconds lost to the presolve crash.
     timings: dict[str, float] = field(default_factory=dict)
     certificate: dict[str, Any] | None = None  # a no-go's certificate (planner.certificate)
@@ -163,6 +177,7 @@ class Tuning:
     lp_subsolvers: bool = (
         True  # interleave the default and max-LP searches (else CP-SAT's portfolio)
     )
+    lns: bool = True  # neighbourhood search around the warm start on large cases (planner/lns)
 
 
 WARM_START_SHARE = 0.1  # of the time limit, for the warm start (the stages' budget is the rest)
@@ -176,9 +191,11 @@ def warm_start_passes(inst: Instance, time_limit: float) -> int:
     return max(4, min(64, int(WARM_START_SHARE * time_limit / per_pass)))
 
 
-def _warm_start(inst: Instance, options: SolveOptions, lower: int | None) -> Plan | None:
-    """A verified list-scheduling plan, or None when list scheduling finds no X-Day."""
-    return list_plan(inst, warm_start_passes(inst, options.time_limit), options.seed, lower)
+def _warm_start(inst: Instance, options: SolveOptions, lower: int | None) -> Schedule:
+    """The best of the warm start's list schedules (its plan is verified before use)."""
+    return iterated_list_schedule(
+        inst, warm_start_passes(inst, options.time_limit), options.seed, lower
+    )
 
 
 def list_plan(
@@ -186,13 +203,17 @@ def list_plan(
 ) -> Plan | None:
     """The best of `passes` list schedules as a plan the verifier has passed, or None when list
     scheduling finds no X-Day (which proves nothing: CP-SAT may still find one)."""
-    sched = iterated_list_schedule(inst, passes, seed, stop_at)
-    if sched.plan is None:
+    return _verified(inst, iterated_list_schedule(inst, passes, seed, stop_at).plan)
+
+
+def _verified(inst: Instance, plan: Plan | None) -> Plan | None:
+    """The plan once the verifier has passed it (a plan it fails is a planner bug)."""
+    if plan is None:
         return None
-    violations = verify(inst.case, sched.plan)
+    violations = verify(inst.case, plan)
     if violations:
         raise PlannerBug(violations)
-    return sched.plan
+    return plan
 
 
 def in_symmetry_order(m: Model, plan: Plan) -> Plan:
@@ -300,7 +321,8 @@ def keep_split_pattern(m: Model, plan: Plan) -> None:
 
 
 TIDY = "arrival_days"
-TIDY_SHARE = 0.1  # of the time limit, kept for the tidy-up stage
+TIDY_SHARE = 0.1  # of the time limit, kept for the tidy-up stage...
+TIDY_SECONDS = 0.5  # ...at most this: it is best effort and was most of every go's solve time
 TIDY_GAP = 0.01  # the tidy-up stops once within 1% of its bound
 
 
@@ -333,7 +355,7 @@ def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple
 def _stage_budget(left: float, stage: int, stages: int, time_limit: float) -> float:
     """The first stage decides go/no-go and X-Day: most of the `left` seconds; the other proven
     stages share the rest but for a small reserve, which is the tidy-up's (last stage) budget."""
-    reserve = min(left, TIDY_SHARE * time_limit)
+    reserve = min(left, TIDY_SHARE * time_limit, TIDY_SECONDS)
     if stage == stages - 1:
         return reserve
     proven_left = stages - 1 - stage
@@ -350,11 +372,32 @@ def _note_run(timings: dict[str, float], term: str, done: Run, solver: cp_model.
         timings[f"presolve_retry_{term}"] = round(done.presolve_retry, 4)
 
 
+def usable_hint(inst: Instance, hint: Plan | None) -> Plan | None:
+    """A plan found for a neighbouring case (a sweep's point next to this one) as a warm start
+    here: its timelines with this case's North share (an `auto` share keeps the plan's), if
+    the verifier passes it for this case; else None."""
+    if hint is None or [u.id for u in hint.units] != [s.id for s in inst.units]:
+        return None
+    chosen = hint.north_share_bp if inst.auto_share else 0
+    plan = hint.model_copy(update={"north_share_bp": inst.plan_share_bp(hint.x_day, chosen)})
+    return None if verify(inst.case, plan) else plan
+
+
+def better_start(inst: Instance, a: Plan | None, b: Plan | None) -> Plan | None:
+    """The better of two verified plans in the order of the stages (X-Day, North share when
+    `auto`, ton-days, arrival days); `a` on a tie."""
+    if a is None or b is None:
+        return a or b
+    terms_a, terms_b = objective_terms(inst.case, a), objective_terms(inst.case, b)  # in order
+    return b if tuple(terms_b.values()) < tuple(terms_a.values()) else a
+
+
 def plan_case(
     inst: Instance,
     options: SolveOptions,
     tuning: Tuning | None = None,
     deadline: float | None = None,
+    hint: Plan | None = None,
 ) -> Outcome:
     """Earliest X-Day and its plan, lexicographically optimal in the secondary terms.
 
@@ -370,6 +413,10 @@ def plan_case(
     the caller's is sooner than the time limit from now); a stage it ends is in `timings` as
     `wall_cap_<term>`, and a stage solved again after the presolve crash as
     `presolve_retry_<term>`.
+
+    `hint`: a plan of a neighbouring case (see `usable_hint`), only ever a warm start: the
+    better of it and the list schedule starts the search; every stage still runs or is proven
+    as without it, and the plan returned passes the verifier as always.
     """
     tuning = tuning or Tuning()
     started = time.perf_counter()
@@ -378,6 +425,12 @@ def plan_case(
     extraction = min(0.1 * options.time_limit, 1e-4 * len(inst.units))
     deadline = min(started + options.time_limit, deadline or float("inf")) - extraction
     warm_share = WARM_START_SHARE * options.time_limit if tuning.warm_start else 0.0
+    # Issue 17 hook: the neighbourhood search's steps are charged their nominal share too.
+    lns_steps = steps_for(inst, options.time_limit) if tuning.warm_start and tuning.lns else 0
+    if lns_steps:
+        warm_share += LNS_SHARE * options.time_limit
+    # Safety net: the steps stop once the warm start and they have had twice their shares.
+    lns_deadline = min(started + WALL_SLACK * warm_share, deadline)
     left = options.time_limit - extraction - warm_share  # seconds of budget for the stages
     search: Search = "lp" if tuning.lp_subsolvers else "portfolio"
     timings: dict[str, float] = {}
@@ -411,8 +464,21 @@ def plan_case(
         ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
     )
     mark = lap("build", mark)
-    incumbent = _warm_start(inst, options, lower) if tuning.warm_start else None
+    warm = _warm_start(inst, options, lower) if tuning.warm_start else None
+    incumbent = _verified(inst, warm.plan) if warm is not None else None
+    if hint is not None:
+        incumbent = better_start(inst, incumbent, usable_hint(inst, hint))
     mark = lap("warm_start", mark)
+    if warm is not None and incumbent is not None and lns_steps:
+        # Issue 17 hook: large-neighbourhood search around the warm start (planner/lns.py).
+        better, _ = improve(inst, warm, lns_steps, options.seed, lower, lns_deadline)
+        if time.perf_counter() >= lns_deadline:
+            # The clock, not the step count, may have ended it: its answer may then depend on
+            # machine load (as with a stage's wall cap).
+            timings["wall_cap_lns"] = round(lns_deadline - started, 4)
+        if better is not warm:
+            incumbent = better_start(inst, incumbent, _verified(inst, better.plan))
+        mark = lap("lns", mark)
     m.cp.add(m.x_day >= lower)
     if incumbent is not None:
         m.cp.add(m.x_day <= incumbent.x_day)
@@ -452,6 +518,9 @@ def plan_case(
         )
         if term == TIDY:
             solver.parameters.relative_gap_limit = TIDY_GAP
+            # Presolve was most of the tidy-up's time on the historical case and bought it
+            # nothing: the hinted plan is kept or improved, and the 1% gap reached either way.
+            solver.parameters.cp_model_presolve = False
         done = run(solver, m.cp)
         mark = lap(f"solve_{term}", mark)
         left -= solver.deterministic_time / DETERMINISTIC_PER_SECOND[search]

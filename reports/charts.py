@@ -29,8 +29,10 @@ from matplotlib.lines import Line2D  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 from matplotlib.ticker import FuncFormatter, MaxNLocator  # noqa: E402
 
+from kantokuen.models.paths import words  # noqa: E402
 from kantokuen.models.plan import UNIT_LEGS  # noqa: E402
-from kantokuen.reports.facts import LEG_LABELS, View, date_of, day_of, short_date, to_date, words  # noqa: E402
+from kantokuen.reports.facts import LEG_LABELS, View  # noqa: E402
+from kantokuen.reports.subject import date_of, day_of, short_date, to_date  # noqa: E402
 
 if TYPE_CHECKING:
     from matplotlib.typing import LineStyleType, RcKeyType
@@ -983,7 +985,7 @@ def lever_label(path: str | None) -> str:
 
 
 def lever_value(path: str | None, value: Any) -> str:
-    from kantokuen.reports.facts import value_text
+    from kantokuen.reports.subject import value_text
 
     if value is None:
         return ""

@@ -10,13 +10,10 @@ from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
+from kantokuen.models.paths import days
+
 if TYPE_CHECKING:
     from kantokuen.analysis.explain import ExplainReport
-
-
-def days(n: int) -> str:
-    """`1 day`, `3 days`."""
-    return f"{n} day" if n == 1 else f"{n} days"
 
 
 def date_ranges(isos: list[str], most: int = 4) -> str:

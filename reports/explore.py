@@ -12,9 +12,9 @@ from typing import Any
 
 from kantokuen.models.case import CRITERION_LABELS, Case
 from kantokuen.models.errors import CaseError, Problem
-from kantokuen.models.paths import path_label
+from kantokuen.models.paths import long_date, path_label
 from kantokuen.reports.charts import Chart, _date_axis, _num, _style, to_svg
-from kantokuen.reports.facts import long_date, number, short_date
+from kantokuen.reports.subject import number, short_date
 
 #: Keys an explore object has (the JSON contract of `explore --json`).
 REQUIRED = ("p_go", "p_go_interval", "x_day_quantiles", "sensitivity", "boxes", "policies")

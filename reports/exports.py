@@ -25,8 +25,9 @@ from typing import Any
 
 from kantokuen.models.errors import CaseError, Problem
 from kantokuen.models.plan import UNIT_LEGS
-from kantokuen.reports.facts import View, date_of, day_of
+from kantokuen.reports.facts import View
 from kantokuen.reports.network import Network, build_network
+from kantokuen.reports.subject import date_of, day_of
 
 TABLES = ("units", "arrivals", "network", "fronts")
 

@@ -17,6 +17,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
 from kantokuen.models import __version__
+from kantokuen.models.paths import long_date
 from kantokuen.reports.charts import (
     Chart,
     gantt_chart,
@@ -26,16 +27,8 @@ from kantokuen.reports.charts import (
     utilization_chart,
 )
 from kantokuen.reports.explore import ExploreView
-from kantokuen.reports.facts import (
-    LEG_LABELS,
-    ComparisonRow,
-    Subject,
-    View,
-    comparison_rows,
-    long_date,
-    number,
-    short_date,
-)
+from kantokuen.reports.facts import LEG_LABELS, ComparisonRow, View, comparison_rows
+from kantokuen.reports.subject import Subject, number, short_date
 from kantokuen.reports.sweep import Sweep
 from kantokuen.reports.theatre_map import map_chart
 

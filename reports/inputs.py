@@ -18,7 +18,7 @@ from kantokuen.models.case import Case
 from kantokuen.models.errors import CaseError, Problem
 from kantokuen.models.plan import Result
 from kantokuen.models.scenarios import load, with_overrides
-from kantokuen.reports.facts import Subject
+from kantokuen.reports.subject import Subject
 
 HINT_RESULT = "make one with `kantokuen solve CASE --json -o FILE`"
 

@@ -10,20 +10,13 @@ from collections.abc import Callable
 from typing import Any
 
 from kantokuen.models.case import CRITERION_LABELS
+from kantokuen.models.paths import long_date
 from kantokuen.models.plan import Result
 from kantokuen.reports.certificate import certificate_lines
 from kantokuen.reports.charts import lever_label
 from kantokuen.reports.explore import explore_markdown
-from kantokuen.reports.facts import (
-    Subject,
-    View,
-    comparison_rows,
-    date_of,
-    day_of,
-    long_date,
-    number,
-    short_date,
-)
+from kantokuen.reports.facts import View, comparison_rows
+from kantokuen.reports.subject import Subject, date_of, day_of, number, short_date
 from kantokuen.reports.sweep import MAX_PANELS, Sweep
 from kantokuen.reports.text import share_text
 
@@ -296,12 +289,23 @@ def _result_lines(v: View, route_words: Callable[[View, str], str]) -> list[str]
     lines += [
         _md(
             f"Case {r.case} from {r.case_file} (fingerprint {r.case_hash}); solver status "
-            f"{r.status.value}, {r.solve_seconds:.2f} s, seed {r.seed}, {r.workers} workers; "
-            f"kantokuen {r.version}."
+            f"{r.status.value}{verification_words(r)}, {r.solve_seconds:.2f} s, seed {r.seed}, "
+            f"{r.workers} workers; kantokuen {r.version}."
         ),
         "",
     ]
     return lines
+
+
+def verification_words(r: Result) -> str:
+    """What the independent verifier checked: a go's plan, a no-go's certificate (or why not)."""
+    if r.go:
+        return ", plan checked by the independent verifier"  # an unverified plan is never output
+    if r.verified:
+        return ", the no-go's certificate checked by the independent verifier"
+    if r.status.value == "INFEASIBLE":
+        return f", not verified ({r.verification or 'no certificate'})"
+    return ""
 
 
 def strength_table(v: View) -> tuple[list[str], list[list[str]]]:

@@ -13,11 +13,12 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from kantokuen.models.case import Case, Location
+from kantokuen.models.paths import long_date
 from kantokuen.models.plan import Result
-from kantokuen.reports.facts import View, date_of, day_of, long_date
-from kantokuen.reports.geography import BBox
+from kantokuen.reports.facts import View
+from kantokuen.reports.geography import BBox, Point
+from kantokuen.reports.subject import date_of, day_of
 
-Point = tuple[float, float]  # (longitude, latitude)
 MARGIN_DEGREES = 2.0  # room around the outermost place on a map
 
 

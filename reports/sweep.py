@@ -1,5 +1,6 @@
 """A sweep store (SQLite, written by `kantokuen sweep`) read for the report: a grid of answers;
-and the summary table `kantokuen sweep` prints (from analysis.sweep's `Summary`).
+the summary table `kantokuen sweep` prints (from analysis.sweep_summary's `Summary`); and the
+progress bar it shows while points land.
 
 The report reads the documented `points` and `meta` tables directly, read-only, so it needs
 nothing from analysis/ and never changes a store a sweep may still be writing.
@@ -17,11 +18,13 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from kantokuen.models.errors import CaseError, Problem
+from kantokuen.models.paths import long_date
 from kantokuen.reports.charts import Chart, heatmap_chart, lever_label, lever_value
-from kantokuen.reports.facts import long_date, short_date
+from kantokuen.reports.subject import short_date
 
 if TYPE_CHECKING:
-    from kantokuen.analysis.sweep import LeverValueSummary, Summary
+    from kantokuen.analysis.sweep_run import SweepRun
+    from kantokuen.analysis.sweep_summary import LeverValueSummary, Summary
 
 REQUIRED_COLUMNS = {
     "levers",
@@ -381,3 +384,52 @@ def print_summary(summary: Summary, console: Any, title: str) -> None:
                 end_section=i == len(cells) - 1,
             )
     console.print(breakdown)
+
+
+# --- the progress bar in the terminal (`kantokuen sweep`) --------------------------------------
+
+
+class SweepProgress:
+    """A rich progress bar with ETA, counting go answers as points land."""
+
+    def __init__(self, console: Any) -> None:
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self.console = console
+        self.progress = Progress(
+            TextColumn("[bold]sweep[/]"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[go]} go, {task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console,
+            transient=False,
+        )
+        self.task: Any = None
+        self.go = self.failed = 0
+
+    def started(self, run: SweepRun) -> None:
+        if run.skipped:
+            self.console.print(
+                f"{run.skipped} of {run.total} points already in the store; solving {run.todo}."
+            )
+        self.task = self.progress.add_task("sweep", total=run.todo, go=0, failed=0)
+        self.progress.start()
+
+    def point(self, row: dict[str, Any]) -> None:
+        self.go += bool(row.get("go"))
+        self.failed += bool(row.get("error"))
+        self.progress.update(self.task, advance=1, go=self.go, failed=self.failed)
+
+    def stop(self) -> None:
+        if self.task is not None:
+            self.progress.stop()

@@ -17,9 +17,10 @@ import math
 from dataclasses import dataclass
 
 from kantokuen.reports.charts import JAPANESE, SOVIET, Chart
-from kantokuen.reports.facts import View, number
-from kantokuen.reports.geography import CREDIT, BBox, Outlines, outlines
-from kantokuen.reports.network import Front, Link, Network, Point, build_network, has_coordinates
+from kantokuen.reports.facts import View
+from kantokuen.reports.geography import CREDIT, BBox, Outlines, Point, outlines
+from kantokuen.reports.network import Front, Link, Network, build_network, has_coordinates
+from kantokuen.reports.subject import number
 
 MAP_WIDTH = 720.0  # user units of one map; the page scales the SVG to its column
 PANEL_WIDTH = 420.0  # one map of several side by side

@@ -590,11 +590,6 @@ def _tighten_halving(draw: st.DrawFn, data: Data) -> None:
     crit["fraction"] = round(crit["fraction"] * draw(st.sampled_from([0.5, 0.8, 0.95])), 2)
 
 
-def _order_day(data: Data) -> int:
-    start = dt.date.fromisoformat(data["calendar"]["start"])
-    return (dt.date.fromisoformat(data["levers"]["mobilization_order"]) - start).days
-
-
 def _earlier(draw: st.DrawFn, date: str, not_before: str) -> str:
     new = dt.date.fromisoformat(date) - dt.timedelta(days=draw(st.integers(1, 4)))
     return max(new, dt.date.fromisoformat(not_before)).isoformat()

@@ -1,8 +1,9 @@
-"""Imports point one way, `cli → analysis, reports → planner → models` (DESIGN §3), checked in
-the sources at any depth (a function-level import counts) and, where it matters, in a fresh
-interpreter: models/ never imports ortools or click; planner/ nothing of analysis/, reports/ or
-the CLI; analysis/ neither reports/ nor the CLI, and renders nothing; reports/ render and never
-solve. The verifier stands alone."""
+"""Imports point one way, `cli → commands → analysis, reports → planner → models` (DESIGN §3),
+checked in the sources at any depth (a function-level import counts) and, where it matters, in a
+fresh interpreter: models/ never imports ortools or click; planner/ nothing of analysis/,
+reports/ or the CLI; analysis/ neither reports/ nor the CLI, and renders nothing; reports/ render
+and never solve; commands/ never import cli.py, and nothing but cli.py imports commands/. The
+verifier stands alone."""
 
 from __future__ import annotations
 
@@ -95,6 +96,7 @@ def test_independent_sources_import_nothing_of_the_planner(module: str) -> None:
 # --- One way: what each layer may not import ---------------------------------------------------
 
 TOP = ("kantokuen.cli", "kantokuen.api")  # the command line and the Python API sit above it all
+COMMANDS = ("kantokuen.commands",)  # the commands of cli.py; only cli.py puts them to use
 SOLVING = (
     "kantokuen.planner.solve",
     "kantokuen.planner.result",
@@ -105,12 +107,16 @@ SOLVING = (
 RENDERING = ("rich.console", "rich.table", "rich.text", "matplotlib", "jinja2", "kantokuen.reports")
 BANNED = {
     "models": ("kantokuen.planner", "kantokuen.analysis", "kantokuen.reports", "ortools", "click")
-    + TOP,
-    "planner": ("kantokuen.analysis", "kantokuen.reports", *TOP),
+    + TOP
+    + COMMANDS,
+    "planner": ("kantokuen.analysis", "kantokuen.reports", *TOP, *COMMANDS),
     # analysis/ computes; reports/ draws its tables (a progress bar while solving is allowed)
-    "analysis": (*RENDERING, *TOP),
+    "analysis": (*RENDERING, *TOP, *COMMANDS),
     # reports/ render, never solve: no planner solving, no CP-SAT
-    "reports": (*SOLVING, *TOP),
+    "reports": (*SOLVING, *TOP, *COMMANDS),
+    # commands/ use the API, analysis/, reports/, planner/ and models/ below them, never cli.py
+    # above (it imports them: the options and exit codes they share are in commands/common.py)
+    "commands": ("kantokuen.cli",),
 }
 
 
@@ -202,6 +208,28 @@ def test_importing_reports_loads_no_solver() -> None:
         [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
     )
     assert out.stdout.strip() == "[]"
+
+
+def test_only_the_cli_imports_the_commands() -> None:
+    """commands/ hang off cli.py alone: no layer, the Python API or a benchmark imports them (at
+    any depth, type-only imports too), so a command is never a library another part leans on."""
+    sources = [ROOT / "cli.py", ROOT / "kantokuen" / "__init__.py", ROOT / "kantokuen" / "api.py"]
+    sources += [path for layer in BANNED if layer != "commands" for path in _sources(layer)]
+    sources += sorted((ROOT / "benchmarks").glob("*.py"))
+    importers = [
+        path.relative_to(ROOT).as_posix()
+        for path in sources
+        if any(_under(name, COMMANDS) for name in _imports(path))
+    ]
+    assert importers == ["cli.py"]
+
+
+def test_the_cli_is_only_the_group_and_its_error_boundary() -> None:
+    """cli.py puts the commands on the click group and turns errors into exit codes: of kantokuen
+    it imports only commands/ and the error type, so no command's work creeps back into it."""
+    ours = [name for _, name in _runtime_imports(ROOT / "cli.py") if name.startswith("kantokuen")]
+    allowed = ("kantokuen.commands", "kantokuen.models.errors")
+    assert ours and all(_under(name, allowed) for name in ours), ours
 
 
 def test_layers_are_all_checked() -> None:

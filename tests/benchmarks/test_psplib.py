@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.psplib_core import (
+    VARIANTS,
     check_schedule,
     incompatibility_cliques,
     read_instance,
@@ -71,6 +72,13 @@ def tiny(tmp_path) -> str:
 def test_tiny_instance_optimum(tiny: str) -> None:
     """Makespan 6, proven: the lower bound equals it."""
     result = solve_rcpsp(read_instance(tiny), time_limit=10, workers=1)
+    assert (result.makespan, result.status, result.lower_bound) == (6, "OPTIMAL", 6)
+
+
+@pytest.mark.parametrize("variant", list(VARIANTS))
+def test_every_ablation_variant_proves_the_tiny_optimum(tiny: str, variant: str) -> None:
+    """Each device tried on j3029_3 (issue 17) still proves makespan 6 on the tiny instance."""
+    result = solve_rcpsp(read_instance(tiny), time_limit=10, workers=2, variant=variant)
     assert (result.makespan, result.status, result.lower_bound) == (6, "OPTIMAL", 6)
 
 

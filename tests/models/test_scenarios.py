@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from pathlib import Path
 
@@ -26,6 +27,18 @@ def test_base_case_is_not_changed() -> None:
     base = load(MINI)
     load(MINI, "small-pool")
     assert base.case.shipping.pool[0].tons == 20000 and base.overrides == ()
+
+
+def test_overrides_never_change_the_parsed_file() -> None:
+    """Overrides copy only what they change: the parsed file (shared by every later load and
+    every sweep point) keeps its data, and one override does not leak into the next case."""
+    base = load(MINI)
+    before = copy.deepcopy(base.doc.data)
+    changed = with_overrides(base, {"shipping.pool.0.tons": 12345, "levers.north_share": 0.4})
+    other = with_overrides(base, {"levers.north_share": 0.6})
+    assert changed.case.shipping.pool[0].tons == 12345
+    assert other.case.shipping.pool[0].tons == 20000 and other.case.levers.north_share == 0.6
+    assert base.doc.data == before
 
 
 def test_scenario_builds_on_scenarios() -> None:
