@@ -2,18 +2,18 @@
 
 Each test checks one or more of docs/history.md's "Facts to reproduce" (F01-F37), named by id in
 its docstring, with the tolerance the document gives; the sources are the ones that table cites.
-A fact the rebuilt case cannot reproduce is listed, with the reason, in docs/history.md's "What
-the shipped case does differently from the record", and where the gap is a number the test
-below asserts the documented gap (so a change that closes or widens it fails here and the
-document has to follow).
+A fact the rebuilt case cannot reproduce is listed, with the reason, in docs/history.md's "Facts
+the rebuilt case does not reproduce" (G1-G8); where the gap is a number, a test asserts the
+documented gap, so a change that closes or widens it fails here and the document has to follow.
 
-Two kinds of fact. A fact about the plan (F22-F30, F36) checks the case's numbers and criteria.
-A fact about the record checks what the case computes: the Soviet side day by day from its
-schedules (no solve), and the Japanese movement of the record's force (scenario `historical`)
-solved with the go/no-go criteria off, so what is left is the logistics. The planner gives the
-earliest plan the logistics allow: a dated fact of the record ("X had reached Y by D") is
-reproduced when the plan gets there no later than D plus the tolerance. Two solves in all, each
-once per module: the record's movement and the record itself (a certified no-go).
+A fact about the plan (F22-F30, F36) checks the case's numbers and criteria. A fact about the
+record checks what the case computes: the Soviet side day by day from its schedules (no solve);
+the record itself, a certified no-go (one solve, ~10 s with its explanation); the home
+divisions' own chains and the July landing bound by arithmetic on the case; and, in the slow run
+only, the record's force moved with every go/no-go criterion off (the logistics alone), which
+the solver does not prove earliest within minutes (docs/history.md, G8): those facts hold for
+the best plan it finds. The last tests check README's table of the historical case against the
+golden answers, and that `halving-met`'s rate is the computed one.
 """
 
 from __future__ import annotations
