@@ -160,3 +160,4 @@ def test_the_shipped_case_declares_ranges_that_hold_its_values() -> None:
     far = case.uncertainties["fronts.far_eastern.withdrawals.1.cumulative"]
     assert (far.low, far.high) == (2.025, 4.05)  # 0.675 (A10) of A09's 3-6 div.-eq. by 10 Aug
     assert unranged_assumptions(case) == []  # `validate` warns about none
+    assert len(case.uncertainties) == 132  # README, "How sure? explore"
