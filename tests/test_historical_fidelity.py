@@ -78,7 +78,8 @@ def record() -> Result:
 def movement() -> Result:
     """The record's force moved with every go/no-go criterion off (the logistics alone)."""
     result = solve(load(CASE, "historical", MOVEMENT_ONLY), OPTIONS)
-    assert result.status == Status.OPTIMAL and result.go, result.status
+    # A verified plan; its X-Day is not proven earliest within the limit (docs/history.md, G8).
+    assert result.go and result.verified, result.status
     return result
 
 
