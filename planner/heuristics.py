@@ -230,6 +230,7 @@ class Profiles:
         out = object.__new__(Profiles)
         out.inst = self.inst
         out.ship = list(self.ship)
+        out.rates = self.rates  # never changed once made
         out.free = {f: list(days) for f, days in self.free.items()}
         out.depot = {r: list(days) for r, days in self.depot.items()}
         return out
