@@ -68,7 +68,9 @@ def test_cases_lists_every_bundled_case_with_its_title() -> None:
     assert result.exit_code == 0
     lines = result.output.splitlines()
     assert [line.split()[0] for line in lines] == NAMES
-    assert lines[0].endswith("Kantokuen 1941 - the crash schedule against the Soviet Far East")
+    assert lines[0].endswith(
+        "Kantokuen 1941 - the Kwantung Army's special manoeuvres against the Soviet Far East"
+    )
     assert lines[-1].endswith("Two divisions, one port, one strait")
 
 

@@ -17,6 +17,7 @@ from tests.golden import (
     BASE,
     KEYS,
     PROVEN,
+    UNPROVEN,
     answer,
     case_files,
     differences,
@@ -26,9 +27,9 @@ from tests.golden import (
     relative,
 )
 
-# Points whose solve takes more than ~20 s with one worker (none since the explanation's
-# checks are settled by arithmetic first and bounded by the time limit).
-SLOW: set[tuple[str, str]] = set()
+# Points whose solve takes more than ~20 s with one worker: the unproven points of the rebuilt
+# historical case, which run to the time limit, and late-autumn (its no-go's explanation).
+SLOW: set[tuple[str, str]] = set(UNPROVEN) | {("cases/kantokuen_1941.yaml", "late-autumn")}
 
 
 def golden_points() -> list[pytest.param]:
@@ -58,10 +59,13 @@ def test_every_case_and_scenario_has_a_golden_result() -> None:
 
 
 def test_golden_results_are_proven_answers() -> None:
-    """Only proven answers are golden: OPTIMAL (go) or INFEASIBLE (no-go, with its conflict)."""
+    """Only proven answers are golden, OPTIMAL (go) or INFEASIBLE (no-go, with its conflict),
+    except the points tests/golden.py declares unproven."""
     for case_file in case_files():
         for point, result in read_golden(case_file)["results"].items():
             assert set(result) == set(KEYS), (case_file, point)
+            if (relative(case_file), point) in UNPROVEN and result["status"] not in PROVEN:
+                continue  # declared in tests/golden.py, with the reason
             assert result["status"] in PROVEN, (case_file, point)
             assert result["go"] == (result["status"] == "OPTIMAL"), (case_file, point)
             assert bool(result["conflict"]) == (not result["go"]), (case_file, point)

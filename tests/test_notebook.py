@@ -20,6 +20,6 @@ def test_the_example_notebook_runs(tmp_path: Path) -> None:
     outputs = [o for cell in notebook.cells for o in cell.get("outputs", [])]
     printed = "".join(o.get("text", "") for o in outputs if o["output_type"] == "stream")
     assert "historical   no-go (verified: True)" in printed
-    assert "halving-met  go, X-Day 1941-" in printed
+    assert "crash-schedule go, X-Day 1941-" in printed
     plots = [o for o in outputs if "image/png" in o.get("data", {})]
     assert len(plots) == 2

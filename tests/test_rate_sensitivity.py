@@ -19,7 +19,10 @@ part spilling into the next day):
 For a 10% cut of a facility busy 36 days that is 5 days; the old month-long jump fails it. The
 left side is monotonicity: the slower plan still works at the faster rate (checked when both
 answers are proven). An X-Day not proven within the time limit counts at its widest: the
-slower rate's plan against the faster rate's proven bound (`worst_delta`).
+slower rate's plan against the faster rate's proven bound (`worst_delta`) - except when the
+faster rate's X-Day itself is not proven (the rebuilt case, issue 14: its bound stays about ten
+days below every plan whatever the rate), where the plans found are compared (`plans_delta`).
+The solving tests are `slow`: on the rebuilt case each solve runs to its 120 s limit.
 
 Solving every facility takes a few minutes (`python -m benchmarks sensitivity`, whose numbers
 are in BENCHMARKS.md), so the tests solve the binding port and the binding line, chosen from the
@@ -83,11 +86,21 @@ def binding(kind: str) -> Facility:
     return max(chosen, key=lambda f: (base.last[f.id], base.spans[f.id]))
 
 
+@pytest.mark.slow
 def test_the_movement_alone_is_a_go() -> None:
     base = solved()
     assert base.completion is not None and base.lower is not None
 
 
+def plans_delta(fast: Movement, slow: Movement) -> int:
+    """When the faster rate's X-Day is not proven earliest (the rebuilt historical case: the
+    solver's bound stays about ten days below its plans, docs/history.md G8), its bound says
+    nothing about the rate: compare the plans found, the slower rate's against the faster's."""
+    assert slow.completion is not None and fast.completion is not None
+    return slow.completion - fast.completion
+
+
+@pytest.mark.slow  # six solves of the movement at up to 120 s each on the rebuilt case
 @pytest.mark.parametrize("kind", ["port", "rail"])
 @pytest.mark.parametrize("step", STEPS, ids=["minus10", "plus10"])
 def test_ten_percent_at_the_binding_facility_moves_the_completion_by_days(
@@ -99,7 +112,7 @@ def test_ten_percent_at_the_binding_facility_moves_the_completion_by_days(
     assert base.completion is not None and moved.completion is not None, (fac, rate)
     fast, slow = (base, moved) if rate < fac.rate else (moved, base)
     limit = bound(fast.spans[fac.id], max(rate, fac.rate), min(rate, fac.rate))
-    worst = worst_delta(fast, slow)
+    worst = worst_delta(fast, slow) if fast.proven else plans_delta(fast, slow)
     assert worst <= limit, (
         f"{fac.path} {fac.rate} -> {rate}: completion day {base.completion} (bound "
         f"{base.lower}) -> {moved.completion} (bound {moved.lower}): up to {worst} days, more "
@@ -121,6 +134,7 @@ def test_a_quarter_cut_loads_at_every_port() -> None:
             assert cut.ports[fac.id].tons_per_day == rate
 
 
+@pytest.mark.slow
 def test_a_quarter_cut_at_the_binding_port_is_answered() -> None:
     """A GO, or a NO-GO whose certificate the verifier checks (`solved` asserts both)."""
     fac = binding("port")

@@ -158,4 +158,6 @@ def test_the_shipped_case_declares_ranges_that_hold_its_values() -> None:
         case.uncertainties
     )
     far = case.uncertainties["fronts.far_eastern.withdrawals.1.cumulative"]
-    assert (far.low, far.high) == (2.0, 4.0)  # 2/3 of history.md's 3-6 div.-eq. by 10 Aug
+    assert (far.low, far.high) == (2.025, 4.05)  # 0.675 (A10) of A09's 3-6 div.-eq. by 10 Aug
+    assert unranged_assumptions(case) == []  # `validate` warns about none
+    assert len(case.uncertainties) == 132  # README, "How sure? explore"

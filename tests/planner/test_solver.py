@@ -92,7 +92,7 @@ def test_run_says_whether_the_wall_cap_or_the_budget_stopped_it() -> None:
 def test_a_stage_ended_by_the_wall_cap_is_recorded() -> None:
     """With the deadline already past, the one stage that searches is cut by the wall cap, and
     the timings say so."""
-    inst = Instance(load(HISTORICAL, "halving-met").case)
+    inst = Instance(load(HISTORICAL, "crash-schedule").case)
     outcome = plan_case(inst, SolveOptions(time_limit=10, workers=1), deadline=time.perf_counter())
     assert outcome.plan is not None
     assert any(key.startswith("wall_cap_") for key in outcome.timings), outcome.timings

@@ -85,23 +85,23 @@ def test_screenshot_command_writes_a_png(page_go: str, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "scenarios", [("historical",), ("historical", "early-order", "halving-met")]
+    "scenarios", [("historical",), ("historical", "early-order", "crash-schedule")]
 )
 def test_historical_case_reports_load_cleanly(scenarios: tuple[str, ...], tmp_path: Path) -> None:
-    """The shipped case: `historical`, and it compared with `early-order` and `halving-met`."""
+    """The shipped case: `historical`, and it compared with `early-order` and `crash-schedule`."""
     subjects = solved_subjects(str(ROOT / "cases" / "kantokuen_1941.yaml"), scenarios, (), OPTIONS)
     assert [s.result.scenario for s in subjects] == list(scenarios)
     open_report(tmp_path / "r.html", render_html(subjects))
 
 
 def test_the_theatre_map_loads_cleanly(tmp_path: Path) -> None:
-    """The report with the map (`historical`, `halving-met` and both side by side): no console
+    """The report with the map (`historical`, `crash-schedule` and both side by side): no console
     error, no request, every map drawn; and `kantokuen map --png` writes the map as a PNG."""
     from kantokuen.reports.facts import View
     from kantokuen.reports.theatre_map import map_png, map_svg, network_for
 
     subjects = solved_subjects(
-        str(ROOT / "cases" / "kantokuen_1941.yaml"), ("historical", "halving-met"), (), OPTIONS
+        str(ROOT / "cases" / "kantokuen_1941.yaml"), ("historical", "crash-schedule"), (), OPTIONS
     )
     page = render_html(subjects)
     assert page.count('data-chart="map"') == 3

@@ -85,11 +85,11 @@ def test_geojson_validates_and_carries_the_flows(view: View) -> None:
 
 
 def test_geojson_of_the_historical_case_validates() -> None:
-    loaded_view = View(subject(ROOT / "cases" / "kantokuen_1941.yaml", "halving-met"))
+    loaded_view = View(subject(ROOT / "cases" / "kantokuen_1941.yaml", "crash-schedule"))
     data = exports.geojson(loaded_view)
     check_geojson(data)
     lines = [f for f in data["features"] if f["geometry"]["type"] == "LineString"]
-    assert len(lines) == 7 + 10  # every sea route and rail line
+    assert len(lines) == 6 + 13  # every sea route and rail line
     assert sum(f["properties"]["tons"] for f in lines if f["properties"]["kind"] == "sea_route") > 0
 
 
