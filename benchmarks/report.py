@@ -47,15 +47,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(name: str, measured: str, threshold: str, ok: bool | None, how_far: str) -> None:
-        out.append(
-            {
-                "target": name,
-                "measured": measured,
-                "threshold": threshold,
-                "result": "not measured" if ok is None else ("pass" if ok else "FAIL"),
-                "how_far": how_far,
-            }
-        )
+        out.append(_target(name, measured, threshold, ok, how_far))
 
     hist = _row(results, "historical")
     if not hist:
@@ -230,22 +222,12 @@ def _sweep_targets(sw: dict[str, Any] | None) -> list[dict[str, Any]]:
     """Issue 17's sweep targets: throughput (with the previous run's row beside it), the
     bookkeeping per point with a no-op solve, and warm starts between neighbouring points."""
 
-    def row(name: str, measured: str, threshold: str, ok: bool | None, how_far: str) -> Any:
-        result = "not measured" if ok is None else ("pass" if ok else "FAIL")
-        return {
-            "target": name,
-            "measured": measured,
-            "threshold": threshold,
-            "result": result,
-            "how_far": how_far,
-        }
-
     if not sw:
-        return [row(SWEEP_TARGET, "–", "< 60 s for 1,000", None, "")]
+        return [_target(SWEEP_TARGET, "–", "< 60 s for 1,000", None, "")]
     total = sw.get("total_s", sw["seconds"])
     per_1000 = total * 1000 / sw["points"]
     out = [
-        row(
+        _target(
             SWEEP_TARGET,
             f"{sw['points']} points in {total:.1f} s (checking the grid {sw.get('plan_s', 0):.1f}"
             f" s, solving {sw['seconds']:.1f} s; mean point {sw['mean_solve_s']:.3f} s; load "
@@ -260,7 +242,7 @@ def _sweep_targets(sw: dict[str, Any] | None) -> list[dict[str, Any]]:
         prev_total = prev.get("total_s", prev["seconds"])
         prev_1000 = prev_total * 1000 / prev["points"]
         out.append(
-            row(
+            _target(
                 f"… the previous run ({prev.get('started') or 'earlier'})",
                 f"{prev['points']} points in {prev_total:.1f} s (mean point "
                 f"{prev['mean_solve_s']:.3f} s)",
@@ -273,7 +255,7 @@ def _sweep_targets(sw: dict[str, Any] | None) -> list[dict[str, Any]]:
     if book:
         pool, phases = book["sweep"], book["phases_ms"]
         out.append(
-            row(
+            _target(
                 "Sweep bookkeeping per point ≤ 5 ms, measured with a no-op solve (issue 17)",
                 f"{pool['steady_ms_per_point']:.1f} ms a point on the pool ({pool['workers']} "
                 f"workers), {phases['per_point']:.1f} ms of work a point in one process "
@@ -287,7 +269,7 @@ def _sweep_targets(sw: dict[str, Any] | None) -> list[dict[str, Any]]:
     warm = sw.get("warm_start")
     if warm:
         out.append(
-            row(
+            _target(
                 "Sweep: neighbouring points warm-start from each other (issue 17)",
                 warm["measured"],
                 "faster, same proven answers",
@@ -370,15 +352,7 @@ def latency_targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
 
     def add(name: str, measured: str, threshold: str, ok: bool | None, how_far: str) -> None:
-        out.append(
-            {
-                "target": name,
-                "measured": measured,
-                "threshold": threshold,
-                "result": "not measured" if ok is None else ("pass" if ok else "FAIL"),
-                "how_far": how_far,
-            }
-        )
+        out.append(_target(name, measured, threshold, ok, how_far))
 
     data = _row(results, "latency")
     old = _previous(results)
@@ -470,6 +444,7 @@ def _latency(results: dict[str, Any]) -> list[str]:
 def _target(
     name: str, measured: str, threshold: str, ok: bool | None, how_far: str
 ) -> dict[str, Any]:
+    """One row of the targets table: pass, FAIL, or not measured (`ok` None)."""
     return {
         "target": name,
         "measured": measured,
