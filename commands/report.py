@@ -362,7 +362,7 @@ def solved_subjects(
     """Solve the case once per scenario (the base case when none is given) for `report`; every
     plan is verified."""
     from kantokuen.analysis.movement import movement_alone
-    from kantokuen.models.plan import Status
+    from kantokuen.models.plan import Result, Status
     from kantokuen.models.scenarios import load
     from kantokuen.planner.result import solve
     from kantokuen.reports.facts import Subject
@@ -372,10 +372,15 @@ def solved_subjects(
     # All input errors before solving.
     loaded_all = [load(case_file, s, sets) for s in (scenarios or (None,))]
     subjects = []
+    movements: dict[str, Result | None] = {}  # by the relaxed case: scenarios may share one
     for loaded in loaded_all:
         result = solve(loaded, options, corrections=3)
         # a no-go's map shows how far the movement alone got by the deadline
-        movement = movement_alone(loaded, options) if result.status == Status.INFEASIBLE else None
+        movement = (
+            movement_alone(loaded, options, movements)
+            if result.status == Status.INFEASIBLE
+            else None
+        )
         subjects.append(Subject(result, loaded.case, base, "", _label(loaded), movement))
     return unique_labels(subjects)
 

@@ -531,9 +531,15 @@ def network_for(view: View) -> Network | None:
     net = build_network(view, movement)
     if not view.result.go:
         if movement is not None:
+            found = (
+                ""
+                if movement.status.value == "OPTIMAL"
+                else "; a verified plan, the best found in its time, not proven the fastest"
+            )
             net.notes.append(
-                "No-go. The flows are those of the movement alone (the go/no-go criteria off), "
-                f"as far as it got by {net.as_of_words}; Japanese strength is what had arrived."
+                "No-go. The flows are those of the movement alone (the go/no-go criteria off"
+                f"{found}), as far as it got by {net.as_of_words}; Japanese strength is what had "
+                "arrived."
             )
         else:
             net.notes.append("No-go, so there is no plan: the network shows capacities only.")

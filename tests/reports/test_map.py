@@ -200,6 +200,30 @@ def test_without_a_movement_plan_there_is_none_to_show() -> None:
     assert movement_alone(loaded, OPTIONS) is None
 
 
+def test_the_movement_alone_is_solved_once_within_its_share(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Scenarios whose movement alone is the same case share one solve; it gets a tenth of the
+    time limit (at least a second): an illustration, not an answer."""
+    from kantokuen.analysis import movement
+
+    limits: list[float] = []
+    real = movement.solve
+
+    def counted(loaded, options, corrections=1):  # type: ignore[no-untyped-def]
+        limits.append(options.time_limit)
+        return real(loaded, options, corrections)
+
+    monkeypatch.setattr(movement, "solve", counted)
+    known: dict = {}
+    one = movement_alone(load(str(TEACHING), None, NO_GO), OPTIONS, known)
+    # Another no-go of the same movement: only the go/no-go criteria differ.
+    other = load(str(TEACHING), None, (*NO_GO, "criteria.force_ratio.ratio=9"))
+    again = movement_alone(other, OPTIONS, known)
+    assert one is not None and again is one and len(known) == 1
+    assert limits == [max(1.0, movement.SHARE * OPTIONS.time_limit)]
+
+
 def test_no_coordinates_no_map() -> None:
     plain = subject(NO_COORDINATES)
     assert network_for(View(plain)) is None and map_chart([View(plain)]) is None
