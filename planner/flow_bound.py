@@ -38,12 +38,13 @@ stop the X-Day search early and to say how far the best plan may be from the ear
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from kantokuen.models.instance import Facility, Instance, MoveOption, UnitSpec
+from kantokuen.models.instance import BP, Facility, Instance, MoveOption, UnitSpec
 from kantokuen.planner.heuristics import _date_allows, largest_share
 
 # A size guard on the estimate of `too_large`: the historical case (16 groups) estimates ~70,000
@@ -115,6 +116,12 @@ class _Lp:
 
     def feasible(self, seconds: float) -> bool | None:
         """Whether the rows have a solution (None: HiGHS gave no answer in `seconds`)."""
+        answer = self.least({}, seconds)
+        return answer if answer is None or answer is False else True
+
+    def least(self, cost: dict[int, float], seconds: float) -> float | bool | None:
+        """The least value of the cost over the rows' solutions, False when they have none,
+        None when HiGHS gave no answer in `seconds`."""
         # Imported here: SciPy takes longer to import than most answers take to find, and
         # only a plan not proven by the warm start ever needs it.
         import numpy as np
@@ -131,9 +138,12 @@ class _Lp:
 
         n = len(self.upper)
         if n == 0:
-            return True  # nothing to count (an empty row that cannot hold adds a column)
+            return 0.0  # nothing to count (an empty row that cannot hold adds a column)
+        c = np.zeros(n)
+        for col, coef in cost.items():
+            c[col] = coef
         res = linprog(
-            np.zeros(n),
+            c,
             A_ub=matrix(self.ub_rows),
             b_ub=np.array(self.ub_rhs) if self.ub_rows else None,
             A_eq=matrix(self.eq_rows),
@@ -143,7 +153,7 @@ class _Lp:
             options={"time_limit": max(seconds, 0.01), "presolve": True},
         )
         if res.status == 0:
-            return True
+            return float(res.fun)
         if res.status == 2:
             return False
         return None
@@ -211,12 +221,39 @@ class _Rows:
 
 def feasible_by(inst: Instance, x: int, seconds: float) -> bool | None:
     """Whether the relaxation (module doc) has a solution with X-Day `x` (None: no answer)."""
+    return _relaxation(inst, x).feasible(seconds)
+
+
+def least_share_pct(inst: Instance, x: int, seconds: float) -> int | None:
+    """With `auto`: the least whole percent of the pool for the North with which the
+    relaxation has a solution with X-Day `x` (the North's GRT at sea on each day ≤ share ×
+    pool), at most the largest the South allows; None when it has none or gave no answer."""
+    least = _relaxation(inst, x, variable_share=True).least({SHARE: 1.0}, seconds)
+    if least is None or least is False:
+        return None
+    # HiGHS's optimum is within its tolerance (1e-7) of the true least share: a share a hair
+    # above a whole percent needs the next one, one a hair below it does not.
+    return max(0, math.ceil(100 * least - 1e-6))
+
+
+SHARE = 0  # the column of the North share, when it is a variable
+
+
+def _relaxation(inst: Instance, x: int, variable_share: bool = False) -> _Lp:
+    """The rows of the relaxation at X-Day `x`; with `variable_share`, the North share is a
+    variable (column `SHARE`) up to the largest share the South allows, instead of that share."""
     lp, rows = _Lp(), _Rows()
+    largest = largest_share(inst)
+    if variable_share:
+        column = lp.col(largest / BP)
+        assert column == SHARE
     for g in groups(inst):
         _group(lp, rows, inst, g, x)
-    share = largest_share(inst)
     for day, terms in rows.held.items():
-        lp.le(terms, float(inst.north_capacity(day, share)))
+        if variable_share:
+            lp.le({**terms, SHARE: -float(inst.pool[day])}, 0.0)
+        else:
+            lp.le(terms, float(inst.north_capacity(day, largest)))
     for facility, uses in rows.uses.items():
         _fluid_queue(lp, inst.rate(facility), uses, x)
     for region, by_day in rows.depot.items():
@@ -228,7 +265,7 @@ def feasible_by(inst: Instance, x: int, seconds: float) -> bool | None:
         for front, need in inst.force_needed.items():
             terms = {c: -v for c, v in rows.arrived.get(front, {}).items()}
             lp.le(terms, -float(need[x]))
-    return lp.feasible(seconds)
+    return lp
 
 
 def _group(lp: _Lp, rows: _Rows, inst: Instance, g: Group, x: int) -> None:

@@ -424,6 +424,29 @@ def _flow_bound(
     return found.day
 
 
+def _least_share(
+    inst: Instance,
+    x_day: int,
+    options: SolveOptions,
+    deadline: float,
+    started: float,
+    timings: dict[str, float],
+) -> int | None:
+    """The least whole percent of the pool the North needs for X-Day `x_day` by the flow
+    relaxation (planner/flow_bound), or None when it gave no answer; charged like the X-Day
+    bound (`_flow_bound`), its cap recorded as `wall_cap_flow_share_bound`."""
+    from kantokuen.planner.flow_bound import least_share_pct  # SciPy: only when needed
+
+    begun = time.perf_counter()
+    cap = min(WALL_SLACK * FLOW_BOUND_SHARE * options.time_limit, deadline - begun)
+    least = least_share_pct(inst, x_day, cap)
+    now = time.perf_counter()
+    timings["flow_share_bound"] = round(now - begun, 4)
+    if least is None and now - begun >= cap:
+        timings["wall_cap_flow_share_bound"] = round(now - started, 4)
+    return least
+
+
 def plan_case(
     inst: Instance,
     options: SolveOptions,
@@ -524,13 +547,16 @@ def plan_case(
         hint_plan(m, in_symmetry_order(m, incumbent) if tuning.symmetry_breaking else incumbent)
     bound: dict[str, int] = {}
     status = Status.OPTIMAL
+    flows = tuning.flow_bound and tuning.relaxation_bound
+    x_fixed: int | None = None  # X-Day once proven: the North share's bound is taken there
 
     def proven_without_search(term: str) -> bool:
         """Whether the plan so far already meets a bound on the term: X-Day at the relaxation
         bound, or a secondary term at its simple bound (then the term is fixed there)."""
         expr = m.terms[term]
+        nonlocal x_fixed
         if term == "x_day" and incumbent is not None and incumbent.x_day == lower:
-            bound[term] = lower
+            bound[term] = x_fixed = lower
             m.cp.add(expr == lower)
             return True
         reached = _reached_simple_bound(inst, incumbent, term) if tuning.relaxation_bound else None
@@ -538,6 +564,16 @@ def plan_case(
             value, bound[term] = reached
             m.cp.add(expr <= value)
             return True
+        nonlocal left
+        if flows and term == "north_share_pct" and m.share_pct is not None and x_fixed is not None:
+            least = _least_share(inst, x_fixed, options, deadline, started, timings)
+            left -= FLOW_BOUND_SHARE * options.time_limit
+            if least is not None and incumbent is not None:
+                bound[term] = least
+                m.cp.add(m.share_pct >= least)
+                if incumbent.north_share_bp <= 100 * least:
+                    m.cp.add(expr == least)
+                    return True
         return False
 
     for i, term in enumerate(stages):
@@ -604,6 +640,8 @@ def plan_case(
             bound[term] = lower if term == "x_day" else 0
         if stage_status == Status.OPTIMAL:
             m.cp.add(expr == value)
+            if term == "x_day":
+                x_fixed = value
         else:
             if term != TIDY:
                 status = Status.FEASIBLE

@@ -23,7 +23,7 @@ from tests.conftest import examples
 from tests.factory import base_data, day, division, make
 from tests.property.bruteforce import SearchTooLarge, earliest_x_day
 from tests.property.support import case_file
-from tests.strategies import TINY, case_of, tightened_cases
+from tests.strategies import TINY, Witnessed, case_of, tightened_cases, witnessed_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 HISTORICAL = str(ROOT / "cases" / "kantokuen_1941.yaml")
@@ -78,6 +78,36 @@ def test_the_bound_never_passes_the_earliest_x_day(data: dict) -> None:
     inst = Instance(case)
     assert fb.feasible_by(inst, brute[0], 30.0) is True
     assert fb.flow_bound(inst, 0, brute[0] + 1, 30.0).day <= brute[0]
+
+
+@settings(max_examples=examples(80))
+@given(witnessed_cases(share="any"))
+def test_a_witness_plan_is_never_ruled_out(w: Witnessed) -> None:
+    """Every plan the verifier accepts satisfies the relaxation at its X-Day; with `auto`, the
+    least share the relaxation allows is no more than the plan's (whole percents, rounded up)."""
+    inst = w.instance
+    assert fb.feasible_by(inst, w.plan.x_day, 30.0) is True
+    if inst.auto_share:
+        least = fb.least_share_pct(inst, w.plan.x_day, 30.0)
+        assert least is not None and least <= -(-w.plan.north_share_bp // 100)
+
+
+def test_late_ships_need_every_ton_of_the_pool() -> None:
+    """With `auto`, day 17 needs both divisions at sea at once from day 10 (above): all of
+    the 16,000 t, so the North share of 100% is proven by the relaxation, with no search."""
+    case = make(
+        {
+            "units.div": division(count=4),
+            "shipping.pool": [{"date": day(10), "tons": 16000}],
+            "levers.north_share": "auto",
+        }
+    )
+    inst = Instance(case)
+    assert fb.least_share_pct(inst, 17, 30.0) == 100
+    outcome = plan_case(inst, ONE_WORKER)
+    assert outcome.status.value == "OPTIMAL" and outcome.objective["north_share_pct"] == 100
+    assert "flow_share_bound" in outcome.timings
+    assert "solve_north_share_pct" not in outcome.timings
 
 
 def test_a_case_too_large_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
