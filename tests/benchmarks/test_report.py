@@ -206,7 +206,8 @@ def test_a_run_before_the_v1_case_is_read_as_v1() -> None:
         "draft": {"rows": [_answer("b", None, 44.0)]},
     }
     old_milp = {"rows": [{"instance": "halving-met", "ratio": 33.9, "ratio_at_least": None}]}
-    results["previous"] = {"latency": old_latency, "milp": old_milp}
+    old_historical = {"rows": [{"scenario": "a", "seconds": {"median": 0.95}}]}
+    results["previous"] = {"latency": old_latency, "milp": old_milp, "historical": old_historical}
     results["milp"] = {
         "threads": 2,
         "time_limit": 60,
@@ -223,6 +224,12 @@ def test_a_run_before_the_v1_case_is_read_as_v1() -> None:
     assert shipped["result"] == "FAIL" and "no ratio (CP-SAT FEASIBLE" in shipped["measured"]
     page = markdown(results)
     assert "| v1 | halving-met | 249 |" in page and "| shipped | early-order-halving-met |" in page
+    lines = {
+        line.split(" | ")[0] + " | " + line.split(" | ")[1]: line
+        for line in page.splitlines()
+        if line.startswith("| ")
+    }
+    assert "| 0.95 s |" in lines["| v1 | a"] and "| 0.95 s |" not in lines["| shipped | a"]
 
 
 def _milp_row(name: str, ratio: float | None) -> dict[str, Any]:
