@@ -72,7 +72,9 @@ def large_run(units: int, seed: int, limit: float, variant: str) -> dict[str, An
         "variant": variant,
         "lns_steps": steps_for(inst, limit) if VARIANTS[variant].get("lns", True) else 0,
         "sources": sources,
-        "bound_source": source_of(sources, row["x_bound"]),
+        "bound_source": "flow relaxation"
+        if outcome.bound_source == "flow relaxation"
+        else source_of(sources, row["x_bound"]),
         **{
             k: row[k]
             for k in ("status", "x_day", "x_bound", "x_gap", "seconds", "timings", "verified")

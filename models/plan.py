@@ -266,6 +266,13 @@ class Result(Frozen):
     )
     objective: dict[str, float]
     bound: dict[str, float]
+    bound_source: str = Field(
+        "",
+        description="What gave X-Day's bound (`bound.x_day`): `relaxation` (each port and "
+        "rail line alone, and the date criteria), `flow relaxation` (the whole movement as a "
+        "linear program, every resource shared) or `search` (CP-SAT's own); empty without a "
+        "plan.",
+    )
     verified: bool = Field(
         description="A plan: it passed the independent verifier. A no-go: its "
         "certificate passed the verifier (see `verification` when false)."

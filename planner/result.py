@@ -145,6 +145,7 @@ def build_result(
         north_share=plan.north_share_bp / BP if plan else None,
         objective={k: float(v) for k, v in outcome.objective.items()},
         bound={k: float(v) for k, v in outcome.bound.items()},
+        bound_source=outcome.bound_source,
         verified=verified,
         verification=verification,
         certificate=outcome.certificate if plan is None else None,

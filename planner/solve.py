@@ -68,6 +68,9 @@ class Outcome:
     # cap (seconds) ended that stage; presolve_retry_<stage>: seconds lost to the presolve crash.
     timings: dict[str, float] = field(default_factory=dict)
     certificate: dict[str, Any] | None = None  # a no-go's certificate (planner.certificate)
+    # What gave X-Day's bound: "relaxation" (each port and line alone, the date criteria),
+    # "flow relaxation" (planner/flow_bound) or "search" (CP-SAT's own); "" without a plan.
+    bound_source: str = ""
 
 
 def map_status(code: Any) -> Status:
@@ -178,9 +181,11 @@ class Tuning:
         True  # interleave the default and max-LP searches (else CP-SAT's portfolio)
     )
     lns: bool = True  # neighbourhood search around the warm start on large cases (planner/lns)
+    flow_bound: bool = True  # X-Day bound from the movement's flow relaxation (planner/flow_bound)
 
 
 WARM_START_SHARE = 0.1  # of the time limit, for the warm start (the stages' budget is the rest)
+FLOW_BOUND_SHARE = 0.05  # of the time limit, for the flow relaxation's bound (charged nominally)
 
 
 def warm_start_passes(inst: Instance, time_limit: float) -> int:
@@ -392,6 +397,33 @@ def better_start(inst: Instance, a: Plan | None, b: Plan | None) -> Plan | None:
     return b if tuple(terms_b.values()) < tuple(terms_a.values()) else a
 
 
+def proven(incumbent: Plan | None, lower: int) -> bool:
+    """Whether there is no plan to bound (None), or its X-Day is the bound already."""
+    return incumbent is None or incumbent.x_day <= lower
+
+
+def _flow_bound(
+    inst: Instance,
+    lower: int,
+    upper: int,
+    options: SolveOptions,
+    deadline: float,
+    started: float,
+    timings: dict[str, float],
+) -> int:
+    """The X-Day bound raised by the flow relaxation (planner/flow_bound), charged its nominal
+    share of the time limit; the clock only caps it (at twice the share, and the deadline),
+    and a cap that ended it is in `timings` as `wall_cap_flow_bound`."""
+    from kantokuen.planner.flow_bound import flow_bound  # SciPy: only when needed
+
+    share = FLOW_BOUND_SHARE * options.time_limit
+    cap = min(WALL_SLACK * share, deadline - time.perf_counter())
+    found = flow_bound(inst, lower, upper, cap)
+    if not found.complete and found.seconds >= cap:
+        timings["wall_cap_flow_bound"] = round(time.perf_counter() - started, 4)
+    return found.day
+
+
 def plan_case(
     inst: Instance,
     options: SolveOptions,
@@ -479,6 +511,13 @@ def plan_case(
         if better is not warm:
             incumbent = better_start(inst, incumbent, _verified(inst, better.plan))
         mark = lap("lns", mark)
+    source = "relaxation" if tuning.relaxation_bound else "search"
+    if tuning.flow_bound and tuning.relaxation_bound and not proven(incumbent, lower):
+        assert incumbent is not None
+        raised = _flow_bound(inst, lower, incumbent.x_day, options, deadline, started, timings)
+        source, lower = ("flow relaxation" if raised > lower else source), raised
+        left -= FLOW_BOUND_SHARE * options.time_limit
+        mark = lap("flow_bound", mark)
     m.cp.add(m.x_day >= lower)
     if incumbent is not None:
         m.cp.add(m.x_day <= incumbent.x_day)
@@ -575,6 +614,15 @@ def plan_case(
     if violations:
         raise PlannerBug(violations)
     objective = {term: objective_terms(inst.case, incumbent)[term] for term in stages}
+    if bound.get("x_day", lower) > lower:
+        source = "search"
     return Outcome(
-        status, incumbent, objective, bound, time.perf_counter() - started, tuple(stages), timings
+        status,
+        incumbent,
+        objective,
+        bound,
+        time.perf_counter() - started,
+        tuple(stages),
+        timings,
+        bound_source=source,
     )

@@ -8,7 +8,7 @@ from kantokuen.models.paths import long_date, words
 from kantokuen.models.plan import UnitRow
 from kantokuen.reports.certificate import certificate_lines
 from kantokuen.reports.subject import Names, to_date, value_text
-from kantokuen.reports.text import share_text
+from kantokuen.reports.text import share_text, x_day_proof
 
 
 class Answer(Names):
@@ -35,12 +35,7 @@ class Answer(Names):
                 if lag
                 else ", on the day of the go decision"
             )
-            proof = (
-                "the earliest possible day"
-                if r.status.value == "OPTIMAL"
-                else "the best day found in the time allowed (not proven earliest)"
-            )
-            return f"The attack can start on {long_date(r.x_day)}{after}: {proof}."
+            return f"The attack can start on {long_date(r.x_day)}{after}: {self.x_day_proof}."
         if self.verdict == "NO-GO":
             return (
                 "No attack day satisfies every criterion: the operation cannot go ahead as planned."
@@ -49,6 +44,10 @@ class Answer(Names):
             f"The solver found no answer within its time limit ({r.status.value}); "
             "this is neither a go nor a proven no-go."
         )
+
+    @property
+    def x_day_proof(self) -> str:
+        return x_day_proof(self.result)
 
     @property
     def north_share_text(self) -> str:

@@ -3,11 +3,14 @@ timeline."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.console import Console, Group
 from rich.table import Table
 from rich.text import Text
 
 from kantokuen.models.case import CRITERION_LABELS
+from kantokuen.models.paths import long_date
 from kantokuen.models.plan import Result
 from kantokuen.reports.certificate import certificate_lines
 
@@ -25,6 +28,26 @@ def verdict_line(result: Result) -> Text:
             ("NO ANSWER", "bold yellow"), f"  {name}: {result.status.value} within the time limit"
         )
     return text
+
+
+def x_day_proof(result: Result) -> str:
+    """How sure a go's X-Day is: proven earliest (the whole plan, or X-Day alone while the
+    shipping behind it is the best found), or the best found, with the day no plan can beat."""
+    if result.status.value == "OPTIMAL":
+        return "the earliest possible day"
+    bound = result.bound.get("x_day")
+    if bound is not None and result.x_day_index is not None and bound >= result.x_day_index:
+        return (
+            "the earliest possible day (proven; the shipping behind it is the best found in the "
+            "time allowed)"
+        )
+    if bound is None:
+        return "the best day found in the time allowed (not proven earliest)"
+    earliest = dt.date.fromisoformat(result.calendar_start) + dt.timedelta(days=int(bound))
+    return (
+        "the best day found in the time allowed, not proven earliest: no plan can attack "
+        f"before {long_date(earliest)}"
+    )
 
 
 def criteria_table(result: Result) -> Table:
@@ -54,6 +77,8 @@ def render(result: Result, console: Console, max_units: int = 25) -> None:
             f"verified: {str(result.verified).lower()}; {result.solve_seconds:.2f} s"
         )
     )
+    if result.go and result.status.value != "OPTIMAL":
+        parts.append(Text(f"X-Day: {x_day_proof(result)}", "yellow"))
     if result.overrides:
         parts.append(
             Text(

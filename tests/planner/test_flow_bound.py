@@ -1,0 +1,143 @@
+"""The flow relaxation's X-Day bound (planner/flow_bound): worked by hand where ships are
+requisitioned late, never above the earliest X-Day an exhaustive search finds, and how the
+answer states it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import event, given, reject, settings
+from rich.console import Console
+
+from kantokuen.models.instance import Instance
+from kantokuen.models.plan import Result, Status
+from kantokuen.models.scenarios import load
+from kantokuen.planner import flow_bound as fb
+from kantokuen.planner.heuristics import relaxation_bound
+from kantokuen.planner.result import solve
+from kantokuen.planner.solve import SolveOptions, Tuning, plan_case
+from kantokuen.reports.text import render, x_day_proof
+from tests.conftest import examples
+from tests.factory import base_data, day, division, make
+from tests.property.bruteforce import SearchTooLarge, earliest_x_day
+from tests.property.support import case_file
+from tests.strategies import TINY, case_of, tightened_cases
+
+ROOT = Path(__file__).resolve().parents[2]
+HISTORICAL = str(ROOT / "cases" / "kantokuen_1941.yaml")
+README = ROOT / "README.md"
+ONE_WORKER = SolveOptions(time_limit=10.0, workers=1, seed=0)
+
+
+def late_ships() -> Instance:
+    """Four divisions (8,000 t each) ready on day 4, but 16,000 t of ships only from day 10:
+    two divisions at sea at a time, three days a cycle."""
+    return Instance(
+        make({"units.div": division(count=4), "shipping.pool": [{"date": day(10), "tons": 16000}]})
+    )
+
+
+def test_late_ships_worked_by_hand() -> None:
+    """Each port and line alone allows day 10. Shared: nothing sails before day 10; two
+    divisions by day 12 (two at sea, cycle 3), the other two on day 13 at the earliest, landing
+    on day 14; Pusan (10,000 t/day) unloads what has landed, 1.6 days of work for those two after
+    1.6 days for the first two, so the last is through on day 15 and at the front (two days by
+    rail) on day 17. The planner's plan reaches day 17, so X-Day is proven without a search."""
+    inst = late_ships()
+    assert relaxation_bound(inst) == 10
+    found = fb.flow_bound(inst, 10, inst.horizon, 30.0)
+    assert (found.day, found.complete) == (17, True)
+    assert fb.feasible_by(inst, 16, 30.0) is False and fb.feasible_by(inst, 17, 30.0) is True
+    outcome = plan_case(inst, ONE_WORKER)
+    assert outcome.status.value == "OPTIMAL" and outcome.objective["x_day"] == 17
+    assert "flow_bound" in outcome.timings and "solve_x_day" not in outcome.timings
+    without = plan_case(inst, ONE_WORKER, Tuning(flow_bound=False))
+    assert without.objective["x_day"] == 17 and "solve_x_day" in without.timings
+
+
+def test_the_exhaustive_search_agrees_on_the_late_ships() -> None:
+    assert earliest_x_day(late_ships().case, 2_000_000)[0] == 17  # type: ignore[index]
+
+
+@settings(max_examples=examples(60))
+@given(tightened_cases(TINY))
+def test_the_bound_never_passes_the_earliest_x_day(data: dict) -> None:
+    """The relaxation has a solution on the day an exhaustive search's plan attacks, so the
+    bound never rules out a day some plan meets."""
+    case = case_of(data)
+    try:
+        brute = earliest_x_day(case, 200_000)
+    except SearchTooLarge:
+        event("exhaustive search too large: case not compared")
+        reject()
+    if brute is None:
+        event("no-go: nothing to bound")
+        return
+    inst = Instance(case)
+    assert fb.feasible_by(inst, brute[0], 30.0) is True
+    assert fb.flow_bound(inst, 0, brute[0] + 1, 30.0).day <= brute[0]
+
+
+def test_a_case_too_large_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the size guard the bound stays where it started, marked incomplete."""
+    monkeypatch.setattr(fb, "MAX_NONZEROS", 0)
+    inst = late_ships()
+    found = fb.flow_bound(inst, 10, inst.horizon, 30.0)
+    assert (found.day, found.complete) == (10, False)
+
+
+def test_the_answer_says_how_sure_the_x_day_is() -> None:
+    """Proven; proven for X-Day alone (a later term not); or the best found, with the day no
+    plan can beat (the bound, as a date)."""
+    data = base_data()
+    data["units"]["div"] = division(count=4)
+    data["shipping"]["pool"] = [{"date": day(10), "tons": 16000}]
+    with case_file(data) as path:
+        result = solve(load(path), ONE_WORKER)
+    assert result.status.value == "OPTIMAL" and result.x_day == day(17)
+    assert x_day_proof(result) == "the earliest possible day"
+    feasible = Status("FEASIBLE")
+    x_only = result.model_copy(update={"status": feasible})
+    assert x_day_proof(x_only).startswith("the earliest possible day (proven; the shipping")
+    unproven = result.model_copy(update={"status": feasible, "bound": {"x_day": 15.0}})
+    assert x_day_proof(unproven).endswith(
+        "not proven earliest: no plan can attack before 16 July 1941"
+    )
+    assert "no plan can attack before 16 July 1941" in "\n".join(text_lines(unproven))
+
+
+def text_lines(result: Result) -> list[str]:
+    """The terminal summary, as plain text."""
+    console = Console(record=True, width=200)
+    render(result, console)
+    return console.export_text().splitlines()
+
+
+@pytest.mark.parametrize(
+    ("scenario", "relaxed", "bound"),
+    [
+        ("crash-schedule", "1941-08-20", "1941-08-27"),
+        ("early-order-movement", "1941-08-08", "1941-08-15"),
+    ],
+)
+def test_the_historical_movement_bounds_the_readme_states(
+    scenario: str, relaxed: str, bound: str
+) -> None:
+    """On the historical case the ships come weeks after the order: each port and line alone
+    leaves the bound eleven days before the best plan, the flow relaxation four; README's table
+    gives the flow bound's date."""
+    case = load(HISTORICAL, scenario).case
+    inst = Instance(case)
+    lower = relaxation_bound(inst)
+    assert lower is not None and case.date(lower).isoformat() == relaxed
+    found = fb.flow_bound(inst, lower, inst.horizon, 60.0)
+    assert found.complete and case.date(found.day).isoformat() == bound
+    when = dt.date.fromisoformat(bound)
+    assert f"before {when.day} {when:%b}" in readme_row(scenario)
+
+
+def readme_row(scenario: str) -> str:
+    rows = [line for line in README.read_text(encoding="utf-8").splitlines()]
+    return next(line for line in rows if line.startswith(f"| `{scenario}` |"))
