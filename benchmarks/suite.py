@@ -38,7 +38,7 @@ WORKERS = 2  # the targets are stated for two cores
 
 @dataclass(frozen=True)
 class Config:
-    """How much of each benchmark to run (full run ≈ 20 minutes, quick ≈ 2)."""
+    """How much of each benchmark to run (full run ≈ 50 minutes by estimate, quick ≈ 6)."""
 
     quick: bool
     repeats: int  # runs of each timing (median/min/max); a run that used its whole limit: once
