@@ -129,7 +129,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--quick",
         action="store_true",
-        help="smoke run (about 2 minutes) instead of the full one (about 20)",
+        help="smoke run (about 6 minutes) instead of the full one (about 50)",
     )
     run.set_defaults(fn=cmd_run)
     rep = sub.add_parser("report", help="rewrite BENCHMARKS.md from benchmarks/results.json")

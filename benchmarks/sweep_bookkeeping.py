@@ -11,8 +11,8 @@ written, the progress bar drawn (into a string). Two measurements:
   the planning before it, per point;
 - one process, phase by phase, milliseconds per point (median over the points).
 
-    python -m benchmarks.sweep_bookkeeping                       # historical case, 400 points
-    python -m benchmarks.sweep_bookkeeping --case DRAFT.yaml --points 200 --low 0.5 --high 0.7
+    python -m benchmarks.sweep_bookkeeping                       # v1 halving-met, 400 points
+    python -m benchmarks.sweep_bookkeeping --case FILE.yaml --scenario S --points 200 --low 0.5
 
 The lever must be `levers.north_share` on a case whose share is a fixed number, over a range
 where the replayed plan holds (every point go; the benchmark fails otherwise, it never counts a
@@ -50,7 +50,9 @@ from kantokuen.models.verify import verify
 from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
 from kantokuen.reports.sweep import SweepProgress
 
-HISTORICAL = str(Path(__file__).resolve().parents[1] / "cases" / "kantokuen_1941.yaml")
+V1 = str(Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "kantokuen_1941_v1.yaml")
+"""The v1 case (the historical case before issue 14, a benchmark instance only): its
+`halving-met` is a go that proves, which this measurement needs."""
 LEVER = "levers.north_share"
 TARGET_MS = 5.0
 
@@ -104,7 +106,7 @@ def replay_of(case: str, scenario: str | None, low: float) -> tuple[Any, Replay,
 
 def measure_sweep(
     points: int,
-    case: str = HISTORICAL,
+    case: str = V1,
     scenario: str | None = "halving-met",
     low: float = 0.6,
     high: float = 0.8,
@@ -145,7 +147,7 @@ def measure_sweep(
 
 def measure_phases(
     points: int,
-    case: str = HISTORICAL,
+    case: str = V1,
     scenario: str | None = "halving-met",
     low: float = 0.6,
     high: float = 0.8,
@@ -209,7 +211,7 @@ def measure_phases(
 
 def measure(
     points: int = 400,
-    case: str = HISTORICAL,
+    case: str = V1,
     scenario: str | None = "halving-met",
     low: float = 0.6,
     high: float = 0.8,
@@ -230,7 +232,7 @@ def measure(
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--case", default=HISTORICAL)
+    parser.add_argument("--case", default=V1)
     parser.add_argument("--scenario", default="halving-met")
     parser.add_argument("--points", type=int, default=400)
     parser.add_argument("--low", type=float, default=0.6)

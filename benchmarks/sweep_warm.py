@@ -8,8 +8,8 @@ other). Reported: seconds per point each way, how often the hint was better than
 schedule's plan (so it started the search), and whether the proven answers agree (status,
 X-Day, and each term the solver proved).
 
-    python -m benchmarks.sweep_warm                     # historical case, 12 points
-    python -m benchmarks.sweep_warm --case DRAFT.yaml --points 6 --time-limit 20
+    python -m benchmarks.sweep_warm                     # v1 halving-met, 12 points
+    python -m benchmarks.sweep_warm --case FILE.yaml --scenario S --points 6 --time-limit 20
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from kantokuen.models.instance import Instance
 from kantokuen.models.scenarios import load, with_overrides
 from kantokuen.planner.solve import Outcome, SolveOptions, plan_case, usable_hint
 
-HISTORICAL = str(Path(__file__).resolve().parents[1] / "cases" / "kantokuen_1941.yaml")
+V1 = str(Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "kantokuen_1941_v1.yaml")
+"""The v1 case (the historical case before issue 14, a benchmark instance only): its
+`halving-met` is a go that proves, which this measurement needs."""
 
 
 def _proven(out: Outcome) -> tuple[Any, ...]:
@@ -37,7 +39,7 @@ def _proven(out: Outcome) -> tuple[Any, ...]:
 
 def measure(
     points: int = 12,
-    case: str = HISTORICAL,
+    case: str = V1,
     scenario: str | None = "halving-met",
     lever: str = "levers.north_share",
     low: float = 0.5,
@@ -96,7 +98,7 @@ def summary(r: dict[str, Any]) -> dict[str, Any]:
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--case", default=HISTORICAL)
+    parser.add_argument("--case", default=V1)
     parser.add_argument("--scenario", default="halving-met")
     parser.add_argument("--lever", default="levers.north_share")
     parser.add_argument("--points", type=int, default=12)

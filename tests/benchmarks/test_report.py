@@ -7,8 +7,24 @@ from typing import Any
 from benchmarks.report import markdown, targets
 
 
+def _hist_row(name: str, case: str, seconds: float) -> dict[str, Any]:
+    spread = {"median": seconds, "min": seconds, "max": seconds, "runs": 3}
+    return {
+        "instance": name,
+        "case": case,
+        "scenario": name.rpartition(":")[2],
+        "units": 10,
+        "statuses": ["OPTIMAL"],
+        "status": "OPTIMAL",
+        "x_day": 5,
+        "seconds": spread,
+        "proven_seconds": spread,
+        "measured_once": False,
+        "greedy": {"x_day": 6},
+    }
+
+
 def _results(hist_seconds: float, psplib_status: str) -> dict[str, Any]:
-    spread = {"median": hist_seconds, "min": hist_seconds, "max": hist_seconds, "runs": 3}
     return {
         "command": "python -m benchmarks run",
         "mode": "full",
@@ -16,21 +32,14 @@ def _results(hist_seconds: float, psplib_status: str) -> dict[str, Any]:
         "duration_seconds": 60.0,
         "machine": {"cpu": "cpu", "cores": 2, "ram_gib": 8.0, "os": "linux", "load_average": [0.1]},
         "versions": {"python": "3.11"},
+        "config": {"repeats": 3, "v1_limit": 60.0},
         "historical": {
-            "case": "cases/x.yaml",
-            "time_limit": 60,
-            "rows": [
-                {
-                    "scenario": "a",
-                    "units": 10,
-                    "statuses": ["OPTIMAL"],
-                    "status": "OPTIMAL",
-                    "x_day": 5,
-                    "seconds": spread,
-                    "proven_seconds": spread,
-                    "greedy": {"x_day": 6},
-                }
+            "cases": [
+                {"case": "shipped", "file": "cases/x.yaml", "time_limit": 30},
+                {"case": "v1", "file": "benchmarks/data/x_v1.yaml", "time_limit": 60},
             ],
+            "repeats": 3,
+            "rows": [_hist_row("a", "shipped", hist_seconds), _hist_row("v1:a", "v1", 0.1)],
         },
         "psplib": {
             "rows": [
@@ -54,33 +63,62 @@ def _results(hist_seconds: float, psplib_status: str) -> dict[str, Any]:
     }
 
 
+def _by_name(results: dict[str, Any], width: int = 16) -> dict[str, dict[str, Any]]:
+    """The targets keyed by the start of their names (each start names one target)."""
+    rows = targets(results)
+    keyed = {t["target"][:width]: t for t in rows}
+    assert len(keyed) == len(rows), [t["target"] for t in rows]
+    return keyed
+
+
 def test_targets_pass_and_fail_from_the_numbers() -> None:
-    """A historical scenario at 0.5 s passes the 1 s target, at 1.5 s fails; a j30 instance
-    left FEASIBLE fails the PSPLIB target; targets without numbers say "not measured"."""
-    good = {t["target"][:10]: t["result"] for t in targets(_results(0.5, "OPTIMAL"))}
-    bad = {t["target"][:10]: t["result"] for t in targets(_results(1.5, "FEASIBLE"))}
-    assert (good["Historical"], good["PSPLIB j30"]) == ("pass", "pass")
-    assert (bad["Historical"], bad["PSPLIB j30"]) == ("FAIL", "FAIL")
-    assert {k: v for k, v in good.items() if k not in ("Historical", "PSPLIB j30")} == {
+    """A shipped-case scenario at 0.5 s passes the 1 s target, at 1.5 s fails (the v1 case's
+    target is judged on its own rows); a j30 instance left FEASIBLE fails the PSPLIB target;
+    targets without numbers say "not measured"."""
+    good = {k: t["result"] for k, t in _by_name(_results(0.5, "OPTIMAL")).items()}
+    bad = {k: t["result"] for k, t in _by_name(_results(1.5, "FEASIBLE")).items()}
+    judged = ("Historical, ship", "Historical, v1 c", "PSPLIB j30: the ")
+    assert [good[k] for k in judged] == ["pass", "pass", "pass"]
+    assert [bad[k] for k in judged] == ["FAIL", "pass", "FAIL"]
+    assert {k: v for k, v in good.items() if k not in judged} == {
         k: "not measured"
         for k in (
-            "1,000 unit",
-            "5,000 unit",
-            "Peak memor",
-            "X-Day at l",
-            "X-Day stri",
-            "≥ 10× fast",
-            "PSPLIB har",
-            "PSPLIB j60",
-            "Sweep: ≥ 1",
-            "Every hist",
-            "Rebuilt hi",
-            "`validate`",
-            "`solve -s ",
-            "`report` o",
+            "1,000 units: fir",
+            "1,000 units: X-D",
+            "5,000 units: fir",
+            "5,000 units: X-D",
+            "Peak memory < 2 ",
+            "X-Day at least a",
+            "X-Day strictly b",
+            "MILP, v1 case: C",
+            "PSPLIB hardest j",
+            "PSPLIB j60: ever",
+            "Sweep: ≥ 1,000 p",
+            "Answers, shipped",
+            "Answers, v1 case",
+            "`validate` of th",
+            "`solve -s early-",
+            "`solve -s halvin",
+            "`report` of thre",
         )
     }
-    assert len(targets(_results(0.5, "OPTIMAL"))) == 18
+    assert len(targets(_results(0.5, "OPTIMAL"))) == 20
+
+
+def test_a_scenario_that_used_its_limit_fails_and_is_named() -> None:
+    """A shipped-case scenario left FEASIBLE (measured once) fails its case's target and is
+    named; the v1 case's target still passes on its own rows, and the page shows both cases."""
+    results = _results(0.5, "OPTIMAL")
+    slow = _hist_row("b", "shipped", 30.0) | {"statuses": ["FEASIBLE"], "measured_once": True}
+    slow["proven_seconds"] = None
+    results["historical"]["rows"].append(slow)
+    got = _by_name(results)
+    assert got["Historical, ship"]["result"] == "FAIL"
+    assert "NOT proven: b" in got["Historical, ship"]["measured"]
+    assert got["Historical, v1 c"]["result"] == "pass"
+    page = markdown(results)
+    assert "| v1 | a | 10 | OPTIMAL |" in page and "| shipped | b | 10 | FEASIBLE |" in page
+    assert "(once: used its limit)" in page
 
 
 def _answer(scenario: str, decided: float | None, answer: float) -> dict[str, Any]:
@@ -96,40 +134,117 @@ def _answer(scenario: str, decided: float | None, answer: float) -> dict[str, An
     }
 
 
-def _latency(validate: float, draft: list[dict[str, Any]]) -> dict[str, Any]:
-    def run(seconds: float) -> dict[str, Any]:
-        spread = {"median": seconds, "min": seconds, "max": seconds, "runs": 1}
-        return {"args": "x", "seconds": spread, "cpu_seconds": spread, "exits": [0]}
+def _command(seconds: float, **extra: Any) -> dict[str, Any]:
+    spread = {"median": seconds, "min": seconds, "max": seconds, "runs": 1}
+    return {"args": "x", "seconds": spread, "cpu_seconds": spread, "exits": [0]} | extra
 
+
+def _latency(validate: float, shipped: list[dict[str, Any]]) -> dict[str, Any]:
+    """A latency section of this shape: answers keyed by case, both goes."""
     return {
         "workers": 2,
-        "commands": {"validate": run(validate), "solve_go": run(1.0), "report_three": run(5.0)},
-        "historical": {"case": "h.yaml", "time_limit": 60, "rows": [_answer("a", 0.2, 0.6)]},
-        "draft": {"case": "d.yaml", "time_limit": 10, "rows": draft},
+        "time_limit": 30,
+        "commands": {
+            "validate": _command(validate),
+            "solve_go": _command(30.5, statuses=["FEASIBLE"], measured_once=True),
+            "solve_go_v1": _command(1.0, case="v1", statuses=["OPTIMAL"]),
+            "report_three": _command(5.0),
+        },
+        "shipped": {"case": "h.yaml", "case_label": "shipped", "time_limit": 30, "rows": shipped},
+        "v1": {
+            "case": "v.yaml",
+            "case_label": "v1",
+            "time_limit": 60,
+            "rows": [_answer("a", 0.2, 0.6)],
+        },
     }
 
 
 def test_latency_targets_pass_and_fail_from_the_numbers() -> None:
     """Issue 17: answers proven in 0.2 s and whole in 0.6 s pass; a scenario left FEASIBLE, or
     proven but answered in 2 s, fails; a 1.5 s `validate` fails its 1 s target and 0.5 s passes;
-    the previous run's number is shown beside the new one."""
+    the shipped go that used its 30 s fails and says it was measured once; the previous run's
+    number is shown beside the new one."""
     results = _results(0.5, "OPTIMAL")
     results["latency"] = _latency(0.5, [_answer("b", None, 10.0)])
-    results["previous"] = {"latency": _latency(3.2, [_answer("b", 0.1, 2.0)])}
-    got = {t["target"][:10]: t for t in targets(results)}
-    assert got["Every hist"]["result"] == "pass"
-    assert (
-        got["Rebuilt hi"]["result"] == "FAIL" and "not proven: b" in got["Rebuilt hi"]["measured"]
+    results["previous"] = {
+        "plain_names": "shipped",
+        "latency": _latency(3.2, [_answer("b", 0.1, 2.0)]),
+    }
+    got = _by_name(results)
+    assert got["Answers, v1 case"]["result"] == "pass"
+    shipped = got["Answers, shipped"]
+    assert shipped["result"] == "FAIL" and "not proven: b" in shipped["measured"]
+    assert "previous run: whole answer 2.00 s" in shipped["how_far"]
+    assert got["`validate` of th"]["result"] == "pass"
+    assert "previous run 3.20 s" in got["`validate` of th"]["how_far"]
+    go = got["`solve -s early-"]
+    assert go["result"] == "FAIL" and "measured once" in go["measured"]
+    assert (got["`solve -s halvin"]["result"], got["`report` of thre"]["result"]) == (
+        "pass",
+        "pass",
     )
-    assert (
-        got["`validate`"]["result"] == "pass"
-        and "previous run 3.20 s" in got["`validate`"]["how_far"]
-    )
-    assert (got["`solve -s "]["result"], got["`report` o"]["result"]) == ("pass", "pass")
     results["latency"] = _latency(1.5, [_answer("b", 0.1, 2.0)])
-    got = {t["target"][:10]: t for t in targets(results)}
-    assert (got["`validate`"]["result"], got["Rebuilt hi"]["result"]) == ("FAIL", "FAIL")
-    assert "Interactive latency" in markdown(results)
+    got = _by_name(results)
+    assert (got["`validate` of th"]["result"], got["Answers, shipped"]["result"]) == (
+        "FAIL",
+        "FAIL",
+    )
+    page = markdown(results)
+    assert "Interactive latency" in page and "| `x` | v1 | OPTIMAL |" in page
+
+
+def test_a_run_before_the_v1_case_is_read_as_v1() -> None:
+    """A previous run made before the v1 case was named measured the case that became v1: its
+    `historical` answers stand beside the v1 answers, its `draft` answers beside the shipped
+    ones, its `solve_go` (halving-met) beside v1's, and its plain MILP names are v1 rows."""
+    results = _results(0.5, "OPTIMAL")
+    results["latency"] = _latency(0.5, [_answer("b", 0.1, 0.5)])
+    old_latency = {
+        "commands": {"validate": _command(3.2), "solve_go": _command(2.5)},
+        "historical": {"rows": [_answer("a", 0.1, 0.7)]},
+        "draft": {"rows": [_answer("b", None, 44.0)]},
+    }
+    old_milp = {"rows": [{"instance": "halving-met", "ratio": 33.9, "ratio_at_least": None}]}
+    old_historical = {"rows": [{"scenario": "a", "seconds": {"median": 0.95}}]}
+    results["previous"] = {"latency": old_latency, "milp": old_milp, "historical": old_historical}
+    results["milp"] = {
+        "threads": 2,
+        "time_limit": 60,
+        "rows": [_milp_row("v1:halving-met", 20.0), _milp_row("early-order-halving-met", None)],
+    }
+    got = _by_name(results)
+    assert "previous run: whole answer 0.70 s" in got["Answers, v1 case"]["how_far"]
+    assert "previous run: whole answer 44.00 s" in got["Answers, shipped"]["how_far"]
+    assert "previous run 2.50 s" in got["`solve -s halvin"]["how_far"]
+    assert "before issue 17" in got["`solve -s early-"]["how_far"]
+    assert "(on the case before issue 14)" in got["`validate` of th"]["how_far"]
+    v1, shipped = got["MILP, v1 case: C"], got["MILP, shipped ca"]
+    assert v1["result"] == "pass" and "previous run: halving-met 33.9×" in v1["how_far"]
+    assert shipped["result"] == "FAIL" and "no ratio (CP-SAT FEASIBLE" in shipped["measured"]
+    page = markdown(results)
+    assert "| v1 | halving-met | 249 |" in page and "| shipped | early-order-halving-met |" in page
+    lines = {
+        line.split(" | ")[0] + " | " + line.split(" | ")[1]: line
+        for line in page.splitlines()
+        if line.startswith("| ")
+    }
+    assert "| 0.95 s |" in lines["| v1 | a"] and "| 0.95 s |" not in lines["| shipped | a"]
+
+
+def _milp_row(name: str, ratio: float | None) -> dict[str, Any]:
+    """A MILP comparison row: proven by both (ratio) or by neither (None)."""
+    status = "OPTIMAL" if ratio else "FEASIBLE"
+    side = {"status": status, "objective": {"x_day": 68}, "seconds": 1.0, "proven_seconds": None}
+    return {
+        "instance": name,
+        "units": 249,
+        "cpsat": side | {"proven_seconds": 0.05 if ratio else None},
+        "milp": side | {"columns": 1, "rows": 1, "nonzeros": 1},
+        "same_optimum": True if ratio else None,
+        "ratio": ratio,
+        "ratio_at_least": None,
+    }
 
 
 def _psplib_row(name: str, set_: str, seconds: float, best: int, lb: int) -> dict[str, Any]:
@@ -201,7 +316,7 @@ def test_sweep_targets_from_the_numbers_with_the_previous_run_beside() -> None:
     fast = {t["target"][:10]: t for t in targets(results | {"sweep": _sweep(49.0, 1000, 4.0)})}
     slow = {t["target"][:10]: t for t in targets(results | {"sweep": _sweep(19.0, 200, 6.0)})}
     assert fast["Sweep: ≥ 1"]["result"] == "pass" and slow["Sweep: ≥ 1"]["result"] == "FAIL"
-    assert fast["… the prev"]["measured"].startswith("1000 points in 87.1 s")
+    assert fast["… the prev"]["measured"].startswith("1000 points of the v1 case in 87.1 s")
     assert fast["Sweep book"]["result"] == "pass" and slow["Sweep book"]["result"] == "FAIL"
 
 
