@@ -674,6 +674,7 @@ VARIANTS: dict[str, dict[str, bool]] = {
     "all on (default)": {},
     "no warm start": {"warm_start": False},
     "no relaxation bounds": {"relaxation_bound": False},
+    "no flow relaxation": {"flow_bound": False},
     "no symmetry breaking": {"symmetry_breaking": False},
     "CP-SAT default portfolio": {"lp_subsolvers": False},
     "all off": {
@@ -682,6 +683,7 @@ VARIANTS: dict[str, dict[str, bool]] = {
         "symmetry_breaking": False,
         "lp_subsolvers": False,
         "lns": False,
+        "flow_bound": False,
     },
 }
 
