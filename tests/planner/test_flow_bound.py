@@ -171,3 +171,22 @@ def test_the_historical_movement_bounds_the_readme_states(
 def readme_row(scenario: str) -> str:
     rows = [line for line in README.read_text(encoding="utf-8").splitlines()]
     return next(line for line in rows if line.startswith(f"| `{scenario}` |"))
+
+
+def test_the_record_movement_has_no_plan_before_the_decision_deadline_allows() -> None:
+    """The record's movement alone (ordered 7 Jul): each port and line alone allows 21 Aug, the
+    flow relaxation 29 Aug — the one X-Day the decision deadline leaves `halving-met`
+    (docs/history.md, G8; README)."""
+    from kantokuen.analysis.movement import ORIGIN, SWITCHED_OFF
+    from kantokuen.models.scenarios import with_overrides
+
+    loaded = load(HISTORICAL, "historical")
+    movement = with_overrides(
+        loaded, {f"criteria.{name}.enabled": False for name in SWITCHED_OFF}, ORIGIN
+    )
+    inst = Instance(movement.case)
+    lower = relaxation_bound(inst)
+    assert lower is not None and movement.case.date(lower).isoformat() == "1941-08-21"
+    found = fb.flow_bound(inst, lower, inst.horizon, 60.0)
+    assert found.complete and movement.case.date(found.day).isoformat() == "1941-08-29"
+    assert "before 29 Aug" in readme_row("halving-met")
