@@ -30,7 +30,9 @@ when its last part is (handling over days, DESIGN §1c); from there they need at
 days to their fronts: the last of them arrives no earlier than a + ceil(W / c) − 1 + q.
 
 A certificate of kind `full_model` has no such arithmetic: CP-SAT proved the full model
-infeasible. It cannot be checked here, and the result says so (`verified: false`).
+infeasible; nor has one of kind `flow_relaxation`: CP-SAT proved the movement's flow relaxation
+infeasible on the days left open (planner/flow_bound). Neither can be checked here, and the
+result says so (`verified: false`).
 """
 
 from __future__ import annotations

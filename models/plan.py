@@ -194,12 +194,14 @@ class RequiredBy(TypedDict, total=False):
 
 class Certificate(TypedDict, total=False):
     """Why no X-Day is possible, as arithmetic the verifier re-checks (models.certify); kind
-    `full_model` when only CP-SAT's proof on the full model stands."""
+    `full_model` when only CP-SAT's proof on the full model stands, `flow_relaxation` when
+    CP-SAT's proof on the movement's flow relaxation does (planner/flow_bound)."""
 
-    kind: Literal["criteria", "relaxation", "full_model"]
+    kind: Literal["criteria", "relaxation", "full_model", "flow_relaxation"]
     exclusions: list[Exclusion]
     required_by: RequiredBy
     open_day: int
+    open_days: list[int]
     note: str
 
 

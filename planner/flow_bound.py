@@ -30,10 +30,15 @@ row below, so a day whose linear program has no solution is a day no plan can me
   units arrived by then.
 
 Dropped (so the bound stays a relaxation): ships held while loading and while unloading runs on,
-the handling blocks' day-by-day shape, integrality. The answer is a day, never a plan: no plan
-comes from here. Infeasibility is HiGHS's verdict under its default tolerances (rows are scaled
-to days of a facility's work and unit counts, all of moderate size); the bound is used only to
-stop the X-Day search early and to say how far the best plan may be from the earliest.
+the handling blocks' day-by-day shape. A day the linear program (HiGHS) allows is then asked
+again in whole units — every count an integer, as in any plan — by CP-SAT, in exact integer
+arithmetic (every row has whole coefficients): units move in echelons, and on the historical
+case that alone rules out days the fractions allow (the record's movement: 29 and 30 Aug). The
+answer is a day, never a plan: no plan comes from here. The linear program only ever lets a day
+through to the exact check, so its floating point can make the bound weaker, never wrong, up to
+HiGHS's own infeasibility verdict (default tolerances, rows of moderate size). When no day of
+the horizon passes, the case is a no-go that rests on these proofs (`planner.solve`, certificate
+kind `flow_relaxation`): the verifier cannot re-check a solver's proof, and the result says so.
 """
 
 from __future__ import annotations
@@ -158,6 +163,34 @@ class _Lp:
             return False
         return None
 
+    def integral_feasible(
+        self, seconds: float, seed: int, wall_cap: float | None = None
+    ) -> bool | None:
+        """Whether the rows have a solution in integers (every coefficient is one), by CP-SAT
+        (None: no answer within `seconds` of deterministic time, or the wall-clock cap)."""
+        from ortools.sat.python import cp_model
+
+        from kantokuen.planner.solver import new_solver, run
+
+        cp = cp_model.CpModel()
+        xs = [cp.new_int_var(0, int(hi), f"c{i}") for i, hi in enumerate(self.upper)]
+        for rows, rhs, equal in (
+            (self.ub_rows, self.ub_rhs, False),
+            (self.eq_rows, self.eq_rhs, True),
+        ):
+            for row, b in zip(rows, rhs, strict=True):
+                assert all(coef == int(coef) for coef in row.values()), "a fractional row"
+                expr = sum(int(coef) * xs[col] for col, coef in row.items())
+                if equal:
+                    cp.add(expr == int(b))
+                else:
+                    cp.add(expr <= math.floor(b))
+        solver = new_solver(seconds, workers=1, seed=seed, search="feasibility", wall_cap=wall_cap)
+        code = run(solver, cp).code
+        if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            return True
+        return False if code == cp_model.INFEASIBLE else None
+
 
 class _Series:
     """A non-decreasing count by day on [first, last]: 0 before `first`, its last value after
@@ -234,6 +267,16 @@ def least_share_pct(inst: Instance, x: int, seconds: float) -> int | None:
     # HiGHS's optimum is within its tolerance (1e-7) of the true least share: a share a hair
     # above a whole percent needs the next one, one a hair below it does not.
     return max(0, math.ceil(100 * least - 1e-6))
+
+
+def integral_feasible_by(
+    inst: Instance, x: int, seconds: float, seed: int = 0, wall_cap: float | None = None
+) -> bool | None:
+    """Whether the relaxation has a solution in whole units (every count an integer, as in any
+    plan) with X-Day `x`, decided by CP-SAT in exact integer arithmetic (None: no answer within
+    `seconds` of deterministic time). Stronger than the linear program where whole units
+    matter: the record's movement fits by 29 Aug in fractions of echelons, not in echelons."""
+    return _relaxation(inst, x).integral_feasible(seconds, seed, wall_cap)
 
 
 SHARE = 0  # the column of the North share, when it is a variable
@@ -335,28 +378,27 @@ def _ships_held(
 
 
 def _fluid_queue(lp: _Lp, rate: int, uses: list[_Use], x: int) -> None:
-    """A facility's work done by the end of each day (in days of its rate): it grows by at
-    most one day's work a day, is at most the work that has reached it, and covers the work of
-    every unit through it."""
+    """A facility's work done by the end of each day (in its own measure): it grows by at most
+    its rate a day, is at most the work that has reached it, and covers the work of every unit
+    through it. (Whole numbers throughout, so that `integral_feasible_by` can use the rows.)"""
     used = [u for u in uses if u.through.cols and u.load > 0]
     if not used:
         return
     start = min(u.first for u in used)
-    done = _Series(lp, start, x, float("inf"))
+    done = _Series(lp, start, x, float(rate * (x + 1 - start)))
     for day, col in enumerate(done.cols, start):
         grows: dict[int, float] = {col: 1.0}
         _add(grows, done.at(day - 1), -1.0)
-        lp.le(grows, 1.0)
+        lp.le(grows, float(rate))
         covers: dict[int, float] = {col: -1.0}
         reached: dict[int, float] = {col: 1.0}
         whole_groups = 0.0
         for u in used:
-            share = u.load / rate
-            _add(covers, u.through.at(day), share)
+            _add(covers, u.through.at(day), float(u.load))
             if u.reached is None:
-                whole_groups += share * u.count if day >= u.first else 0.0
+                whole_groups += u.load * u.count if day >= u.first else 0.0
             else:
-                _add(reached, u.reached(day), -share)
+                _add(reached, u.reached(day), -float(u.load))
         lp.le(covers, 0.0)
         lp.le(reached, whole_groups)
 
@@ -404,11 +446,13 @@ class FlowBound:
     seconds: float
 
 
-def flow_bound(inst: Instance, lower: int, upper: int, seconds: float) -> FlowBound:
-    """The first day from `lower` on, below `upper` (an X-Day a plan already has), for which
-    the relaxation has a solution: every day before it is ruled out by a linear program with no
-    solution (or by the date criteria). Within about `seconds`; a day not settled in time ends
-    the search, and the bound is the last day proven."""
+def flow_bound(inst: Instance, lower: int, upper: int, seconds: float, seed: int = 0) -> FlowBound:
+    """The first day from `lower` on, below `upper` (an X-Day a plan already has, or past the
+    horizon), for which the relaxation has a solution, first as a linear program and then in
+    whole units (`integral_feasible_by`): every day before it is ruled out by one of the two
+    (or by the date criteria). Within about `seconds`: each whole-unit check gets a quarter of
+    them in CP-SAT's deterministic time; a day not settled in time ends the search, and the
+    bound is the last day proven (`complete` false)."""
     started = time.perf_counter()
 
     def stop(day: int, complete: bool) -> FlowBound:
@@ -426,6 +470,10 @@ def flow_bound(inst: Instance, lower: int, upper: int, seconds: float) -> FlowBo
             if answer is None:
                 return stop(day, False)
             if answer:
-                break
+                whole = integral_feasible_by(inst, day, seconds / 4, seed, left)
+                if whole is None:
+                    return stop(day, False)
+                if whole:
+                    break
         day += 1
     return stop(day, True)

@@ -19,9 +19,11 @@ criteria allow on it. So each question is settled in the order of the no-go cert
 6. The allowed days CP-SAT already proved impossible for this movement are struck off; none
    left: no.
 7. Once per movement, the planner's perturbed list schedules aiming at the first open day; then
-   CP-SAT on the remaining days only (the X-Day criteria become X-Day's domain), its wall clock
-   capped: yes with its plan (remembered for steps 3 and 5), or no (the days remembered for
-   step 6), or not decided within its budget (None: "not checked", never a claim).
+   the flow relaxation of the whole movement (`planner.flow_bound`, as a linear program and in
+   whole units) strikes off open days in order until one passes it (remembered for step 6);
+   then CP-SAT on the remaining days only (the X-Day criteria become X-Day's domain), its wall
+   clock capped: yes with its plan (remembered for steps 3 and 5), or no (the days remembered
+   for step 6), or not decided within its budget (None: "not checked", never a claim).
 
 The Soviet strength tables and each movement's relaxation and plans are computed once and shared
 by every question that leaves them as they are. A "yes" comes with a plan the caller may verify
@@ -368,6 +370,9 @@ class Oracle:
                 witness = witness_of(inst, units, sched.share_bp)
                 movement.witnesses = [*(movement.witnesses or []), witness]
                 return Verdict(True, "plan", inst, sched.x_day, witness)
+        days = self._flow_rules_out(inst, days, ruled_out)
+        if not days:
+            return Verdict(False, "proven", inst)
         if self.out_of_time():
             return Verdict(None, "time", inst)
         off = [n for n in X_DAY_CRITERIA if inst.enabled(n)]
@@ -393,6 +398,26 @@ class Oracle:
             ruled_out.update(days)
             return Verdict(False, "proven", inst, solved=True)
         return Verdict(None, "time", inst, solved=True)
+
+    def _flow_rules_out(self, inst: Instance, days: list[int], ruled_out: set[int]) -> list[int]:
+        """The open days left once the flow relaxation has struck off those it rules out, in
+        order until the first it allows (that one and the later days stay for CP-SAT)."""
+        # Imported here: SciPy loads slowly and most questions never get this far.
+        from kantokuen.planner.flow_bound import feasible_by, integral_feasible_by, too_large
+
+        if too_large(inst):
+            return days
+        for x in days:
+            if self.out_of_time():
+                break
+            fits = feasible_by(inst, x, self.time_limit)
+            if fits:
+                left = self.left()
+                fits = integral_feasible_by(inst, x, self.time_limit / 4, wall_cap=left)
+            if fits is not False:
+                break
+            ruled_out.add(x)
+        return [x for x in days if x not in ruled_out]
 
 
 LOOSER: tuple[tuple[str, int], ...] = (

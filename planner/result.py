@@ -40,6 +40,8 @@ from kantokuen.planner.corrections import (
 from kantokuen.planner.explain import describe, minimal_conflict
 from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
 
+# Certificate kinds that rest on a solver's proof, which the verifier cannot re-check.
+SOLVER_PROOFS = ("full_model", "flow_relaxation")
 EXPLAIN_CHECK_SHARE = 0.5
 """Each CP-SAT check of a no-go's explanation may use this share of the time limit (counted in
 deterministic time, like the planner's stages), and never more than is left before the deadline:
@@ -176,7 +178,7 @@ def verification_of(case: Case, outcome: Outcome) -> tuple[bool, str]:
     certificate = outcome.certificate
     if outcome.status != Status.INFEASIBLE or certificate is None:
         return False, "no plan and no proof of a no-go: nothing to verify"
-    if certificate.get("kind") == "full_model":
+    if certificate.get("kind") in SOLVER_PROOFS:
         return False, str(certificate.get("note", "no certificate"))
     problems = check_certificate(case, certificate)
     if problems:

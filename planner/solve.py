@@ -25,6 +25,7 @@ from kantokuen.models.verify import Violation, handled, objective_terms, verify
 from kantokuen.planner.certificate import no_go_certificate
 from kantokuen.planner.heuristics import (
     Schedule,
+    _date_allows,
     earliest_arrival,
     iterated_list_schedule,
     relaxation_bound,
@@ -398,8 +399,28 @@ def better_start(inst: Instance, a: Plan | None, b: Plan | None) -> Plan | None:
 
 
 def proven(incumbent: Plan | None, lower: int) -> bool:
-    """Whether there is no plan to bound (None), or its X-Day is the bound already."""
-    return incumbent is None or incumbent.x_day <= lower
+    """Whether the plan's X-Day is the bound already (False without a plan)."""
+    return incumbent is not None and incumbent.x_day <= lower
+
+
+def flow_certificate(inst: Instance, relaxed: int) -> dict[str, Any]:
+    """A no-go proven by the flow relaxation (planner/flow_bound): no X-Day before `relaxed`
+    (the relaxation bound), and on the days from there that the date criteria allow the
+    movement cannot meet the arrival criteria even in that relaxation."""
+    allowed = [x for x in range(relaxed, inst.horizon + 1) if _date_allows(inst, x)]
+    days = ", ".join(str(inst.case.date(x)) for x in allowed[:5]) + (
+        f" and {len(allowed) - 5} more" if len(allowed) > 5 else ""
+    )
+    before = f"no X-Day before {inst.case.date(relaxed)} (each unit, port and line alone)"
+    note = (
+        f"{before}; from there the date criteria allow only {days}, and on none of them can "
+        "the movement meet the arrival criteria even in its flow relaxation (every port, line "
+        "and ship shared, in whole units): CP-SAT's proof on that relaxation, which the "
+        "verifier cannot re-check"
+        if allowed
+        else f"{before}, and the date criteria allow none after it"
+    )
+    return {"kind": "flow_relaxation", "open_days": allowed, "note": note}
 
 
 def _flow_bound(
@@ -418,7 +439,7 @@ def _flow_bound(
 
     share = FLOW_BOUND_SHARE * options.time_limit
     cap = min(WALL_SLACK * share, deadline - time.perf_counter())
-    found = flow_bound(inst, lower, upper, cap)
+    found = flow_bound(inst, lower, upper, cap, options.seed)
     if not found.complete and found.seconds >= cap:
         timings["wall_cap_flow_bound"] = round(time.perf_counter() - started, 4)
     return found.day
@@ -536,11 +557,24 @@ def plan_case(
         mark = lap("lns", mark)
     source = "relaxation" if tuning.relaxation_bound else "search"
     if tuning.flow_bound and tuning.relaxation_bound and not proven(incumbent, lower):
-        assert incumbent is not None
-        raised = _flow_bound(inst, lower, incumbent.x_day, options, deadline, started, timings)
+        # Without a plan, every day of the horizon is asked: none passing is a no-go.
+        upper = inst.horizon + 1 if incumbent is None else incumbent.x_day
+        relaxed = lower
+        raised = _flow_bound(inst, lower, upper, options, deadline, started, timings)
         source, lower = ("flow relaxation" if raised > lower else source), raised
         left -= FLOW_BOUND_SHARE * options.time_limit
         mark = lap("flow_bound", mark)
+        if lower > inst.horizon:
+            return Outcome(
+                Status.INFEASIBLE,
+                None,
+                {},
+                {},
+                time.perf_counter() - started,
+                ("x_day",),
+                timings,
+                flow_certificate(inst, relaxed),
+            )
     m.cp.add(m.x_day >= lower)
     if incumbent is not None:
         m.cp.add(m.x_day <= incumbent.x_day)

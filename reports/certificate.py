@@ -82,7 +82,7 @@ def certificate_lines(result: Result) -> list[str]:
     cert = result.certificate
     if cert is None:
         return []
-    if cert.get("kind") == "full_model":
+    if cert.get("kind") in ("full_model", "flow_relaxation"):
         return [f"Not verified: {result.verification or cert.get('note', '')}"]
     head = "Proof of no-go, checked by the verifier:" if result.verified else "Proof of no-go:"
     return [head] + [

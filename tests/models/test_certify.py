@@ -18,7 +18,7 @@ from kantokuen.models.instance import Instance
 from kantokuen.models.scenarios import LoadedCase
 from kantokuen.planner.certificate import no_go_certificate
 from kantokuen.planner.result import build_result
-from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
+from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, Tuning, plan_case
 from tests.factory import day, division, make
 
 # Soviet strength 1 on day 0, 0.6 left after 0.4 div.-eq. have gone west by day 20: never
@@ -252,9 +252,21 @@ def test_a_certified_no_go_says_verified(changes: dict[str, Any]) -> None:
 
 
 def test_a_no_go_of_the_full_model_is_not_verified_and_says_why() -> None:
-    result = _result(POOL_TOO_SMALL)
+    inst = Instance(make(POOL_TOO_SMALL))
+    options = SolveOptions(time_limit=10, workers=1)
+    result = _result(POOL_TOO_SMALL, plan_case(inst, options, Tuning(flow_bound=False)))
     assert (result.go, result.status, result.verified) == (False, "INFEASIBLE", False)
     assert "CP-SAT's proof that the full model is infeasible" in result.verification
+
+
+def test_a_no_go_of_the_flow_relaxation_is_not_verified_and_says_why() -> None:
+    """The same pool, too small: the flow relaxation proves it before any CP-SAT stage."""
+    result = _result(POOL_TOO_SMALL)
+    assert (result.go, result.status, result.verified) == (False, "INFEASIBLE", False)
+    assert result.certificate["kind"] == "flow_relaxation"
+    assert "CP-SAT's proof on that relaxation, which the verifier cannot re-check" in (
+        result.verification
+    )
 
 
 def test_a_certificate_the_verifier_refuses_is_a_planner_bug() -> None:

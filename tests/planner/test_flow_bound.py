@@ -87,6 +87,7 @@ def test_a_witness_plan_is_never_ruled_out(w: Witnessed) -> None:
     least share the relaxation allows is no more than the plan's (whole percents, rounded up)."""
     inst = w.instance
     assert fb.feasible_by(inst, w.plan.x_day, 30.0) is True
+    assert fb.integral_feasible_by(inst, w.plan.x_day, 10.0) is not False
     if inst.auto_share:
         least = fb.least_share_pct(inst, w.plan.x_day, 30.0)
         assert least is not None and least <= -(-w.plan.north_share_bp // 100)
@@ -146,25 +147,28 @@ def text_lines(result: Result) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    ("scenario", "relaxed", "bound"),
+    ("scenario", "relaxed", "fractions", "echelons"),
     [
-        ("crash-schedule", "1941-08-20", "1941-08-27"),
-        ("early-order-movement", "1941-08-08", "1941-08-15"),
+        ("crash-schedule", "1941-08-20", "1941-08-27", "1941-08-28"),
+        ("early-order-movement", "1941-08-08", "1941-08-15", "1941-08-16"),
     ],
 )
 def test_the_historical_movement_bounds_the_readme_states(
-    scenario: str, relaxed: str, bound: str
+    scenario: str, relaxed: str, fractions: str, echelons: str
 ) -> None:
     """On the historical case the ships come weeks after the order: each port and line alone
-    leaves the bound eleven days before the best plan, the flow relaxation four; README's table
-    gives the flow bound's date."""
+    leaves the bound eleven days before the best plan; the flow relaxation in fractions of
+    echelons seven days later, in whole echelons one more (the next day stays open in seconds).
+    README's table gives the last."""
     case = load(HISTORICAL, scenario).case
     inst = Instance(case)
     lower = relaxation_bound(inst)
     assert lower is not None and case.date(lower).isoformat() == relaxed
-    found = fb.flow_bound(inst, lower, inst.horizon, 60.0)
-    assert found.complete and case.date(found.day).isoformat() == bound
-    when = dt.date.fromisoformat(bound)
+    first_fit = next(x for x in range(lower, inst.horizon) if fb.feasible_by(inst, x, 60.0))
+    assert case.date(first_fit).isoformat() == fractions
+    found = fb.flow_bound(inst, lower, inst.horizon, 8.0)
+    assert case.date(found.day).isoformat() == echelons
+    when = dt.date.fromisoformat(echelons)
     assert f"before {when.day} {when:%b}" in readme_row(scenario)
 
 
@@ -187,6 +191,32 @@ def test_the_record_movement_has_no_plan_before_the_decision_deadline_allows() -
     inst = Instance(movement.case)
     lower = relaxation_bound(inst)
     assert lower is not None and movement.case.date(lower).isoformat() == "1941-08-21"
-    found = fb.flow_bound(inst, lower, inst.horizon, 60.0)
-    assert found.complete and movement.case.date(found.day).isoformat() == "1941-08-29"
-    assert "before 29 Aug" in readme_row("halving-met")
+    assert fb.feasible_by(inst, 68, 60.0) is True  # in fractions of echelons: 29 Aug
+    assert fb.integral_feasible_by(inst, 68, 30.0) is False  # in echelons: not by 29 Aug
+    assert fb.integral_feasible_by(inst, 69, 30.0) is False  # nor by 30 Aug
+    assert "no plan has the record's force at its fronts before 31 Aug" in readme_row("halving-met")
+
+
+def test_halving_met_is_a_no_go_the_flow_relaxation_proves() -> None:
+    """With the Soviet criteria met on 10 Aug the decision deadline leaves one X-Day, 29 Aug;
+    the record's movement cannot be at its fronts by then in whole echelons: a no-go, resting on
+    CP-SAT's proof on the relaxation, which the verifier cannot re-check (and says so)."""
+    inst = Instance(load(HISTORICAL, "halving-met").case)
+    outcome = plan_case(inst, SolveOptions(time_limit=60.0, workers=1, seed=0))
+    assert outcome.status.value == "INFEASIBLE" and outcome.plan is None
+    certificate = outcome.certificate
+    assert certificate is not None and certificate["kind"] == "flow_relaxation"
+    assert certificate["open_days"] == [68]
+    assert "1941-08-29" in certificate["note"] and "cannot re-check" in certificate["note"]
+    assert "solve_x_day" not in outcome.timings  # decided before any CP-SAT stage
+
+
+def test_the_oracle_strikes_off_days_the_flow_relaxation_rules_out() -> None:
+    """A conflict check asks the same relaxation before CP-SAT: 29 Aug is struck off (and
+    remembered), the days after it stay for CP-SAT."""
+    from kantokuen.planner.oracle import Oracle
+
+    inst = Instance(load(HISTORICAL, "halving-met").case)
+    oracle = Oracle(inst, time_limit=30.0)
+    ruled_out: set[int] = set()
+    assert oracle._flow_rules_out(inst, [68], ruled_out) == [] and ruled_out == {68}
