@@ -398,6 +398,15 @@ def better_start(inst: Instance, a: Plan | None, b: Plan | None) -> Plan | None:
     return b if tuple(terms_b.values()) < tuple(terms_a.values()) else a
 
 
+def no_go(
+    started: float, stages: tuple[str, ...], timings: dict[str, float], certificate: Any
+) -> Outcome:
+    """A no-go: no plan, and the certificate of why (planner.certificate, or the flow
+    relaxation's)."""
+    seconds = time.perf_counter() - started
+    return Outcome(Status.INFEASIBLE, None, {}, {}, seconds, stages, timings, certificate)
+
+
 def proven(incumbent: Plan | None, lower: int) -> bool:
     """Whether the plan's X-Day is the bound already (False without a plan)."""
     return incumbent is not None and incumbent.x_day <= lower
@@ -524,16 +533,7 @@ def plan_case(
         certificate = no_go_certificate(inst)
         mark = lap("certificate", mark)
         if certificate["kind"] != "full_model":
-            return Outcome(
-                Status.INFEASIBLE,
-                None,
-                {},
-                {},
-                time.perf_counter() - started,
-                ("x_day",),
-                timings,
-                certificate,
-            )
+            return no_go(started, ("x_day",), timings, certificate)
         lower = 0
     m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
     stages = (
@@ -565,16 +565,7 @@ def plan_case(
         left -= FLOW_BOUND_SHARE * options.time_limit
         mark = lap("flow_bound", mark)
         if lower > inst.horizon:
-            return Outcome(
-                Status.INFEASIBLE,
-                None,
-                {},
-                {},
-                time.perf_counter() - started,
-                ("x_day",),
-                timings,
-                flow_certificate(inst, relaxed),
-            )
+            return no_go(started, ("x_day",), timings, flow_certificate(inst, relaxed))
     m.cp.add(m.x_day >= lower)
     if incumbent is not None:
         m.cp.add(m.x_day <= incumbent.x_day)
@@ -638,16 +629,7 @@ def plan_case(
         if stage_status == Status.INFEASIBLE and incumbent is None:
             certificate = no_go_certificate(inst)
             mark = lap("certificate", mark)
-            return Outcome(
-                Status.INFEASIBLE,
-                None,
-                {},
-                {},
-                time.perf_counter() - started,
-                tuple(stages[: i + 1]),
-                timings,
-                certificate,
-            )
+            return no_go(started, tuple(stages[: i + 1]), timings, certificate)
         if stage_status == Status.INFEASIBLE:
             raise PlannerBug(
                 [Violation("solve", f"stage {term} infeasible although a verified plan exists")]
