@@ -577,9 +577,11 @@ def plan_case(
 
     def proven_without_search(term: str) -> bool:
         """Whether the plan so far already meets a bound on the term: X-Day at the relaxation
-        bound, or a secondary term at its simple bound (then the term is fixed there)."""
+        bound, a secondary term at its simple bound, or the North share at the least the flow
+        relaxation allows by the proven X-Day (then the term is fixed there); that least share
+        is otherwise a floor for the search."""
+        nonlocal x_fixed, left
         expr = m.terms[term]
-        nonlocal x_fixed
         if term == "x_day" and incumbent is not None and incumbent.x_day == lower:
             bound[term] = x_fixed = lower
             m.cp.add(expr == lower)
@@ -589,14 +591,13 @@ def plan_case(
             value, bound[term] = reached
             m.cp.add(expr <= value)
             return True
-        nonlocal left
         if flows and term == "north_share_pct" and m.share_pct is not None and x_fixed is not None:
             least = _least_share(inst, x_fixed, options, deadline, started, timings)
             left -= FLOW_BOUND_SHARE * options.time_limit
             if least is not None and incumbent is not None:
                 bound[term] = least
                 m.cp.add(m.share_pct >= least)
-                if incumbent.north_share_bp <= 100 * least:
+                if incumbent.north_share_bp == 100 * least:
                     m.cp.add(expr == least)
                     return True
         return False
