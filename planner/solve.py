@@ -424,8 +424,8 @@ def flow_certificate(inst: Instance, relaxed: int) -> dict[str, Any]:
     note = (
         f"{before}; from there the date criteria allow only {days}, and on none of them can "
         "the movement meet the arrival criteria even in its flow relaxation (every port, line "
-        "and ship shared, in whole units): CP-SAT's proof on that relaxation, which the "
-        "verifier cannot re-check"
+        "and ship shared): HiGHS's (its linear program) or CP-SAT's (in whole units) proof on "
+        "that relaxation, which the verifier cannot re-check"
         if allowed
         else f"{before}, and the date criteria allow none after it"
     )
