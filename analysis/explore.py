@@ -80,6 +80,10 @@ class ExplorePlan:
     # point key → every (world, policy) it answers (identical worlds share one solve)
     index: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
 
+    def baseline_worlds(self, row: dict[str, Any]) -> int:
+        """How many baseline worlds (the case's own policy) a stored point answers."""
+        return sum(1 for _, p in self.index.get(row["point_key"], []) if p == BASELINE)
+
     def key(self, world: int, policy: Policy) -> str:
         return point_key(
             self.sweep.case_hash,
@@ -261,56 +265,6 @@ def run_explore(
         stop=stop,
         meta={"last_explore": explore_record(plan, command)},
     )
-
-
-class ExploreProgress:
-    """A rich progress bar with ETA and the running P(go) of the baseline worlds."""
-
-    def __init__(self, console: Any, plan: ExplorePlan) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.console = console
-        self.plan = plan
-        self.progress = Progress(
-            TextColumn("[bold]explore[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("P(go) {task.fields[p_go]}, {task.fields[failed]} failed"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console,
-        )
-        self.task: Any = None
-        self.worlds = self.go = self.failed = 0
-
-    def started(self, run: SweepRun) -> None:
-        if run.skipped:
-            self.console.print(
-                f"{run.skipped} of {run.total} solves already in the store; solving {run.todo}."
-            )
-        self.task = self.progress.add_task("explore", total=run.todo, p_go="-", failed=0)
-        self.progress.start()
-
-    def point(self, row: dict[str, Any]) -> None:
-        baseline = sum(1 for _, p in self.plan.index.get(row["point_key"], []) if p == BASELINE)
-        self.failed += bool(row.get("error"))
-        if baseline and not row.get("error"):
-            self.worlds += baseline
-            self.go += baseline * bool(row.get("go"))
-        p_go = f"{self.go / self.worlds:.1%} of {self.worlds}" if self.worlds else "-"
-        self.progress.update(self.task, advance=1, p_go=p_go, failed=self.failed)
-
-    def stop(self) -> None:
-        if self.task is not None:
-            self.progress.stop()
 
 
 # --- the answer -------------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from kantokuen.models.instance import Instance
 from kantokuen.models.scenarios import load, with_overrides
 from kantokuen.models.verify import verify
 from kantokuen.planner.solve import Outcome, PlannerBug, SolveOptions, plan_case
-from kantokuen.reports.sweep import SweepProgress
+from kantokuen.reports.progress import SweepProgress
 
 V1 = str(Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "kantokuen_1941_v1.yaml")
 """The v1 case (the historical case before issue 14, a benchmark instance only): its

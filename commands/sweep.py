@@ -117,7 +117,8 @@ def sweep(
     from kantokuen.analysis.sweep import summarize
     from kantokuen.reports.files import atomic_write_text
     from kantokuen.reports.inputs import check_output
-    from kantokuen.reports.sweep import SweepProgress, print_summary
+    from kantokuen.reports.progress import SweepProgress
+    from kantokuen.reports.sweep import print_summary
 
     console = Console()
     keys: list[str] | None = None
@@ -289,10 +290,11 @@ def explore(
 
     from kantokuen.analysis import store as st
     from kantokuen.analysis.executors import make_executor
-    from kantokuen.analysis.explore import ExploreProgress, plan_explore, run_explore, summarize
+    from kantokuen.analysis.explore import plan_explore, run_explore, summarize
     from kantokuen.models.scenarios import load
     from kantokuen.reports.explore import explore_markdown, path_labels, render_explore
     from kantokuen.reports.inputs import check_output
+    from kantokuen.reports.progress import ExploreProgress
 
     for target in (store, output):
         check_output(target)
@@ -301,7 +303,7 @@ def explore(
     runner = make_executor(executor, workers, scheduler)
     with tempfile.TemporaryDirectory(prefix="kantokuen-explore-") as folder:
         path = store or os.path.join(folder, "explore.sqlite")
-        progress = ExploreProgress(Console(stderr=True), plan)
+        progress = ExploreProgress(Console(stderr=True), plan.baseline_worlds)
         try:
             run = run_explore(
                 plan,

@@ -23,7 +23,6 @@ from kantokuen.reports.charts import Chart, heatmap_chart, lever_label, lever_va
 from kantokuen.reports.subject import short_date
 
 if TYPE_CHECKING:
-    from kantokuen.analysis.sweep_run import SweepRun
     from kantokuen.analysis.sweep_summary import LeverValueSummary, Summary
 
 REQUIRED_COLUMNS = {
@@ -384,52 +383,3 @@ def print_summary(summary: Summary, console: Any, title: str) -> None:
                 end_section=i == len(cells) - 1,
             )
     console.print(breakdown)
-
-
-# --- the progress bar in the terminal (`kantokuen sweep`) --------------------------------------
-
-
-class SweepProgress:
-    """A rich progress bar with ETA, counting go answers as points land."""
-
-    def __init__(self, console: Any) -> None:
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
-
-        self.console = console
-        self.progress = Progress(
-            TextColumn("[bold]sweep[/]"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[go]} go, {task.fields[failed]} failed"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console,
-            transient=False,
-        )
-        self.task: Any = None
-        self.go = self.failed = 0
-
-    def started(self, run: SweepRun) -> None:
-        if run.skipped:
-            self.console.print(
-                f"{run.skipped} of {run.total} points already in the store; solving {run.todo}."
-            )
-        self.task = self.progress.add_task("sweep", total=run.todo, go=0, failed=0)
-        self.progress.start()
-
-    def point(self, row: dict[str, Any]) -> None:
-        self.go += bool(row.get("go"))
-        self.failed += bool(row.get("error"))
-        self.progress.update(self.task, advance=1, go=self.go, failed=self.failed)
-
-    def stop(self) -> None:
-        if self.task is not None:
-            self.progress.stop()
