@@ -220,3 +220,12 @@ def test_the_oracle_strikes_off_days_the_flow_relaxation_rules_out() -> None:
     oracle = Oracle(inst, time_limit=30.0)
     ruled_out: set[int] = set()
     assert oracle._flow_rules_out(inst, [68], ruled_out) == [] and ruled_out == {68}
+
+
+def test_the_oracle_asks_the_flow_relaxation_only_where_arithmetic_does_not_settle() -> None:
+    """Conflict and correction checks ask the relaxation only when the case's own no-go rests
+    on a solver (`halving-met`), not where its certificate is arithmetic (`historical`)."""
+    from kantokuen.planner.oracle import Oracle
+
+    assert Oracle(Instance(load(HISTORICAL, "halving-met").case)).flow_decides
+    assert not Oracle(Instance(load(HISTORICAL, "historical").case)).flow_decides
