@@ -20,8 +20,11 @@ PROVEN = ("x_day", "north_share_pct", "ton_days")
 
 
 def _agree(inst: Instance) -> None:
-    milp = solve_milp(inst, time_limit=30, threads=1)
-    cp = plan_case(inst, SolveOptions(time_limit=30, workers=1))
+    # Generous limits: they are a safety net, not a measurement. HiGHS's is wall clock, and the
+    # 8-unit `auto` case proves in ~18 s alone but ran past 30 s under `pytest -n 2` beside the
+    # heavier tests (twice in CI-like runs).
+    milp = solve_milp(inst, time_limit=180, threads=1)
+    cp = plan_case(inst, SolveOptions(time_limit=60, workers=1))
     assert milp.status == cp.status == Status.OPTIMAL
     assert {t: milp.objective.get(t) for t in PROVEN if t in cp.objective} == {
         t: cp.objective[t] for t in PROVEN if t in cp.objective
