@@ -39,6 +39,7 @@ from kantokuen.analysis.sweep import (
     SweepPlan,
     SweepRun,
     point_key,
+    point_options,
     run_sweep,
     solve_point,
 )
@@ -104,8 +105,6 @@ def plan_explore(
 ) -> ExplorePlan:
     """Draw the worlds and check, before anything is solved, that every range's ends and every
     policy make a valid case (a bad range names its line in the case file)."""
-    from kantokuen.planner.solve import SolveOptions
-
     ranges, held = explore_ranges(base, vary_ranges)
     chosen = parse_policies(policies)
     drawn = design(len(ranges), samples, method, seed)
@@ -113,7 +112,7 @@ def plan_explore(
     _check_ends(base, ranges)
     for policy in chosen[1:]:
         _check(base, {**worlds[0], **policy.settings}, ("--policy", None, policy.name))
-    options = SolveOptions(time_limit=time_limit, workers=POINT_CP_WORKERS, seed=seed)
+    options = point_options(time_limit, seed)
     case_hash = base.case_hash
     index: dict[str, list[tuple[int, str]]] = {}
     points: list[Point] = []

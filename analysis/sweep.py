@@ -41,6 +41,7 @@ from kantokuen.analysis.sweep_spec import (
     parse_vary,
     plan_sweep,
     point_key,
+    point_options,
 )
 from kantokuen.analysis.sweep_summary import LeverValueSummary, Summary, summarize
 
@@ -67,6 +68,7 @@ __all__ = [
     "parse_vary",
     "plan_sweep",
     "point_key",
+    "point_options",
     "point_row",
     "run_sweep",
     "solve_point",

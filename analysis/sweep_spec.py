@@ -27,6 +27,18 @@ if TYPE_CHECKING:
 
 #: CP-SAT workers per point: one, so answers are independent of parallelism (and deterministic).
 POINT_CP_WORKERS = 1
+
+
+def point_options(time_limit: float, seed: int) -> SolveOptions:
+    """How a sweep or explore point is solved: one CP-SAT worker, and no arrival-days tidy-up.
+    The store keeps verdicts, X-Day, share, shipping and margins, never the plan's arrival days,
+    and the tidy-up (which never changes those) was most of every go point's solve time
+    (BENCHMARKS.md, sweep throughput); `kantokuen solve` of any point still tidies."""
+    from kantokuen.planner.solve import SolveOptions
+
+    return SolveOptions(time_limit=time_limit, workers=POINT_CP_WORKERS, seed=seed, tidy=False)
+
+
 #: The most points one sweep may have (a typo in a step should not try to enumerate a billion).
 MAX_POINTS = 1_000_000
 SPEC_HINT = (
@@ -194,8 +206,6 @@ def plan_sweep(
     base: LoadedCase, varies: Iterable[str], time_limit: float = 60.0, seed: int = 0
 ) -> SweepPlan:
     """Parse the axes, build the grid, and check every point's overrides before anything runs."""
-    from kantokuen.planner.solve import SolveOptions
-
     axes = tuple(parse_vary(text) for text in varies)
     if not axes:
         raise CaseError(
@@ -225,7 +235,7 @@ def plan_sweep(
                 hint="use coarser steps or fewer levers",
             )
         )
-    options = SolveOptions(time_limit=time_limit, workers=POINT_CP_WORKERS, seed=seed)
+    options = point_options(time_limit, seed)
     case_hash = base.case_hash
     points = tuple(
         Point(point_key(case_hash, levers, seed, POINT_CP_WORKERS), levers)

@@ -36,9 +36,9 @@ from benchmarks.sweep_throughput import grid_of
 from kantokuen.analysis import store as st
 from kantokuen.analysis.executors import LocalExecutor
 from kantokuen.analysis.sweep import (
-    POINT_CP_WORKERS,
     SweepRun,
     plan_sweep,
+    point_options,
     point_row,
     run_sweep,
     solve_point,
@@ -98,7 +98,7 @@ def replay_of(case: str, scenario: str | None, low: float) -> tuple[Any, Replay,
     """The base case, a Replay of the real solve at the range's low end, and the options."""
     base = load(case, scenario)
     assert isinstance(base.case.levers.north_share, float | int), "needs a fixed North share"
-    options = SolveOptions(time_limit=60.0, workers=POINT_CP_WORKERS, seed=0)
+    options = point_options(60.0, 0)  # as a sweep solves its points
     outcome = plan_case(Instance(with_overrides(base, {LEVER: low}).case), options)
     assert outcome.plan is not None, f"no go at {LEVER}={low}: nothing to replay"
     return base, Replay(outcome), options

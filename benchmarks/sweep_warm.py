@@ -21,9 +21,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from kantokuen.analysis.sweep import point_options
 from kantokuen.models.instance import Instance
 from kantokuen.models.scenarios import load, with_overrides
-from kantokuen.planner.solve import Outcome, SolveOptions, plan_case, usable_hint
+from kantokuen.planner.solve import Outcome, plan_case, usable_hint
 
 V1 = str(Path(__file__).resolve().parents[1] / "benchmarks" / "data" / "kantokuen_1941_v1.yaml")
 """The v1 case (the historical case before issue 14, a benchmark instance only): its
@@ -48,7 +49,7 @@ def measure(
 ) -> dict[str, Any]:
     """Cold and warm seconds per point over `points` neighbours, and what the hints did."""
     base = load(case, scenario)
-    options = SolveOptions(time_limit=time_limit, workers=1, seed=0)
+    options = point_options(time_limit, 0)  # as a sweep solves its points
     cold_s: list[float] = []
     warm_s: list[float] = []
     used = same = 0

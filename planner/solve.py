@@ -49,6 +49,9 @@ class SolveOptions:
     time_limit: float = 60.0
     workers: int = 0  # 0: all cores
     seed: int = 0
+    # The arrival-days tidy-up (the last, best-effort stage): off where nothing reads the
+    # arrival days, as in a sweep's store, where it was most of every go point's time.
+    tidy: bool = True
 
     @property
     def num_workers(self) -> int:
@@ -358,13 +361,15 @@ def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple
     return None
 
 
-def _stage_budget(left: float, stage: int, stages: int, time_limit: float) -> float:
+def _stage_budget(left: float, stage: int, stages: list[str], time_limit: float) -> float:
     """The first stage decides go/no-go and X-Day: most of the `left` seconds; the other proven
-    stages share the rest but for a small reserve, which is the tidy-up's (last stage) budget."""
-    reserve = min(left, TIDY_SHARE * time_limit, TIDY_SECONDS)
-    if stage == stages - 1:
+    stages share the rest but for a small reserve, which is the tidy-up's (last stage) budget
+    when there is a tidy-up."""
+    tidy = stages[-1] == TIDY
+    reserve = min(left, TIDY_SHARE * time_limit, TIDY_SECONDS) if tidy else 0.0
+    if tidy and stage == len(stages) - 1:
         return reserve
-    proven_left = stages - 1 - stage
+    proven_left = len(stages) - int(tidy) - stage
     return (left - reserve) * (0.7 if stage == 0 else 1 / proven_left)
 
 
@@ -537,7 +542,10 @@ def plan_case(
         lower = 0
     m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
     stages = (
-        ["x_day"] + (["north_share_pct"] if m.share_pct is not None else []) + ["ton_days", TIDY]
+        ["x_day"]
+        + (["north_share_pct"] if m.share_pct is not None else [])
+        + ["ton_days"]
+        + ([TIDY] if options.tidy else [])
     )
     mark = lap("build", mark)
     warm = _warm_start(inst, options, lower) if tuning.warm_start else None
@@ -609,7 +617,7 @@ def plan_case(
         if term == TIDY and incumbent is not None:
             keep_split_pattern(m, incumbent)
         m.cp.minimize(expr)
-        budget = _stage_budget(left, i, len(stages), options.time_limit)
+        budget = _stage_budget(left, i, stages, options.time_limit)
         solver = new_solver(
             budget,
             workers=options.num_workers,

@@ -255,3 +255,22 @@ def test_any_other_index_error_propagates(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.setattr(cp_model.CpSolver, "solve", broken)
     with pytest.raises(IndexError, match="list index out of range"):
         plan_case(Instance(load(TEACHING).case), ONE)
+
+
+def test_without_the_tidy_up_the_proven_stages_answer_the_same() -> None:
+    """A point solved without the arrival-days tidy-up (as sweeps solve them) has the status,
+    X-Day, share and shipping of a full solve, a plan the verifier passes, and no arrival-days
+    term; the proven stages get the tidy-up's reserve back (the last one is not cut short)."""
+    from kantokuen.models.verify import verify
+    from kantokuen.planner.solve import TIDY, _stage_budget
+
+    for path in (TEACHING, str(ROOT / "cases" / "teaching" / "two_divisions.yaml")):
+        inst = Instance(load(path).case)
+        full = plan_case(inst, ONE)
+        quick = plan_case(inst, SolveOptions(time_limit=10, workers=1, tidy=False))
+        assert quick.status == full.status and quick.stages == full.stages[:-1], path
+        assert quick.objective == {k: v for k, v in full.objective.items() if k != TIDY}, path
+        assert quick.plan is not None and not verify(inst.case, quick.plan), path
+    assert _stage_budget(6.0, 1, ["x_day", "ton_days", TIDY], 60.0) == 5.5
+    assert _stage_budget(6.0, 1, ["x_day", "ton_days"], 60.0) == 6.0
+    assert _stage_budget(6.0, 2, ["x_day", "ton_days", TIDY], 60.0) == 0.5
