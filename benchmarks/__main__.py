@@ -2,6 +2,8 @@
 
 python -m benchmarks run [--quick]                      BENCHMARKS.md + benchmarks/results.json
 python -m benchmarks report                             BENCHMARKS.md again from results.json
+python -m benchmarks rerun STEP... --why TEXT           some steps of the stored run again,
+                                                        spliced into results.json (recorded)
 python -m benchmarks psplib [--time-limit S] FILE...    one JSON line per RCPSP instance
 python -m benchmarks generate --units N [--seed S] -o FILE   a synthetic case as YAML
 python -m benchmarks handling [--time-limit S] [--formulation F]...   handling-over-days
@@ -62,6 +64,24 @@ def cmd_report(args: argparse.Namespace) -> int:
         print(f"Error: {RESULTS} not found; run `python -m benchmarks run` first", file=sys.stderr)
         return 1
     _report(json.loads(RESULTS.read_text(encoding="utf-8")))
+    return 0
+
+
+def cmd_rerun(args: argparse.Namespace) -> int:
+    from benchmarks.suite import rerun
+
+    if not RESULTS.exists():
+        print(f"Error: {RESULTS} not found; run `python -m benchmarks run` first", file=sys.stderr)
+        return 1
+    results = json.loads(RESULTS.read_text(encoding="utf-8"))
+    try:
+        rerun(results, args.steps, args.why, log=lambda s: print(s, file=sys.stderr, flush=True))
+    except ValueError as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
+    _write(RESULTS, json.dumps(results, indent=1, default=str) + "\n")
+    _report(results)
+    print(f"wrote {REPORT.relative_to(ROOT)} and {RESULTS.relative_to(ROOT)}", file=sys.stderr)
     return 0
 
 
@@ -134,6 +154,14 @@ def parser() -> argparse.ArgumentParser:
     run.set_defaults(fn=cmd_run)
     rep = sub.add_parser("report", help="rewrite BENCHMARKS.md from benchmarks/results.json")
     rep.set_defaults(fn=cmd_report)
+    rer = sub.add_parser(
+        "rerun",
+        help="measure some steps of the stored run again (its configuration) and splice them "
+        "into benchmarks/results.json and BENCHMARKS.md, recorded as re-runs",
+    )
+    rer.add_argument("steps", nargs="+", metavar="STEP", help="e.g. sweep latency explore")
+    rer.add_argument("--why", required=True, help="what changed since the run (recorded)")
+    rer.set_defaults(fn=cmd_rerun)
     ps = sub.add_parser("psplib", help="solve PSPLIB RCPSP instances: one JSON line per file")
     ps.add_argument("files", nargs="+", metavar="FILE", help="PSPLIB .sm files")
     ps.add_argument(

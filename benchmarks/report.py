@@ -618,6 +618,21 @@ def _psplib_targets(ps: dict[str, Any] | None) -> list[dict[str, Any]]:
     return out
 
 
+def _reruns(results: dict[str, Any]) -> list[str]:
+    """The steps measured again after the run (`python -m benchmarks rerun`): their rows are
+    newer than the rest, and a reader comparing ratios across sections should know."""
+    lines = [
+        f"- Re-run after it: **{r['step']}**, started {r['started']} (load average "
+        f"{r['load_average']}): {r['why']}"
+        for r in results.get("reruns") or []
+    ]
+    return (
+        ["", "Steps measured again since (`python -m benchmarks rerun`):", "", *lines]
+        if lines
+        else []
+    )
+
+
 def markdown(results: dict[str, Any], notes: str = "") -> str:
     """The whole BENCHMARKS.md text."""
     m, v = results["machine"], results["versions"]
@@ -634,6 +649,7 @@ def markdown(results: dict[str, Any], notes: str = "") -> str:
         f"This file comes from **`{results['command']}`** ({results['mode']} run), started "
         f"{results['started']}, {results['duration_seconds'] / 60:.1f} minutes. The raw numbers "
         "are in `benchmarks/results.json`.",
+        *_reruns(results),
         "",
         f"- Machine: {m['cpu']}, {m['cores']} cores, {_fmt(m['ram_gib'], 1)} GiB RAM ({m['os']}); "
         f"load average at start {m['load_average']}",

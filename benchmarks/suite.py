@@ -966,7 +966,19 @@ def run_all(
         "config": _config_json(cfg),
         "previous": previous_summary(previous),
     }
-    steps: list[tuple[str, Callable[[], Any]]] = [
+    for name, step in steps(cfg, results):
+        t = time.perf_counter()
+        log(f"[{time.perf_counter() - started:7.1f} s] {name} ...")
+        _measure(results, name, step)
+        results.setdefault("durations", {})[name] = round(time.perf_counter() - t, 1)
+    results["duration_seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def steps(cfg: Config, results: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
+    """The benchmarks of a run, in order, by name (`greedy` reads `scaling` and `historical`
+    from `results`)."""
+    return [
         ("historical", lambda: historical(cfg)),
         ("milp", lambda: milp(cfg)),
         ("latency", lambda: latency(cfg)),
@@ -984,16 +996,40 @@ def run_all(
         ("sweep", lambda: sweep(cfg)),
         ("explore", lambda: explore(cfg)),
     ]
-    for name, step in steps:
+
+
+def _measure(results: dict[str, Any], name: str, step: Callable[[], Any]) -> None:
+    """One benchmark into `results[name]`; a broken one records its error, not the others'."""
+    try:
+        results[name] = step()
+    except Exception as exc:  # noqa: BLE001 - one broken benchmark must not lose the others
+        results[name] = {"error": f"{type(exc).__name__}: {exc}"}
+        print(f"benchmark {name} failed: {exc!r}", file=sys.stderr)
+
+
+def rerun(
+    results: dict[str, Any], names: list[str], why: str, log: Callable[[str], None] = print
+) -> dict[str, Any]:
+    """Some benchmarks of a stored run measured again (with that run's configuration) and put
+    in its place, each recorded in `reruns` with when, why and the load, so the report can say
+    which rows are newer than the run."""
+    cfg = QUICK if results.get("mode") == "quick" else FULL
+    known = dict(steps(cfg, results))
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise ValueError(f"unknown benchmark {', '.join(unknown)} (known: {', '.join(known)})")
+    for name in names:
         t = time.perf_counter()
-        log(f"[{time.perf_counter() - started:7.1f} s] {name} ...")
-        try:
-            results[name] = step()
-        except Exception as exc:  # noqa: BLE001 - one broken benchmark must not lose the others
-            results[name] = {"error": f"{type(exc).__name__}: {exc}"}
-            print(f"benchmark {name} failed: {exc!r}", file=sys.stderr)
+        entry = {
+            "step": name,
+            "started": time.strftime("%Y-%m-%d %H:%M:%S %Z"),
+            "why": why,
+            "load_average": [round(x, 2) for x in os.getloadavg()],
+        }
+        log(f"{name} ...")
+        _measure(results, name, known[name])
         results.setdefault("durations", {})[name] = round(time.perf_counter() - t, 1)
-    results["duration_seconds"] = round(time.perf_counter() - started, 1)
+        results.setdefault("reruns", []).append(entry)
     return results
 
 

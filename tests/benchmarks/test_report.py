@@ -326,3 +326,24 @@ def test_no_psplib_instances_is_not_a_pass() -> None:
     results["psplib"]["rows"] = []
     got = {t["target"][:10]: t["result"] for t in targets(results)}
     assert {got["PSPLIB j30"], got["PSPLIB har"], got["PSPLIB j60"]} == {"not measured"}
+
+
+def test_steps_measured_again_are_named_with_when_and_why() -> None:
+    """A step re-run after the run (`python -m benchmarks rerun`) is listed under the run's
+    line with its start, load and reason; a run without re-runs says nothing of them; an
+    unknown step is refused before anything is measured."""
+    import pytest
+
+    from benchmarks.suite import rerun
+
+    plain = markdown(_results(0.5, "OPTIMAL"))
+    assert "measured again" not in plain
+    results = _results(0.5, "OPTIMAL") | {
+        "reruns": [
+            {"step": "sweep", "started": "later", "why": "points skip X", "load_average": [1.0]}
+        ]
+    }
+    page = markdown(results)
+    assert "Re-run after it: **sweep**, started later (load average [1.0]): points skip X" in page
+    with pytest.raises(ValueError, match="unknown benchmark nosuch"):
+        rerun(_results(0.5, "OPTIMAL"), ["sweep", "nosuch"], "why")
