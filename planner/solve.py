@@ -482,6 +482,28 @@ def _least_share(
     return least
 
 
+def _least_ton_days(
+    inst: Instance,
+    x_day: int,
+    plan: Plan,
+    value: int,
+    options: SolveOptions,
+    deadline: float,
+    timings: dict[str, float],
+) -> int | None:
+    """A bound on the shipping ton-days with X-Day `x_day` and at most the plan's North share
+    (the share stage fixed it, or capped it at the plan's), from the flow relaxation
+    (planner/flow_bound): `value` (the plan's) when no whole-unit solution does better; None
+    when it gave no answer. Charged like the X-Day bound (`_flow_bound`)."""
+    from kantokuen.planner.flow_bound import least_ton_days  # SciPy: only when needed
+
+    begun = time.perf_counter()
+    cap = min(WALL_SLACK * FLOW_BOUND_SHARE * options.time_limit, deadline - begun)
+    least = least_ton_days(inst, x_day, plan.north_share_bp, value, cap, options.seed)
+    timings["flow_ton_days_bound"] = round(time.perf_counter() - begun, 4)
+    return least
+
+
 def plan_case(
     inst: Instance,
     options: SolveOptions,
@@ -599,6 +621,16 @@ def plan_case(
             value, bound[term] = reached
             m.cp.add(expr <= value)
             return True
+        if flows and term == "ton_days" and x_fixed is not None and incumbent is not None:
+            value = objective_terms(inst.case, incumbent)[term]
+            least = _least_ton_days(inst, x_fixed, incumbent, value, options, deadline, timings)
+            left -= FLOW_BOUND_SHARE * options.time_limit
+            if least is not None:
+                bound[term] = least
+                m.cp.add(expr >= least)
+                if value <= least:
+                    m.cp.add(expr == value)
+                    return True
         if flows and term == "north_share_pct" and m.share_pct is not None and x_fixed is not None:
             least = _least_share(inst, x_fixed, options, deadline, started, timings)
             left -= FLOW_BOUND_SHARE * options.time_limit
@@ -612,7 +644,9 @@ def plan_case(
 
     for i, term in enumerate(stages):
         expr = m.terms[term]
-        if proven_without_search(term):
+        settled = proven_without_search(term)
+        mark = time.perf_counter()  # a flow bound asked there has its own entry in `timings`
+        if settled:
             continue
         if term == TIDY and incumbent is not None:
             keep_split_pattern(m, incumbent)
@@ -646,7 +680,8 @@ def plan_case(
         if stage_status in (Status.OPTIMAL, Status.FEASIBLE):
             incumbent = extract_plan(m, solver)
             value = round(solver.objective_value)
-            bound[term] = round(solver.best_objective_bound)
+            # A flow bound asked before the stage may be the better one.
+            bound[term] = max(round(solver.best_objective_bound), bound.get(term, 0))
             _hint(m, solver)
         elif incumbent is None:
             # No plan and no proof within the stage's budget (deterministic, or the wall cap).
@@ -662,7 +697,7 @@ def plan_case(
         else:
             # No plan from this stage in time: keep the incumbent, whose value is an upper bound.
             value = objective_terms(inst.case, incumbent)[term]
-            bound[term] = lower if term == "x_day" else 0
+            bound[term] = lower if term == "x_day" else bound.get(term, 0)
         if stage_status == Status.OPTIMAL:
             m.cp.add(expr == value)
             if term == "x_day":

@@ -14,6 +14,7 @@ from rich.console import Console
 from kantokuen.models.instance import Instance
 from kantokuen.models.plan import Result, Status
 from kantokuen.models.scenarios import load
+from kantokuen.models.verify import objective_terms
 from kantokuen.planner import flow_bound as fb
 from kantokuen.planner.heuristics import relaxation_bound
 from kantokuen.planner.result import solve
@@ -91,6 +92,12 @@ def test_a_witness_plan_is_never_ruled_out(w: Witnessed) -> None:
     if inst.auto_share:
         least = fb.least_share_pct(inst, w.plan.x_day, 30.0)
         assert least is not None and least <= -(-w.plan.north_share_bp // 100)
+    # Ton-days: the bound never passes the plan's, and the plan's own value is never ruled out
+    # in whole units (asked for one ton-day more, the answer is not "none below it").
+    tons = objective_terms(w.instance.case, w.plan)["ton_days"]
+    for below in (tons, tons + 1):
+        bound = fb.least_ton_days(inst, w.plan.x_day, w.plan.north_share_bp, below, 30.0)
+        assert bound is not None and bound <= tons, (below, bound, tons)
 
 
 def test_late_ships_need_every_ton_of_the_pool() -> None:
@@ -111,12 +118,51 @@ def test_late_ships_need_every_ton_of_the_pool() -> None:
     assert "solve_north_share_pct" not in outcome.timings
 
 
+def two_routes() -> Instance:
+    """Two divisions (8,000 t each) ready on day 4, 16,000 t of ships; Moji loads 8,000 t a
+    day (cycle 3 to Pusan), Osaka as much (cycle 5); Pusan and its line 20,000 t a day."""
+    moves = [
+        {"sea": "moji_pusan", "rail": "pusan_front"},
+        {"sea": "osaka_pusan", "rail": "pusan_front"},
+    ]
+    return Instance(
+        make(
+            {
+                "units.div": division(count=2, moves=moves),
+                "shipping.pool": [{"date": day(0), "tons": 16000}],
+                "ports.moji.tons_per_day": 8000,
+                "ports.pusan.tons_per_day": 20000,
+                "rail.pusan_front.tons_per_day": 20000,
+                "sea_routes.osaka_pusan.cycle_days": 5,
+            }
+        )
+    )
+
+
+def test_two_routes_ton_days_worked_by_hand() -> None:
+    """X-Day 7 needs both divisions sailing on day 4 (land 5, two days by rail); Moji loads only
+    one a day, so one sails from Osaka: 8,000 × 3 + 8,000 × 5 = 64,000 ton-days, above the
+    simple bound of both on the short route (48,000). The relaxation gives 64,000 at day 7, so
+    the shipping stage is proven with no search; without it, CP-SAT searches to the same."""
+    inst = two_routes()
+    assert fb.least_ton_days(inst, 7, 10_000, 64_000, 30.0) == 64_000
+    assert fb.least_ton_days(inst, 8, 10_000, 64_000, 30.0) == 48_000  # both via Moji, a day apart
+    outcome = plan_case(inst, ONE_WORKER)
+    assert outcome.status.value == "OPTIMAL"
+    assert (outcome.objective["x_day"], outcome.objective["ton_days"]) == (7, 64_000)
+    assert outcome.bound["ton_days"] == 64_000
+    assert "flow_ton_days_bound" in outcome.timings and "solve_ton_days" not in outcome.timings
+    without = plan_case(inst, ONE_WORKER, Tuning(flow_bound=False))
+    assert without.objective["ton_days"] == 64_000 and "solve_ton_days" in without.timings
+
+
 def test_a_case_too_large_is_not_built(monkeypatch: pytest.MonkeyPatch) -> None:
     """Past the size guard the bound stays where it started, marked incomplete."""
     monkeypatch.setattr(fb, "MAX_NONZEROS", 0)
     inst = late_ships()
     found = fb.flow_bound(inst, 10, inst.horizon, 30.0)
     assert (found.day, found.complete) == (10, False)
+    assert fb.least_ton_days(inst, 17, 10_000, 10**9, 30.0) is None
 
 
 def test_the_answer_says_how_sure_the_x_day_is() -> None:
