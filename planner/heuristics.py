@@ -550,6 +550,25 @@ RULES: dict[str, Priority] = {
 combat value per ton."""
 
 
+def ton_days_floor(inst: Instance) -> int:
+    """Shipping ton-days no plan goes below: every required unit on the route with the shortest
+    ship cycle (none if it may go by rail); optional units may stay home."""
+    return sum(
+        s.lift * min(m.cycle_days if m.sea is not None else 0 for m in s.moves)
+        for s in inst.units
+        if s.required
+    )
+
+
+def shipping_ton_days(schedule: Schedule) -> int:
+    """The plan's shipping ton-days (the objective's: Σ lift × cycle days of every sea move)."""
+    return sum(
+        spec.lift * spec.moves[tl.move].cycle_days
+        for spec, tl in zip(schedule.inst.units, schedule.timelines, strict=True)
+        if tl is not None and spec.moves[tl.move].sea is not None
+    )
+
+
 def _better(a: Schedule, b: Schedule | None) -> bool:
     """A strictly earlier X-Day, or the same X-Day with fewer ton-days."""
     if a.x_day is None:
@@ -566,17 +585,22 @@ def iterated_list_schedule(
     5% of the number of units). An order is kept when its schedule is no worse. Half of the
     schedules aim at `stop_at` (a unit arriving by then takes its least-shipping move), half
     simply arrive as early as they can: each wins on different cases. Stops once X-Day reaches
-    `stop_at` (a proven bound: nothing can be better)."""
+    `stop_at` (a proven bound: nothing can be better); among the classic rules, once the
+    ton-days too are at their least (`ton_days_floor`)."""
     share = largest_share(inst)
     best: Schedule | None = None
     best_order: list[UnitSpec] = []
     targets = [stop_at, None] if stop_at is not None else [None]
+    floor = ton_days_floor(inst)
     for rule in RULES.values():
         order = sorted(inst.units, key=rule)
         for target in targets:
             trial = list_schedule(inst, order, share, target)
             if best is None or _better(trial, best):
                 best, best_order = trial, order
+            reached = stop_at is not None and best.x_day is not None and best.x_day <= stop_at
+            if reached and shipping_ton_days(best) <= floor:
+                return best  # no schedule can beat it in either term
     assert best is not None
     rng = random.Random(seed)
     spread = 0.05 * len(inst.units)

@@ -29,6 +29,7 @@ from kantokuen.planner.heuristics import (
     earliest_arrival,
     iterated_list_schedule,
     relaxation_bound,
+    ton_days_floor,
 )
 from kantokuen.planner.lns import SHARE as LNS_SHARE
 from kantokuen.planner.lns import improve, steps_for
@@ -339,13 +340,9 @@ def simple_bounds(inst: Instance) -> dict[str, int]:
     """Bounds on the secondary terms that need no search: every required unit takes its route
     with the shortest ship cycle (none if it may go by rail), and arrives as early as it could
     with every resource free; optional units may stay home."""
-    required = [s for s in inst.units if s.required]
     return {
-        "ton_days": sum(
-            s.lift * min(m.cycle_days if m.sea is not None else 0 for m in s.moves)
-            for s in required
-        ),
-        TIDY: sum(earliest_arrival(s) for s in required),
+        "ton_days": ton_days_floor(inst),
+        TIDY: sum(earliest_arrival(s) for s in inst.units if s.required),
     }
 
 

@@ -146,3 +146,28 @@ def test_warm_start_is_deterministic_and_verified(tmp_path) -> None:
     again = iterated_list_schedule(inst, passes=6, seed=1)
     assert first.plan is not None and first.plan == again.plan
     assert verify(inst.case, first.plan) == []
+
+
+def test_warm_start_stops_when_no_schedule_can_beat_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    """One division with every resource free: the first classic rule already reaches the X-Day
+    bound with the least ton-days, so no other list schedule is drawn; without a bound to aim
+    at, all the classic rules run."""
+    from kantokuen.planner import heuristics
+
+    inst = Instance(make({}))
+    calls: list[int] = []
+    real = heuristics.list_schedule
+
+    def counted(*args, **kwargs):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(heuristics, "list_schedule", counted)
+    bound = relaxation_bound(inst)
+    best = iterated_list_schedule(inst, passes=6, stop_at=bound)
+    assert best.x_day == bound
+    assert heuristics.shipping_ton_days(best) == heuristics.ton_days_floor(inst)
+    assert len(calls) == 1
+    calls.clear()
+    iterated_list_schedule(inst, passes=0)
+    assert len(calls) == len(heuristics.RULES)
