@@ -489,7 +489,7 @@ class Schedule:
     share_bp: int
     timelines: tuple[Timeline | None, ...]
     x_day: int | None
-    ton_days: int
+    ton_days: int  # Σ lift × arrival day: the tie-break (the objective's is `shipping_ton_days`)
 
     @property
     def plan(self) -> Plan | None:
