@@ -308,6 +308,26 @@ def least_ton_days(
     return below if whole is False else bound
 
 
+def fits_by(
+    inst: Instance,
+    x: int,
+    seconds: float,
+    whole_seconds: float,
+    seed: int = 0,
+    deadline: float | None = None,
+) -> bool | None:
+    """Whether the relaxation has a solution with X-Day `x`: the linear program first (within
+    `seconds`), and a day it allows asked again in whole units (`whole_seconds` of CP-SAT's
+    deterministic time, and never past `deadline`, a `time.perf_counter()` value). The rows
+    are built once for both. None: no answer in time."""
+    lp = _relaxation(inst, x)
+    answer = lp.feasible(seconds)
+    if not answer:
+        return answer
+    cap = None if deadline is None else deadline - time.perf_counter()
+    return lp.integral_feasible(whole_seconds, seed, cap)
+
+
 def _one_unit_ton_days(inst: Instance) -> int:
     """The most ton-days one unit's sea move can take."""
     return max(
@@ -519,14 +539,10 @@ def flow_bound(inst: Instance, lower: int, upper: int, seconds: float, seed: int
         if left <= 0:
             return stop(day, False)
         if _date_allows(inst, day):
-            answer = feasible_by(inst, day, left)
+            answer = fits_by(inst, day, left, seconds / 4, seed, started + seconds)
             if answer is None:
                 return stop(day, False)
             if answer:
-                whole = integral_feasible_by(inst, day, seconds / 4, seed, left)
-                if whole is None:
-                    return stop(day, False)
-                if whole:
-                    break
+                break
         day += 1
     return stop(day, True)

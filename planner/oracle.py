@@ -416,7 +416,7 @@ class Oracle:
         order until the first it allows (that one and the later days stay for CP-SAT); only
         when `flow_decides`."""
         # Imported here: SciPy loads slowly and most questions never get this far.
-        from kantokuen.planner.flow_bound import feasible_by, integral_feasible_by, too_large
+        from kantokuen.planner.flow_bound import fits_by, too_large
 
         if not self.flow_decides or too_large(inst):
             return days
@@ -424,12 +424,11 @@ class Oracle:
             if self.out_of_time():
                 break
             left = self.left()
-            fits = feasible_by(
-                inst, x, self.time_limit if left is None else min(left, self.time_limit)
-            )
-            if fits:
-                fits = integral_feasible_by(inst, x, self.time_limit / 4, wall_cap=self.left())
-            if fits is not False:
+            lp_seconds = self.time_limit if left is None else min(left, self.time_limit)
+            if (
+                fits_by(inst, x, lp_seconds, self.time_limit / 4, deadline=self.deadline)
+                is not False
+            ):
                 break
             ruled_out.add(x)
         return [x for x in days if x not in ruled_out]

@@ -434,6 +434,12 @@ def flow_certificate(inst: Instance, relaxed: int) -> dict[str, Any]:
     return {"kind": "flow_relaxation", "open_days": allowed, "note": note}
 
 
+def _flow_cap(options: SolveOptions, deadline: float) -> float:
+    """Seconds a flow-relaxation question may take on the clock: its nominal share of the time
+    limit with the usual slack, never past the deadline."""
+    return min(WALL_SLACK * FLOW_BOUND_SHARE * options.time_limit, deadline - time.perf_counter())
+
+
 def _flow_bound(
     inst: Instance,
     lower: int,
@@ -448,8 +454,7 @@ def _flow_bound(
     and a cap that ended it is in `timings` as `wall_cap_flow_bound`."""
     from kantokuen.planner.flow_bound import flow_bound  # SciPy: only when needed
 
-    share = FLOW_BOUND_SHARE * options.time_limit
-    cap = min(WALL_SLACK * share, deadline - time.perf_counter())
+    cap = _flow_cap(options, deadline)
     found = flow_bound(inst, lower, upper, cap, options.seed)
     if not found.complete and found.seconds >= cap:
         timings["wall_cap_flow_bound"] = round(time.perf_counter() - started, 4)
@@ -470,7 +475,7 @@ def _least_share(
     from kantokuen.planner.flow_bound import least_share_pct  # SciPy: only when needed
 
     begun = time.perf_counter()
-    cap = min(WALL_SLACK * FLOW_BOUND_SHARE * options.time_limit, deadline - begun)
+    cap = _flow_cap(options, deadline)
     least = least_share_pct(inst, x_day, cap)
     now = time.perf_counter()
     timings["flow_share_bound"] = round(now - begun, 4)
@@ -495,7 +500,7 @@ def _least_ton_days(
     from kantokuen.planner.flow_bound import least_ton_days  # SciPy: only when needed
 
     begun = time.perf_counter()
-    cap = min(WALL_SLACK * FLOW_BOUND_SHARE * options.time_limit, deadline - begun)
+    cap = _flow_cap(options, deadline)
     least = least_ton_days(inst, x_day, plan.north_share_bp, value, cap, options.seed)
     timings["flow_ton_days_bound"] = round(time.perf_counter() - begun, 4)
     return least
