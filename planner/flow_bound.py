@@ -17,9 +17,10 @@ row below, so a day whose linear program has no solution is a day no plan can me
 
 - a unit sails no sooner than it could be ready at its port, lands its sailing days later, is
   through the debarkation port no sooner than it lands and entrains no sooner than that;
-- ships are held at least from sailing for the route's cycle days: North GRT at sea on each day
-  (sailed within the last cycle) ≤ North share × pool that day (the largest share the South
-  allows when `auto`);
+- ships are held at least from the first of the fewest loading days a unit can take (one block,
+  at most the port's rate a day) to the route's cycle days after sailing, and a day more for
+  each of the fewest unloading days past the first: North GRT held on each day ≤ North share ×
+  pool that day (the largest share the South allows when `auto`);
 - a port or line is a fluid queue: the work it has done by the end of a day grows by at most
   its daily rate a day, is at most the work that has reached it (landed at the port; through
   the port, for its line; ready, for a unit that cannot be held up before it — bounded by the
@@ -29,7 +30,8 @@ row below, so a day whose linear program has no solution is a day no plan can me
 - every required unit arrives by X-Day, and every front has its force ratio by X-Day from the
   units arrived by then.
 
-Dropped (so the bound stays a relaxation): ships held while loading and while unloading runs on,
+Dropped (so the bound stays a relaxation): ships held for loading and unloading days beyond the
+fewest a unit needs (waiting in a queue, a block that runs across a night it could have avoided),
 the handling blocks' day-by-day shape. A day the linear program (HiGHS) allows is then asked
 again in whole units — every count an integer, as in any plan — by CP-SAT, in exact integer
 arithmetic (every row has whole coefficients): units move in echelons, and on the historical
@@ -402,7 +404,11 @@ def _group(lp: _Lp, rows: _Rows, inst: Instance, g: Group, x: int) -> None:
             ready_use.append((sail, offset))
             _not_before(lp, debark, sail, move.sail_days)
             _not_before(lp, entrain, debark, 0)
-            _ships_held(rows.held, sail, spec.lift, move.cycle_days, x)
+            loading, unloading = (
+                _least_days(spec.handling, inst.rate((kind, port)))
+                for kind, port in (("embark", move.embark), ("debark", move.debark))
+            )
+            _ships_held(rows.held, sail, spec.lift, move.cycle_days, x, loading, unloading)
             landed = _shifted(sail, move.sail_days)
             rows.uses[("embark", move.embark)].append(_Use(sail, spec.handling, n, first, None))
             rows.uses[("debark", move.debark)].append(
@@ -439,15 +445,31 @@ def _not_before(lp: _Lp, later: _Series, earlier: _Series, lag: int) -> None:
         lp.le(terms, 0.0)
 
 
+def _least_days(load: int, rate: int) -> int:
+    """The fewest days a unit's handling can take: one block, at most the rate a day."""
+    return max(1, -(-load // rate)) if rate > 0 else 1
+
+
 def _ships_held(
-    held: dict[int, dict[int, float]], sail: _Series, lift: int, cycle: int, x: int
+    held: dict[int, dict[int, float]],
+    sail: _Series,
+    lift: int,
+    cycle: int,
+    x: int,
+    loading: int = 1,
+    unloading: int = 1,
 ) -> None:
-    """A unit's ships are held from its sailing day for the route's cycle days."""
+    """A unit's ships are held from its first loading day until they are back: a unit sailing
+    on day s loads in one block ending by s, of at least `loading` days, and unloads in one
+    block from its landing day, of at least `unloading` days; its ships are back the route's
+    cycle days after sailing and a day later for each unloading day past the first. So on day
+    d the ships of every unit sailed by d + loading − 1 are held, but those sailed by
+    d − cycle − unloading + 1, back by then."""
     if not sail.cols:
         return
-    for day in range(sail.first, x + 1):
-        _add(held[day], sail.at(day), float(lift))
-        _add(held[day], sail.at(day - cycle), -float(lift))
+    for day in range(max(sail.first - loading + 1, 0), x + 1):
+        _add(held[day], sail.at(day + loading - 1), float(lift))
+        _add(held[day], sail.at(day - cycle - unloading + 1), -float(lift))
 
 
 def _fluid_queue(lp: _Lp, rate: int, uses: list[_Use], x: int) -> None:

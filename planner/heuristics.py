@@ -470,6 +470,10 @@ def resource_bound(inst: Instance) -> int:
 def relaxation_bound(inst: Instance) -> int | None:
     """A day no X-Day can beat (see module doc), or None when no day passes even the relaxation
     (then the case is a no-go). Valid only with every enabled criterion enforced."""
+    if not south_holds(inst, 0):
+        # The South's requirements fail at the case's share (at the least share, for `auto`),
+        # whatever the X-Day.
+        return None
     required_last = max((earliest_arrival(s) for s in inst.units if s.required), default=0)
     if required_last > inst.horizon:
         return None  # a required unit cannot even arrive within the horizon

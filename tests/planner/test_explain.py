@@ -126,6 +126,16 @@ def test_south_readiness_alone_when_the_share_is_too_large() -> None:
     ]
 
 
+def test_a_share_the_south_cannot_spare_is_a_no_go_without_a_model() -> None:
+    """The same case planned: no X-Day can help the South, so the no-go is proven by the
+    verifier-checked certificate before any model, search or flow relaxation."""
+    outcome = plan_case(race(NO_GO_VARIANTS[4]), SolveOptions(time_limit=10.0, workers=1))
+    assert outcome.status is Status.INFEASIBLE
+    assert outcome.certificate is not None and outcome.certificate["kind"] == "criteria"
+    assert {ex["rule"] for ex in outcome.certificate["exclusions"]} >= {"south_readiness"}
+    assert "build" not in outcome.timings and "flow_bound" not in outcome.timings
+
+
 def test_movement_impossible() -> None:
     """A horizon too short for the crossing is no criterion's fault: an empty conflict."""
     inst = race(

@@ -58,6 +58,29 @@ def test_late_ships_worked_by_hand() -> None:
     assert without.objective["x_day"] == 17 and "solve_x_day" in without.timings
 
 
+def test_ships_held_while_loading_and_unloading_worked_by_hand() -> None:
+    """Two divisions (8,000 t each) ready on day 4, ships for one at a time; Moji loads and
+    Pusan unloads 4,000 t a day, so each takes two days. The first loads on days 4-5 (its ships
+    held from day 4), sails on 5, lands on 6 and unloads on 6-7: its ships are back on day 9
+    (cycle 3 from sailing, a day more for the second unloading day). The second cannot load
+    before day 9: it sails on 10, is unloaded on 12 and at the front on 14. Holding ships only
+    from sailing for the cycle would let it sail on day 8 and arrive on 12."""
+    inst = Instance(
+        make(
+            {
+                "units.div": division(count=2),
+                "shipping.pool": [{"date": day(0), "tons": 8000}],
+                "ports.moji.tons_per_day": 4000,
+                "ports.pusan.tons_per_day": 4000,
+            }
+        )
+    )
+    assert fb.flow_bound(inst, 0, inst.horizon, 30.0).day == 14
+    outcome = plan_case(inst, ONE_WORKER)
+    assert outcome.status.value == "OPTIMAL" and outcome.objective["x_day"] == 14
+    assert "solve_x_day" not in outcome.timings  # proven by the bound, with no search
+
+
 def test_the_exhaustive_search_agrees_on_the_late_ships() -> None:
     assert earliest_x_day(late_ships().case, 2_000_000)[0] == 17  # type: ignore[index]
 
