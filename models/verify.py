@@ -173,6 +173,19 @@ def _move_facts(case: Case, unit: Unit, move: Move) -> MoveFacts:
     )
 
 
+_UNITS: list[tuple[Case, list[UnitFacts]]] = []
+
+
+def _units_of(case: Case) -> list[UnitFacts]:
+    """`expand_units`, kept for the last case asked (cases are frozen): the planner verifies
+    several plans of one case in a row."""
+    entry = _UNITS[0] if _UNITS else None  # read once: another thread may replace it
+    if entry is None or entry[0] is not case:
+        entry = (case, expand_units(case))
+        _UNITS[:] = [entry]
+    return entry[1]
+
+
 def expand_units(case: Case) -> list[UnitFacts]:
     """Every unit of the case after `count:` expansion, in case order. A unit may start
     mobilizing on the order day, or on its own `available` day if that is later."""
@@ -452,7 +465,7 @@ class Facts:
 
     @cached_property
     def units(self) -> list[UnitFacts]:
-        return expand_units(self.case)
+        return _units_of(self.case)
 
     @cached_property
     def pool(self) -> list[int]:

@@ -506,6 +506,43 @@ def _least_ton_days(
     return least
 
 
+@dataclass
+class _Deferred:
+    """The CP-SAT model of `plan_case`, built only when a stage needs a search. The bounds a
+    stage settles are kept in order and added when it is built, so the model searched is the
+    one building it first would give."""
+
+    inst: Instance
+    symmetry_breaking: bool
+    settled: list[tuple[str, str, int]] = field(default_factory=list)
+    built: Model | None = None
+
+    def add(self, term: str, relation: str, value: int) -> None:
+        """Bound an objective term: `relation` is "==", "<=" or ">="."""
+        self.settled.append((term, relation, value))
+        if self.built is not None:
+            _bound_term(self.built, term, relation, value)
+
+    def build(self, incumbent: Plan | None) -> None:
+        """Build the model with every bound so far, hinted with the best plan so far."""
+        m = build(self.inst, symmetry_breaking=self.symmetry_breaking)
+        for term, relation, value in self.settled:
+            _bound_term(m, term, relation, value)
+        if incumbent is not None:
+            hint_plan(m, in_symmetry_order(m, incumbent) if self.symmetry_breaking else incumbent)
+        self.built = m
+
+
+def _bound_term(m: Model, term: str, relation: str, value: int) -> None:
+    expr = m.terms[term]
+    if relation == "==":
+        m.cp.add(expr == value)
+    elif relation == "<=":
+        m.cp.add(expr <= value)
+    else:
+        m.cp.add(expr >= value)
+
+
 def plan_case(
     inst: Instance,
     options: SolveOptions,
@@ -564,14 +601,14 @@ def plan_case(
         if certificate["kind"] != "full_model":
             return no_go(started, ("x_day",), timings, certificate)
         lower = 0
-    m = build(inst, symmetry_breaking=tuning.symmetry_breaking)
     stages = (
         ["x_day"]
-        + (["north_share_pct"] if m.share_pct is not None else [])
+        + (["north_share_pct"] if inst.auto_share else [])
         + ["ton_days"]
         + ([TIDY] if options.tidy else [])
     )
-    mark = lap("build", mark)
+    # Built only when a stage needs a search (a sweep's go points mostly never do).
+    m = _Deferred(inst, tuning.symmetry_breaking)
     warm = _warm_start(inst, options, lower) if tuning.warm_start else None
     incumbent = _verified(inst, warm.plan) if warm is not None else None
     if hint is not None:
@@ -598,10 +635,10 @@ def plan_case(
         mark = lap("flow_bound", mark)
         if lower > inst.horizon:
             return no_go(started, ("x_day",), timings, flow_certificate(inst, relaxed))
-    m.cp.add(m.x_day >= lower)
+    m.add("x_day", ">=", lower)
     if incumbent is not None:
-        m.cp.add(m.x_day <= incumbent.x_day)
-        hint_plan(m, in_symmetry_order(m, incumbent) if tuning.symmetry_breaking else incumbent)
+        m.add("x_day", "<=", incumbent.x_day)
+    started_from = incumbent  # verified (warm start, hint, neighbourhood search)
     bound: dict[str, int] = {}
     status = Status.OPTIMAL
     flows = tuning.flow_bound and tuning.relaxation_bound
@@ -613,15 +650,14 @@ def plan_case(
         relaxation allows by the proven X-Day (then the term is fixed there); that least share
         is otherwise a floor for the search."""
         nonlocal x_fixed, left
-        expr = m.terms[term]
         if term == "x_day" and incumbent is not None and incumbent.x_day == lower:
             bound[term] = x_fixed = lower
-            m.cp.add(expr == lower)
+            m.add(term, "==", lower)
             return True
         reached = _reached_simple_bound(inst, incumbent, term) if tuning.relaxation_bound else None
         if reached is not None:
             value, bound[term] = reached
-            m.cp.add(expr <= value)
+            m.add(term, "<=", value)
             return True
         if flows and term == "ton_days" and x_fixed is not None and incumbent is not None:
             value = objective_terms(inst.case, incumbent)[term]
@@ -629,30 +665,34 @@ def plan_case(
             left -= FLOW_BOUND_SHARE * options.time_limit
             if least is not None:
                 bound[term] = least
-                m.cp.add(expr >= least)
+                m.add(term, ">=", least)
                 if value <= least:
-                    m.cp.add(expr == value)
+                    m.add(term, "==", value)
                     return True
-        if flows and term == "north_share_pct" and m.share_pct is not None and x_fixed is not None:
+        if flows and term == "north_share_pct" and x_fixed is not None:
             least = _least_share(inst, x_fixed, options, deadline, started, timings)
             left -= FLOW_BOUND_SHARE * options.time_limit
             if least is not None and incumbent is not None:
                 bound[term] = least
-                m.cp.add(m.share_pct >= least)
+                m.add(term, ">=", least)
                 if incumbent.north_share_bp == 100 * least:
-                    m.cp.add(expr == least)
+                    m.add(term, "==", least)
                     return True
         return False
 
     for i, term in enumerate(stages):
-        expr = m.terms[term]
         settled = proven_without_search(term)
         mark = time.perf_counter()  # a flow bound asked there has its own entry in `timings`
         if settled:
             continue
+        if m.built is None:
+            m.build(incumbent)
+            mark = lap("build", mark)
+        model = m.built
+        assert model is not None
         if term == TIDY and incumbent is not None:
-            keep_split_pattern(m, incumbent)
-        m.cp.minimize(expr)
+            keep_split_pattern(model, incumbent)
+        model.cp.minimize(model.terms[term])
         budget = _stage_budget(left, i, stages, options.time_limit)
         solver = new_solver(
             budget,
@@ -666,7 +706,7 @@ def plan_case(
             # Presolve was most of the tidy-up's time on the historical case and bought it
             # nothing: the hinted plan is kept or improved, and the 1% gap reached either way.
             solver.parameters.cp_model_presolve = False
-        done = run(solver, m.cp)
+        done = run(solver, model.cp)
         mark = lap(f"solve_{term}", mark)
         left -= solver.deterministic_time / DETERMINISTIC_PER_SECOND[search]
         _note_run(timings, term, done, solver)
@@ -680,11 +720,11 @@ def plan_case(
                 [Violation("solve", f"stage {term} infeasible although a verified plan exists")]
             )
         if stage_status in (Status.OPTIMAL, Status.FEASIBLE):
-            incumbent = extract_plan(m, solver)
+            incumbent = extract_plan(model, solver)
             value = round(solver.objective_value)
             # A flow bound asked before the stage may be the better one.
             bound[term] = max(round(solver.best_objective_bound), bound.get(term, 0))
-            _hint(m, solver)
+            _hint(model, solver)
         elif incumbent is None:
             # No plan and no proof within the stage's budget (deterministic, or the wall cap).
             return Outcome(
@@ -701,19 +741,21 @@ def plan_case(
             value = objective_terms(inst.case, incumbent)[term]
             bound[term] = lower if term == "x_day" else bound.get(term, 0)
         if stage_status == Status.OPTIMAL:
-            m.cp.add(expr == value)
+            m.add(term, "==", value)
             if term == "x_day":
                 x_fixed = value
         else:
             if term != TIDY:
                 status = Status.FEASIBLE
-            m.cp.add(expr <= value)
+            m.add(term, "<=", value)
     assert incumbent is not None
-    violations = verify(inst.case, incumbent)
-    mark = lap("verify", mark)
-    if violations:
-        raise PlannerBug(violations)
-    objective = {term: objective_terms(inst.case, incumbent)[term] for term in stages}
+    if incumbent is not started_from:  # that one passed the verifier before the stages
+        violations = verify(inst.case, incumbent)
+        mark = lap("verify", mark)
+        if violations:
+            raise PlannerBug(violations)
+    terms = objective_terms(inst.case, incumbent)
+    objective = {term: terms[term] for term in stages}
     if bound.get("x_day", lower) > lower:
         source = "search"
     return Outcome(
