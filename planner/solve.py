@@ -358,6 +358,14 @@ def _reached_simple_bound(inst: Instance, plan: Plan | None, term: str) -> tuple
     return None
 
 
+def _meets_every_bound(inst: Instance, plan: Plan | None, lower: int, stages: list[str]) -> bool:
+    """Whether the plan is at the X-Day bound and every later term at its simple bound: no
+    other plan can then start the search better (a neighbour's would only cost its check)."""
+    return proven(plan, lower) and all(
+        _reached_simple_bound(inst, plan, term) is not None for term in stages[1:]
+    )
+
+
 def _stage_budget(left: float, stage: int, stages: list[str], time_limit: float) -> float:
     """The first stage decides go/no-go and X-Day: most of the `left` seconds; the other proven
     stages share the rest but for a small reserve, which is the tidy-up's (last stage) budget
@@ -534,6 +542,7 @@ class _Deferred:
 
 
 def _bound_term(m: Model, term: str, relation: str, value: int) -> None:
+    """An objective term of the model held to a value: equal to it, at most or at least it."""
     expr = m.terms[term]
     if relation == "==":
         m.cp.add(expr == value)
@@ -611,7 +620,7 @@ def plan_case(
     m = _Deferred(inst, tuning.symmetry_breaking)
     warm = _warm_start(inst, options, lower) if tuning.warm_start else None
     incumbent = _verified(inst, warm.plan) if warm is not None else None
-    if hint is not None:
+    if hint is not None and not _meets_every_bound(inst, incumbent, lower, stages):
         incumbent = better_start(inst, incumbent, usable_hint(inst, hint))
     mark = lap("warm_start", mark)
     if warm is not None and incumbent is not None and lns_steps:
