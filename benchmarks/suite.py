@@ -649,6 +649,10 @@ def previous_sweep() -> dict[str, Any] | None:
     row = last.get("sweep")
     if not isinstance(row, dict) or "error" in row:
         return None
+    if any(r.get("step") == "sweep" for r in last.get("reruns", [])):
+        # The stored row is this run's, measured again (`rerun`): its previous row stays.
+        previous = row.get("previous")
+        return previous if isinstance(previous, dict) else None
     keep = ("points", "seconds", "total_s", "points_per_s", "mean_solve_s", "go_points")
     # A row without a case label predates the v1 case, and was measured on the case that became
     # it (`halving-met` before issue 14): the same instance.

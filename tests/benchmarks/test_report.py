@@ -347,3 +347,27 @@ def test_steps_measured_again_are_named_with_when_and_why() -> None:
     assert "Re-run after it: **sweep**, started later (load average [1.0]): points skip X" in page
     with pytest.raises(ValueError, match="unknown benchmark nosuch"):
         rerun(_results(0.5, "OPTIMAL"), ["sweep", "nosuch"], "why")
+
+
+def test_a_sweep_measured_again_keeps_the_run_before_beside_it(
+    tmp_path: Any, monkeypatch: Any
+) -> None:
+    """The sweep row's previous run is the run before the stored one: measuring the sweep
+    again (`rerun`) must not put the stored run's own first measurement there."""
+    import json
+
+    from benchmarks import suite
+
+    (tmp_path / "benchmarks").mkdir()
+    stored = tmp_path / "benchmarks" / "results.json"
+    monkeypatch.setattr(suite, "ROOT", tmp_path)
+    earlier = {"points": 1000, "seconds": 179.0, "started": "run before", "case_label": "v1"}
+    row = {"points": 1000, "seconds": 24.0, "previous": earlier}
+    stored.write_text(json.dumps({"started": "this run", "sweep": row}), encoding="utf-8")
+    previous = suite.previous_sweep()
+    assert previous is not None and previous["seconds"] == 24.0  # a new run: this one is before
+    rerun = {"step": "sweep", "started": "later", "why": "w", "load_average": [0, 0, 0]}
+    stored.write_text(
+        json.dumps({"started": "this run", "sweep": row, "reruns": [rerun]}), encoding="utf-8"
+    )
+    assert suite.previous_sweep() == earlier
