@@ -404,10 +404,8 @@ def _group(lp: _Lp, rows: _Rows, inst: Instance, g: Group, x: int) -> None:
             ready_use.append((sail, offset))
             _not_before(lp, debark, sail, move.sail_days)
             _not_before(lp, entrain, debark, 0)
-            loading, unloading = (
-                _least_days(spec.handling, inst.rate((kind, port)))
-                for kind, port in (("embark", move.embark), ("debark", move.debark))
-            )
+            loading = _least_days(spec.handling, inst.rate(("embark", move.embark)))
+            unloading = _least_days(spec.handling, inst.rate(("debark", move.debark)))
             _ships_held(rows.held, sail, spec.lift, move.cycle_days, x, loading, unloading)
             landed = _shifted(sail, move.sail_days)
             rows.uses[("embark", move.embark)].append(_Use(sail, spec.handling, n, first, None))
