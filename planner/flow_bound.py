@@ -402,11 +402,13 @@ def _group(lp: _Lp, rows: _Rows, inst: Instance, g: Group, x: int) -> None:
             debark = _Series(lp, first + move.sail_days, last_entrain, n)
             entrain = _Series(lp, first + move.sail_days, last_entrain, n)
             ready_use.append((sail, offset))
-            _not_before(lp, debark, sail, move.sail_days)
-            _not_before(lp, entrain, debark, 0)
             loading = _least_days(spec.handling, inst.rate(("embark", move.embark)))
             unloading = _least_days(spec.handling, inst.rate(("debark", move.debark)))
-            _ships_held(rows.held, sail, spec.lift, move.cycle_days, x, loading, unloading)
+            _not_before(lp, debark, sail, move.sail_days + unloading - 1)
+            _not_before(lp, entrain, debark, 0)
+            _ships_held(
+                rows.held, sail, debark, spec.lift, move.cycle_days - move.sail_days, x, loading
+            )
             landed = _shifted(sail, move.sail_days)
             rows.uses[("embark", move.embark)].append(_Use(sail, spec.handling, n, first, None))
             rows.uses[("debark", move.debark)].append(
@@ -451,23 +453,23 @@ def _least_days(load: int, rate: int) -> int:
 def _ships_held(
     held: dict[int, dict[int, float]],
     sail: _Series,
+    debark: _Series,
     lift: int,
-    cycle: int,
+    homeward: int,
     x: int,
-    loading: int = 1,
-    unloading: int = 1,
+    loading: int,
 ) -> None:
-    """A unit's ships are held from its first loading day until they are back: a unit sailing
-    on day s loads in one block ending by s, of at least `loading` days, and unloads in one
-    block from its landing day, of at least `unloading` days; its ships are back the route's
-    cycle days after sailing and a day later for each unloading day past the first. So on day
-    d the ships of every unit sailed by d + loading − 1 are held, but those sailed by
-    d − cycle − unloading + 1, back by then."""
+    """A unit's ships are held from its first loading day until they are back: it loads in one
+    block ending by its sailing day, of at least `loading` days, and its ships are back
+    `homeward` days (the route's cycle less its sailing days) after its last unloading day —
+    waiting in the debarkation port's queue holds them too. So on day d the ships of every unit
+    sailed by d + loading − 1 are held, but those of units through the port by d − homeward
+    are back."""
     if not sail.cols:
         return
     for day in range(max(sail.first - loading + 1, 0), x + 1):
         _add(held[day], sail.at(day + loading - 1), float(lift))
-        _add(held[day], sail.at(day - cycle - unloading + 1), -float(lift))
+        _add(held[day], debark.at(day - homeward), -float(lift))
 
 
 def _fluid_queue(lp: _Lp, rate: int, uses: list[_Use], x: int) -> None:

@@ -247,9 +247,10 @@ def readme_row(scenario: str) -> str:
 
 
 def test_the_record_movement_has_no_plan_before_the_decision_deadline_allows() -> None:
-    """The record's movement alone (ordered 7 Jul): each port and line alone allows 21 Aug, the
-    flow relaxation 29 Aug — the one X-Day the decision deadline leaves `halving-met`
-    (docs/history.md, G8; README)."""
+    """The record's movement alone (ordered 7 Jul): each port and line alone allows 21 Aug; the
+    flow relaxation rules out 29 Aug — the one X-Day the decision deadline leaves `halving-met`
+    — already in fractions of echelons (ships held while their units wait to unload), and 30
+    Aug in whole echelons (docs/history.md, G8; README)."""
     from kantokuen.analysis.movement import ORIGIN, SWITCHED_OFF
     from kantokuen.models.scenarios import with_overrides
 
@@ -260,9 +261,9 @@ def test_the_record_movement_has_no_plan_before_the_decision_deadline_allows() -
     inst = Instance(movement.case)
     lower = relaxation_bound(inst)
     assert lower is not None and movement.case.date(lower).isoformat() == "1941-08-21"
-    assert fb.feasible_by(inst, 68, 60.0) is True  # in fractions of echelons: 29 Aug
-    assert fb.integral_feasible_by(inst, 68, 30.0) is False  # in echelons: not by 29 Aug
-    assert fb.integral_feasible_by(inst, 69, 30.0) is False  # nor by 30 Aug
+    assert fb.feasible_by(inst, 68, 60.0) is False  # not by 29 Aug, even in fractions
+    assert fb.feasible_by(inst, 69, 60.0) is True  # in fractions of echelons: 30 Aug
+    assert fb.integral_feasible_by(inst, 69, 30.0) is False  # in echelons: not by 30 Aug
     assert "no plan has the record's force at its fronts before 31 Aug" in readme_row("halving-met")
 
 
