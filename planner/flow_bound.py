@@ -16,11 +16,13 @@ row below, so a day whose linear program has no solution is a day no plan can me
 §1b, with handling over days of §1c):
 
 - a unit sails no sooner than it could be ready at its port, lands its sailing days later, is
-  through the debarkation port no sooner than it lands and entrains no sooner than that;
-- ships are held at least from the first of the fewest loading days a unit can take (one block,
-  at most the port's rate a day) to the route's cycle days after sailing, and a day more for
-  each of the fewest unloading days past the first: North GRT held on each day ≤ North share ×
-  pool that day (the largest share the South allows when `auto`);
+  through the debarkation port no sooner than its landing plus its fewest unloading days (one
+  block, at most the port's rate a day) and entrains no sooner than that;
+- ships are held at least from the first of the fewest loading days a unit can take before it
+  sails until the route's homeward days (its cycle less its sailing days) after the unit is
+  through the debarkation port, so a unit whose unloading runs on in a busy port keeps its
+  ships: North GRT held on each day ≤ North share × pool that day (the largest share the South
+  allows when `auto`);
 - a port or line is a fluid queue: the work it has done by the end of a day grows by at most
   its daily rate a day, is at most the work that has reached it (landed at the port; through
   the port, for its line; ready, for a unit that cannot be held up before it — bounded by the
@@ -30,12 +32,12 @@ row below, so a day whose linear program has no solution is a day no plan can me
 - every required unit arrives by X-Day, and every front has its force ratio by X-Day from the
   units arrived by then.
 
-Dropped (so the bound stays a relaxation): ships held for loading and unloading days beyond the
-fewest a unit needs (waiting in a queue, a block that runs across a night it could have avoided),
-the handling blocks' day-by-day shape. A day the linear program (HiGHS) allows is then asked
+Dropped (so the bound stays a relaxation): ships held for loading days beyond the fewest a unit
+needs (a block in a busy port's queue, or one run across a night it could have avoided), the
+handling blocks' day-by-day shape (a fluid queue may finish a unit sooner than one block can). A day the linear program (HiGHS) allows is then asked
 again in whole units — every count an integer, as in any plan — by CP-SAT, in exact integer
 arithmetic (every row has whole coefficients): units move in echelons, and on the historical
-case that alone rules out days the fractions allow (the record's movement: 29 and 30 Aug). The
+case that alone rules out days the fractions allow (the record's movement: 30 Aug). The
 answer is a day, never a plan: no plan comes from here. The linear program only ever lets a day
 through to the exact check, so its floating point can make the bound weaker, never wrong, up to
 HiGHS's own infeasibility verdict (default tolerances, rows of moderate size). When no day of
@@ -344,7 +346,7 @@ def integral_feasible_by(
     """Whether the relaxation has a solution in whole units (every count an integer, as in any
     plan) with X-Day `x`, decided by CP-SAT in exact integer arithmetic (None: no answer within
     `seconds` of deterministic time). Stronger than the linear program where whole units
-    matter: the record's movement fits by 29 Aug in fractions of echelons, not in echelons."""
+    matter: the record's movement fits by 30 Aug in fractions of echelons, not in echelons."""
     return _relaxation(inst, x).integral_feasible(seconds, seed, wall_cap)
 
 
