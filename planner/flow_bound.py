@@ -34,10 +34,11 @@ row below, so a day whose linear program has no solution is a day no plan can me
 
 Dropped (so the bound stays a relaxation): ships held for loading days beyond the fewest a unit
 needs (a block in a busy port's queue, or one run across a night it could have avoided), the
-handling blocks' day-by-day shape (a fluid queue may finish a unit sooner than one block can). A day the linear program (HiGHS) allows is then asked
-again in whole units — every count an integer, as in any plan — by CP-SAT, in exact integer
-arithmetic (every row has whole coefficients): units move in echelons, and on the historical
-case that alone rules out days the fractions allow (the record's movement: 30 Aug). The
+handling blocks' day-by-day shape (a fluid queue may finish a unit sooner than one block
+can). A day the linear program (HiGHS) allows is then asked again in whole units — every count
+an integer, as in any plan — by CP-SAT, in exact integer arithmetic (every row has whole
+coefficients): units move in echelons, and on the historical case that alone rules out days
+the fractions allow (the record's movement: 30 Aug). The
 answer is a day, never a plan: no plan comes from here. The linear program only ever lets a day
 through to the exact check, so its floating point can make the bound weaker, never wrong, up to
 HiGHS's own infeasibility verdict (default tolerances, rows of moderate size). When no day of
