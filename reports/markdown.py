@@ -18,7 +18,7 @@ from kantokuen.reports.explore import explore_markdown
 from kantokuen.reports.facts import View, comparison_rows
 from kantokuen.reports.subject import Subject, date_of, day_of, number, short_date
 from kantokuen.reports.sweep import MAX_PANELS, Sweep
-from kantokuen.reports.text import share_text
+from kantokuen.reports.text import explained_in, share_text
 
 
 def _cell(value: object) -> str:
@@ -37,7 +37,8 @@ def result_markdown(result: Result) -> str:
     lines += [
         "",
         f"Status {result.status.value}; mobilization ordered {result.order_day}; "
-        f"verified: {str(result.verified).lower()}; solved in {result.solve_seconds:.2f} s.",
+        f"verified: {str(result.verified).lower()}; solved in {result.solve_seconds:.2f} s"
+        f"{explained_in(result)}.",
         "",
     ]
     for line in result.explanation:

@@ -68,13 +68,22 @@ def criteria_table(result: Result) -> Table:
     return table
 
 
+def explained_in(result: Result) -> str:
+    """The time a no-go's explanation took after the solve (its conflict, then its cheapest
+    correction), so the seconds shown add up to the wait: empty when nothing was explained."""
+    if result.explain_seconds <= 0:
+        return ""
+    return f", explained in {result.explain_seconds:.2f} s"
+
+
 def render(result: Result, console: Console, max_units: int = 25) -> None:
     """Print a readable summary of a result."""
     parts: list[object] = [verdict_line(result)]
     parts.append(
         Text(
             f"status {result.status.value}; order {result.order_day}; "
-            f"verified: {str(result.verified).lower()}; {result.solve_seconds:.2f} s"
+            f"verified: {str(result.verified).lower()}; solved in {result.solve_seconds:.2f} s"
+            + explained_in(result)
         )
     )
     if result.go and result.status.value != "OPTIMAL":

@@ -6,6 +6,7 @@ claim; the presolve-crash workaround catches only that crash, and says when it r
 from __future__ import annotations
 
 import json
+import re
 import time
 from pathlib import Path
 from typing import Any
@@ -172,6 +173,16 @@ def test_solve_json_shows_explain_seconds_and_timings(tmp_path: Path) -> None:
     data = json.loads(result.stdout)
     assert data["go"] is False and data["explain_seconds"] > 0
     assert "relaxation_bound" in data["timings"]
+
+
+def test_a_no_go_says_how_long_its_explanation_took_beside_the_solve(tmp_path: Path) -> None:
+    """The seconds a reader sees add up to the wait: the solve's, then the explanation's."""
+    case = write(tmp_path)
+    text = cli("solve", case, "--workers", "1").stdout
+    match = re.search(r"verified: true; solved in ([0-9.]+) s, explained in ([0-9.]+) s", text)
+    assert match and float(match[2]) > 0, text
+    page = cli("solve", case, "--workers", "1", "--format", "md").stdout
+    assert re.search(r"solved in [0-9.]+ s, explained in [0-9.]+ s\.", page), page
 
 
 def test_an_unchecked_member_is_flagged_and_no_distance_is_claimed() -> None:
