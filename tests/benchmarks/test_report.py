@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
+
+import pytest
 
 from benchmarks.report import markdown, targets
 
@@ -371,3 +374,18 @@ def test_a_sweep_measured_again_keeps_the_run_before_beside_it(
         json.dumps({"started": "this run", "sweep": row, "reruns": [rerun]}), encoding="utf-8"
     )
     assert suite.previous_sweep() == earlier
+
+
+def test_where_the_time_goes_counts_each_second_once() -> None:
+    """The profile's phases are times, not the caps that ended them: they and the rest add up
+    to the clock's total, and no `wall_cap_` or `presolve_retry_` note is listed as a phase
+    (a 30 s run once showed 59.8 s, its caps counted beside the stages they ended)."""
+    from benchmarks.suite import profile_run
+
+    started = time.perf_counter()
+    data = profile_run(100, 1.0)
+    elapsed = time.perf_counter() - started
+    names = [p["phase"] for p in data["phases"]]
+    assert not [n for n in names if n.startswith(("wall_cap_", "presolve_retry_"))], names
+    assert sum(p["share"] for p in data["phases"]) == pytest.approx(1.0, abs=0.01)
+    assert data["total_seconds"] <= elapsed
