@@ -347,3 +347,16 @@ def test_a_movement_no_share_can_carry_names_the_stuck_units() -> None:
     assert conflict.members == ("calendar.horizon_days",)
     (text,) = describe(inst, conflict)
     assert "cannot sail at all: Home division ×2 (8,000 t each)" in text
+
+
+def test_a_conflict_search_out_of_time_asks_nothing_more() -> None:
+    """Past the deadline the deletion filter stops: the members it did not confirm stay in the
+    conflict, unchecked, and no question is asked (each would still build its case first:
+    on the shipped `soviet-reinforce` that ran the correction search 1.6 s past its 3 s)."""
+    inst = race(DECLARED)
+    search = Search(inst, deadline=time.perf_counter())
+    seed = search.conflict_members
+    core = search.shrink(seed, search.members)
+    assert search.oracle.checks == 0
+    assert set(core.members) == set(seed) and set(core.unchecked) == set(seed)
+    assert not core.minimal
