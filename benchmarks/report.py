@@ -326,13 +326,20 @@ def _sweep_targets(sw: dict[str, Any] | None) -> list[dict[str, Any]]:
         )
     warm = sw.get("warm_start")
     if warm:
+        search = sw.get("warm_start_search")
         out.append(
             _target(
                 "Sweep: neighbouring points warm-start from each other (issue 17)",
                 warm["measured"],
                 "faster, same proven answers",
                 warm["ok"],
-                warm["how_far"],
+                warm["how_far"]
+                + (
+                    f"; {search['how_far']} where a stage searches (v1 auto-share neighbours), "
+                    "but sweeps do not pass the hint"
+                    if search
+                    else ""
+                ),
             )
         )
     return out
@@ -972,6 +979,15 @@ def _sweep(results: dict[str, Any]) -> list[str]:
         f"- At this rate: about {data['points_in_5_min']:,} points in 5 minutes.",
         *_sweep_previous(data.get("previous")),
         *([f"- Warm starts: {data['warm_start']['measured']}."] if data.get("warm_start") else []),
+        *(
+            [
+                f"- Warm starts where a stage searches: {data['warm_start_search']['measured']}"
+                f" ({data['warm_start_search']['how_far']}). Sweeps do not pass these hints: a"
+                " point's stored answer would depend on which point its worker ran before."
+            ]
+            if data.get("warm_start_search")
+            else []
+        ),
         *_bookkeeping(data.get("bookkeeping")),
     ]
 

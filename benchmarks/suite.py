@@ -636,6 +636,10 @@ def sweep(cfg: Config) -> dict[str, Any]:
     }
     warm = warm_start(4 if cfg.quick else 12, V1)
     out["warm_start"] = warm_summary(warm) | {"data": warm}
+    # The same where a stage searches: v1 `auto-share` proves its least North share by search,
+    # and a neighbour's plan at that share ends the search (the sweep's own points never search).
+    warm = warm_start(3 if cfg.quick else 6, V1, "auto-share", "levers.withdrawal_scale", 3.5, 0.05)
+    out["warm_start_search"] = warm_summary(warm) | {"data": warm}
     return out
 
 

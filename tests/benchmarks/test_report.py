@@ -323,6 +323,35 @@ def test_sweep_targets_from_the_numbers_with_the_previous_run_beside() -> None:
     assert fast["Sweep book"]["result"] == "pass" and slow["Sweep book"]["result"] == "FAIL"
 
 
+def test_warm_starts_where_a_stage_searches_stand_beside_the_sweeps_own() -> None:
+    """The sweep's own neighbours never search, so their warm start decides the row; the
+    searching neighbours' ratio is shown beside it, and a hint the sweep does not pass cannot
+    turn the row into a pass."""
+    from benchmarks.sweep_warm import summary
+
+    def warm(scenario: str, cold: float, warm: float) -> dict[str, Any]:
+        data = {
+            "case": "v1.yaml",
+            "scenario": scenario,
+            "lever": "levers.x",
+            "values": "1, 2",
+            "points": 2,
+            "cold_s": cold,
+            "warm_s": warm,
+            "hint_verified": 1,
+            "same_proven_answer": 2,
+        }
+        return summary(data) | {"data": data}
+
+    sweep = _sweep(49.0, 1000, 4.0) | {
+        "warm_start": warm("halving-met", 0.035, 0.035),
+        "warm_start_search": warm("auto-share", 5.0, 1.25),
+    }
+    row = {t["target"][:10]: t for t in targets(_results(0.5, "OPTIMAL") | {"sweep": sweep})}
+    assert row["Sweep: nei"]["result"] == "FAIL"
+    assert "4.00× as fast with the hint where a stage searches" in row["Sweep: nei"]["how_far"]
+
+
 def test_no_psplib_instances_is_not_a_pass() -> None:
     """With no instance found (no ../shared/psplib), the PSPLIB targets say "not measured"."""
     results = _results(0.5, "OPTIMAL")
